@@ -1,0 +1,282 @@
+// Package columns maps a spreadsheet's header row to canonical fields, by aliases in
+// Russian and English matched without regard to case, spaces or punctuation, with
+// --map overrides. It knows nothing of any platform: which fields are required is the
+// schema's business (package validate).
+package columns
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"unicode"
+)
+
+// Field is a canonical field name, as --map, --set and the reports spell it.
+type Field string
+
+// The canonical fields. Their names are part of the command-line contract.
+const (
+	UID        Field = "uid"
+	FullName   Field = "full_name"
+	LastName   Field = "last_name"
+	FirstName  Field = "first_name"
+	MiddleName Field = "middle_name"
+	Login      Field = "login"
+	Email      Field = "email"
+	Password   Field = "password"
+	BirthDate  Field = "birth_date"
+	Gender     Field = "gender"
+	City       Field = "city"
+	Department Field = "department"
+	Position   Field = "position"
+	Phone      Field = "phone"
+	Tags       Field = "tags"
+	Active     Field = "active"
+	HireDate   Field = "hire_date"
+	Groups     Field = "groups"
+	Role       Field = "role"
+	Product    Field = "product"
+	UserType   Field = "user_type"
+	CompanyID  Field = "company_id"
+	Status     Field = "status"
+)
+
+// Ignore is the --map target that drops a column on purpose.
+const Ignore Field = "-"
+
+// aliases lists, for each field, the headers people write for it. The first alias is
+// the one templates use. Matching folds case, ё to е, and drops spaces and punctuation,
+// so "E-mail", "e mail" and "EMAIL" are one alias.
+var aliases = []struct {
+	field Field
+	names []string
+}{
+	{UID, []string{"Табельный номер", "uid", "Таб. номер", "Таб. №", "Табельный №", "Табельный", "Таб номер", "Идентификатор", "ID", "Внешний ID", "Внешний идентификатор", "Employee ID", "External ID", "Personnel number"}},
+	{FullName, []string{"ФИО", "Ф.И.О.", "Фамилия Имя Отчество", "Сотрудник", "Работник", "Full name", "Name", "Имя полностью", "fullname"}},
+	{LastName, []string{"Фамилия", "Last name", "Surname", "Family name", "lastname", "secondname", "second_name"}},
+	{FirstName, []string{"Имя", "First name", "Given name", "firstname"}},
+	{MiddleName, []string{"Отчество", "Middle name", "Patronymic", "middlename"}},
+	{Login, []string{"Логин", "Login", "Username", "User name", "Имя пользователя", "user_login"}},
+	{Email, []string{"E-mail", "Email", "Почта", "Эл. почта", "Электронная почта", "Адрес электронной почты", "e-mail адрес", "Mail", "Емейл", "Емэйл", "Имейл", "Е-мейл"}},
+	{Password, []string{"Пароль", "Password"}},
+	{BirthDate, []string{"Дата рождения", "Birth date", "Date of birth", "Birthday", "ДР", "birth_date", "birthdate"}},
+	{Gender, []string{"Пол", "Gender", "Sex"}},
+	{City, []string{"Город", "City", "Населённый пункт"}},
+	{Department, []string{"Подразделение", "Department", "Отдел", "Структурное подразделение", "Департамент", "Division"}},
+	{Position, []string{"Должность", "Position", "Job title", "Title", "job_title"}},
+	{Phone, []string{"Телефон", "Phone", "Мобильный", "Мобильный телефон", "Моб. телефон", "Тел.", "Тел", "Сотовый", "Номер телефона", "Mobile", "Phone number", "Telephone"}},
+	{Tags, []string{"Метки", "Tags", "Теги", "Тэги"}},
+	{Active, []string{"Активен", "Active", "Активность", "is_active", "Включен"}},
+	{HireDate, []string{"Дата приёма", "Дата приема на работу", "Дата приёма на работу", "Hire date", "Date of employment", "date_of_employment", "Дата трудоустройства"}},
+	{Groups, []string{"Группы", "Groups", "Группа", "Group"}},
+	{Role, []string{"Роль", "Role"}},
+	{Product, []string{"Продукт", "Product", "Курс", "Course"}},
+	{UserType, []string{"Тип пользователя", "User type", "user_type"}},
+	{CompanyID, []string{"ID компании", "Company ID", "company_id", "Витрина"}},
+	{Status, []string{"Статус", "Status"}},
+}
+
+// index maps a folded alias to its field.
+var index = func() map[string]Field {
+	m := make(map[string]Field)
+	for _, a := range aliases {
+		m[Fold(string(a.field))] = a.field
+		for _, n := range a.names {
+			m[Fold(n)] = a.field
+		}
+	}
+	return m
+}()
+
+// Fields lists every canonical field in the order templates show them.
+func Fields() []Field {
+	out := make([]Field, len(aliases))
+	for i, a := range aliases {
+		out[i] = a.field
+	}
+	return out
+}
+
+// Aliases returns the header names accepted for f, the template's first.
+func Aliases(f Field) []string {
+	for _, a := range aliases {
+		if a.field == f {
+			return slices.Clone(a.names)
+		}
+	}
+	return nil
+}
+
+// Lookup finds the field a header or a canonical name stands for.
+func Lookup(name string) (Field, bool) {
+	f, ok := index[Fold(name)]
+	return f, ok
+}
+
+// Fold reduces a header to the form aliases are compared in: lower case, ё as е,
+// letters and digits only.
+func Fold(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		switch {
+		case r == 'ё' || r == 'Ё':
+			b.WriteRune('е')
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			b.WriteRune(unicode.ToLower(r))
+		}
+	}
+	return b.String()
+}
+
+// Column is one column of the file and what became of it.
+type Column struct {
+	Index  int    `json:"index"`  // 0-based position in the row
+	Header string `json:"header"` // as written in the file
+	Field  Field  `json:"field"`  // "" when the column is not used
+	// Note says why a column is not used: "unknown", "duplicate", "ignored".
+	Note string `json:"note,omitempty"`
+}
+
+// Mapping is the result of reading a header row.
+type Mapping struct {
+	Columns []Column
+	// byField gives the column index of each mapped field.
+	byField map[Field]int
+}
+
+// Index returns the column of f, or -1.
+func (m *Mapping) Index(f Field) int {
+	if i, ok := m.byField[f]; ok {
+		return i
+	}
+	return -1
+}
+
+// Has reports whether f has a column.
+func (m *Mapping) Has(f Field) bool { _, ok := m.byField[f]; return ok }
+
+// Get returns the cell of f in cells, or "" when f has no column or the row is short.
+func (m *Mapping) Get(cells []string, f Field) string {
+	i, ok := m.byField[f]
+	if !ok || i >= len(cells) {
+		return ""
+	}
+	return cells[i]
+}
+
+// Header returns the header of f's column, or the field name when it has none.
+func (m *Mapping) Header(f Field) string {
+	if i, ok := m.byField[f]; ok {
+		return m.Columns[i].Header
+	}
+	return string(f)
+}
+
+// Headers returns the non-empty headers of the file, for messages.
+func (m *Mapping) Headers() []string {
+	var out []string
+	for _, c := range m.Columns {
+		if strings.TrimSpace(c.Header) != "" {
+			out = append(out, c.Header)
+		}
+	}
+	return out
+}
+
+// Unknown returns the headers that mapped to no field.
+func (m *Mapping) Unknown() []string {
+	var out []string
+	for _, c := range m.Columns {
+		if c.Note == "unknown" {
+			out = append(out, c.Header)
+		}
+	}
+	return out
+}
+
+// Fields returns the mapped fields in column order.
+func (m *Mapping) Fields() []Field {
+	var out []Field
+	for _, c := range m.Columns {
+		if c.Field != "" {
+			out = append(out, c.Field)
+		}
+	}
+	return out
+}
+
+// Override is one --map 'Header=field'.
+type Override struct {
+	Header string
+	Field  Field
+}
+
+// ParseOverride parses a --map value. The field may be a canonical name or any alias;
+// "-" ignores the column.
+func ParseOverride(s string) (Override, error) {
+	i := strings.LastIndex(s, "=")
+	if i <= 0 || i == len(s)-1 {
+		return Override{}, fmt.Errorf("--map %q: write it as 'Header=field', e.g. --map 'Почта=email'", s)
+	}
+	h, f := strings.TrimSpace(s[:i]), strings.TrimSpace(s[i+1:])
+	if f == string(Ignore) {
+		return Override{Header: h, Field: Ignore}, nil
+	}
+	field, ok := Lookup(f)
+	if !ok {
+		return Override{}, fmt.Errorf("--map %q: unknown field %q; fields are %s", s, f, fieldList())
+	}
+	return Override{Header: h, Field: field}, nil
+}
+
+func fieldList() string {
+	var names []string
+	for _, a := range aliases {
+		names = append(names, string(a.field))
+	}
+	return strings.Join(names, ", ")
+}
+
+// Map reads a header row. Each column maps by an override naming its header, else by
+// alias; a field claimed by two columns keeps the first and marks the other
+// "duplicate". Trailing empty headers are dropped. Map never fails: whether the result
+// has what a platform needs is for the schema to say.
+func Map(header []string, overrides []Override) Mapping {
+	for len(header) > 0 && strings.TrimSpace(header[len(header)-1]) == "" {
+		header = header[:len(header)-1]
+	}
+	m := Mapping{Columns: make([]Column, len(header)), byField: make(map[Field]int)}
+	byHeader := make(map[string]Field, len(overrides))
+	for _, o := range overrides {
+		byHeader[Fold(o.Header)] = o.Field
+	}
+	for i, h := range header {
+		h = strings.TrimSpace(h)
+		c := Column{Index: i, Header: h}
+		f, ok := byHeader[Fold(h)]
+		if !ok {
+			f, ok = Lookup(h)
+		}
+		switch {
+		case h == "":
+			c.Note = "empty"
+		case f == Ignore:
+			c.Note = "ignored"
+		case !ok:
+			c.Note = "unknown"
+		default:
+			if _, taken := m.byField[f]; taken {
+				c.Note = "duplicate"
+			} else {
+				c.Field = f
+				m.byField[f] = i
+			}
+		}
+		m.Columns[i] = c
+	}
+	return m
+}
+
+// Known counts the columns that mapped to a field; a header row has at least one.
+func (m *Mapping) Known() int { return len(m.byField) }

@@ -1,0 +1,75 @@
+// Package source reads a spreadsheet (CSV or XLSX) as a stream of raw rows, each with
+// the row number the spreadsheet shows, without holding the whole file in memory.
+package source
+
+import "strconv"
+
+// Row is one non-blank row of the file.
+type Row struct {
+	// Num is the row number as Excel shows it: 1 for the first line, counting blank rows
+	// and counting a quoted cell with line breaks as one row.
+	Num int
+	// Cells are the row's values, cleaned of BOMs, zero-width and non-breaking spaces
+	// (a non-breaking space becomes a plain one) but not trimmed. Trailing empty cells
+	// may be missing. The caller owns the slice.
+	Cells []string
+}
+
+// Info says how the file was read.
+type Info struct {
+	Format    string   `json:"format"`              // "csv" or "xlsx"
+	Encoding  string   `json:"encoding,omitempty"`  // csv: "utf-8", "utf-8-bom", "utf-16le", "windows-1251", ...
+	Delimiter string   `json:"delimiter,omitempty"` // csv: ",", ";", "\t" or "|"
+	Sheet     string   `json:"sheet,omitempty"`     // xlsx: the sheet read
+	Sheets    []string `json:"sheets,omitempty"`    // xlsx: all sheets in the workbook
+}
+
+// Options choose how to read a file; zero values mean "detect".
+type Options struct {
+	Sheet     string // xlsx: sheet name or 1-based number; default the first visible sheet
+	Delimiter string // csv: ",", ";", "tab", "\t" or "|"
+	Encoding  string // csv: "utf-8", "cp1251", "windows-1251", "utf-16", "koi8-r", "cp866", ...
+	// MaxCellBytes caps one cell's length; a longer cell is a file error. 0 means the
+	// default (DefaultMaxCellBytes).
+	MaxCellBytes int
+	// MaxRows caps the number of rows read; more is a file error. 0 means no cap.
+	MaxRows int
+}
+
+// DefaultMaxCellBytes is generous for any real cell (Excel itself stops at 32,767
+// characters) and small enough that a hostile file cannot make one cell eat memory.
+const DefaultMaxCellBytes = 64 << 10
+
+// Reader yields rows in file order. It is not safe for concurrent use.
+type Reader interface {
+	// Next returns the next non-blank row, or io.EOF after the last one. Any other
+	// error is a file-level problem (*FileError) and ends the reading.
+	Next() (Row, error)
+	// Info says how the file is being read.
+	Info() Info
+	// Close releases the file and any temporary files.
+	Close() error
+}
+
+// FileError is a problem with the file as a whole: it cannot be opened, is not a
+// spreadsheet, is damaged. The command line prints it as one line and exits 2.
+type FileError struct {
+	Path string
+	Line int    // the line or row where the problem is, 0 if none
+	Msg  string // what is wrong and what to do, for a person
+	Err  error
+}
+
+func (e *FileError) Error() string {
+	s := e.Path + ": "
+	if e.Line > 0 {
+		s += "line " + strconv.Itoa(e.Line) + ": "
+	}
+	s += e.Msg
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
+	}
+	return s
+}
+
+func (e *FileError) Unwrap() error { return e.Err }

@@ -1,0 +1,172 @@
+// Package targets defines what the importer needs from a platform: one small interface,
+// the outcome of a call, and the classes of failure. Each platform lives in its own
+// sub-package (targets/collaborator, ...) and decides for itself which of its answers
+// are retryable, permanent or fatal, because only it knows whether its calls are
+// idempotent.
+package targets
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"userimport/validate"
+)
+
+// Target puts one user into a platform. Implementations are safe for concurrent use.
+type Target interface {
+	// Name is the target's name as the command line spells it ("collaborator").
+	Name() string
+	// Upsert creates or updates u according to the client's mode. A failure that
+	// concerns this row only is an *Error of kind Permanent; Fatal aborts the run.
+	Upsert(ctx context.Context, u *validate.User) (Result, error)
+}
+
+// Mode says what an import may do to the platform.
+type Mode string
+
+const (
+	ModeUpsert Mode = "upsert" // create who is missing, update who exists
+	ModeCreate Mode = "create" // an existing account is a failed row (code exists)
+	ModeUpdate Mode = "update" // a missing account is a failed row (code not_found)
+)
+
+// ParseMode checks a --mode value.
+func ParseMode(s string) (Mode, error) {
+	switch m := Mode(strings.ToLower(strings.TrimSpace(s))); m {
+	case "":
+		return ModeUpsert, nil
+	case ModeUpsert, ModeCreate, ModeUpdate:
+		return m, nil
+	}
+	return "", fmt.Errorf("unknown mode %q: use upsert, create or update", s)
+}
+
+// Outcome is what a successful call did to the account.
+type Outcome string
+
+const (
+	Created   Outcome = "created"
+	Updated   Outcome = "updated"
+	Unchanged Outcome = "unchanged"
+)
+
+// Result is the outcome of one successful call.
+type Result struct {
+	Outcome Outcome
+	// Blocked and Unblocked are set when the platform reports that the call blocked an
+	// active account or unblocked a blocked one.
+	Blocked   bool
+	Unblocked bool
+	// ID is the platform's id of the account, where the platform tells it.
+	ID string
+}
+
+// Kind classifies a failed call.
+type Kind int8
+
+const (
+	// Permanent: the platform refused this row (validation, conflict); retrying will
+	// not help. The row is failed with the platform's messages.
+	Permanent Kind = iota
+	// Retryable: the call did not reach the platform, or the platform asked us to come
+	// back later (429, 502-504). Safe to send again.
+	Retryable
+	// Unknown: the call was sent and may have landed, but no answer came. The row must
+	// be looked up before anything is sent again.
+	Unknown
+	// Fatal: nothing will work (credentials rejected); the run stops.
+	Fatal
+)
+
+func (k Kind) String() string {
+	switch k {
+	case Permanent:
+		return "permanent"
+	case Retryable:
+		return "retryable"
+	case Unknown:
+		return "unknown"
+	case Fatal:
+		return "fatal"
+	}
+	return fmt.Sprintf("kind(%d)", int8(k))
+}
+
+// Codes of failed rows, as results.csv shows them.
+const (
+	CodeRejected    = "rejected"    // the platform refused the row
+	CodeExists      = "exists"      // --mode create and the account exists
+	CodeNotFound    = "not_found"   // --mode update and the account does not exist
+	CodeConflict    = "conflict"    // the login or e-mail belongs to another account
+	CodeUnreachable = "unreachable" // no answer after the retries
+	CodeAuth        = "auth"        // credentials rejected
+	CodeHTTP        = "http_error"  // an answer the client does not understand
+)
+
+// Error is a failed call, classified by the target that made it.
+type Error struct {
+	Kind   Kind
+	Status int    // HTTP status, 0 when no answer came
+	Code   string // one of the Code* constants
+	// Messages are the platform's own words, each "field: message" where the platform
+	// names a field, in a stable order.
+	Messages []string
+	// RetryAfter is the platform's Retry-After, when it sent one.
+	RetryAfter time.Duration
+	Err        error // the underlying error, if any
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(e.Code)
+	if e.Status != 0 {
+		fmt.Fprintf(&b, " (HTTP %d)", e.Status)
+	}
+	if len(e.Messages) > 0 {
+		b.WriteString(": ")
+		b.WriteString(strings.Join(e.Messages, "; "))
+	}
+	if e.Err != nil {
+		b.WriteString(": ")
+		b.WriteString(e.Err.Error())
+	}
+	return b.String()
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// KindOf classifies any error from a target: an *Error says its own kind, a cancelled
+// context is Retryable (the row was not finished, a resumed run does it), and anything
+// else is Unknown, the safe assumption.
+func KindOf(err error) Kind {
+	if e, ok := errors.AsType[*Error](err); ok {
+		return e.Kind
+	}
+	if errors.Is(err, context.Canceled) {
+		return Retryable
+	}
+	return Unknown
+}
+
+// Planner is implemented by targets that can tell, with read-only calls, what Upsert
+// would do to u. plan uses it; a Planner never writes.
+type Planner interface {
+	Plan(ctx context.Context, u *validate.User) (Plan, error)
+}
+
+// Plan is what an upsert would do to one account.
+type Plan struct {
+	Outcome Outcome  // Created, Updated or Unchanged
+	ID      string   // the existing account's id, when there is one
+	Changes []Change // for Updated: the fields that would change, in a stable order
+}
+
+// Change is one field an update would change.
+type Change struct {
+	Field string `json:"field"`
+	Old   string `json:"old"`
+	New   string `json:"new"`
+}

@@ -1,0 +1,28 @@
+package validate
+
+// messages holds the text of every Code in English and Russian. A "%s" in a template is
+// replaced by Issue.Detail; a template without one gets the detail appended in brackets.
+var messages = map[Code]struct{ en, ru string }{
+	CodeRequired:        {"a value is required", "нужно заполнить"},
+	CodeTooLong:         {"too long: at most %s characters", "слишком длинное значение: не больше %s символов"},
+	CodeEmailInvalid:    {"not a valid e-mail address", "это не адрес электронной почты"},
+	CodeEmailTypo:       {"the domain looks mistyped, did you mean %s?", "похоже на опечатку в домене, может быть, %s?"},
+	CodeMixedScript:     {"Latin and Cyrillic letters mixed: %s", "латинские и русские буквы вперемешку: %s"},
+	CodePhoneInvalid:    {"not a valid phone number", "это не номер телефона"},
+	CodePhoneExcel:      {"Excel has rounded this number (%s); type it again as text", "Excel округлил номер (%s); введите его заново как текст"},
+	CodePhoneMultiple:   {"two numbers in one cell, the first is kept", "два номера в одной ячейке, взят первый"},
+	CodePhoneExt:        {"the platform takes no extension (%s)", "платформа не принимает добавочный номер (%s)"},
+	CodeDateInvalid:     {"not a date; write it as DD.MM.YYYY", "это не дата; напишите как ДД.ММ.ГГГГ"},
+	CodeDateAmbiguous:   {"the date can be read two ways (%s); write it as DD.MM.YYYY", "дату можно прочитать двумя способами (%s); напишите как ДД.ММ.ГГГГ"},
+	CodeDateImplausible: {"an unlikely birth date (%s)", "маловероятная дата рождения (%s)"},
+	CodeNameInvalid:     {"a name may hold only letters, spaces, apostrophes and dashes", "в имени могут быть только буквы, пробелы, апострофы и дефисы"},
+	CodeNameIncomplete:  {"the full name needs at least a last and a first name", "в ФИО нужны хотя бы фамилия и имя"},
+	CodeGenderInvalid:   {"not a gender; write м or ж", "пол не распознан; напишите м или ж"},
+	CodeGenderInferred:  {"gender taken from the patronymic: %s", "пол определён по отчеству: %s"},
+	CodeValueInvalid:    {"not one of the allowed values: %s", "недопустимое значение; можно: %s"},
+	CodeLoginInvalid:    {"a login may hold only Latin letters, digits, dots, dashes and underscores", "в логине могут быть только латинские буквы, цифры, точки, дефисы и подчёркивания"},
+	CodeLoginGenerated:  {"login made from %s", "логин составлен из: %s"},
+	CodeIDPrecision:     {"Excel has rounded this number (%s); format the column as text and type it again", "Excel округлил число (%s); сделайте столбец текстовым и введите заново"},
+	CodeDuplicate:       {"the same as row %s", "повторяет строку %s"},
+	CodeFormulaNoValue:  {"a formula with no saved value; open the file in Excel and save it", "формула без сохранённого значения; откройте файл в Excel и сохраните"},
+}

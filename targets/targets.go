@@ -170,3 +170,9 @@ type Change struct {
 	Old   string `json:"old"`
 	New   string `json:"new"`
 }
+
+// Preparer is implemented by targets that need something once per run before the first
+// row: a token, the department tree. An error from Prepare stops the run.
+type Preparer interface {
+	Prepare(ctx context.Context) error
+}

@@ -1,0 +1,76 @@
+package cli
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+
+	"userimport/targets"
+	"userimport/targets/collaborator"
+	"userimport/validate"
+)
+
+// clientConfig is what the command line hands a target constructor.
+type clientConfig struct {
+	url  string
+	env  Env
+	http *http.Client
+	mode targets.Mode
+	api  string
+}
+
+// targetSpec ties a platform's name to its schema, client, sandbox and the
+// environment variables that hold its credentials.
+type targetSpec struct {
+	name      string
+	schema    func() *validate.Schema
+	envVars   []string
+	newClient func(clientConfig) (targets.Target, error)
+	// newSandbox builds the platform's stand-in, accepting the credentials in env; empty
+	// credentials mean "accept any".
+	newSandbox func(env Env) http.Handler
+	// sandboxCreds are credentials for a client of a sandbox that accepts any.
+	sandboxCreds Env
+}
+
+var registry = []*targetSpec{
+	{
+		name:    "collaborator",
+		schema:  validate.Collaborator,
+		envVars: []string{"USERIMPORT_COLLABORATOR_TOKEN"},
+		newClient: func(c clientConfig) (targets.Target, error) {
+			return collaborator.New(collaborator.Config{
+				BaseURL:    c.url,
+				Token:      c.env("USERIMPORT_COLLABORATOR_TOKEN"),
+				API:        c.api,
+				HTTPClient: c.http,
+				Mode:       c.mode,
+			})
+		},
+		newSandbox: func(env Env) http.Handler {
+			return collaborator.NewSandbox(env("USERIMPORT_COLLABORATOR_TOKEN"))
+		},
+		sandboxCreds: func(string) string { return "sandbox" },
+	},
+}
+
+func targetNames() []string {
+	var names []string
+	for _, s := range registry {
+		names = append(names, s.name)
+	}
+	return names
+}
+
+func lookupTarget(name string) (*targetSpec, error) {
+	name = strings.ToLower(strings.TrimSpace(name))
+	if name == "" {
+		return nil, &usageError{msg: "--target is required: " + strings.Join(targetNames(), ", ")}
+	}
+	i := slices.IndexFunc(registry, func(s *targetSpec) bool { return s.name == name })
+	if i < 0 {
+		return nil, &usageError{msg: fmt.Sprintf("unknown target %q: use %s", name, strings.Join(targetNames(), ", "))}
+	}
+	return registry[i], nil
+}

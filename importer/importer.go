@@ -1,0 +1,257 @@
+// Package importer runs the whole flow of design.md for one file: source → columns →
+// validate → dedupe → dispatch → target → reports. It reads the file once, as a stream,
+// validates rows on every core, puts them back in row order, and (unless it is a dry
+// run) sends the valid ones to the target concurrently within the rate limit.
+package importer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"userimport/columns"
+	"userimport/reports"
+	"userimport/source"
+	"userimport/targets"
+	"userimport/validate"
+)
+
+// Options describe one run. The command line fills them; nothing here reads flags or
+// the environment.
+type Options struct {
+	Input  string
+	Schema *validate.Schema
+	Source source.Options
+	Map    []columns.Override
+	Sets   map[columns.Field]string
+	// ReportDir is where the reports go; empty means "<input>.report" beside the input.
+	ReportDir string
+	Lang      validate.Lang
+	Region    string
+	// DryRun validates only: nothing is sent.
+	DryRun bool
+	Mode   targets.Mode
+	// Concurrency is the number of calls in flight; Rate caps calls per second (0: no
+	// cap). The per-request timeout belongs to the target's HTTP client.
+	Concurrency int
+	Rate        float64
+	// Retries is how many times a retryable call is tried again.
+	Retries int
+}
+
+// Deps are what a run talks to.
+type Deps struct {
+	// Target receives the rows; nil for a dry run.
+	Target targets.Target
+	// Log receives progress and notes for people (stderr).
+	Log io.Writer
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// Defaults for Options fields left zero.
+const (
+	// DefaultConcurrency keeps a platform busy without looking like an attack: eight
+	// calls in flight is what browsers allow per host, and what libraries.md measured.
+	DefaultConcurrency = 8
+	DefaultRetries     = 4
+	// headerSearchRows is how far down the header row may be: title lines and blank
+	// rows above the table are common in HR exports, twenty of them is not.
+	headerSearchRows = 20
+)
+
+// ColumnsError is a file whose columns cannot give what the platform requires. It is
+// a file-level problem: the command line prints it as one line and exits 2.
+type ColumnsError struct {
+	Missing []columns.Field
+	Found   []string
+}
+
+func (e *ColumnsError) Error() string {
+	var names []string
+	for _, f := range e.Missing {
+		names = append(names, string(f))
+	}
+	found := strings.Join(e.Found, ", ")
+	if found == "" {
+		found = "no headers"
+	}
+	example := "Header"
+	if len(e.Found) > 0 {
+		example = e.Found[0]
+	}
+	return fmt.Sprintf("no column for %s; found: %s. Use --map '%s=%s' to say which column holds it",
+		strings.Join(names, ", "), found, example, names[0])
+}
+
+// AbortError is a run stopped before its end: credentials rejected, the platform
+// unreachable, or the user pressed Ctrl-C. The reports are written.
+type AbortError struct {
+	Reason string
+	Err    error
+}
+
+func (e *AbortError) Error() string {
+	if e.Err != nil {
+		return e.Reason + ": " + e.Err.Error()
+	}
+	return e.Reason
+}
+
+func (e *AbortError) Unwrap() error { return e.Err }
+
+// ReportDir returns the folder reports go to for opts.
+func ReportDir(opts *Options) string {
+	if opts.ReportDir != "" {
+		return opts.ReportDir
+	}
+	return opts.Input + ".report"
+}
+
+// Run runs one file through the flow and writes the reports. It returns the summary
+// whenever the reports were written (even with an *AbortError), and a nil summary with
+// a file-level error (*source.FileError, *ColumnsError) when nothing was.
+func Run(ctx context.Context, opts Options, deps Deps) (*reports.Summary, error) {
+	if deps.Now == nil {
+		deps.Now = time.Now
+	}
+	if deps.Log == nil {
+		deps.Log = io.Discard
+	}
+	if opts.Concurrency <= 0 {
+		opts.Concurrency = DefaultConcurrency
+	}
+	if opts.Mode == "" {
+		opts.Mode = targets.ModeUpsert
+	}
+	if !opts.DryRun && deps.Target == nil {
+		return nil, errors.New("importer: no target to import into")
+	}
+	start := deps.Now()
+
+	src, err := source.Open(opts.Input, opts.Source)
+	if err != nil {
+		return nil, err
+	}
+	defer src.Close()
+
+	header, err := findHeader(src, opts.Map)
+	if err != nil {
+		return nil, err
+	}
+	mapping := columns.Map(header.Cells, opts.Map)
+	if missing := opts.Schema.MissingColumns(&mapping, opts.Sets); len(missing) > 0 {
+		return nil, &ColumnsError{Missing: missing, Found: mapping.Headers()}
+	}
+
+	dir := ReportDir(&opts)
+	if err := reports.MkdirReport(dir); err != nil {
+		return nil, err
+	}
+	w, err := reports.NewWriter(dir, opts.Lang)
+	if err != nil {
+		return nil, err
+	}
+
+	sum := &reports.Summary{
+		Target:    opts.Schema.Target,
+		Mode:      string(opts.Mode),
+		DryRun:    opts.DryRun,
+		Input:     filepath.Base(opts.Input),
+		ReportDir: dir,
+		Source:    sourceInfo(src.Info(), header.Num, &mapping),
+	}
+	today := deps.Now()
+	r := &run{
+		opts:    opts,
+		deps:    deps,
+		src:     src,
+		mapping: &mapping,
+		val: validate.NewValidator(opts.Schema, &mapping, validate.Options{
+			Region: opts.Region,
+			Sets:   opts.Sets,
+			Today:  validate.Date{Year: today.Year(), Month: today.Month(), Day: today.Day()},
+		}),
+		writer:  w,
+		summary: sum,
+		workers: runtime.GOMAXPROCS(0),
+	}
+	runErr := r.run(ctx)
+	if err := w.Close(); err != nil && runErr == nil {
+		runErr = err
+	}
+	sum.Problems = r.problems.List()
+	sum.ElapsedMS = deps.Now().Sub(start).Milliseconds()
+	if ae, ok := errors.AsType[*AbortError](runErr); ok {
+		sum.Aborted = ae.Error()
+	}
+	if err := reports.SaveSummary(dir, sum); err != nil && runErr == nil {
+		runErr = err
+	}
+	if fe, ok := errors.AsType[*source.FileError](runErr); ok {
+		// The file broke part-way (a damaged sheet, a cell over the cap): what was read
+		// is reported, but the run is a file-level failure.
+		return sum, fe
+	}
+	return sum, runErr
+}
+
+// findHeader skips title lines above the table: the header is the first row, among
+// the first headerSearchRows, with a column that maps to a known field.
+func findHeader(src source.Reader, overrides []columns.Override) (source.Row, error) {
+	var first source.Row
+	for i := 0; i < headerSearchRows; i++ {
+		row, err := src.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return source.Row{}, err
+		}
+		if i == 0 {
+			first = row
+		}
+		m := columns.Map(row.Cells, overrides)
+		if m.Known() > 0 {
+			return row, nil
+		}
+	}
+	if first.Num == 0 {
+		return source.Row{}, &source.FileError{Path: src.Info().Sheet, Msg: "the file has no rows"}
+	}
+	msg := fmt.Sprintf("no header row: no column of the first rows is one the tool knows (row %d has: %s)",
+		first.Num, preview(first.Cells))
+	if info := src.Info(); info.Format == "csv" {
+		msg += fmt.Sprintf("; the file was read as %s with %q between columns: if the headers look garbled, try --encoding cp1251 or --encoding utf-8, and --delimiter", info.Encoding, info.Delimiter)
+	}
+	return source.Row{}, &source.FileError{Msg: msg}
+}
+
+func preview(cells []string) string {
+	const maxCells = 6
+	var parts []string
+	for i, c := range cells {
+		if i == maxCells {
+			parts = append(parts, "...")
+			break
+		}
+		parts = append(parts, fmt.Sprintf("%q", c))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func sourceInfo(info source.Info, headerRow int, m *columns.Mapping) *reports.SourceInfo {
+	si := &reports.SourceInfo{Info: info, HeaderRow: headerRow}
+	for _, c := range m.Columns {
+		if c.Header == "" {
+			continue
+		}
+		si.Columns = append(si.Columns, reports.Column{Header: c.Header, Field: string(c.Field), Note: c.Note})
+	}
+	return si
+}

@@ -1,0 +1,290 @@
+package importer_test
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"userimport/columns"
+	"userimport/importer"
+	"userimport/reports"
+	"userimport/targets"
+	"userimport/targets/targettest"
+	"userimport/validate"
+)
+
+const header = "Табельный номер;ФИО;E-mail;Должность;Телефон\n"
+
+// person renders a valid row for index i.
+func person(i int) string {
+	return fmt.Sprintf("T%05d;Иванов Иван Иванович;ivan%d@example.ru;Инженер;8 (912) 345-%02d-%02d\n", i, i, i/100%100, i%100)
+}
+
+// writeCSV writes a file of n valid people plus extra lines, returning its path.
+func writeCSV(t *testing.T, n int, extra ...string) string {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString(header)
+	for i := range n {
+		b.WriteString(person(i))
+	}
+	for _, e := range extra {
+		b.WriteString(e)
+	}
+	p := filepath.Join(t.TempDir(), "staff.csv")
+	if err := os.WriteFile(p, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func options(in string) importer.Options {
+	return importer.Options{Input: in, Schema: validate.Collaborator(), Lang: validate.English, Concurrency: 8}
+}
+
+// results reads results.csv as rows of cells, without the header.
+func results(t *testing.T, sum *reports.Summary) [][]string {
+	t.Helper()
+	f, err := os.Open(filepath.Join(sum.ReportDir, "results.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return recs[1:]
+}
+
+func checkInvariants(t *testing.T, s *reports.Summary) {
+	t.Helper()
+	if s.Rows != s.Valid+s.Invalid {
+		t.Errorf("rows %d != valid %d + invalid %d", s.Rows, s.Valid, s.Invalid)
+	}
+	if !s.DryRun && s.Rows != s.Invalid+s.Created+s.Updated+s.Unchanged+s.Failed+s.Skipped {
+		t.Errorf("rows %d != invalid+created+updated+unchanged+failed+skipped: %+v", s.Rows, *s)
+	}
+}
+
+func TestResultsComeOutInRowOrder(t *testing.T) {
+	const n = 3000
+	in := writeCSV(t, n)
+	var calls atomic.Int64
+	fake := &targettest.Target{UpsertFunc: func(ctx context.Context, u *validate.User) (targets.Result, error) {
+		calls.Add(1)
+		// Finish out of order.
+		time.Sleep(time.Duration(rand.IntN(300)) * time.Microsecond)
+		return targets.Result{Outcome: targets.Created, ID: "id-" + u.UID}, nil
+	}}
+	opts := options(in)
+	opts.Concurrency = 32
+	sum, err := importer.Run(context.Background(), opts, importer.Deps{Target: fake})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkInvariants(t, sum)
+	if sum.Created != n || calls.Load() != n {
+		t.Fatalf("created %d, calls %d, want %d", sum.Created, calls.Load(), n)
+	}
+	for i, rec := range results(t, sum) {
+		if want := strconv.Itoa(i + 2); rec[0] != want {
+			t.Fatalf("results.csv line %d is row %s, want %s", i+1, rec[0], want)
+		}
+		if want := fmt.Sprintf("id-T%05d", i); rec[3] != want {
+			t.Fatalf("row %s target_id %q, want %q", rec[0], rec[3], want)
+		}
+	}
+}
+
+func TestRowOutcomes(t *testing.T) {
+	in := writeCSV(t, 6,
+		"T00001;Петров Пётр;petrov@example.ru;Инженер;89123456780\n",    // duplicate uid of row 3
+		"T00100;Сидоров Сидор;IVAN2@example.ru ;Инженер;89123456781\n",  // duplicate e-mail of row 4
+		"T00101;Кузнецов Олег;kuz@example.ru;;89123456782\n",            // position missing
+		"T00102;Смирнов Олег;not-an-email;Инженер;89123456783\n",        // bad e-mail
+		"T00103;Орлов Олег Олегович;orlov@example.ru;Инженер;8912345\n", // bad phone
+	)
+	fake := &targettest.Target{UpsertFunc: func(ctx context.Context, u *validate.User) (targets.Result, error) {
+		switch u.UID {
+		case "T00000":
+			return targets.Result{Outcome: targets.Updated, Blocked: true}, nil
+		case "T00001":
+			return targets.Result{Outcome: targets.Unchanged}, nil
+		case "T00002":
+			return targets.Result{}, &targets.Error{Kind: targets.Permanent, Status: 400, Code: targets.CodeRejected, Messages: []string{"email: Invalid email"}}
+		}
+		return targets.Result{Outcome: targets.Created}, nil
+	}}
+	sum, err := importer.Run(context.Background(), options(in), importer.Deps{Target: fake})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkInvariants(t, sum)
+	got := map[string]string{}
+	for _, rec := range results(t, sum) {
+		got[rec[0]] = rec[2] + " " + rec[4]
+	}
+	want := map[string]string{
+		"2":  "updated ",
+		"3":  "unchanged ",
+		"4":  "failed platform: rejected: email: Invalid email",
+		"5":  "created ",
+		"6":  "created ",
+		"7":  "created ",
+		"8":  "invalid uid: duplicate: the same as row 3",
+		"9":  "invalid email: duplicate: the same as row 4",
+		"10": "invalid position: required: a value is required",
+		"11": "invalid email: email_invalid: not a valid e-mail address",
+		"12": "invalid phone: phone_invalid: not a valid phone number",
+	}
+	for row, w := range want {
+		if got[row] != w {
+			t.Errorf("row %s = %q, want %q", row, got[row], w)
+		}
+	}
+	if sum.Blocked != 1 || sum.Created != 3 || sum.Updated != 1 || sum.Unchanged != 1 || sum.Failed != 1 || sum.Invalid != 5 {
+		t.Errorf("summary = %+v", *sum)
+	}
+}
+
+func TestFatalErrorAbortsTheRun(t *testing.T) {
+	in := writeCSV(t, 5000)
+	var calls atomic.Int64
+	fake := &targettest.Target{UpsertFunc: func(ctx context.Context, u *validate.User) (targets.Result, error) {
+		calls.Add(1)
+		return targets.Result{}, &targets.Error{Kind: targets.Fatal, Status: 401, Code: targets.CodeAuth, Messages: []string{"bad token"}}
+	}}
+	sum, err := importer.Run(context.Background(), options(in), importer.Deps{Target: fake})
+	if _, ok := errors.AsType[*importer.AbortError](err); !ok {
+		t.Fatalf("err = %v, want an AbortError", err)
+	}
+	if sum == nil || sum.Aborted == "" {
+		t.Fatalf("summary %+v does not say it aborted", sum)
+	}
+	checkInvariants(t, sum)
+	if calls.Load() > 100 {
+		t.Errorf("%d calls after the credentials were refused", calls.Load())
+	}
+	if _, err := os.Stat(filepath.Join(sum.ReportDir, "summary.json")); err != nil {
+		t.Errorf("no summary.json after an abort: %v", err)
+	}
+}
+
+func TestCancelStopsAndReports(t *testing.T) {
+	in := writeCSV(t, 5000)
+	ctx, cancel := context.WithCancel(context.Background())
+	var once sync.Once
+	fake := &targettest.Target{UpsertFunc: func(c context.Context, u *validate.User) (targets.Result, error) {
+		once.Do(cancel)
+		return targets.Result{Outcome: targets.Created}, nil
+	}}
+	sum, err := importer.Run(ctx, options(in), importer.Deps{Target: fake})
+	if _, ok := errors.AsType[*importer.AbortError](err); !ok {
+		t.Fatalf("err = %v, want an AbortError", err)
+	}
+	checkInvariants(t, sum)
+	if sum.Rows >= 5000 {
+		t.Errorf("all %d rows handled after Ctrl-C", sum.Rows)
+	}
+}
+
+func TestMissingColumnIsAFileError(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "x.csv")
+	os.WriteFile(p, []byte("ФИО;Почта;Тел.\nИванов Иван;a@b.ru;89123456789\n"), 0o600)
+	sum, err := importer.Run(context.Background(), importer.Options{Input: p, Schema: validate.Collaborator(), DryRun: true}, importer.Deps{})
+	ce, ok := errors.AsType[*importer.ColumnsError](err)
+	if !ok || sum != nil {
+		t.Fatalf("err = %v, sum = %v; want a ColumnsError and no summary", err, sum)
+	}
+	msg := ce.Error()
+	for _, w := range []string{"uid", "position", "found: ФИО, Почта, Тел."} {
+		if !strings.Contains(msg, w) {
+			t.Errorf("%q does not mention %q", msg, w)
+		}
+	}
+	if _, err := os.Stat(p + ".report"); err == nil {
+		t.Errorf("a report folder was made for a file-level error")
+	}
+}
+
+func TestMapAndSet(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "x.csv")
+	os.WriteFile(p, []byte("Код;ФИО;Адрес почты\n1;Иванов Иван;a@b.ru\n2;Петров Пётр;p@b.ru\n"), 0o600)
+	opts := importer.Options{Input: p, Schema: validate.Collaborator(), DryRun: true,
+		Map:  []columns.Override{{Header: "Код", Field: columns.UID}, {Header: "Адрес почты", Field: columns.Email}},
+		Sets: map[columns.Field]string{columns.Position: "Сотрудник"},
+	}
+	sum, err := importer.Run(context.Background(), opts, importer.Deps{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Valid != 2 || sum.Invalid != 0 {
+		t.Errorf("summary = %+v", *sum)
+	}
+}
+
+// TestRetryHonoursRetryAfter runs the retry decorator on a fake clock: the second
+// attempt comes no sooner than the platform's Retry-After.
+func TestRetryHonoursRetryAfter(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var times []time.Time
+		fake := &targettest.Target{UpsertFunc: func(ctx context.Context, u *validate.User) (targets.Result, error) {
+			times = append(times, time.Now())
+			if len(times) < 3 {
+				return targets.Result{}, &targets.Error{Kind: targets.Retryable, Status: 429, RetryAfter: 7 * time.Second}
+			}
+			return targets.Result{Outcome: targets.Created}, nil
+		}}
+		r := &importer.Retrying{Target: fake, Retries: 4}
+		res, err := r.Upsert(context.Background(), &validate.User{})
+		if err != nil || res.Outcome != targets.Created {
+			t.Fatalf("res %v err %v", res, err)
+		}
+		for i := 1; i < len(times); i++ {
+			if d := times[i].Sub(times[i-1]); d < 7*time.Second {
+				t.Errorf("attempt %d after %v, want ≥ 7s", i+1, d)
+			}
+		}
+	})
+}
+
+func TestRetryGivesUp(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		tests := []struct {
+			name      string
+			kind      targets.Kind
+			wantCalls int
+		}{
+			{"retryable", targets.Retryable, 4}, // the first try and three retries
+			{"permanent", targets.Permanent, 1},
+			{"unknown", targets.Unknown, 1}, // may have landed: never resent blindly
+			{"fatal", targets.Fatal, 1},
+		}
+		for _, tt := range tests {
+			calls := 0
+			fake := &targettest.Target{UpsertFunc: func(ctx context.Context, u *validate.User) (targets.Result, error) {
+				calls++
+				return targets.Result{}, &targets.Error{Kind: tt.kind}
+			}}
+			r := &importer.Retrying{Target: fake, Retries: 3}
+			if _, err := r.Upsert(context.Background(), &validate.User{}); err == nil {
+				t.Errorf("%s: no error", tt.name)
+			}
+			if calls != tt.wantCalls {
+				t.Errorf("%s: %d calls, want %d", tt.name, calls, tt.wantCalls)
+			}
+		}
+	})
+}

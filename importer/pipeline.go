@@ -1,0 +1,292 @@
+package importer
+
+import (
+	"context"
+	"errors"
+	"hash/maphash"
+	"io"
+	"strconv"
+	"strings"
+	"sync"
+
+	"userimport/columns"
+	"userimport/reports"
+	"userimport/source"
+	"userimport/validate"
+)
+
+// batchSize is how many rows travel together from the reader to a validating worker:
+// enough to make channel hand-offs cheap next to the work, few enough that memory
+// held in flight stays small (workers × 2 batches of raw rows).
+const batchSize = 256
+
+// item is one row on its way through the pipeline.
+type item struct {
+	row    source.Row
+	user   validate.User
+	issues []validate.Issue
+}
+
+type batch struct {
+	seq   int
+	items []item
+}
+
+// run is the state of one Run.
+type run struct {
+	opts    Options
+	deps    Deps
+	src     source.Reader
+	mapping *columns.Mapping
+	val     *validate.Validator
+	writer  *reports.Writer
+	summary *reports.Summary
+
+	workers  int
+	problems reports.Problems
+
+	seed maphash.Seed
+	// seen maps a hash of (key field, folded value) to the first row holding it. Hashes
+	// rather than strings keep memory at a few bytes a row for a million rows; two
+	// different keys sharing a 64-bit hash is a one-in-10^7 event for a million rows.
+	seen map[uint64]int
+}
+
+// run reads, validates, settles and (unless a dry run) dispatches every row, writing
+// each row's outcome in row order.
+func (r *run) run(ctx context.Context) error {
+	r.seed = maphash.MakeSeed()
+	r.seen = make(map[uint64]int)
+
+	readCtx, stopReading := context.WithCancel(ctx)
+	defer stopReading()
+
+	jobs := make(chan *batch, r.workers)
+	done := make(chan *batch, r.workers)
+	var readErr error
+	go func() {
+		defer close(jobs)
+		readErr = r.read(readCtx, jobs)
+	}()
+	var wg sync.WaitGroup
+	for range r.workers {
+		wg.Go(func() {
+			w := r.val.Worker()
+			for b := range jobs {
+				for i := range b.items {
+					it := &b.items[i]
+					it.user, it.issues = w.Row(it.row.Cells)
+				}
+				done <- b
+			}
+		})
+	}
+	go func() {
+		wg.Wait()
+		close(done)
+	}()
+
+	out := newSequencer(r.write, windowFor(r.opts.Concurrency))
+	var disp *dispatcher
+	if !r.opts.DryRun {
+		disp = newDispatcher(ctx, r.deps.Target, &r.opts, out)
+	}
+
+	// Put batches back in file order and settle each row there: duplicates and
+	// generated logins depend on the rows before, so this stage is sequential.
+	pending := make(map[int]*batch)
+	next := 0
+	stopped := false
+	for b := range done {
+		if stopped {
+			continue // drain, so the workers can finish
+		}
+		pending[b.seq] = b
+		for {
+			nb, ok := pending[next]
+			if !ok {
+				break
+			}
+			delete(pending, next)
+			next++
+			for i := range nb.items {
+				if stopped = r.stopping(ctx, disp, out); stopped {
+					break
+				}
+				row := r.settle(&nb.items[i])
+				idx := out.reserve()
+				if row.Status == reports.Invalid || disp == nil {
+					out.put(idx, row)
+					continue
+				}
+				disp.send(idx, row)
+			}
+			if stopped {
+				stopReading()
+				break
+			}
+		}
+	}
+
+	var err error
+	if disp != nil {
+		err = disp.wait()
+	}
+	if err == nil {
+		err = out.err()
+	}
+	if err == nil && ctx.Err() != nil {
+		err = &AbortError{Reason: "interrupted", Err: context.Cause(ctx)}
+	}
+	if err == nil && readErr != nil {
+		err = readErr
+	}
+	return err
+}
+
+// stopping reports whether the run must take no more rows: Ctrl-C, an abort from the
+// dispatcher, or a report that cannot be written.
+func (r *run) stopping(ctx context.Context, disp *dispatcher, out *sequencer) bool {
+	if ctx.Err() != nil || out.err() != nil {
+		return true
+	}
+	return disp != nil && disp.aborted()
+}
+
+// read sends the file's rows to jobs in batches. It returns a file-level error, or
+// nil at the end of the file or when ctx is cancelled.
+func (r *run) read(ctx context.Context, jobs chan<- *batch) error {
+	seq := 0
+	b := &batch{items: make([]item, 0, batchSize)}
+	send := func() bool {
+		select {
+		case jobs <- b:
+		case <-ctx.Done():
+			return false
+		}
+		seq++
+		b = &batch{seq: seq, items: make([]item, 0, batchSize)}
+		return true
+	}
+	for {
+		row, err := r.src.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			if len(b.items) > 0 {
+				send()
+			}
+			return err
+		}
+		b.items = append(b.items, item{row: row})
+		if len(b.items) == batchSize && !send() {
+			return nil
+		}
+	}
+	if len(b.items) > 0 {
+		send()
+	}
+	return nil
+}
+
+// settle finishes a validated row in file order: duplicates of earlier rows, generated
+// logins and passwords. It returns the row's report, Invalid or ready to send.
+func (r *run) settle(it *item) *reports.Row {
+	s := r.val.Schema()
+	u := &it.user
+	row := &reports.Row{Num: it.row.Num, Cells: it.row.Cells, Issues: it.issues}
+
+	keys := s.KeyFields()
+	for _, f := range keys {
+		v := validate.Value(u, f)
+		if v == "" {
+			continue
+		}
+		h := r.keyHash(f, v)
+		if first, ok := r.seen[h]; ok {
+			row.Issues = append(row.Issues, validate.Issue{
+				Field: string(f), Column: r.mapping.Header(f), Code: validate.CodeDuplicate,
+				Severity: validate.Error, Raw: r.mapping.Get(it.row.Cells, f), Normalized: v,
+				Detail: strconv.Itoa(first),
+			})
+		}
+	}
+	valid := !validate.HasErrors(row.Issues)
+	// Register this row's keys, invalid or not, so that a later row with the same
+	// e-mail is reported now rather than after the user fixes this one.
+	for _, f := range keys {
+		if v := validate.Value(u, f); v != "" {
+			h := r.keyHash(f, v)
+			if _, ok := r.seen[h]; !ok {
+				r.seen[h] = it.row.Num
+			}
+		}
+	}
+	if valid && s.GenerateLogin && u.Login == "" {
+		r.generateLogin(row, u)
+	}
+	// A dry run makes no passwords: nobody would receive them.
+	if valid && s.GeneratePassword && u.Password == "" && !r.opts.DryRun {
+		p, err := validate.GeneratePassword()
+		if err != nil {
+			// crypto/rand does not fail on any supported system; if it does, the row
+			// must not go out with no password.
+			row.Issues = append(row.Issues, validate.Issue{Field: string(columns.Password), Code: validate.CodeRequired, Detail: err.Error()})
+			valid = false
+		} else {
+			u.Password, u.PasswordGenerated = p, true
+		}
+	}
+	if len(keys) > 0 {
+		row.Key = validate.Value(u, keys[0])
+		if row.Key == "" && len(keys) > 1 {
+			row.Key = validate.Value(u, keys[1])
+		}
+	}
+	if !valid {
+		row.Status = reports.Invalid
+		return row
+	}
+	row.Status = reports.Valid
+	row.User = u
+	return row
+}
+
+// generateLogin makes a login from the e-mail's local part, numbered on from 2 when an
+// earlier row already has it.
+func (r *run) generateLogin(row *reports.Row, u *validate.User) {
+	base := validate.LoginFromEmail(u.Email)
+	if base == "" {
+		return
+	}
+	login := base
+	for n := 2; ; n++ {
+		if _, taken := r.seen[r.keyHash(columns.Login, login)]; !taken {
+			break
+		}
+		login = base + strconv.Itoa(n)
+	}
+	r.seen[r.keyHash(columns.Login, login)] = row.Num
+	u.Login, u.LoginGenerated = login, true
+	row.Issues = append(row.Issues, validate.Issue{
+		Field: string(columns.Login), Column: r.mapping.Header(columns.Login), Code: validate.CodeLoginGenerated,
+		Severity: validate.Warning, Normalized: login, Detail: u.Email,
+	})
+}
+
+func (r *run) keyHash(f columns.Field, v string) uint64 {
+	var h maphash.Hash
+	h.SetSeed(r.seed)
+	h.WriteString(string(f))
+	h.WriteByte(0)
+	h.WriteString(strings.ToLower(strings.TrimSpace(v)))
+	return h.Sum64()
+}
+
+// write records one finished row, in row order.
+func (r *run) write(row *reports.Row) error {
+	r.summary.Add(row)
+	r.problems.Add(row, r.opts.Lang)
+	return r.writer.Write(row)
+}

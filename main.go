@@ -1,0 +1,20 @@
+// Command userimport puts people from a spreadsheet into inSkill, iSpring Learn,
+// Collaborator or CS-Cart. main only wires the process to package cli and exits once,
+// so that every deferred flush and close in between runs.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"userimport/cli"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := cli.Main(ctx, os.Args[1:], os.Getenv, cli.IO{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr})
+	stop()
+	os.Exit(code)
+}

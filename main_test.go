@@ -1,0 +1,423 @@
+package main_test
+
+// End-to-end tests of the built binary: they run userimport as a user would and check
+// exit codes, summary.json, results.csv and the files' permissions.
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "userimport-e2e")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	binary = filepath.Join(dir, "userimport")
+	if runtime.GOOS == "windows" {
+		binary += ".exe"
+	}
+	out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "build: %v\n%s", err, out)
+		os.Exit(2)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+type result struct {
+	code   int
+	stdout string
+	stderr string
+}
+
+// run runs the binary with args and env (added to a clean environment).
+func run(t *testing.T, env []string, args ...string) result {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
+	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "LANG=C"}, env...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	code := 0
+	if ee, ok := errors.AsType[*exec.ExitError](err); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatalf("run %v: %v", args, err)
+	}
+	return result{code, stdout.String(), stderr.String()}
+}
+
+// copyInput copies a testdata file into a fresh folder, so the report lands there.
+func copyInput(t *testing.T, name string) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+type summary struct {
+	Target    string `json:"target"`
+	Mode      string `json:"mode"`
+	DryRun    bool   `json:"dry_run"`
+	Input     string `json:"input"`
+	Rows      int    `json:"rows"`
+	Valid     int    `json:"valid"`
+	Invalid   int    `json:"invalid"`
+	Created   int    `json:"created"`
+	Updated   int    `json:"updated"`
+	Unchanged int    `json:"unchanged"`
+	Failed    int    `json:"failed"`
+	Skipped   int    `json:"skipped"`
+	Blocked   int    `json:"blocked"`
+	Unblocked int    `json:"unblocked"`
+	ElapsedMS int64  `json:"elapsed_ms"`
+}
+
+func readSummary(t *testing.T, dir string) summary {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, "summary.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s summary
+	if err := json.Unmarshal(data, &s); err != nil {
+		t.Fatalf("summary.json: %v\n%s", err, data)
+	}
+	return s
+}
+
+// checkInvariants asserts the equations design.md promises.
+func checkInvariants(t *testing.T, s summary) {
+	t.Helper()
+	if s.Rows != s.Valid+s.Invalid {
+		t.Errorf("rows %d != valid %d + invalid %d", s.Rows, s.Valid, s.Invalid)
+	}
+	if !s.DryRun && s.Rows != s.Invalid+s.Created+s.Updated+s.Unchanged+s.Failed+s.Skipped {
+		t.Errorf("rows %d != invalid+created+updated+unchanged+failed+skipped in %+v", s.Rows, s)
+	}
+}
+
+type resultRow struct {
+	row    int
+	key    string
+	status string
+	errors string
+}
+
+func readResults(t *testing.T, dir string) []resultRow {
+	t.Helper()
+	f, err := os.Open(filepath.Join(dir, "results.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"row", "key", "status", "target_id", "errors", "warnings"}; !slices.Equal(recs[0], want) {
+		t.Fatalf("results.csv header = %q, want %q", recs[0], want)
+	}
+	var out []resultRow
+	for _, r := range recs[1:] {
+		n, err := strconv.Atoi(r[0])
+		if err != nil {
+			t.Fatalf("results.csv row %q: %v", r, err)
+		}
+		out = append(out, resultRow{row: n, key: r[1], status: r[2], errors: r[4]})
+	}
+	return out
+}
+
+type expected struct {
+	Errors []struct {
+		Row   int    `json:"row"`
+		Field string `json:"field"`
+		Code  string `json:"code"`
+	} `json:"errors"`
+}
+
+func readExpected(t *testing.T) expected {
+	t.Helper()
+	data, err := os.ReadFile("testdata/staff.expected.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var e expected
+	if err := json.Unmarshal(data, &e); err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// problems lists "row field code" for every error in results.csv.
+func problems(rows []resultRow) []string {
+	var out []string
+	for _, r := range rows {
+		if r.errors == "" {
+			continue
+		}
+		for _, e := range strings.Split(r.errors, " | ") {
+			parts := strings.SplitN(e, ": ", 3)
+			out = append(out, fmt.Sprintf("%d %s %s", r.row, parts[0], parts[1]))
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func TestValidateNamesEveryDeliberateProblem(t *testing.T) {
+	exp := readExpected(t)
+	var want []string
+	for _, e := range exp.Errors {
+		want = append(want, fmt.Sprintf("%d %s %s", e.Row, e.Field, e.Code))
+	}
+	slices.Sort(want)
+	for _, name := range []string{"staff.xlsx", "staff.csv"} {
+		t.Run(name, func(t *testing.T) {
+			in := copyInput(t, name)
+			res := run(t, nil, "validate", in, "--target", "collaborator")
+			if res.code != 1 {
+				t.Fatalf("exit %d, want 1; stderr:\n%s", res.code, res.stderr)
+			}
+			dir := in + ".report"
+			s := readSummary(t, dir)
+			checkInvariants(t, s)
+			if !s.DryRun || s.Created+s.Updated+s.Unchanged+s.Failed != 0 {
+				t.Errorf("validate summary does things: %+v", s)
+			}
+			rows := readResults(t, dir)
+			if s.Rows != len(rows) {
+				t.Errorf("summary rows %d, results.csv has %d", s.Rows, len(rows))
+			}
+			if diff := cmp.Diff(want, problems(rows)); diff != "" {
+				t.Errorf("problems in results.csv (-want +got):\n%s", diff)
+			}
+			if s.Invalid != len(exp.Errors) {
+				t.Errorf("invalid = %d, want %d", s.Invalid, len(exp.Errors))
+			}
+		})
+	}
+}
+
+func TestImportIntoSandbox(t *testing.T) {
+	in := copyInput(t, "staff.xlsx")
+	res := run(t, nil, "import", in, "--target", "collaborator", "--sandbox", "--json")
+	if res.code != 1 {
+		t.Fatalf("exit %d, want 1 (the sample has invalid rows); stderr:\n%s", res.code, res.stderr)
+	}
+	var s summary
+	if err := json.Unmarshal([]byte(res.stdout), &s); err != nil {
+		t.Fatalf("--json stdout is not the summary: %v\n%s", err, res.stdout)
+	}
+	checkInvariants(t, s)
+	if s.DryRun || s.Created != s.Valid || s.Failed != 0 || s.Created == 0 {
+		t.Errorf("summary = %+v, want every valid row created", s)
+	}
+	if onDisk := readSummary(t, in+".report"); onDisk.Rows != s.Rows || onDisk.Created != s.Created {
+		t.Errorf("summary.json %+v differs from stdout %+v", onDisk, s)
+	}
+	if !strings.Contains(res.stderr, "created") {
+		t.Errorf("no human summary on stderr:\n%s", res.stderr)
+	}
+	checkPrivate(t, in+".report")
+	data, err := os.ReadFile(filepath.Join(in+".report", "passwords.csv"))
+	if err != nil {
+		t.Fatalf("generated passwords: %v", err)
+	}
+	if got := strings.Count(string(data), "\n") - 1; got != s.Created {
+		t.Errorf("passwords.csv has %d passwords, want %d", got, s.Created)
+	}
+	// No password anywhere else.
+	results, _ := os.ReadFile(filepath.Join(in+".report", "results.csv"))
+	for _, line := range strings.Split(string(data), "\n")[1:] {
+		f := strings.Split(line, ",")
+		if len(f) == 5 && strings.Contains(string(results)+res.stdout+res.stderr, f[4]) {
+			t.Fatalf("a generated password leaked outside passwords.csv")
+		}
+	}
+}
+
+// checkPrivate asserts the report folder and files are owner-only.
+func checkPrivate(t *testing.T, dir string) {
+	t.Helper()
+	if runtime.GOOS == "windows" {
+		return
+	}
+	fi, err := os.Stat(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o700 {
+		t.Errorf("%s mode %v, want 0700", dir, fi.Mode().Perm())
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		fi, _ := e.Info()
+		if fi.Mode().Perm() != 0o600 {
+			t.Errorf("%s mode %v, want 0600", e.Name(), fi.Mode().Perm())
+		}
+	}
+}
+
+// startSandbox runs `userimport sandbox` on a free port with env and returns its URL.
+func startSandbox(t *testing.T, env []string) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	cmd := exec.Command(binary, "sandbox", "--target", "collaborator", "--addr", addr)
+	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH")}, env...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	})
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		c, err := net.Dial("tcp", addr)
+		if err == nil {
+			c.Close()
+			return "http://" + addr
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("sandbox did not start: %s", stderr.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func TestImportTwiceCreatesNobodyTheSecondTime(t *testing.T) {
+	env := []string{"USERIMPORT_COLLABORATOR_TOKEN=s3cret-token"}
+	url := startSandbox(t, env)
+	in := copyInput(t, "staff.csv")
+	first := run(t, env, "import", "--target", "collaborator", "--url", url, in)
+	if first.code != 1 {
+		t.Fatalf("first import exit %d; stderr:\n%s", first.code, first.stderr)
+	}
+	s1 := readSummary(t, in+".report")
+	checkInvariants(t, s1)
+	if s1.Created == 0 {
+		t.Fatalf("first import created nobody: %+v", s1)
+	}
+	second := run(t, env, "import", in, "--url", url, "--target", "collaborator")
+	if second.code != 1 {
+		t.Fatalf("second import exit %d; stderr:\n%s", second.code, second.stderr)
+	}
+	s2 := readSummary(t, in+".report")
+	checkInvariants(t, s2)
+	if s2.Created != 0 || s2.Failed != 0 || s2.Updated+s2.Unchanged != s1.Created {
+		t.Errorf("second import = %+v, want nobody created and the %d people updated or unchanged", s2, s1.Created)
+	}
+	for _, out := range []string{first.stdout, first.stderr, second.stdout, second.stderr} {
+		if strings.Contains(out, "s3cret-token") {
+			t.Fatal("the token was printed")
+		}
+	}
+}
+
+func TestBadTokenAbortsWithExit3(t *testing.T) {
+	url := startSandbox(t, []string{"USERIMPORT_COLLABORATOR_TOKEN=right"})
+	in := copyInput(t, "staff.csv")
+	start := time.Now()
+	res := run(t, []string{"USERIMPORT_COLLABORATOR_TOKEN=wrong"}, "import", in, "--target", "collaborator", "--url", url)
+	if res.code != 3 {
+		t.Fatalf("exit %d, want 3; stderr:\n%s", res.code, res.stderr)
+	}
+	if elapsed := time.Since(start); elapsed > 10*time.Second {
+		t.Errorf("abort took %v", elapsed)
+	}
+	if strings.Contains(res.stderr, "wrong") {
+		t.Errorf("the token was printed:\n%s", res.stderr)
+	}
+	s := readSummary(t, in+".report")
+	checkInvariants(t, s)
+}
+
+func TestFileLevelProblemsExit2WithOneLine(t *testing.T) {
+	dir := t.TempDir()
+	noEmail := filepath.Join(dir, "no-email.csv")
+	os.WriteFile(noEmail, []byte("Табельный номер;ФИО;Должность;Телефон\n1;Иванов Иван;Инженер;89123456789\n"), 0o600)
+	empty := filepath.Join(dir, "empty.csv")
+	os.WriteFile(empty, nil, 0o600)
+	tests := []struct {
+		name string
+		args []string
+		want []string // substrings of the one line
+	}{
+		{"missing email column", []string{"validate", noEmail, "--target", "collaborator"}, []string{"email", "found: Табельный номер, ФИО, Должность, Телефон", "--map"}},
+		{"no such file", []string{"validate", filepath.Join(dir, "nope.xlsx"), "--target", "collaborator"}, []string{"nope.xlsx"}},
+		{"empty file", []string{"validate", empty, "--target", "collaborator"}, []string{"empty"}},
+		{"unknown target", []string{"validate", noEmail, "--target", "moodle"}, []string{"unknown target", "collaborator"}},
+		{"no target", []string{"validate", noEmail}, []string{"--target"}},
+		{"import without url", []string{"import", noEmail, "--target", "collaborator"}, []string{"--url", "--sandbox"}},
+		{"bad flag", []string{"validate", noEmail, "--target", "collaborator", "--bogus"}, []string{"bogus"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := run(t, nil, tt.args...)
+			if res.code != 2 {
+				t.Fatalf("exit %d, want 2; stderr:\n%s", res.code, res.stderr)
+			}
+			first, _, _ := strings.Cut(strings.TrimSpace(res.stderr), "\n")
+			for _, w := range tt.want {
+				if !strings.Contains(first, w) {
+					t.Errorf("first line %q does not mention %q", first, w)
+				}
+			}
+			if _, err := os.Stat(noEmail + ".report"); err == nil {
+				t.Errorf("a report was written for a file-level problem")
+			}
+		})
+	}
+}
+
+func TestHelpHasExamplesAndExitCodes(t *testing.T) {
+	for _, cmd := range []string{"validate", "import", "sandbox"} {
+		res := run(t, nil, cmd, "--help")
+		if res.code != 0 {
+			t.Fatalf("%s --help exit %d", cmd, res.code)
+		}
+		if !strings.Contains(res.stderr+res.stdout, "userimport "+cmd) {
+			t.Errorf("%s --help has no example:\n%s", cmd, res.stderr)
+		}
+	}
+	res := run(t, nil, "--help")
+	if !strings.Contains(res.stderr+res.stdout, "Exit status") {
+		t.Errorf("--help does not explain exit codes")
+	}
+}

@@ -1,0 +1,263 @@
+// Package reports writes what a run did: summary.json, results.csv (one line per row,
+// in row order), passwords.csv for generated passwords, and the summary people read on
+// the terminal. Every file is created owner-only, because reports hold personal data.
+package reports
+
+import (
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"userimport/source"
+	"userimport/validate"
+)
+
+// Status is what became of one row; results.csv spells it.
+type Status string
+
+const (
+	Valid     Status = "valid" // validate only: the row would be sent
+	Created   Status = "created"
+	Updated   Status = "updated"
+	Unchanged Status = "unchanged"
+	Invalid   Status = "invalid"
+	Failed    Status = "failed"
+	Skipped   Status = "skipped"
+)
+
+// Row is the outcome of one spreadsheet row.
+type Row struct {
+	Num      int    // the row number the spreadsheet shows
+	Key      string // the identity key's normalized value
+	Status   Status
+	TargetID string
+	Issues   []validate.Issue // validation errors and warnings
+	// FailCode and Failure say why the platform refused or could not take the row.
+	FailCode  string
+	Failure   string
+	Blocked   bool
+	Unblocked bool
+	// Cells are the raw cells as read, for reports that copy the input.
+	Cells []string
+	// User is the normalized user, for generated passwords; nil for invalid rows.
+	User *validate.User
+}
+
+// Summary is summary.json, and what --json prints. Its fields and their meaning are
+// part of the contract in design.md.
+type Summary struct {
+	Target    string `json:"target"`
+	Mode      string `json:"mode"`
+	DryRun    bool   `json:"dry_run"`
+	Input     string `json:"input"`
+	Rows      int    `json:"rows"`
+	Valid     int    `json:"valid"`
+	Invalid   int    `json:"invalid"`
+	Created   int    `json:"created"`
+	Updated   int    `json:"updated"`
+	Unchanged int    `json:"unchanged"`
+	Failed    int    `json:"failed"`
+	Skipped   int    `json:"skipped"`
+	Blocked   int    `json:"blocked"`
+	Unblocked int    `json:"unblocked"`
+	Warnings  int    `json:"warnings"`
+	ElapsedMS int64  `json:"elapsed_ms"`
+	// Aborted says why the run stopped early, when it did.
+	Aborted string `json:"aborted,omitempty"`
+	// ReportDir is the folder the reports were written to.
+	ReportDir string `json:"report_dir,omitempty"`
+	// Problems groups errors by field and code, most frequent first.
+	Problems []Problem `json:"problems,omitempty"`
+	// Source says how the file was read.
+	Source *SourceInfo `json:"source,omitempty"`
+}
+
+// Problem counts the rows with one kind of error in one field.
+type Problem struct {
+	Field string `json:"field"`
+	Code  string `json:"code"`
+	Rows  int    `json:"rows"`
+	// Example is the message of the first such row, in the run's language.
+	Example string `json:"example"`
+	// FirstRow is the first row with the problem.
+	FirstRow int `json:"first_row"`
+}
+
+// SourceInfo is how the file was read, for the summary.
+type SourceInfo struct {
+	source.Info
+	HeaderRow int      `json:"header_row"`
+	Columns   []Column `json:"columns"`
+}
+
+// Column is one column of the input and the field it was read as.
+type Column struct {
+	Header string `json:"header"`
+	Field  string `json:"field,omitempty"`
+	Note   string `json:"note,omitempty"`
+}
+
+// Add counts r in s. Rows must be added once each.
+func (s *Summary) Add(r *Row) {
+	s.Rows++
+	if r.Status == Invalid {
+		s.Invalid++
+	} else {
+		s.Valid++
+	}
+	switch r.Status {
+	case Created:
+		s.Created++
+	case Updated:
+		s.Updated++
+	case Unchanged:
+		s.Unchanged++
+	case Failed:
+		s.Failed++
+	case Skipped:
+		s.Skipped++
+	}
+	if r.Blocked {
+		s.Blocked++
+	}
+	if r.Unblocked {
+		s.Unblocked++
+	}
+	for _, i := range r.Issues {
+		if i.Severity == validate.Warning {
+			s.Warnings++
+		}
+	}
+}
+
+// Problems tallies error groups across rows; the zero value is ready to use.
+type Problems struct {
+	byKey map[[2]string]*Problem
+}
+
+// Add counts the errors of r (one per field and code, however many cells).
+func (p *Problems) Add(r *Row, lang validate.Lang) {
+	if p.byKey == nil {
+		p.byKey = make(map[[2]string]*Problem)
+	}
+	add := func(field, code, msg string) {
+		k := [2]string{field, code}
+		if g, ok := p.byKey[k]; ok {
+			g.Rows++
+			return
+		}
+		p.byKey[k] = &Problem{Field: field, Code: code, Rows: 1, Example: msg, FirstRow: r.Num}
+	}
+	for _, i := range r.Issues {
+		if i.Severity == validate.Error {
+			add(i.Field, string(i.Code), i.Message(lang))
+		}
+	}
+	if r.Status == Failed {
+		add("", r.FailCode, r.Failure)
+	}
+}
+
+// List returns the groups, most rows first, then by field and code.
+func (p *Problems) List() []Problem {
+	out := make([]Problem, 0, len(p.byKey))
+	for _, g := range p.byKey {
+		out = append(out, *g)
+	}
+	slices.SortFunc(out, func(a, b Problem) int {
+		return cmp.Or(cmp.Compare(b.Rows, a.Rows), cmp.Compare(a.Field, b.Field), cmp.Compare(a.Code, b.Code))
+	})
+	return out
+}
+
+// MkdirReport creates the report folder, owner-only.
+func MkdirReport(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("create report folder: %w", err)
+	}
+	// MkdirAll keeps the mode of a folder that exists; reports hold personal data.
+	if err := os.Chmod(dir, 0o700); err != nil {
+		return fmt.Errorf("create report folder: %w", err)
+	}
+	return nil
+}
+
+// Create creates or truncates a report file, owner-only even if it existed.
+func Create(dir, name string) (*os.File, error) {
+	path := filepath.Join(dir, name)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("create %s: %w", name, err)
+	}
+	if err := f.Chmod(0o600); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("create %s: %w", name, err)
+	}
+	return f, nil
+}
+
+// WriteSummary writes s as indented JSON to w.
+func WriteSummary(w io.Writer, s *Summary) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(s)
+}
+
+// SaveSummary writes summary.json into dir.
+func SaveSummary(dir string, s *Summary) error {
+	f, err := Create(dir, "summary.json")
+	if err != nil {
+		return err
+	}
+	if err := WriteSummary(f, s); err != nil {
+		f.Close()
+		return fmt.Errorf("write summary.json: %w", err)
+	}
+	return f.Close()
+}
+
+// Neutralize makes a cell safe to open in a spreadsheet: a value a spreadsheet would
+// run as a formula (starting with = + - @, a tab or a carriage return) gets a leading
+// apostrophe, which Excel and LibreOffice show as text and do not run.
+func Neutralize(s string) string {
+	if s == "" {
+		return s
+	}
+	switch s[0] {
+	case '=', '+', '-', '@', '\t', '\r':
+		return "'" + s
+	}
+	return s
+}
+
+// ErrorsText renders the errors of r for results.csv: `field: code: message`, joined
+// with " | ".
+func ErrorsText(r *Row, lang validate.Lang) string {
+	var parts []string
+	for _, i := range r.Issues {
+		if i.Severity == validate.Error {
+			parts = append(parts, i.Field+": "+string(i.Code)+": "+i.Message(lang))
+		}
+	}
+	if r.Status == Failed {
+		parts = append(parts, "platform: "+r.FailCode+": "+r.Failure)
+	}
+	return strings.Join(parts, " | ")
+}
+
+// WarningsText renders the warnings of r the same way.
+func WarningsText(r *Row, lang validate.Lang) string {
+	var parts []string
+	for _, i := range r.Issues {
+		if i.Severity == validate.Warning {
+			parts = append(parts, i.Field+": "+string(i.Code)+": "+i.Message(lang))
+		}
+	}
+	return strings.Join(parts, " | ")
+}

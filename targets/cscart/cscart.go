@@ -1,0 +1,467 @@
+// Package cscart puts customers into a CS-Cart store through its REST API 2.0.
+//
+// What was read in the documentation and the 4.20.1 code, and what is inferred, is in
+// targets.md §4. In short: HTTP Basic with the admin's e-mail and API key; the identity
+// is the e-mail, looked up with GET /api/2.0/users?email=&user_type=, whose e-mail
+// filter is a substring match (SQL LIKE %x%), so the client keeps only exact matches
+// itself; POST /api/2.0/users creates (201) and PUT /api/2.0/users/{id} updates only the
+// fields it is sent (200); every failure is a 400 with the envelope {"message",
+// "messages", "errors", "status"}.
+package cscart
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"userimport/targets"
+	"userimport/validate"
+)
+
+// Environment variables the CLI reads the credentials from.
+const (
+	EmailEnv  = "USERIMPORT_CSCART_EMAIL"
+	APIKeyEnv = "USERIMPORT_CSCART_API_KEY"
+)
+
+// Defaults for the account fields a spreadsheet rarely has.
+const (
+	// DefaultUserType is a customer; "A" is an administrator, "V" a vendor's.
+	DefaultUserType = "C"
+	// DefaultCompanyID is the first storefront. company_id must be present on create
+	// (targets.md §4.4), and CS-Cart Ultimate refuses a customer with company 0, while
+	// Multi-Vendor keeps customers at 0: 1 is right for Ultimate, the edition the notes
+	// were read from, and a Multi-Vendor store sets it to 0. INFERRED.
+	DefaultCompanyID = "1"
+	// DefaultStatus is "active"; "D" is disabled.
+	DefaultStatus = "A"
+)
+
+// defaultTimeout bounds one HTTP exchange when the caller gives no client.
+const defaultTimeout = 30 * time.Second
+
+// pageSize is how many users one lookup asks for. The e-mail filter is a substring
+// match, so a short address can match several people; 50 covers any real case in one
+// call, and more pages are read when the store says there are more.
+const pageSize = 50
+
+// maxPages caps the pages one lookup reads (maxPages × pageSize users), so that a store
+// that keeps reporting more users cannot keep one row busy forever.
+const maxPages = 20
+
+// Config configures a Client. Credentials are plain strings: the client never reads the
+// environment, the CLI does.
+type Config struct {
+	// BaseURL is the store's address, e.g. https://shop.example.com; the client adds
+	// /api/2.0/.
+	BaseURL string
+	// Email and APIKey are the administrator's e-mail and API key, sent as HTTP Basic.
+	Email  string
+	APIKey string
+	// UserType, CompanyID and Status are the defaults for rows that do not set them:
+	// "C", "1" and "A" when empty.
+	UserType  string
+	CompanyID string
+	Status    string
+	// HTTPClient sends the requests; nil means a client with a 30-second timeout.
+	HTTPClient *http.Client
+	// Mode is upsert (the default), create or update.
+	Mode targets.Mode
+}
+
+// Client is a CS-Cart target. It is safe for concurrent use.
+type Client struct {
+	base      string // https://shop.example.com/api/2.0
+	email     string
+	apiKey    string
+	userType  string
+	companyID string
+	status    string
+	hc        *http.Client
+	mode      targets.Mode
+}
+
+var (
+	_ targets.Target  = (*Client)(nil)
+	_ targets.Planner = (*Client)(nil)
+)
+
+// New checks cfg and builds a Client.
+func New(cfg Config) (*Client, error) {
+	base, err := apiBase(cfg.BaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("cscart: %w", err)
+	}
+	email, key := strings.TrimSpace(cfg.Email), strings.TrimSpace(cfg.APIKey)
+	switch {
+	case email == "" && key == "":
+		return nil, fmt.Errorf("cscart: no credentials: set %s and %s", EmailEnv, APIKeyEnv)
+	case email == "":
+		return nil, fmt.Errorf("cscart: no administrator e-mail: set %s", EmailEnv)
+	case key == "":
+		return nil, fmt.Errorf("cscart: no API key: set %s", APIKeyEnv)
+	}
+	mode := cfg.Mode
+	if mode == "" {
+		mode = targets.ModeUpsert
+	}
+	if _, err := targets.ParseMode(string(mode)); err != nil {
+		return nil, fmt.Errorf("cscart: %w", err)
+	}
+	c := &Client{
+		base: base, email: email, apiKey: key,
+		userType:  orDefault(strings.ToUpper(cfg.UserType), DefaultUserType),
+		companyID: orDefault(cfg.CompanyID, DefaultCompanyID),
+		status:    orDefault(strings.ToUpper(cfg.Status), DefaultStatus),
+		hc:        cfg.HTTPClient, mode: mode,
+	}
+	if _, err := strconv.ParseUint(c.companyID, 10, 32); err != nil {
+		return nil, fmt.Errorf("cscart: company id %q: want a whole number (the storefront's id)", c.companyID)
+	}
+	if c.hc == nil {
+		c.hc = &http.Client{Timeout: defaultTimeout}
+	}
+	return c, nil
+}
+
+func orDefault(s, def string) string {
+	if s = strings.TrimSpace(s); s != "" {
+		return s
+	}
+	return def
+}
+
+// apiBase turns the store's address into the API root, accepting it with or without
+// the /api/2.0 the user may have pasted.
+func apiBase(raw string) (string, error) {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return "", errors.New("no URL: give the store's address, e.g. https://shop.example.com")
+	}
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", fmt.Errorf("URL %q: want an http or https address such as https://shop.example.com", raw)
+	}
+	p := strings.TrimRight(u.Path, "/")
+	p = strings.TrimSuffix(p, "/api/2.0")
+	p = strings.TrimSuffix(p, "/api")
+	u.Path = p + "/api/2.0"
+	u.User, u.RawQuery, u.Fragment = nil, "", ""
+	return u.String(), nil
+}
+
+// Name implements targets.Target.
+func (c *Client) Name() string { return "cscart" }
+
+// Upsert implements targets.Target.
+func (c *Client) Upsert(ctx context.Context, u *validate.User) (targets.Result, error) {
+	userType := c.userTypeOf(u)
+	acc, err := c.find(ctx, u.Email, userType)
+	if err != nil {
+		return targets.Result{}, err
+	}
+	if acc == nil {
+		if c.mode == targets.ModeUpdate {
+			return targets.Result{}, notFound(u.Email)
+		}
+		id, err := c.create(ctx, u)
+		if err == nil {
+			return targets.Result{Outcome: targets.Created, ID: id}, nil
+		}
+		if e, ok := errors.AsType[*targets.Error](err); !ok || e.Code != targets.CodeConflict {
+			return targets.Result{}, err
+		}
+		// "Already exists": the e-mail appeared since our lookup, or the login belongs
+		// to someone else. Look again to tell which (targets.md §4.5 step 4).
+		again, ferr := c.find(ctx, u.Email, userType)
+		if ferr != nil || again == nil {
+			return targets.Result{}, err
+		}
+		if c.mode == targets.ModeCreate {
+			return targets.Result{}, exists(again.ID)
+		}
+		acc = again
+	} else if c.mode == targets.ModeCreate {
+		return targets.Result{}, exists(acc.ID)
+	}
+	body, changes := c.updateBody(acc, u)
+	if len(changes) == 0 {
+		return targets.Result{Outcome: targets.Unchanged, ID: acc.ID}, nil
+	}
+	if err := c.update(ctx, acc.ID, body); err != nil {
+		return targets.Result{}, err
+	}
+	return targets.Result{Outcome: targets.Updated, ID: acc.ID}, nil
+}
+
+// Plan implements targets.Planner with lookups only.
+func (c *Client) Plan(ctx context.Context, u *validate.User) (targets.Plan, error) {
+	acc, err := c.find(ctx, u.Email, c.userTypeOf(u))
+	if err != nil {
+		return targets.Plan{}, err
+	}
+	switch {
+	case acc == nil && c.mode == targets.ModeUpdate:
+		return targets.Plan{}, notFound(u.Email)
+	case acc == nil:
+		return targets.Plan{Outcome: targets.Created}, nil
+	case c.mode == targets.ModeCreate:
+		return targets.Plan{}, exists(acc.ID)
+	}
+	_, changes := c.updateBody(acc, u)
+	if len(changes) == 0 {
+		return targets.Plan{Outcome: targets.Unchanged, ID: acc.ID}, nil
+	}
+	return targets.Plan{Outcome: targets.Updated, ID: acc.ID, Changes: changes}, nil
+}
+
+func notFound(email string) error {
+	return &targets.Error{Kind: targets.Permanent, Code: targets.CodeNotFound,
+		Messages: []string{"email: no user with e-mail " + email}}
+}
+
+func exists(id string) error {
+	return &targets.Error{Kind: targets.Permanent, Code: targets.CodeExists,
+		Messages: []string{"email: a user with this e-mail already exists (user_id " + id + ")"}}
+}
+
+func (c *Client) userTypeOf(u *validate.User) string {
+	return orDefault(strings.ToUpper(u.UserType), c.userType)
+}
+
+// statusOf is the status the row asks for: its own Status, else A or D from Active,
+// else "" (the row says nothing, and an update leaves the account's status alone).
+func statusOf(u *validate.User) string {
+	if s := strings.ToUpper(strings.TrimSpace(u.Status)); s != "" {
+		return s
+	}
+	switch u.Active {
+	case validate.Yes:
+		return "A"
+	case validate.No:
+		return "D"
+	}
+	return ""
+}
+
+// account is a user as the list answers it; every number is a string there.
+type account struct {
+	ID        string
+	Login     string
+	Email     string
+	FirstName string
+	LastName  string
+	Phone     string
+	Status    string
+	UserType  string
+	CompanyID string
+}
+
+// createRequest is the body of POST /users.
+type createRequest struct {
+	Email     string `json:"email"`
+	UserType  string `json:"user_type"`
+	CompanyID string `json:"company_id"`
+	Status    string `json:"status"`
+	FirstName string `json:"firstname,omitempty"`
+	LastName  string `json:"lastname,omitempty"`
+	Phone     string `json:"phone,omitempty"`
+	Login     string `json:"user_login,omitempty"`
+	Password  string `json:"password,omitempty"`
+	// Birthday is a Unix timestamp: the column is an int (targets.md §4.4, INFERRED).
+	Birthday int64 `json:"birthday,omitempty"`
+}
+
+// createBody maps u to the create request. CS-Cart has no patronymic field, so the
+// middle name is not sent.
+func (c *Client) createBody(u *validate.User) createRequest {
+	r := createRequest{
+		Email:     u.Email,
+		UserType:  c.userTypeOf(u),
+		CompanyID: orDefault(u.CompanyID, c.companyID),
+		Status:    orDefault(statusOf(u), c.status),
+		FirstName: u.FirstName, LastName: u.LastName, Phone: u.Phone,
+		Login: u.Login, Password: u.Password,
+	}
+	if !u.BirthDate.IsZero() {
+		r.Birthday = u.BirthDate.Unix()
+	}
+	return r
+}
+
+// updateRequest is the body of PUT /users/{id}. company_id is always sent: CS-Cart
+// Ultimate may move a customer to another storefront when it is missing (targets.md
+// §4.4, INFERRED from the code).
+type updateRequest struct {
+	CompanyID string `json:"company_id"`
+	Status    string `json:"status,omitempty"`
+	FirstName string `json:"firstname,omitempty"`
+	LastName  string `json:"lastname,omitempty"`
+	Phone     string `json:"phone,omitempty"`
+	Login     string `json:"user_login,omitempty"`
+	Birthday  int64  `json:"birthday,omitempty"`
+}
+
+// updateBody compares the account with u and returns the update to send and the
+// changes it makes; no changes means no write. Only non-empty values of u are sent, so
+// an update never erases. Not sent on update, on purpose: a password (it would be reset
+// on every run), a login the importer made up (the account keeps the one it has), the
+// default status (a disabled customer stays disabled unless the row says otherwise).
+// The birthday is sent with a change but cannot make one: the list does not show it.
+func (c *Client) updateBody(acc *account, u *validate.User) (updateRequest, []targets.Change) {
+	var ch []targets.Change
+	r := updateRequest{CompanyID: orDefault(u.CompanyID, orDefault(acc.CompanyID, c.companyID))}
+	if r.CompanyID != acc.CompanyID && acc.CompanyID != "" {
+		ch = append(ch, targets.Change{Field: "company_id", Old: acc.CompanyID, New: r.CompanyID})
+	}
+	diff := func(field, old, new string, same func(a, b string) bool) string {
+		if new == "" {
+			return ""
+		}
+		if !same(strings.TrimSpace(old), new) {
+			ch = append(ch, targets.Change{Field: field, Old: old, New: new})
+		}
+		return new
+	}
+	exact := func(a, b string) bool { return a == b }
+	r.FirstName = diff("firstname", acc.FirstName, u.FirstName, exact)
+	r.LastName = diff("lastname", acc.LastName, u.LastName, exact)
+	// The phone is free text in CS-Cart; the same digits written another way are the
+	// same phone, and rewriting them would be churn.
+	r.Phone = diff("phone", acc.Phone, u.Phone, func(a, b string) bool { return digits(a) == digits(b) })
+	r.Status = diff("status", acc.Status, statusOf(u), strings.EqualFold)
+	if !u.LoginGenerated {
+		r.Login = diff("user_login", acc.Login, u.Login, strings.EqualFold)
+	}
+	if !u.BirthDate.IsZero() {
+		r.Birthday = u.BirthDate.Unix()
+	}
+	return r, ch
+}
+
+func digits(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// find looks email up among users of userType and returns the one whose e-mail is
+// exactly it (case-insensitively), or nil. The store's filter is a substring match.
+func (c *Client) find(ctx context.Context, email, userType string) (*account, error) {
+	var found []account
+	ids := map[string]bool{} // a store that ignores page answers the same page again
+	seen := 0
+	for page := 1; page <= maxPages; page++ {
+		q := url.Values{"email": {email}, "user_type": {userType}, "items_per_page": {strconv.Itoa(pageSize)}}
+		if page > 1 {
+			q.Set("page", strconv.Itoa(page))
+		}
+		resp, err := c.do(ctx, http.MethodGet, c.base+"/users?"+q.Encode(), nil)
+		if err != nil {
+			return nil, fmt.Errorf("cscart: look up %s: %w", email, err)
+		}
+		if resp.Status != http.StatusOK {
+			return nil, fmt.Errorf("cscart: look up %s: %w", email, statusError(http.MethodGet, resp))
+		}
+		list, total, err := parseUsers(resp.Body)
+		if err != nil {
+			return nil, fmt.Errorf("cscart: look up %s: %w", email, &targets.Error{
+				Kind: targets.Permanent, Status: resp.Status, Code: targets.CodeHTTP, Err: err})
+		}
+		for _, a := range list {
+			if strings.EqualFold(strings.TrimSpace(a.Email), email) && !ids[a.ID] {
+				ids[a.ID] = true
+				found = append(found, a)
+			}
+		}
+		seen += len(list)
+		if len(list) < pageSize || (total > 0 && seen >= total) {
+			break
+		}
+	}
+	switch len(found) {
+	case 0:
+		return nil, nil
+	case 1:
+		return &found[0], nil
+	}
+	list := make([]string, len(found))
+	for i, a := range found {
+		list[i] = a.ID
+	}
+	return nil, &targets.Error{Kind: targets.Permanent, Code: targets.CodeConflict,
+		Messages: []string{"email: several users have this e-mail (user_id " + strings.Join(list, ", ") + ")"}}
+}
+
+// create sends POST /users and returns the new user's id.
+func (c *Client) create(ctx context.Context, u *validate.User) (string, error) {
+	body, err := json.Marshal(c.createBody(u))
+	if err != nil {
+		return "", fmt.Errorf("cscart: create user: %w", err)
+	}
+	resp, err := c.do(ctx, http.MethodPost, c.base+"/users", body)
+	if err != nil {
+		return "", fmt.Errorf("cscart: create user: %w", err)
+	}
+	if resp.Status != http.StatusCreated && resp.Status != http.StatusOK {
+		return "", fmt.Errorf("cscart: create user: %w", statusError(http.MethodPost, resp))
+	}
+	// An answer we cannot read still means the user landed; only the id is lost.
+	return parseUserID(resp.Body), nil
+}
+
+// update sends PUT /users/{id}.
+func (c *Client) update(ctx context.Context, id string, r updateRequest) error {
+	body, err := json.Marshal(r)
+	if err != nil {
+		return fmt.Errorf("cscart: update user %s: %w", id, err)
+	}
+	resp, err := c.do(ctx, http.MethodPut, c.base+"/users/"+url.PathEscape(id), body)
+	if err != nil {
+		return fmt.Errorf("cscart: update user %s: %w", id, err)
+	}
+	if resp.Status < 200 || resp.Status > 299 {
+		return fmt.Errorf("cscart: update user %s: %w", id, statusError(http.MethodPut, resp))
+	}
+	return nil
+}
+
+func (c *Client) do(ctx context.Context, method, u string, body []byte) (*targets.Response, error) {
+	req, err := targets.JSONRequest(method, u, body)
+	if err != nil {
+		return nil, err
+	}
+	req.SetBasicAuth(c.email, c.apiKey)
+	return targets.Do(ctx, c.hc, req)
+}
+
+// statusError classifies a non-success answer with CS-Cart's own messages. A refusal
+// because the e-mail or login is taken is a conflict: the row names an account that
+// belongs to someone else (or appeared since the lookup, which the caller checks).
+func statusError(method string, r *targets.Response) *targets.Error {
+	msgs := parseErrors(r.Status, r.Body)
+	e := targets.StatusError(method, r, msgs)
+	if e.Kind == targets.Permanent && isDuplicate(msgs) {
+		e.Code = targets.CodeConflict
+	}
+	return e
+}
+
+func isDuplicate(msgs []string) bool {
+	for _, m := range msgs {
+		if strings.Contains(strings.ToLower(m), "already exists") {
+			return true
+		}
+	}
+	return false
+}

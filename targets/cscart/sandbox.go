@@ -1,0 +1,441 @@
+package cscart
+
+import (
+	"crypto/subtle"
+	"encoding/json"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"unicode"
+
+	"userimport/targets"
+)
+
+// Sandbox is an in-memory stand-in for a CS-Cart Ultimate store's users API, behaving
+// as targets.md §4 describes the 4.20.1 code: HTTP Basic (401 with WWW-Authenticate);
+// GET /users requires user_type and filters e-mails with a case-insensitive substring
+// match, answering {"users":[...],"params":{...}} with every number as a string; an
+// unknown id answers 200 with an empty list; POST requires email, user_type and
+// company_id to be present and reports only the last one missing; names take letters,
+// apostrophes and dashes; a taken e-mail or login is a 400; an empty login becomes
+// user_<id>; PUT writes only what it is sent. Passwords are not checked against CS-Cart's
+// rules and are not kept. It is safe for concurrent use.
+type Sandbox struct {
+	email, apiKey string // both empty: any credentials, or none, are accepted
+
+	reads, writes atomic.Int64
+
+	mu     sync.Mutex
+	users  map[int64]*Account
+	nextID int64
+}
+
+// Account is a user as the sandbox holds it.
+type Account struct {
+	ID        int64
+	Login     string
+	Email     string
+	FirstName string
+	LastName  string
+	Phone     string
+	Status    string
+	UserType  string
+	CompanyID string
+	Birthday  int64
+	// HasPassword is true when a password was set; the password itself is not kept.
+	HasPassword bool
+}
+
+// sandboxPageSize is CS-Cart's default admin_elements_per_page, used when a list
+// request does not say items_per_page.
+const sandboxPageSize = 10
+
+// NewSandbox returns an empty store that accepts email and apiKey as HTTP Basic; both
+// empty accept any request (what --sandbox uses).
+func NewSandbox(email, apiKey string) *Sandbox {
+	return &Sandbox{email: email, apiKey: apiKey, users: map[int64]*Account{}}
+}
+
+// Preload adds accounts as if they had been created earlier; a zero ID is assigned, an
+// empty login becomes user_<id>, an empty status "A". It does not count as a write.
+func (s *Sandbox) Preload(list ...Account) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, a := range list {
+		if a.ID == 0 {
+			s.nextID++
+			a.ID = s.nextID
+		}
+		s.nextID = max(s.nextID, a.ID)
+		if a.Login == "" {
+			a.Login = "user_" + strconv.FormatInt(a.ID, 10)
+		}
+		if a.Status == "" {
+			a.Status = "A"
+		}
+		s.users[a.ID] = &a
+	}
+}
+
+// Users returns a snapshot of the accounts, sorted by id.
+func (s *Sandbox) Users() []Account {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Account, 0, len(s.users))
+	for _, a := range s.users {
+		out = append(out, *a)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// Len is the number of accounts.
+func (s *Sandbox) Len() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.users)
+}
+
+// Reads counts the authenticated GET requests served.
+func (s *Sandbox) Reads() int64 { return s.reads.Load() }
+
+// Writes counts the authenticated POST, PUT and DELETE requests served, whatever their
+// answer: plan must leave it at zero.
+func (s *Sandbox) Writes() int64 { return s.writes.Load() }
+
+// route matches /api/users, /api/2.0/users and /api/2.1/users, with an optional id.
+var route = regexp.MustCompile(`^/api(?:/[0-9]+\.[0-9]+)?/users(?:/([^/]*))?/?$`)
+
+// ServeHTTP implements http.Handler.
+func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !s.authorized(r) {
+		w.Header().Set("WWW-Authenticate", `Basic realm="User email/API key"`)
+		fail(w, http.StatusUnauthorized, nil, nil)
+		return
+	}
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		s.reads.Add(1)
+	} else {
+		s.writes.Add(1)
+	}
+	m := route.FindStringSubmatch(r.URL.Path)
+	if m == nil {
+		fail(w, http.StatusNotFound, nil, nil)
+		return
+	}
+	id := m[1]
+	switch {
+	case r.Method == http.MethodGet && id == "":
+		s.list(w, r.URL.Query())
+	case r.Method == http.MethodGet:
+		s.show(w, id)
+	case r.Method == http.MethodPost && id == "":
+		s.create(w, r)
+	case r.Method == http.MethodPut && id != "":
+		s.update(w, r, id)
+	case r.Method == http.MethodDelete && id != "":
+		s.remove(w, id)
+	case r.Method == http.MethodPut || r.Method == http.MethodDelete:
+		fail(w, http.StatusMethodNotAllowed, nil, []string{"Object ID undefined"})
+	default:
+		fail(w, http.StatusMethodNotAllowed, nil, []string{"Method not allowed"})
+	}
+}
+
+func (s *Sandbox) authorized(r *http.Request) bool {
+	if s.email == "" && s.apiKey == "" {
+		return true
+	}
+	user, pass, ok := r.BasicAuth()
+	return ok && strings.EqualFold(user, s.email) &&
+		subtle.ConstantTimeCompare([]byte(pass), []byte(s.apiKey)) == 1
+}
+
+func (s *Sandbox) list(w http.ResponseWriter, q url.Values) {
+	userType := strings.TrimSpace(q.Get("user_type"))
+	if userType == "" {
+		fail(w, http.StatusBadRequest, nil, []string{"The user_type field is required"})
+		return
+	}
+	email := strings.ToLower(strings.TrimSpace(q.Get("email")))
+	login := strings.ToLower(strings.TrimSpace(q.Get("user_login")))
+	status := strings.TrimSpace(q.Get("status"))
+	page, _ := strconv.Atoi(q.Get("page"))
+	page = max(page, 1)
+	per, err := strconv.Atoi(q.Get("items_per_page"))
+	if err != nil || per <= 0 {
+		per = sandboxPageSize
+	}
+
+	s.mu.Lock()
+	var hits []Account
+	for _, a := range s.users {
+		// LIKE '%x%' under MySQL's case-insensitive collation.
+		if a.UserType != userType ||
+			(email != "" && !strings.Contains(strings.ToLower(a.Email), email)) ||
+			(login != "" && !strings.Contains(strings.ToLower(a.Login), login)) ||
+			(status != "" && a.Status != status) {
+			continue
+		}
+		hits = append(hits, *a)
+	}
+	s.mu.Unlock()
+	sort.Slice(hits, func(i, j int) bool { return hits[i].ID < hits[j].ID })
+
+	from := min((page-1)*per, len(hits))
+	to := min(from+per, len(hits))
+	users := make([]map[string]any, 0, to-from)
+	for _, a := range hits[from:to] {
+		users = append(users, a.wire())
+	}
+	params := map[string]any{
+		"page": strconv.Itoa(page), "items_per_page": strconv.Itoa(per),
+		"total_items": strconv.Itoa(len(hits)), "user_type": userType,
+	}
+	for k, v := range q {
+		if _, ok := params[k]; !ok && len(v) > 0 {
+			params[k] = v[0]
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"users": users, "params": params})
+}
+
+func (s *Sandbox) show(w http.ResponseWriter, id string) {
+	n, _ := strconv.ParseInt(id, 10, 64)
+	s.mu.Lock()
+	a, ok := s.users[n]
+	var c Account
+	if ok {
+		c = *a
+	}
+	s.mu.Unlock()
+	if !ok {
+		// 4.20.1 answers an unknown id with 200 and an empty list (targets.md §4.4).
+		writeJSON(w, http.StatusOK, map[string]any{"users": []any{}, "params": map[string]any{"user_id": id}})
+		return
+	}
+	writeJSON(w, http.StatusOK, c.wire())
+}
+
+func (s *Sandbox) remove(w http.ResponseWriter, id string) {
+	n, _ := strconv.ParseInt(id, 10, 64)
+	s.mu.Lock()
+	_, ok := s.users[n]
+	delete(s.users, n)
+	s.mu.Unlock()
+	if !ok {
+		fail(w, http.StatusNotFound, nil, nil)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// readBody reads a JSON or form-style body (CS-Cart's default is text/plain read as a
+// query string) into text values. It reports false for a content type CS-Cart refuses.
+func readBody(r *http.Request) (map[string]string, bool) {
+	raw, _ := io.ReadAll(io.LimitReader(r.Body, targets.MaxBody))
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	out := map[string]string{}
+	switch ct {
+	case "application/json", "application/javascript":
+		var m map[string]json.RawMessage
+		if json.Unmarshal(raw, &m) != nil {
+			return out, true
+		}
+		for k, v := range m {
+			var f flexString
+			if json.Unmarshal(v, &f) == nil && string(v) != "null" {
+				out[k] = strings.TrimSpace(string(f))
+			}
+		}
+	case "", "text/plain", "application/x-www-form-urlencoded":
+		q, _ := url.ParseQuery(string(raw))
+		for k, v := range q {
+			out[k] = strings.TrimSpace(v[0])
+		}
+	default:
+		return nil, false
+	}
+	return out, true
+}
+
+// validName is fn_validate_text_field: letters, apostrophes and dashes (and, INFERRED,
+// the spaces of a two-word name).
+func validName(s string) bool {
+	for _, r := range s {
+		if !unicode.IsLetter(r) && r != '\'' && r != '-' && r != '’' && r != ' ' {
+			return false
+		}
+	}
+	return true
+}
+
+const errUserExists = "The username or email you have chosen already exists. Please try another one."
+
+// checkNames returns the errors for names that fn_validate_text_field refuses. The
+// label in bold is INFERRED; it lets tests see that the client strips HTML.
+func checkNames(in map[string]string) []string {
+	var errs []string
+	for _, f := range []struct{ key, label string }{{"firstname", "First name"}, {"lastname", "Last name"}} {
+		if v, ok := in[f.key]; ok && !validName(v) {
+			errs = append(errs, "<b>"+f.label+"</b>: Only letters, apostrophes and dashes allowed")
+		}
+	}
+	return errs
+}
+
+// takenLocked reports whether another account than self has email or login; s.mu held.
+func (s *Sandbox) takenLocked(self int64, email, login string) bool {
+	for _, a := range s.users {
+		if a.ID == self {
+			continue
+		}
+		if (email != "" && strings.EqualFold(a.Email, email)) || (login != "" && strings.EqualFold(a.Login, login)) {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Sandbox) create(w http.ResponseWriter, r *http.Request) {
+	in, ok := readBody(r)
+	if !ok {
+		fail(w, http.StatusUnsupportedMediaType, nil, nil)
+		return
+	}
+	// Presence, not emptiness, as isset() checks; only the last missing field is told.
+	missing := ""
+	for _, f := range []string{"email", "user_type", "company_id"} {
+		if _, ok := in[f]; !ok {
+			missing = f
+		}
+	}
+	if missing != "" {
+		fail(w, http.StatusBadRequest, nil, []string{"The " + missing + " field is required"})
+		return
+	}
+	if in["user_type"] == "C" && (in["company_id"] == "" || in["company_id"] == "0") {
+		fail(w, http.StatusBadRequest, []string{"Access denied"}, nil)
+		return
+	}
+	if !strings.Contains(in["email"], "@") {
+		fail(w, http.StatusBadRequest, []string{"The email address in the <b>E-mail</b> field is invalid."}, nil)
+		return
+	}
+	if errs := checkNames(in); len(errs) > 0 {
+		fail(w, http.StatusBadRequest, errs, nil)
+		return
+	}
+	s.mu.Lock()
+	if s.takenLocked(0, in["email"], in["user_login"]) {
+		s.mu.Unlock()
+		fail(w, http.StatusBadRequest, []string{errUserExists}, nil)
+		return
+	}
+	s.nextID++
+	a := &Account{ID: s.nextID, Email: in["email"], UserType: in["user_type"], CompanyID: in["company_id"], Status: "A"}
+	a.apply(in)
+	if a.Login == "" {
+		a.Login = "user_" + strconv.FormatInt(a.ID, 10)
+	}
+	s.users[a.ID] = a
+	id := a.ID
+	s.mu.Unlock()
+	writeJSON(w, http.StatusCreated, map[string]any{"user_id": id, "profile_id": strconv.FormatInt(id, 10)})
+}
+
+func (s *Sandbox) update(w http.ResponseWriter, r *http.Request, id string) {
+	in, ok := readBody(r)
+	if !ok {
+		fail(w, http.StatusUnsupportedMediaType, nil, nil)
+		return
+	}
+	n, _ := strconv.ParseInt(id, 10, 64)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a, found := s.users[n]
+	if !found {
+		fail(w, http.StatusNotFound, nil, nil)
+		return
+	}
+	if errs := checkNames(in); len(errs) > 0 {
+		fail(w, http.StatusBadRequest, errs, nil)
+		return
+	}
+	if s.takenLocked(a.ID, in["email"], in["user_login"]) {
+		fail(w, http.StatusBadRequest, []string{errUserExists}, nil)
+		return
+	}
+	if v, ok := in["email"]; ok && v != "" {
+		a.Email = v
+	}
+	if v, ok := in["company_id"]; ok {
+		a.CompanyID = v
+	}
+	a.apply(in)
+	writeJSON(w, http.StatusOK, map[string]any{"user_id": strconv.FormatInt(a.ID, 10), "profile_id": false})
+}
+
+// apply writes the fields present in in, as UPDATE ... SET does with the keys it gets.
+func (a *Account) apply(in map[string]string) {
+	for k, dst := range map[string]*string{
+		"user_login": &a.Login, "firstname": &a.FirstName, "lastname": &a.LastName,
+		"phone": &a.Phone, "status": &a.Status,
+	} {
+		if v, ok := in[k]; ok {
+			*dst = v
+		}
+	}
+	if v, ok := in["birthday"]; ok {
+		a.Birthday, _ = strconv.ParseInt(v, 10, 64)
+	}
+	if v := in["password"]; v != "" {
+		a.HasPassword = true
+	}
+}
+
+// wire is the account as a list row: every number a string, as MySQL gives them.
+func (a *Account) wire() map[string]any {
+	return map[string]any{
+		"user_id": strconv.FormatInt(a.ID, 10), "user_login": a.Login, "is_root": "N",
+		"timestamp": "1700000000", "user_type": a.UserType, "status": a.Status,
+		"firstname": a.FirstName, "lastname": a.LastName, "email": a.Email,
+		"company": "", "company_id": a.CompanyID, "phone": a.Phone, "last_login": "0",
+		"company_name": nil,
+	}
+}
+
+// fail answers CS-Cart's error envelope: message is the reason phrase followed by the
+// errors and messages joined with ". ", as Response::send builds it.
+func fail(w http.ResponseWriter, status int, errs, msgs []string) {
+	msg := http.StatusText(status)
+	if all := append(append([]string(nil), errs...), msgs...); len(all) > 0 {
+		msg += ": " + strings.Join(all, ". ")
+	}
+	body := map[string]any{"message": msg, "status": status}
+	if len(msgs) > 0 {
+		body["messages"] = msgs
+	}
+	if len(errs) > 0 {
+		body["errors"] = errs
+	}
+	writeJSON(w, status, body)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}

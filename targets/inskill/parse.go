@@ -1,0 +1,253 @@
+package inskill
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// The documentation shows only the create answer ({"data":{...},"status":"ok"}) and the
+// 422 validation error. The shape of the search answer is not documented (targets.md
+// §1.3): the parser below is INFERRED from the backend being Laravel, and accepts
+// {"data":[...]} (an API resource collection, with or without Laravel's "links" and
+// "meta" pagination), a bare list, and a paginator ({"current_page":1,"data":[...],
+// "last_page":3}) either at the top or inside "data".
+
+// parseSearch reads a search answer: the students on this page and the number of the
+// last page (0 when the answer does not say).
+func parseSearch(body []byte) ([]student, int, error) {
+	body = bytes.TrimSpace(body)
+	if len(body) > 0 && body[0] == '[' {
+		list, err := parseStudents(body)
+		return list, 0, err
+	}
+	var env struct {
+		Data     json.RawMessage `json:"data"`
+		LastPage flexInt         `json:"last_page"`
+		Meta     struct {
+			LastPage flexInt `json:"last_page"`
+		} `json:"meta"`
+	}
+	if err := json.Unmarshal(body, &env); err != nil {
+		return nil, 0, errors.New("search answer is not JSON")
+	}
+	last := max(int(env.LastPage), int(env.Meta.LastPage))
+	data := bytes.TrimSpace(env.Data)
+	switch {
+	case len(data) == 0 || string(data) == "null":
+		return nil, last, nil
+	case data[0] == '{':
+		// A paginator inside data: {"data":{"current_page":1,"data":[...]}}.
+		list, inner, err := parseSearch(data)
+		return list, max(last, inner), err
+	}
+	list, err := parseStudents(data)
+	return list, last, err
+}
+
+// parseStudents reads a JSON list of students, skipping entries that are not objects.
+func parseStudents(raw []byte) ([]student, error) {
+	var items []json.RawMessage
+	if err := json.Unmarshal(raw, &items); err != nil {
+		return nil, errors.New("search answer: data is not a list")
+	}
+	list := make([]student, 0, len(items))
+	for _, it := range items {
+		if s, ok := decodeStudent(it); ok {
+			list = append(list, s)
+		}
+	}
+	return list, nil
+}
+
+// wireStudent is a student on the wire, with every field tolerant of its type.
+type wireStudent struct {
+	ID       flexString      `json:"id"`
+	Name     flexString      `json:"name"`
+	Email    flexString      `json:"email"`
+	Phone    flexString      `json:"phone"`
+	Products json.RawMessage `json:"products"`
+}
+
+func decodeStudent(raw []byte) (student, bool) {
+	var w wireStudent
+	if err := json.Unmarshal(raw, &w); err != nil {
+		return student{}, false
+	}
+	s := student{ID: string(w.ID), Name: string(w.Name), Email: string(w.Email), Phone: string(w.Phone)}
+	s.Products, s.HasProducts = decodeProducts(w.Products)
+	return s, true
+}
+
+// decodeProducts reads a student's products: a list of ids, or of objects with an id
+// (or product_id). It reports false when there is no list at all.
+func decodeProducts(raw json.RawMessage) ([]int64, bool) {
+	var items []json.RawMessage
+	if len(raw) == 0 || json.Unmarshal(raw, &items) != nil {
+		return nil, false
+	}
+	var ids []int64
+	for _, it := range items {
+		var n flexString
+		if json.Unmarshal(it, &n) != nil || n == "" {
+			var o struct {
+				ID        flexString `json:"id"`
+				ProductID flexString `json:"product_id"`
+			}
+			if json.Unmarshal(it, &o) != nil {
+				continue
+			}
+			n = o.ProductID
+			if n == "" {
+				n = o.ID
+			}
+		}
+		if v, err := strconv.ParseInt(string(n), 10, 64); err == nil {
+			ids = append(ids, v)
+		}
+	}
+	return ids, true
+}
+
+// parseOne reads {"data":{...}} or a bare student object.
+func parseOne(body []byte) (student, error) {
+	var env struct {
+		Data json.RawMessage `json:"data"`
+	}
+	if err := json.Unmarshal(body, &env); err != nil {
+		return student{}, errors.New("answer is not JSON")
+	}
+	raw := bytes.TrimSpace(env.Data)
+	if len(raw) == 0 || raw[0] != '{' {
+		raw = body
+	}
+	s, ok := decodeStudent(raw)
+	if !ok || s.ID == "" {
+		return student{}, errors.New("answer has no student id")
+	}
+	return s, nil
+}
+
+// parseDuplicate recognizes inSkill's "already added" refusal: a 422 whose errors name
+// the e-mail and whose data is the existing student (targets.md §1.3). Both are
+// required, so an e-mail refused for its format is not mistaken for a duplicate.
+func parseDuplicate(body []byte) (student, bool) {
+	var env struct {
+		Data   json.RawMessage            `json:"data"`
+		Errors map[string]json.RawMessage `json:"errors"`
+	}
+	if json.Unmarshal(body, &env) != nil {
+		return student{}, false
+	}
+	if _, ok := env.Errors["email"]; !ok {
+		return student{}, false
+	}
+	s, ok := decodeStudent(env.Data)
+	if !ok || s.ID == "" {
+		return student{}, false
+	}
+	return s, true
+}
+
+// parseErrors reads Laravel's validation shape {"message":"The given data was
+// invalid.","errors":{"field":["msg",...]}} into "field: msg" lines, sorted by field.
+// Without field errors it falls back to "message" (or "error"); an unreadable body
+// gives nothing, and the caller uses the HTTP status text.
+func parseErrors(body []byte) []string {
+	var env struct {
+		Message flexString      `json:"message"`
+		Error   flexString      `json:"error"`
+		Errors  json.RawMessage `json:"errors"`
+	}
+	if json.Unmarshal(body, &env) != nil {
+		return nil
+	}
+	var out []string
+	var byField map[string]json.RawMessage
+	if json.Unmarshal(env.Errors, &byField) == nil {
+		fields := make([]string, 0, len(byField))
+		for f := range byField {
+			fields = append(fields, f)
+		}
+		sort.Strings(fields)
+		for _, f := range fields {
+			for _, m := range messageList(byField[f]) {
+				out = append(out, f+": "+m)
+			}
+		}
+	} else {
+		out = messageList(env.Errors)
+	}
+	if len(out) > 0 {
+		return out
+	}
+	for _, m := range []flexString{env.Message, env.Error} {
+		if s := strings.TrimSpace(string(m)); s != "" {
+			return []string{s}
+		}
+	}
+	return nil
+}
+
+// messageList reads a message or a list of messages.
+func messageList(raw json.RawMessage) []string {
+	var list []flexString
+	if json.Unmarshal(raw, &list) != nil {
+		var one flexString
+		if json.Unmarshal(raw, &one) != nil {
+			return nil
+		}
+		list = []flexString{one}
+	}
+	var out []string
+	for _, m := range list {
+		if s := strings.TrimSpace(string(m)); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// flexString takes a JSON string, number or boolean as text; null and anything else
+// become "". APIs built on PHP send ids both ways.
+type flexString string
+
+func (f *flexString) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	switch {
+	case len(b) == 0:
+		*f = ""
+	case b[0] == '"':
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*f = flexString(s)
+	case b[0] == '-' || (b[0] >= '0' && b[0] <= '9'):
+		*f = flexString(b)
+	case string(b) == "true" || string(b) == "false":
+		*f = flexString(b)
+	default:
+		*f = ""
+	}
+	return nil
+}
+
+// flexInt takes a JSON number or a numeric string; anything else is 0.
+type flexInt int
+
+func (f *flexInt) UnmarshalJSON(b []byte) error {
+	var s flexString
+	if err := s.UnmarshalJSON(b); err != nil {
+		return nil
+	}
+	n, err := strconv.Atoi(string(s))
+	if err != nil {
+		n = 0
+	}
+	*f = flexInt(n)
+	return nil
+}

@@ -1,0 +1,393 @@
+package inskill
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+)
+
+// Sandbox is an in-memory stand-in for an inSkill school's students API, behaving as
+// targets.md §1 describes it: a token in a header, students unique by e-mail
+// (case-insensitively), a fuzzy search over e-mail, name and phone, POST with force as
+// an upsert and without it as a 422 that returns the existing student, phones in E.164,
+// Laravel's 422 shape. Where the documentation is silent (the search answer, 404, 401)
+// it answers as a stock Laravel API does. It is safe for concurrent use.
+type Sandbox struct {
+	token  string // empty: any token, or none, is accepted
+	header string
+	scheme string
+
+	reads, writes atomic.Int64
+
+	mu       sync.Mutex
+	students map[int64]*Student
+	byEmail  map[string]int64 // lower-cased e-mail → id
+	nextID   int64
+}
+
+// Student is a student as the sandbox holds it.
+type Student struct {
+	ID       int64
+	Name     string
+	Email    string
+	Phone    string
+	Products []int64
+}
+
+// sandboxPageSize is Laravel's default page size, so that the client's paging is
+// exercised by a search that matches more than a handful of people.
+const sandboxPageSize = 15
+
+// NewSandbox returns an empty school that accepts token as "Authorization: Bearer
+// <token>"; an empty token accepts any request (what --sandbox uses).
+func NewSandbox(token string) *Sandbox {
+	return &Sandbox{
+		token: token, header: "Authorization", scheme: "Bearer",
+		students: map[int64]*Student{}, byEmail: map[string]int64{}, nextID: 1000,
+	}
+}
+
+// WithAuth makes the sandbox read the token from header, after scheme (empty: the bare
+// token), as Config.AuthHeader and AuthScheme make the client send it. Call it before
+// serving.
+func (s *Sandbox) WithAuth(header, scheme string) *Sandbox {
+	s.header, s.scheme = header, scheme
+	return s
+}
+
+// Preload adds students as if they had been created earlier; a zero ID is assigned. It
+// does not count as a write.
+func (s *Sandbox) Preload(list ...Student) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, st := range list {
+		if st.ID == 0 {
+			s.nextID++
+			st.ID = s.nextID
+		}
+		s.nextID = max(s.nextID, st.ID)
+		st.Products = append([]int64(nil), st.Products...)
+		s.students[st.ID] = &st
+		s.byEmail[strings.ToLower(st.Email)] = st.ID
+	}
+}
+
+// Students returns a snapshot of the students, sorted by id.
+func (s *Sandbox) Students() []Student {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Student, 0, len(s.students))
+	for _, st := range s.students {
+		c := *st
+		c.Products = append([]int64(nil), st.Products...)
+		out = append(out, c)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// Len is the number of students.
+func (s *Sandbox) Len() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.students)
+}
+
+// Reads counts the authenticated GET requests served.
+func (s *Sandbox) Reads() int64 { return s.reads.Load() }
+
+// Writes counts the authenticated POST, PATCH, PUT and DELETE requests served, whatever
+// their answer: plan must leave it at zero.
+func (s *Sandbox) Writes() int64 { return s.writes.Load() }
+
+// e164 is the form the documentation asks phones in: "+" and up to 15 digits.
+var e164 = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
+
+// ServeHTTP implements http.Handler.
+func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !s.authorized(r) {
+		writeJSON(w, http.StatusUnauthorized, map[string]any{"message": "Unauthenticated."})
+		return
+	}
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		s.reads.Add(1)
+	} else {
+		s.writes.Add(1)
+	}
+	path := strings.TrimSuffix(r.URL.Path, "/")
+	const root = "/api/v3/students"
+	switch {
+	case path == root && r.Method == http.MethodGet:
+		s.search(w, r)
+	case path == root && r.Method == http.MethodPost:
+		s.create(w, r)
+	case strings.HasPrefix(path, root+"/") && !strings.Contains(path[len(root)+1:], "/"):
+		id, err := strconv.ParseInt(path[len(root)+1:], 10, 64)
+		if err != nil {
+			notFoundJSON(w)
+			return
+		}
+		switch r.Method {
+		case http.MethodGet:
+			s.show(w, id)
+		case http.MethodPatch, http.MethodPut:
+			s.update(w, r, id)
+		default:
+			writeJSON(w, http.StatusMethodNotAllowed, map[string]any{"message": "The " + r.Method + " method is not supported for this route."})
+		}
+	case path == root:
+		writeJSON(w, http.StatusMethodNotAllowed, map[string]any{"message": "The " + r.Method + " method is not supported for this route."})
+	default:
+		notFoundJSON(w)
+	}
+}
+
+func (s *Sandbox) authorized(r *http.Request) bool {
+	if s.token == "" {
+		return true
+	}
+	got := strings.TrimSpace(r.Header.Get(s.header))
+	if s.scheme != "" {
+		scheme, rest, ok := strings.Cut(got, " ")
+		if !ok || !strings.EqualFold(scheme, s.scheme) {
+			return false
+		}
+		got = strings.TrimSpace(rest)
+	}
+	return got == s.token
+}
+
+func (s *Sandbox) search(w http.ResponseWriter, r *http.Request) {
+	q := strings.ToLower(strings.TrimSpace(r.URL.Query().Get("search")))
+	if q == "" {
+		invalid(w, nil, map[string][]string{"search": {"The search field is required."}})
+		return
+	}
+	withProducts := isTrue(r.URL.Query().Get("withProducts"))
+	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+	page = max(page, 1)
+
+	s.mu.Lock()
+	var hits []Student
+	for _, st := range s.students {
+		// Fuzzy like the real search: a substring of the e-mail, the name or the phone.
+		if strings.Contains(strings.ToLower(st.Email), q) || strings.Contains(strings.ToLower(st.Name), q) ||
+			(st.Phone != "" && strings.Contains(st.Phone, q)) {
+			c := *st
+			c.Products = append([]int64(nil), st.Products...)
+			hits = append(hits, c)
+		}
+	}
+	s.mu.Unlock()
+	sort.Slice(hits, func(i, j int) bool { return hits[i].ID < hits[j].ID })
+
+	last := max((len(hits)+sandboxPageSize-1)/sandboxPageSize, 1)
+	from := min((page-1)*sandboxPageSize, len(hits))
+	to := min(from+sandboxPageSize, len(hits))
+	data := make([]map[string]any, 0, to-from)
+	for _, st := range hits[from:to] {
+		data = append(data, st.wire(withProducts))
+	}
+	writeJSON(w, http.StatusOK, map[string]any{
+		"data":  data,
+		"links": map[string]any{"first": nil, "last": nil, "prev": nil, "next": nil},
+		"meta": map[string]any{"current_page": page, "last_page": last, "per_page": sandboxPageSize,
+			"total": len(hits), "from": from + 1, "to": to},
+	})
+}
+
+func (s *Sandbox) show(w http.ResponseWriter, id int64) {
+	s.mu.Lock()
+	st, ok := s.students[id]
+	var c Student
+	if ok {
+		c = *st
+	}
+	s.mu.Unlock()
+	if !ok {
+		notFoundJSON(w)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"data": c.wire(true), "status": "ok"})
+}
+
+// studentInput is a create or update body. Every value is decoded loosely, as PHP
+// reads them: "true", 1 and true are all true.
+type studentInput struct {
+	Email   *json.RawMessage `json:"email"`
+	Name    *json.RawMessage `json:"name"`
+	Phone   *json.RawMessage `json:"phone"`
+	Product *json.RawMessage `json:"product"`
+	Force   *json.RawMessage `json:"force"`
+	Notify  *json.RawMessage `json:"notify_about_product"`
+}
+
+func text(raw *json.RawMessage) (string, bool) {
+	if raw == nil {
+		return "", false
+	}
+	var f flexString
+	if json.Unmarshal(*raw, &f) != nil {
+		return "", true
+	}
+	return strings.TrimSpace(string(f)), true
+}
+
+// checkFields validates the fields present in in and returns Laravel's field errors.
+func checkFields(in *studentInput) (name, phone string, product int64, errs map[string][]string) {
+	errs = map[string][]string{}
+	name, _ = text(in.Name)
+	if len([]rune(name)) > 255 {
+		errs["name"] = append(errs["name"], "The name may not be greater than 255 characters.")
+	}
+	phone, _ = text(in.Phone)
+	if phone != "" && !e164.MatchString(phone) {
+		errs["phone"] = append(errs["phone"], "The phone format is invalid.")
+	}
+	if p, ok := text(in.Product); ok && p != "" {
+		n, err := strconv.ParseInt(p, 10, 64)
+		if err != nil || n <= 0 {
+			errs["product"] = append(errs["product"], "The product must be an integer.")
+		}
+		product = n
+	}
+	return name, phone, product, errs
+}
+
+func (s *Sandbox) create(w http.ResponseWriter, r *http.Request) {
+	var in studentInput
+	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
+		// Laravel reads a body it cannot parse as no input at all.
+		in = studentInput{}
+	}
+	email, _ := text(in.Email)
+	name, phone, product, errs := checkFields(&in)
+	switch {
+	case email == "":
+		errs["email"] = append(errs["email"], "The email field is required.")
+	case !strings.Contains(email, "@") || strings.ContainsAny(email, " \t"):
+		errs["email"] = append(errs["email"], "The email must be a valid email address.")
+	}
+	if len(errs) > 0 {
+		invalid(w, nil, errs)
+		return
+	}
+	force, _ := text(in.Force)
+
+	s.mu.Lock()
+	if id, ok := s.byEmail[strings.ToLower(email)]; ok {
+		st := s.students[id]
+		if !isTrue(force) {
+			data := st.wire(false)
+			s.mu.Unlock()
+			invalid(w, data, map[string][]string{"email": {"Пользователь с таким email уже добавлен в проект."}})
+			return
+		}
+		st.apply(name, phone, product)
+		data := st.wire(false)
+		s.mu.Unlock()
+		writeJSON(w, http.StatusOK, map[string]any{"data": data, "status": "ok", "message": "Пользователь успешно обновлён"})
+		return
+	}
+	s.nextID++
+	st := &Student{ID: s.nextID, Email: email}
+	st.apply(name, phone, product)
+	s.students[st.ID] = st
+	s.byEmail[strings.ToLower(email)] = st.ID
+	data := st.wire(false)
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, map[string]any{"data": data, "status": "ok", "message": "Пользователь успешно добавлен"})
+}
+
+func (s *Sandbox) update(w http.ResponseWriter, r *http.Request, id int64) {
+	var in studentInput
+	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
+		in = studentInput{}
+	}
+	name, phone, product, errs := checkFields(&in)
+	s.mu.Lock()
+	st, ok := s.students[id]
+	if !ok {
+		s.mu.Unlock()
+		notFoundJSON(w)
+		return
+	}
+	if len(errs) > 0 {
+		s.mu.Unlock()
+		invalid(w, nil, errs)
+		return
+	}
+	st.apply(name, phone, product)
+	data := st.wire(false)
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, map[string]any{"data": data, "status": "ok"})
+}
+
+// apply writes the non-empty values into st; an absent value leaves the field alone.
+func (st *Student) apply(name, phone string, product int64) {
+	if name != "" {
+		st.Name = name
+	}
+	if phone != "" {
+		st.Phone = phone
+	}
+	if product != 0 {
+		for _, p := range st.Products {
+			if p == product {
+				return
+			}
+		}
+		st.Products = append(st.Products, product)
+	}
+}
+
+// wire is the student as the API answers it.
+func (st *Student) wire(withProducts bool) map[string]any {
+	m := map[string]any{"id": st.ID, "name": st.Name, "email": st.Email, "phone": st.Phone, "avatar": ""}
+	if withProducts {
+		ps := make([]map[string]any, 0, len(st.Products))
+		for _, p := range st.Products {
+			ps = append(ps, map[string]any{"id": p, "name": fmt.Sprintf("Product %d", p)})
+		}
+		m["products"] = ps
+	}
+	return m
+}
+
+func isTrue(s string) bool {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "1", "true", "on", "yes":
+		return true
+	}
+	return false
+}
+
+// invalid answers Laravel's 422; data, when given, is the existing student.
+func invalid(w http.ResponseWriter, data map[string]any, errs map[string][]string) {
+	body := map[string]any{"message": "The given data was invalid.", "errors": errs}
+	if data != nil {
+		body["data"] = data
+	}
+	writeJSON(w, http.StatusUnprocessableEntity, body)
+}
+
+func notFoundJSON(w http.ResponseWriter) {
+	writeJSON(w, http.StatusNotFound, map[string]any{"message": "Not Found"})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}

@@ -1,0 +1,305 @@
+package validate
+
+import (
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"userimport/columns"
+)
+
+// Options are the run-wide settings of a Validator.
+type Options struct {
+	// Region is the default phone region for numbers written without a country code.
+	Region string
+	// Sets are values for cells that are empty (--set field=value).
+	Sets map[columns.Field]string
+	// Today is the date birth dates are judged against; the zero Date skips the check.
+	Today Date
+}
+
+// Validator checks rows of one file against one schema. It is immutable and safe for
+// concurrent use; each goroutine validates through its own Worker.
+type Validator struct {
+	schema *Schema
+	m      *columns.Mapping
+	opts   Options
+	// fields lists the schema's fields that have a value source (a column or a --set),
+	// so the per-row loop does not ask the mapping again.
+	fields []FieldRule
+}
+
+// NewValidator prepares validation of rows mapped by m against s.
+func NewValidator(s *Schema, m *columns.Mapping, opts Options) *Validator {
+	if opts.Region == "" {
+		opts.Region = "RU"
+	}
+	v := &Validator{schema: s, m: m, opts: opts}
+	v.fields = append(v.fields, s.Fields...)
+	return v
+}
+
+// Schema returns the schema rows are checked against.
+func (v *Validator) Schema() *Schema { return v.schema }
+
+// Worker validates rows one at a time. It holds per-goroutine state (a reusable phone
+// parser), so it is not safe for concurrent use: make one per goroutine.
+type Worker struct {
+	v     *Validator
+	phone *PhoneParser
+}
+
+// Worker returns a new Worker for one goroutine.
+func (v *Validator) Worker() *Worker {
+	return &Worker{v: v, phone: NewPhoneParser(v.opts.Region)}
+}
+
+// cell returns the raw value of f: the cell when it is not blank, else the --set value.
+func (w *Worker) cell(cells []string, f columns.Field) string {
+	raw := w.v.m.Get(cells, f)
+	if strings.TrimSpace(raw) == "" {
+		if s, ok := w.v.opts.Sets[f]; ok {
+			return s
+		}
+	}
+	return raw
+}
+
+// rowIssues collects the issues of one row, filling in the field, column and raw value
+// the normalizers leave out.
+type rowIssues struct {
+	m    *columns.Mapping
+	list []Issue
+}
+
+func (r *rowIssues) add(f columns.Field, raw string, found []Issue) {
+	for _, i := range found {
+		i.Field = string(f)
+		i.Column = r.m.Header(f)
+		i.Raw = raw
+		r.list = append(r.list, i)
+	}
+}
+
+func (r *rowIssues) addOne(f columns.Field, raw string, i Issue) {
+	r.add(f, raw, []Issue{i})
+}
+
+// Row normalizes and checks one row. The user is complete only when the issues hold
+// no Error; login and password generation, which need the whole file's view, are left
+// to the caller (see Schema.GenerateLogin and GeneratePassword).
+func (w *Worker) Row(cells []string) (User, []Issue) {
+	var (
+		u   User
+		iss = rowIssues{m: w.v.m}
+		s   = w.v.schema
+	)
+	for _, rule := range w.v.fields {
+		f := rule.Field
+		raw := w.cell(cells, f)
+		if strings.TrimSpace(raw) == "" {
+			continue
+		}
+		var (
+			val   string
+			found []Issue
+		)
+		switch f {
+		case columns.UID, columns.CompanyID, columns.Product:
+			val = strings.TrimSpace(raw)
+			if looksRounded(val) {
+				found = []Issue{{Code: CodeIDPrecision, Severity: Error, Detail: val}}
+			}
+		case columns.LastName, columns.FirstName, columns.MiddleName:
+			val, found = NormalizeName(raw)
+		case columns.Login:
+			val, found = NormalizeLogin(raw)
+		case columns.Email:
+			val, found = NormalizeEmail(raw)
+		case columns.Password:
+			val = strings.TrimSpace(raw)
+		case columns.Phone:
+			var ext string
+			val, ext, found = w.phone.Normalize(raw)
+			if ext != "" {
+				if s.PhoneExt {
+					u.PhoneExt = ext
+				} else {
+					found = append(found, Issue{Code: CodePhoneExt, Severity: Error, Detail: ext, Normalized: val})
+				}
+			}
+		case columns.BirthDate, columns.HireDate:
+			var d Date
+			d, found = ParseDate(raw)
+			if f == columns.BirthDate {
+				u.BirthDate = d
+				if !d.IsZero() && !w.v.opts.Today.IsZero() {
+					found = append(found, CheckBirthDate(d, w.v.opts.Today)...)
+				}
+			} else {
+				u.HireDate = d
+			}
+		case columns.Gender:
+			u.Gender, found = ParseGender(raw)
+		case columns.Active:
+			u.Active, found = ParseBool(raw)
+		default:
+			val = collapseSpaces(raw)
+		}
+		if rule.MaxLen > 0 && utf8.RuneCountInString(val) > rule.MaxLen {
+			found = append(found, Issue{Code: CodeTooLong, Severity: Error, Detail: strconv.Itoa(rule.MaxLen)})
+		}
+		iss.add(f, raw, found)
+		setField(&u, f, val)
+	}
+
+	// A full-name column fills the name parts the file does not give separately.
+	if s.Takes(columns.LastName) && (u.LastName == "" || u.FirstName == "") {
+		if raw := w.cell(cells, columns.FullName); strings.TrimSpace(raw) != "" {
+			last, first, middle, found := SplitFullName(raw)
+			iss.add(columns.FullName, raw, found)
+			if u.LastName == "" {
+				u.LastName = last
+			}
+			if u.FirstName == "" {
+				u.FirstName = first
+			}
+			if u.MiddleName == "" {
+				u.MiddleName = middle
+			}
+		}
+	}
+
+	if s.Takes(columns.Gender) && u.Gender == GenderUnknown && u.MiddleName != "" {
+		if g := GenderFromPatronymic(u.MiddleName); g != GenderUnknown {
+			u.Gender, u.GenderInferred = g, true
+			iss.addOne(columns.Gender, "", Issue{Code: CodeGenderInferred, Severity: Warning, Detail: u.MiddleName, Normalized: g.String()})
+		}
+	}
+
+	// Required fields last, so a value that failed to normalize is not also "required".
+	for _, rule := range w.v.fields {
+		if !rule.Required || fieldValue(&u, rule.Field) != "" {
+			continue
+		}
+		if (rule.Field == columns.Login && s.GenerateLogin) || (rule.Field == columns.Password && s.GeneratePassword) {
+			continue
+		}
+		if hasIssueFor(iss.list, rule.Field) {
+			continue
+		}
+		f := rule.Field
+		if (f == columns.LastName || f == columns.FirstName) && !w.v.m.Has(f) && w.v.m.Has(columns.FullName) {
+			if hasIssueFor(iss.list, columns.FullName) {
+				continue
+			}
+			f = columns.FullName
+		}
+		iss.addOne(f, w.cell(cells, f), Issue{Code: CodeRequired, Severity: Error})
+	}
+	return u, iss.list
+}
+
+func hasIssueFor(list []Issue, f columns.Field) bool {
+	for _, i := range list {
+		if i.Field == string(f) && i.Severity == Error {
+			return true
+		}
+	}
+	return false
+}
+
+// looksRounded reports whether an id is in the scientific notation Excel uses for
+// numbers it could not keep whole (1.23456789012346E+17).
+func looksRounded(s string) bool {
+	i := strings.IndexAny(s, "eE")
+	if i <= 0 || i == len(s)-1 {
+		return false
+	}
+	if _, err := strconv.ParseFloat(strings.Replace(s, ",", ".", 1), 64); err != nil {
+		return false
+	}
+	return s[i+1] == '+'
+}
+
+// collapseSpaces trims s and turns runs of white space into one space.
+func collapseSpaces(s string) string {
+	s = strings.TrimSpace(s)
+	if !strings.Contains(s, "  ") && !strings.ContainsAny(s, "\t\n\r") {
+		return s
+	}
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// setField stores a text value in the User field f stands for. Dates, gender and
+// active are stored by the caller, which has them typed.
+func setField(u *User, f columns.Field, val string) {
+	if p := textField(u, f); p != nil {
+		*p = val
+	}
+}
+
+// fieldValue returns f's value in u as text, for required checks and reports.
+func fieldValue(u *User, f columns.Field) string {
+	switch f {
+	case columns.BirthDate:
+		return u.BirthDate.DMY()
+	case columns.HireDate:
+		return u.HireDate.DMY()
+	case columns.Gender:
+		return u.Gender.String()
+	case columns.Active:
+		return u.Active.String()
+	case columns.FullName:
+		return u.FullName()
+	}
+	if p := textField(u, f); p != nil {
+		return *p
+	}
+	return ""
+}
+
+// Value returns the normalized value of f in u as text, as reports show it.
+func Value(u *User, f columns.Field) string { return fieldValue(u, f) }
+
+func textField(u *User, f columns.Field) *string {
+	switch f {
+	case columns.UID:
+		return &u.UID
+	case columns.LastName:
+		return &u.LastName
+	case columns.FirstName:
+		return &u.FirstName
+	case columns.MiddleName:
+		return &u.MiddleName
+	case columns.Login:
+		return &u.Login
+	case columns.Email:
+		return &u.Email
+	case columns.Password:
+		return &u.Password
+	case columns.Phone:
+		return &u.Phone
+	case columns.City:
+		return &u.City
+	case columns.Department:
+		return &u.Department
+	case columns.Position:
+		return &u.Position
+	case columns.Tags:
+		return &u.Tags
+	case columns.Groups:
+		return &u.Groups
+	case columns.Role:
+		return &u.Role
+	case columns.Product:
+		return &u.Product
+	case columns.UserType:
+		return &u.UserType
+	case columns.CompanyID:
+		return &u.CompanyID
+	case columns.Status:
+		return &u.Status
+	}
+	return nil
+}

@@ -21,6 +21,10 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	// The binary is built from these packages; importing one makes go test's cache
+	// notice when they change.
+	_ "userimport/cli"
 )
 
 var binary string

@@ -21,8 +21,12 @@ func PrintSummary(w io.Writer, s *Summary, lang validate.Lang) {
 		return en
 	}
 	if s.DryRun && s.Created+s.Updated+s.Unchanged == 0 {
-		fmt.Fprintf(w, t("%d rows: %d valid, %d invalid, %d warnings\n", "%d строк: верных %d, с ошибками %d, предупреждений %d\n"),
-			s.Rows, s.Valid, s.Invalid, s.Warnings)
+		if lang == validate.Russian {
+			fmt.Fprintf(w, "%d строк: верных %d, с ошибками %d, предупреждений %d\n", s.Rows, s.Valid, s.Invalid, s.Warnings)
+		} else {
+			fmt.Fprintf(w, "%d %s: %d valid, %d invalid, %d %s\n", s.Rows, plural(s.Rows, "row", "rows"), s.Valid, s.Invalid,
+				s.Warnings, plural(s.Warnings, "warning", "warnings"))
+		}
 	} else {
 		fmt.Fprintf(w, t("%d rows: %d created, %d updated, %d unchanged, %d invalid, %d failed, %d skipped",
 			"%d строк: создано %d, обновлено %d, без изменений %d, с ошибками %d, не удалось %d, пропущено %d"),
@@ -37,12 +41,18 @@ func PrintSummary(w io.Writer, s *Summary, lang validate.Lang) {
 			fmt.Fprintf(w, t("  ... and %d more kinds of problem\n", "  ... и ещё видов ошибок: %d\n"), len(s.Problems)-i)
 			break
 		}
-		field := p.Field
-		if field == "" {
-			field = t("platform", "платформа")
+		where := p.Column
+		if where == "" {
+			where = p.Field
 		}
-		fmt.Fprintf(w, t("  %d rows: %s: %s (first in row %d)\n", "  строк: %d — %s: %s (первая в строке %d)\n"),
-			p.Rows, field, p.Example, p.FirstRow)
+		if where == "" {
+			where = t("platform", "платформа")
+		}
+		if lang == validate.Russian {
+			fmt.Fprintf(w, "  строк: %d — «%s»: %s (первая — строка %d)\n", p.Rows, where, p.Example, p.FirstRow)
+		} else {
+			fmt.Fprintf(w, "  %d %s — %q: %s (first in row %d)\n", p.Rows, plural(p.Rows, "row", "rows"), where, p.Example, p.FirstRow)
+		}
 	}
 	if s.Aborted != "" {
 		fmt.Fprintf(w, t("stopped early: %s\n", "остановлено: %s\n"), s.Aborted)
@@ -50,4 +60,11 @@ func PrintSummary(w io.Writer, s *Summary, lang validate.Lang) {
 	if s.ReportDir != "" {
 		fmt.Fprintf(w, t("report: %s\n", "отчёт: %s\n"), filepath.Join(s.ReportDir, "results.csv"))
 	}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

@@ -80,8 +80,10 @@ type Summary struct {
 // Problem counts the rows with one kind of error in one field.
 type Problem struct {
 	Field string `json:"field"`
-	Code  string `json:"code"`
-	Rows  int    `json:"rows"`
+	// Column is the header of the field's column in the file, as people know it.
+	Column string `json:"column,omitempty"`
+	Code   string `json:"code"`
+	Rows   int    `json:"rows"`
 	// Example is the message of the first such row, in the run's language.
 	Example string `json:"example"`
 	// FirstRow is the first row with the problem.
@@ -145,21 +147,21 @@ func (p *Problems) Add(r *Row, lang validate.Lang) {
 	if p.byKey == nil {
 		p.byKey = make(map[[2]string]*Problem)
 	}
-	add := func(field, code, msg string) {
+	add := func(field, column, code, msg string) {
 		k := [2]string{field, code}
 		if g, ok := p.byKey[k]; ok {
 			g.Rows++
 			return
 		}
-		p.byKey[k] = &Problem{Field: field, Code: code, Rows: 1, Example: msg, FirstRow: r.Num}
+		p.byKey[k] = &Problem{Field: field, Column: column, Code: code, Rows: 1, Example: msg, FirstRow: r.Num}
 	}
 	for _, i := range r.Issues {
 		if i.Severity == validate.Error {
-			add(i.Field, string(i.Code), i.Message(lang))
+			add(i.Field, i.Column, string(i.Code), i.Message(lang))
 		}
 	}
 	if r.Status == Failed {
-		add("", r.FailCode, r.Failure)
+		add("", "", r.FailCode, r.Failure)
 	}
 }
 

@@ -1,0 +1,175 @@
+// Package ispring puts users into iSpring Learn through its REST API: an OAuth
+// client-credentials token, the department tree and groups loaded once per run, a lookup
+// by e-mail then login, and POST /user or POST /user/{id}. It also holds Sandbox, an
+// in-memory stand-in for the API that tests and `userimport sandbox` use.
+//
+// What the API is known to do, and what is inferred, is in targets.md §2.
+package ispring
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"userimport/targets"
+	"userimport/validate"
+)
+
+// Environment variables the command line reads the credentials from. The client itself
+// never reads the environment; the names are here so that errors can tell the user
+// what to set.
+const (
+	EnvClientID     = "USERIMPORT_ISPRING_CLIENT_ID"
+	EnvClientSecret = "USERIMPORT_ISPRING_CLIENT_SECRET"
+)
+
+// Codes of rows this target fails before writing anything, in addition to the
+// targets.Code* ones. They appear in results.csv.
+const (
+	CodeUnknownDepartment   = "unknown_department"   // no department has that code, name or path
+	CodeAmbiguousDepartment = "ambiguous_department" // several departments have that name
+	CodeDepartmentRequired  = "department_required"  // a new account needs a department and none is given
+	CodeUnknownGroup        = "unknown_group"        // no group has that name
+	CodeAmbiguousGroup      = "ambiguous_group"      // several groups have that name
+	CodeSmartGroup          = "smart_group"          // a smart group's members are chosen by its rules
+)
+
+// defaultTimeout bounds one HTTP exchange when the caller gives no client: the API
+// answers user calls in well under a second, and a hung connection must not hold a
+// worker for ever.
+const defaultTimeout = 30 * time.Second
+
+// Config says where the account is and how to use it.
+type Config struct {
+	// BaseURL is the API host without a path, e.g. https://api-learn.ispringlearn.com.
+	BaseURL string
+	// ClientID and ClientSecret are the API key (Settings → API in iSpring Learn).
+	ClientID     string
+	ClientSecret string
+	// DefaultDepartment (a code, a name or a Parent/Child path) is where new accounts go
+	// when the row names no department. Existing accounts are never moved to it.
+	DefaultDepartment string
+	// SendLoginEmail asks iSpring to e-mail new users their login details, with
+	// InvitationMessage as the text (required when SendLoginEmail is set).
+	SendLoginEmail    bool
+	InvitationMessage string
+	// Mode is upsert (the default), create or update.
+	Mode targets.Mode
+	// HTTPClient sends the requests; nil means a client with a 30 s timeout.
+	HTTPClient *http.Client
+	// Now is the clock the token cache uses; nil means time.Now. Tests move it forward.
+	Now func() time.Time
+}
+
+// Client is an iSpring Learn target. It is safe for concurrent use: rows share one
+// token and one copy of the department tree.
+type Client struct {
+	cfg  Config
+	base string
+	hc   *http.Client
+	now  func() time.Time
+	tok  tokenSource
+	dir  directoryCache
+}
+
+var (
+	_ targets.Target   = (*Client)(nil)
+	_ targets.Planner  = (*Client)(nil)
+	_ targets.Preparer = (*Client)(nil)
+)
+
+// New checks cfg and returns a client. It makes no request; the first one is made by
+// Prepare or by the first row.
+func New(cfg Config) (*Client, error) {
+	if strings.TrimSpace(cfg.ClientID) == "" {
+		return nil, fmt.Errorf("ispring: client id missing: set %s", EnvClientID)
+	}
+	if strings.TrimSpace(cfg.ClientSecret) == "" {
+		return nil, fmt.Errorf("ispring: client secret missing: set %s", EnvClientSecret)
+	}
+	base := strings.TrimRight(strings.TrimSpace(cfg.BaseURL), "/")
+	if base == "" {
+		return nil, errors.New("ispring: base url missing: give --url, e.g. https://api-learn.ispringlearn.com")
+	}
+	u, err := url.Parse(base)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("ispring: base url %q: want http(s)://host, e.g. https://api-learn.ispringlearn.com", cfg.BaseURL)
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("ispring: base url %q: want no query or fragment", cfg.BaseURL)
+	}
+	mode, err := targets.ParseMode(string(cfg.Mode))
+	if err != nil {
+		return nil, fmt.Errorf("ispring: %w", err)
+	}
+	cfg.Mode = mode
+	if cfg.SendLoginEmail && strings.TrimSpace(cfg.InvitationMessage) == "" {
+		return nil, errors.New("ispring: an invitation message is required when login e-mails are sent")
+	}
+	c := &Client{cfg: cfg, base: base, hc: cfg.HTTPClient, now: cfg.Now}
+	if c.hc == nil {
+		c.hc = &http.Client{Timeout: defaultTimeout}
+	}
+	if c.now == nil {
+		c.now = time.Now
+	}
+	c.tok.init(c)
+	c.dir.init()
+	return c, nil
+}
+
+// Name is the target's name on the command line.
+func (c *Client) Name() string { return "ispring" }
+
+// Prepare gets a token and loads the departments and groups, so that a bad key or a
+// default department that does not exist stops the run before the first row.
+func (c *Client) Prepare(ctx context.Context) error {
+	dir, err := c.directory(ctx)
+	if err != nil {
+		return err
+	}
+	if c.cfg.DefaultDepartment != "" {
+		if _, rerr := dir.department(c.cfg.DefaultDepartment); rerr != nil {
+			return fmt.Errorf("ispring: default department: %w", rerr)
+		}
+	}
+	return nil
+}
+
+// Upsert creates or updates u according to the mode. Unknown departments and groups
+// fail the row before anything is written; where the account already holds every
+// value of the row, nothing is sent and the outcome is Unchanged.
+func (c *Client) Upsert(ctx context.Context, u *validate.User) (targets.Result, error) {
+	d, err := c.decide(ctx, u)
+	if err != nil {
+		return targets.Result{}, err
+	}
+	switch d.plan.Outcome {
+	case targets.Unchanged:
+		return targets.Result{Outcome: targets.Unchanged, ID: d.plan.ID}, nil
+	case targets.Updated:
+		if err := c.update(ctx, d.plan.ID, d.body); err != nil {
+			return targets.Result{}, err
+		}
+		return targets.Result{Outcome: targets.Updated, ID: d.plan.ID}, nil
+	}
+	id, err := c.create(ctx, d.body)
+	if err != nil {
+		return targets.Result{}, err
+	}
+	return targets.Result{Outcome: targets.Created, ID: id}, nil
+}
+
+// Plan says what Upsert would do to u, with read-only requests only: the token, the
+// directory and the lookups. It returns the same row errors Upsert would.
+func (c *Client) Plan(ctx context.Context, u *validate.User) (targets.Plan, error) {
+	d, err := c.decide(ctx, u)
+	if err != nil {
+		return targets.Plan{}, err
+	}
+	return d.plan, nil
+}

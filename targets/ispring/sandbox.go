@@ -1,0 +1,660 @@
+package ispring
+
+import (
+	"bytes"
+	"cmp"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Sandbox is an in-memory stand-in for the iSpring Learn REST API, as targets.md §2
+// describes it: client-credentials tokens that expire, 401 on an expired or unknown
+// token, a department tree (with two departments of the same name) and groups, users
+// whose login and e-mail are unique, profile fields answered as the upper-case
+// {name, value} list real servers send, JSON only when Accept asks for it and XML
+// otherwise. It is safe for concurrent use. Latency, failures and rate limits are
+// added by wrapping it (package targets/sandbox).
+type Sandbox struct {
+	clientID, clientSecret string
+
+	mu       sync.Mutex
+	now      func() time.Time
+	ttl      time.Duration
+	pageSize int
+	tokens   map[string]time.Time // token → expiry
+	depts    []Department
+	groups   []Group
+	users    map[string]*SandboxUser // by id
+	nextID   int
+
+	reads, writes, tokensIssued, unauthorized, xmlAnswers atomic.Int64
+}
+
+// SandboxUser is an account held by the sandbox. Fields are keyed by lower-case system
+// name (login, email, first_name, last_name, phone, job_title).
+type SandboxUser struct {
+	ID             string
+	DepartmentID   string
+	Fields         map[string]string
+	GroupIDs       []string
+	Role           string
+	Status         int // 1 active, 3 inactive, as the API numbers them
+	HasPassword    bool
+	SendLoginEmail bool
+}
+
+// Ids of the departments and groups a new sandbox holds, for tests.
+const (
+	SandboxRootID        = "10000000-0000-4000-8000-000000000001"
+	SandboxMoscowID      = "10000000-0000-4000-8000-000000000002"
+	SandboxKazanID       = "10000000-0000-4000-8000-000000000003"
+	SandboxMoscowSalesID = "10000000-0000-4000-8000-000000000004"
+	SandboxKazanSalesID  = "10000000-0000-4000-8000-000000000005"
+	SandboxAccountingID  = "10000000-0000-4000-8000-000000000006"
+	SandboxNewcomersID   = "20000000-0000-4000-8000-000000000001"
+	SandboxManagersID    = "20000000-0000-4000-8000-000000000002"
+	SandboxEveryoneID    = "20000000-0000-4000-8000-000000000003"
+)
+
+// NewSandbox returns a sandbox that accepts the given API key; an empty id and secret
+// accept any key (what --sandbox uses). It holds the department tree
+// Компания/{Москва/Продажи, Казань/Продажи, Бухгалтерия (code ACC)}, the groups
+// Новички, Менеджеры and the smart group Все, and no users.
+func NewSandbox(clientID, clientSecret string) *Sandbox {
+	return &Sandbox{
+		clientID: clientID, clientSecret: clientSecret,
+		now: time.Now, ttl: defaultTokenTTL, pageSize: pageSize,
+		tokens: map[string]time.Time{},
+		users:  map[string]*SandboxUser{},
+		depts: []Department{
+			{DepartmentID: SandboxRootID, Name: "Компания"},
+			{DepartmentID: SandboxMoscowID, Name: "Москва", ParentDepartmentID: SandboxRootID, Code: "MSK"},
+			{DepartmentID: SandboxKazanID, Name: "Казань", ParentDepartmentID: SandboxRootID, Code: "KZN"},
+			{DepartmentID: SandboxMoscowSalesID, Name: "Продажи", ParentDepartmentID: SandboxMoscowID, Code: "MSK-SALES"},
+			{DepartmentID: SandboxKazanSalesID, Name: "Продажи", ParentDepartmentID: SandboxKazanID},
+			{DepartmentID: SandboxAccountingID, Name: "Бухгалтерия", ParentDepartmentID: SandboxRootID, Code: "ACC"},
+		},
+		groups: []Group{
+			{GroupID: SandboxNewcomersID, Name: "Новички"},
+			{GroupID: SandboxManagersID, Name: "Менеджеры"},
+			{GroupID: SandboxEveryoneID, Name: "Все", IsSmart: true},
+		},
+	}
+}
+
+// SetClock sets the clock tokens expire by; nil means time.Now.
+func (s *Sandbox) SetClock(now func() time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if now == nil {
+		now = time.Now
+	}
+	s.now = now
+}
+
+// SetTokenTTL sets the lifetime of the tokens issued from now on (1800 s by default).
+func (s *Sandbox) SetTokenTTL(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.ttl = d
+}
+
+// SetPageSize caps the pages of departments, groups and users, so that tests can make
+// the client follow page tokens.
+func (s *Sandbox) SetPageSize(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.pageSize = max(n, 1)
+}
+
+// SetDepartments replaces the department tree.
+func (s *Sandbox) SetDepartments(d []Department) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.depts = slices.Clone(d)
+}
+
+// SetGroups replaces the groups.
+func (s *Sandbox) SetGroups(g []Group) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.groups = slices.Clone(g)
+}
+
+// Departments returns a copy of the department tree.
+func (s *Sandbox) Departments() []Department {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.depts)
+}
+
+// AddUser stores u as if it had been created through the API and returns its id. It
+// applies the same checks as POST /user.
+func (s *Sandbox) AddUser(u SandboxUser) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if msg := s.checkNew(u.DepartmentID, u.Fields, u.GroupIDs, ""); msg != "" {
+		return "", fmt.Errorf("ispring sandbox: add user: %s", msg)
+	}
+	u.Fields = copyFields(u.Fields)
+	u.GroupIDs = slices.Clone(u.GroupIDs)
+	if u.Status == 0 {
+		u.Status = 1
+	}
+	if u.ID == "" {
+		u.ID = s.newUserID()
+	} else if _, dup := s.users[u.ID]; dup {
+		return "", fmt.Errorf("ispring sandbox: add user: id %s exists", u.ID)
+	}
+	s.users[u.ID] = &u
+	return u.ID, nil
+}
+
+// Users returns a copy of every account, sorted by login.
+func (s *Sandbox) Users() []SandboxUser {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]SandboxUser, 0, len(s.users))
+	for _, u := range s.users {
+		c := *u
+		c.Fields = copyFields(u.Fields)
+		c.GroupIDs = slices.Clone(u.GroupIDs)
+		out = append(out, c)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Fields["login"] < out[j].Fields["login"] })
+	return out
+}
+
+// Len is the number of accounts.
+func (s *Sandbox) Len() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.users)
+}
+
+// Reads counts the GET requests answered (token requests aside).
+func (s *Sandbox) Reads() int64 { return s.reads.Load() }
+
+// Writes counts the requests that could change an account (POST /user...), whatever
+// their answer.
+func (s *Sandbox) Writes() int64 { return s.writes.Load() }
+
+// Tokens counts the tokens issued.
+func (s *Sandbox) Tokens() int64 { return s.tokensIssued.Load() }
+
+// Unauthorized counts the requests refused with 401.
+func (s *Sandbox) Unauthorized() int64 { return s.unauthorized.Load() }
+
+// XMLAnswers counts the answers sent as XML because the request did not ask for JSON.
+func (s *Sandbox) XMLAnswers() int64 { return s.xmlAnswers.Load() }
+
+// maxRequestBody bounds a request body; a user is a few hundred bytes.
+const maxRequestBody = 1 << 20
+
+// ServeHTTP answers one API request.
+func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	path := strings.TrimRight(r.URL.Path, "/")
+	if path == tokenPath {
+		if r.Method != http.MethodPost {
+			s.fail(w, r, http.StatusMethodNotAllowed, "Method not allowed")
+			return
+		}
+		s.token(w, r)
+		return
+	}
+	if !s.authorized(r) {
+		s.unauthorized.Add(1)
+		s.fail(w, r, http.StatusUnauthorized, "Access token is invalid or expired")
+		return
+	}
+	switch {
+	case r.Method == http.MethodGet:
+		s.reads.Add(1)
+	case r.Method == http.MethodPost && (path == "/user" || strings.HasPrefix(path, "/user/")):
+		s.writes.Add(1)
+	}
+	switch {
+	case path == "/departments" && r.Method == http.MethodGet:
+		s.mu.Lock()
+		items := slices.Clone(s.depts)
+		s.mu.Unlock()
+		s.page(w, r, "departments", items)
+	case path == "/groups" && r.Method == http.MethodGet:
+		s.mu.Lock()
+		items := slices.Clone(s.groups)
+		s.mu.Unlock()
+		s.page(w, r, "groups", items)
+	case path == "/users/v2" && r.Method == http.MethodGet:
+		s.listUsers(w, r)
+	case path == "/user" && r.Method == http.MethodPost:
+		s.createUser(w, r)
+	case strings.HasPrefix(path, "/user/") && r.Method == http.MethodPost && !strings.Contains(path[len("/user/"):], "/"):
+		s.updateUser(w, r, path[len("/user/"):])
+	case path == "/departments" || path == "/groups" || path == "/users/v2" || path == "/user" || strings.HasPrefix(path, "/user/"):
+		s.fail(w, r, http.StatusMethodNotAllowed, "Method not allowed")
+	default:
+		s.fail(w, r, http.StatusNotFound, "Not found")
+	}
+}
+
+func (s *Sandbox) token(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxRequestBody)
+	if err := r.ParseForm(); err != nil {
+		s.fail(w, r, http.StatusBadRequest, "Invalid request body")
+		return
+	}
+	if r.PostForm.Get("grant_type") != "client_credentials" {
+		s.fail(w, r, http.StatusBadRequest, "Unsupported grant type")
+		return
+	}
+	id, secret := r.PostForm.Get("client_id"), r.PostForm.Get("client_secret")
+	if id == "" || secret == "" {
+		s.fail(w, r, http.StatusBadRequest, "client_id and client_secret are required")
+		return
+	}
+	if s.clientID != "" || s.clientSecret != "" {
+		okID := subtle.ConstantTimeCompare([]byte(id), []byte(s.clientID)) == 1
+		okSecret := subtle.ConstantTimeCompare([]byte(secret), []byte(s.clientSecret)) == 1
+		if !okID || !okSecret {
+			s.fail(w, r, http.StatusUnauthorized, "Invalid client credentials")
+			return
+		}
+	}
+	var raw [24]byte
+	_, _ = rand.Read(raw[:])
+	tok := hex.EncodeToString(raw[:])
+	s.mu.Lock()
+	ttl := s.ttl
+	s.tokens[tok] = s.now().Add(ttl)
+	s.mu.Unlock()
+	s.tokensIssued.Add(1)
+	s.answer(w, r, http.StatusOK, tokenAnswer{AccessToken: tok, ExpiresIn: int64(ttl / time.Second), TokenType: "bearer"})
+}
+
+func (s *Sandbox) authorized(r *http.Request) bool {
+	h := r.Header.Get("Authorization")
+	scheme, tok, ok := strings.Cut(h, " ")
+	if !ok || !strings.EqualFold(scheme, "bearer") {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	exp, ok := s.tokens[strings.TrimSpace(tok)]
+	return ok && s.now().Before(exp)
+}
+
+// page answers one page of a listing; the page token is the offset of the next page.
+func writePage[T any](s *Sandbox, w http.ResponseWriter, r *http.Request, key string, items []T) {
+	s.mu.Lock()
+	size := s.pageSize
+	s.mu.Unlock()
+	if n, err := strconv.Atoi(r.URL.Query().Get("pageSize")); err == nil && n > 0 && n < size {
+		size = n
+	}
+	from := 0
+	if t := r.URL.Query().Get("pageToken"); t != "" {
+		n, err := strconv.Atoi(t)
+		if err != nil || n < 0 || n > len(items) {
+			s.fail(w, r, http.StatusBadRequest, "Invalid page token")
+			return
+		}
+		from = n
+	}
+	to := min(from+size, len(items))
+	ans := map[string]any{key: items[from:to]}
+	if to < len(items) {
+		ans["nextPageToken"] = strconv.Itoa(to)
+	}
+	s.answer(w, r, http.StatusOK, ans)
+}
+
+func (s *Sandbox) page(w http.ResponseWriter, r *http.Request, key string, items any) {
+	switch v := items.(type) {
+	case []Department:
+		writePage(s, w, r, key, v)
+	case []Group:
+		writePage(s, w, r, key, v)
+	case []sandboxProfile:
+		writePage(s, w, r, key, v)
+	}
+}
+
+// sandboxProfile is a user as GET /users/v2 answers it: fields as the upper-case
+// {name, value} list.
+type sandboxProfile struct {
+	UserID       string         `json:"userId"`
+	DepartmentID string         `json:"departmentId"`
+	Role         string         `json:"role"`
+	Status       int            `json:"status"`
+	Fields       []sandboxField `json:"fields"`
+	Groups       []string       `json:"groups"`
+}
+
+type sandboxField struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+func (s *Sandbox) listUsers(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	emails, logins, ids := q["emails[]"], q["logins[]"], q["userIds[]"]
+	s.mu.Lock()
+	var found []sandboxProfile
+	for _, u := range s.users {
+		if len(emails) > 0 && !containsFold(emails, u.Fields["email"]) ||
+			len(logins) > 0 && !containsFold(logins, u.Fields["login"]) ||
+			len(ids) > 0 && !slices.Contains(ids, u.ID) {
+			continue
+		}
+		p := sandboxProfile{UserID: u.ID, DepartmentID: u.DepartmentID, Role: cmp.Or(u.Role, "learner"),
+			Status: u.Status, Groups: slices.Clone(u.GroupIDs)}
+		if p.Groups == nil {
+			p.Groups = []string{}
+		}
+		keys := make([]string, 0, len(u.Fields))
+		for k := range u.Fields {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			p.Fields = append(p.Fields, sandboxField{Name: strings.ToUpper(k), Value: u.Fields[k]})
+		}
+		found = append(found, p)
+	}
+	s.mu.Unlock()
+	sort.Slice(found, func(i, j int) bool { return found[i].UserID < found[j].UserID })
+	s.page(w, r, "userProfiles", found)
+}
+
+func containsFold(list []string, v string) bool {
+	for _, x := range list {
+		if strings.EqualFold(strings.TrimSpace(x), v) {
+			return true
+		}
+	}
+	return false
+}
+
+// sandboxBody is what POST /user and POST /user/{id} take.
+type sandboxBody struct {
+	DepartmentID      *string           `json:"departmentId"`
+	Fields            map[string]string `json:"fields"`
+	GroupIDs          *[]string         `json:"groupIds"`
+	Password          string            `json:"password"`
+	Role              string            `json:"role"`
+	SendLoginEmail    bool              `json:"sendLoginEmail"`
+	InvitationMessage string            `json:"invitationMessage"`
+}
+
+// writableFields are the system profile fields the sandbox's account has.
+var writableFields = []string{"login", "email", "first_name", "last_name", "phone", "job_title"}
+
+var roles = []string{"learner", "administrator", "department_administrator", "publisher", "custom"}
+
+func (s *Sandbox) readBody(w http.ResponseWriter, r *http.Request) (*sandboxBody, bool) {
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if mt != "application/json" {
+		s.fail(w, r, http.StatusBadRequest, "The sandbox takes JSON bodies only (Content-Type: application/json)")
+		return nil, false
+	}
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxRequestBody))
+	if err != nil {
+		s.fail(w, r, http.StatusBadRequest, "Invalid request body")
+		return nil, false
+	}
+	var b sandboxBody
+	if err := json.Unmarshal(data, &b); err != nil {
+		s.fail(w, r, http.StatusBadRequest, "Invalid request body: "+err.Error())
+		return nil, false
+	}
+	for k := range b.Fields {
+		if !slices.Contains(writableFields, k) {
+			s.fail(w, r, http.StatusBadRequest, fmt.Sprintf("Unknown user profile field %s", k))
+			return nil, false
+		}
+	}
+	if b.Role != "" && !slices.Contains(roles, b.Role) {
+		s.fail(w, r, http.StatusBadRequest, fmt.Sprintf("Invalid value %s. Field role must be one of %s.", b.Role, strings.Join(roles, ", ")))
+		return nil, false
+	}
+	return &b, true
+}
+
+func (s *Sandbox) createUser(w http.ResponseWriter, r *http.Request) {
+	b, ok := s.readBody(w, r)
+	if !ok {
+		return
+	}
+	if b.SendLoginEmail && strings.TrimSpace(b.InvitationMessage) == "" {
+		s.fail(w, r, http.StatusBadRequest, "Field invitationMessage is required when sendLoginEmail is true")
+		return
+	}
+	dept := ""
+	if b.DepartmentID != nil {
+		dept = *b.DepartmentID
+	}
+	var groups []string
+	if b.GroupIDs != nil {
+		groups = *b.GroupIDs
+	}
+	s.mu.Lock()
+	if msg := s.checkNew(dept, b.Fields, groups, ""); msg != "" {
+		s.mu.Unlock()
+		s.fail(w, r, http.StatusBadRequest, msg)
+		return
+	}
+	u := &SandboxUser{ID: s.newUserID(), DepartmentID: dept, Fields: copyFields(b.Fields),
+		GroupIDs: slices.Clone(groups), Role: b.Role, Status: 1, HasPassword: b.Password != "",
+		SendLoginEmail: b.SendLoginEmail}
+	s.users[u.ID] = u
+	s.mu.Unlock()
+	s.answer(w, r, http.StatusCreated, u.ID)
+}
+
+func (s *Sandbox) updateUser(w http.ResponseWriter, r *http.Request, id string) {
+	b, ok := s.readBody(w, r)
+	if !ok {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, found := s.users[id]
+	if !found {
+		s.fail(w, r, http.StatusNotFound, "User not found")
+		return
+	}
+	if b.Fields["login"] == "" {
+		s.fail(w, r, http.StatusBadRequest, "Field login is required")
+		return
+	}
+	if msg := s.checkFields(b.Fields, id); msg != "" {
+		s.fail(w, r, http.StatusBadRequest, msg)
+		return
+	}
+	if b.DepartmentID != nil {
+		if msg := s.checkDepartment(*b.DepartmentID); msg != "" {
+			s.fail(w, r, http.StatusBadRequest, msg)
+			return
+		}
+	}
+	if b.GroupIDs != nil {
+		if msg := s.checkGroups(*b.GroupIDs); msg != "" {
+			s.fail(w, r, http.StatusBadRequest, msg)
+			return
+		}
+	}
+	// Only what was sent changes. groupIds replaces the membership: the pessimistic
+	// reading of the spec, which the client must cope with.
+	for k, v := range b.Fields {
+		u.Fields[k] = v
+	}
+	if b.DepartmentID != nil {
+		u.DepartmentID = *b.DepartmentID
+	}
+	if b.GroupIDs != nil {
+		u.GroupIDs = slices.Clone(*b.GroupIDs)
+	}
+	if b.Role != "" {
+		u.Role = b.Role
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+// checkNew applies POST /user's rules; it returns the platform's message, or "".
+// s.mu is held.
+func (s *Sandbox) checkNew(dept string, fields map[string]string, groups []string, self string) string {
+	if dept == "" {
+		return "Field departmentId is required"
+	}
+	if msg := s.checkDepartment(dept); msg != "" {
+		return msg
+	}
+	if fields["login"] == "" {
+		return "Field login is required"
+	}
+	if fields["email"] == "" {
+		return "Field email is required"
+	}
+	if msg := s.checkFields(fields, self); msg != "" {
+		return msg
+	}
+	return s.checkGroups(groups)
+}
+
+// checkFields enforces unique logins and e-mails, compared without regard to case.
+func (s *Sandbox) checkFields(fields map[string]string, self string) string {
+	for _, f := range []string{"login", "email"} {
+		v := fields[f]
+		if v == "" {
+			continue
+		}
+		for _, u := range s.users {
+			if u.ID != self && strings.EqualFold(u.Fields[f], v) {
+				return fmt.Sprintf("Invalid value %s. Field %s must be unique.", v, f)
+			}
+		}
+	}
+	return ""
+}
+
+func (s *Sandbox) checkDepartment(id string) string {
+	for _, d := range s.depts {
+		if d.DepartmentID == id {
+			return ""
+		}
+	}
+	return fmt.Sprintf("Department with id %s not found", id)
+}
+
+func (s *Sandbox) checkGroups(ids []string) string {
+	for _, id := range ids {
+		i := slices.IndexFunc(s.groups, func(g Group) bool { return g.GroupID == id })
+		switch {
+		case i < 0:
+			return fmt.Sprintf("Group with id %s not found", id)
+		case s.groups[i].IsSmart:
+			return fmt.Sprintf("Users cannot be added to the smart group %s", id)
+		}
+	}
+	return ""
+}
+
+// newUserID makes a deterministic uuid-shaped id. s.mu is held.
+func (s *Sandbox) newUserID() string {
+	s.nextID++
+	return fmt.Sprintf("30000000-0000-4000-8000-%012d", s.nextID)
+}
+
+func copyFields(f map[string]string) map[string]string {
+	out := make(map[string]string, len(f))
+	for k, v := range f {
+		if v != "" {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// fail answers the API's error shape {"code":..,"message":..}.
+func (s *Sandbox) fail(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	s.answer(w, r, status, map[string]any{"code": status, "message": msg})
+}
+
+// answer writes v as JSON when the request's Accept names JSON, and as XML under
+// <response> otherwise, which is what the API does.
+func (s *Sandbox) answer(w http.ResponseWriter, r *http.Request, status int, v any) {
+	if strings.Contains(r.Header.Get("Accept"), "application/json") {
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.WriteHeader(status)
+		_ = json.NewEncoder(w).Encode(v)
+		return
+	}
+	s.xmlAnswers.Add(1)
+	var buf bytes.Buffer
+	buf.WriteString(xml.Header)
+	if err := writeXML(&buf, "response", v); err != nil {
+		http.Error(w, "sandbox: "+err.Error(), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/xml; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// writeXML renders v (anything JSON can encode) as the API's XML: an object's keys are
+// elements, a list under key "items" repeats an element named "item".
+func writeXML(buf *bytes.Buffer, name string, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var tree any
+	if err := dec.Decode(&tree); err != nil {
+		return err
+	}
+	xmlNode(buf, name, tree)
+	return nil
+}
+
+func xmlNode(buf *bytes.Buffer, name string, v any) {
+	buf.WriteString("<" + name + ">")
+	switch v := v.(type) {
+	case map[string]any:
+		keys := make([]string, 0, len(v))
+		for k := range v {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			xmlNode(buf, k, v[k])
+		}
+	case []any:
+		item := strings.TrimSuffix(name, "s")
+		if item == name || item == "" {
+			item = "item"
+		}
+		for _, e := range v {
+			xmlNode(buf, item, e)
+		}
+	case nil:
+	default:
+		_ = xml.EscapeText(buf, []byte(fmt.Sprint(v)))
+	}
+	buf.WriteString("</" + name + ">")
+}

@@ -1,0 +1,325 @@
+package ispring
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"userimport/targets"
+	"userimport/validate"
+)
+
+// userBody is the JSON body of POST /user and POST /user/{id}. Empty values are left
+// out, so an update never erases what the account holds.
+type userBody struct {
+	DepartmentID      string            `json:"departmentId,omitempty"`
+	Fields            map[string]string `json:"fields"`
+	GroupIDs          []string          `json:"groupIds,omitempty"`
+	Password          string            `json:"password,omitempty"`
+	Role              string            `json:"role,omitempty"`
+	SendLoginEmail    *bool             `json:"sendLoginEmail,omitempty"`
+	InvitationMessage string            `json:"invitationMessage,omitempty"`
+}
+
+// profileField maps one of iSpring's system profile fields to the canonical field name
+// plans and reports use.
+type profileField struct {
+	api, canonical string
+	get            func(*validate.User) string
+}
+
+// profileFields are the system fields this client writes, in the order plans list them.
+var profileFields = []profileField{
+	{"login", "login", func(u *validate.User) string { return u.Login }},
+	{"email", "email", func(u *validate.User) string { return u.Email }},
+	{"first_name", "first_name", func(u *validate.User) string { return u.FirstName }},
+	{"last_name", "last_name", func(u *validate.User) string { return u.LastName }},
+	{"phone", "phone", func(u *validate.User) string { return u.Phone }},
+	{"job_title", "position", func(u *validate.User) string { return u.Position }},
+}
+
+// decision is what a row comes to: the plan, and the body that carries it out.
+type decision struct {
+	plan targets.Plan
+	body []byte
+}
+
+// decide resolves the row's department and groups, looks the account up, and works out
+// the request Upsert would send. It only reads.
+func (c *Client) decide(ctx context.Context, u *validate.User) (*decision, error) {
+	dir, err := c.directory(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var dept *Department
+	if u.Department != "" {
+		var rerr *targets.Error
+		if dept, rerr = dir.department(u.Department); rerr != nil {
+			return nil, rerr
+		}
+	}
+	var groups []string
+	if u.Groups != "" {
+		var rerr *targets.Error
+		if groups, rerr = dir.groupIDs(u.Groups); rerr != nil {
+			return nil, rerr
+		}
+	}
+	existing, err := c.lookup(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	if existing == nil {
+		if c.cfg.Mode == targets.ModeUpdate {
+			return nil, rowError(targets.CodeNotFound, "email", "no account has this e-mail or login")
+		}
+		return c.decideCreate(dir, u, dept, groups)
+	}
+	if c.cfg.Mode == targets.ModeCreate {
+		return nil, rowError(targets.CodeExists, "email",
+			fmt.Sprintf("an account with this e-mail or login exists (id %s)", existing.UserID))
+	}
+	return c.decideUpdate(ctx, dir, u, existing, dept, groups)
+}
+
+func (c *Client) decideCreate(dir *directory, u *validate.User, dept *Department, groups []string) (*decision, error) {
+	if dept == nil {
+		if c.cfg.DefaultDepartment == "" {
+			return nil, rowError(CodeDepartmentRequired, "department",
+				"a new account needs a department: fill the column or configure a default department")
+		}
+		var rerr *targets.Error
+		if dept, rerr = dir.department(c.cfg.DefaultDepartment); rerr != nil {
+			return nil, rerr
+		}
+	}
+	b := userBody{DepartmentID: dept.DepartmentID, Fields: map[string]string{}, GroupIDs: groups,
+		Password: u.Password, Role: u.Role}
+	for _, f := range profileFields {
+		if v := f.get(u); v != "" {
+			b.Fields[f.api] = v
+		}
+	}
+	if b.Fields["login"] == "" {
+		// iSpring requires a login; the e-mail is the login people expect then.
+		b.Fields["login"] = u.Email
+	}
+	send := c.cfg.SendLoginEmail
+	b.SendLoginEmail = &send
+	if send {
+		b.InvitationMessage = c.cfg.InvitationMessage
+	}
+	body, err := json.Marshal(b)
+	if err != nil {
+		return nil, fmt.Errorf("ispring: create user: %w", err)
+	}
+	return &decision{plan: targets.Plan{Outcome: targets.Created}, body: body}, nil
+}
+
+// decideUpdate compares the row with the account. Fields are compared as written,
+// except the e-mail (case-insensitive) and the phone (digits only); the department by
+// id; groups are added to the account's, never taken away. The update body carries the
+// account's own values for the system fields the row leaves empty, so that a server
+// that clears omitted fields loses nothing, and always the login, which iSpring
+// requires on update.
+func (c *Client) decideUpdate(ctx context.Context, dir *directory, u *validate.User, ex *apiUser, dept *Department, groups []string) (*decision, error) {
+	b := userBody{Fields: map[string]string{}}
+	var changes []targets.Change
+	for _, f := range profileFields {
+		old := ex.Fields[f.api]
+		v := f.get(u)
+		if f.api == "login" && (u.LoginGenerated || v == "") && old != "" {
+			v = "" // keep the account's login rather than one made up from the row
+		}
+		if v == "" || sameValue(f.api, old, v) {
+			if old != "" {
+				b.Fields[f.api] = old
+			}
+			continue
+		}
+		b.Fields[f.api] = v
+		changes = append(changes, targets.Change{Field: f.canonical, Old: old, New: v})
+	}
+	if b.Fields["login"] == "" {
+		// The account has no login to keep (it always should): send the row's, or the
+		// e-mail, since the API refuses an update without one.
+		b.Fields["login"] = cmp.Or(u.Login, u.Email, ex.Fields["email"])
+	}
+	if nl, ol := b.Fields["login"], ex.Fields["login"]; nl != "" && !strings.EqualFold(nl, ol) {
+		if err := c.checkLoginFree(ctx, nl, ex.UserID); err != nil {
+			return nil, err
+		}
+	}
+	if dept != nil {
+		b.DepartmentID = dept.DepartmentID
+		if dept.DepartmentID != ex.DepartmentID {
+			changes = append(changes, targets.Change{Field: "department",
+				Old: dir.path(ex.DepartmentID), New: dir.path(dept.DepartmentID)})
+		}
+	}
+	if len(groups) > 0 {
+		union := slices.Clone([]string(ex.Groups))
+		for _, g := range groups {
+			if !slices.Contains(union, g) {
+				union = append(union, g)
+			}
+		}
+		b.GroupIDs = union
+		if len(union) != len(ex.Groups) {
+			changes = append(changes, targets.Change{Field: "groups",
+				Old: groupNames(dir, ex.Groups), New: groupNames(dir, union)})
+		}
+	}
+	plan := targets.Plan{Outcome: targets.Updated, ID: ex.UserID, Changes: changes}
+	if len(changes) == 0 {
+		plan.Outcome = targets.Unchanged
+		return &decision{plan: plan}, nil
+	}
+	body, err := json.Marshal(b)
+	if err != nil {
+		return nil, fmt.Errorf("ispring: update user: %w", err)
+	}
+	return &decision{plan: plan, body: body}, nil
+}
+
+func sameValue(field, old, v string) bool {
+	switch field {
+	case "email":
+		return strings.EqualFold(strings.TrimSpace(old), v)
+	case "phone":
+		return digits(old) == digits(v)
+	}
+	return old == v
+}
+
+func digits(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, s)
+}
+
+func groupNames(dir *directory, ids []string) string {
+	names := make([]string, len(ids))
+	for i, id := range ids {
+		names[i] = dir.groupName(id)
+	}
+	return strings.Join(names, ", ")
+}
+
+// lookup finds the row's account: by e-mail first, then by login. The API's filters are
+// not documented as exact, so the answer is matched again here, exactly and without
+// regard to case. Two accounts with the row's e-mail (possible where the account allows
+// it) are told apart by the login, or are a conflict.
+func (c *Client) lookup(ctx context.Context, u *validate.User) (*apiUser, error) {
+	if u.Email != "" {
+		found, err := c.findUsers(ctx, "emails[]", u.Email)
+		if err != nil {
+			return nil, err
+		}
+		switch len(found) {
+		case 0:
+		case 1:
+			return found[0], nil
+		default:
+			for _, f := range found {
+				if u.Login != "" && strings.EqualFold(f.Fields["login"], u.Login) {
+					return f, nil
+				}
+			}
+			return nil, rowError(targets.CodeConflict, "email",
+				fmt.Sprintf("%d accounts have the e-mail %s: give the login to choose one", len(found), u.Email))
+		}
+	}
+	if u.Login == "" {
+		return nil, nil
+	}
+	found, err := c.findUsers(ctx, "logins[]", u.Login)
+	if err != nil || len(found) == 0 {
+		return nil, err
+	}
+	return found[0], nil
+}
+
+// checkLoginFree fails the row when the login it would give the account belongs to
+// another one: the platform would refuse the update anyway, and the plan should say so.
+func (c *Client) checkLoginFree(ctx context.Context, login, self string) error {
+	found, err := c.findUsers(ctx, "logins[]", login)
+	if err != nil {
+		return err
+	}
+	for _, f := range found {
+		if f.UserID != self {
+			return rowError(targets.CodeConflict, "login",
+				fmt.Sprintf("the login %s belongs to another account (id %s)", login, f.UserID))
+		}
+	}
+	return nil
+}
+
+// findUsers asks GET /users/v2 with one filter and keeps the exact matches.
+func (c *Client) findUsers(ctx context.Context, filter, value string) ([]*apiUser, error) {
+	q := url.Values{filter: {value}}
+	resp, err := c.call(ctx, http.MethodGet, "/users/v2?"+q.Encode(), nil)
+	if err != nil {
+		return nil, fmt.Errorf("ispring: look up user: %w", err)
+	}
+	if resp.Status == http.StatusNotFound {
+		return nil, nil // some servers answer an empty search with 404
+	}
+	if resp.Status != http.StatusOK {
+		return nil, fmt.Errorf("ispring: look up user: %w", c.statusError(http.MethodGet, resp))
+	}
+	users, err := parseUsers(resp.Body)
+	if err != nil {
+		return nil, fmt.Errorf("ispring: look up user: %w", &targets.Error{Kind: targets.Permanent,
+			Status: resp.Status, Code: targets.CodeHTTP,
+			Messages: []string{"the user list is not the JSON the API documents"}, Err: err})
+	}
+	field := "email"
+	if filter == "logins[]" {
+		field = "login"
+	}
+	var out []*apiUser
+	for i := range users {
+		if users[i].UserID != "" && strings.EqualFold(strings.TrimSpace(users[i].Fields[field]), value) {
+			out = append(out, &users[i])
+		}
+	}
+	return out, nil
+}
+
+// create sends POST /user and returns the new account's id. A 201 whose body holds no
+// readable id still means the account exists, so it is a success with no id.
+func (c *Client) create(ctx context.Context, body []byte) (string, error) {
+	resp, err := c.call(ctx, http.MethodPost, "/user", body)
+	if err != nil {
+		return "", fmt.Errorf("ispring: create user: %w", err)
+	}
+	switch resp.Status {
+	case http.StatusCreated, http.StatusOK:
+		id, _ := parseCreatedID(resp.Body)
+		return id, nil
+	}
+	return "", fmt.Errorf("ispring: create user: %w", c.statusError(http.MethodPost, resp))
+}
+
+// update sends POST /user/{id}.
+func (c *Client) update(ctx context.Context, id string, body []byte) error {
+	resp, err := c.call(ctx, http.MethodPost, "/user/"+url.PathEscape(id), body)
+	if err != nil {
+		return fmt.Errorf("ispring: update user %s: %w", id, err)
+	}
+	switch resp.Status {
+	case http.StatusOK, http.StatusNoContent, http.StatusCreated:
+		return nil
+	}
+	return fmt.Errorf("ispring: update user %s: %w", id, c.statusError(http.MethodPost, resp))
+}

@@ -153,6 +153,12 @@ func Run(ctx context.Context, opts Options, deps Deps) (*reports.Summary, error)
 	if err := reports.MkdirReport(dir); err != nil {
 		return nil, err
 	}
+	var oldPasswords map[string]string
+	if !opts.DryRun && opts.Schema.GeneratePassword {
+		if oldPasswords, err = reports.LoadPasswords(dir); err != nil {
+			return nil, err
+		}
+	}
 	w, err := reports.NewWriter(dir, opts.Lang)
 	if err != nil {
 		return nil, err
@@ -177,9 +183,10 @@ func Run(ctx context.Context, opts Options, deps Deps) (*reports.Summary, error)
 			Sets:   opts.Sets,
 			Today:  validate.Date{Year: today.Year(), Month: today.Month(), Day: today.Day()},
 		}),
-		writer:  w,
-		summary: sum,
-		workers: runtime.GOMAXPROCS(0),
+		writer:       w,
+		summary:      sum,
+		oldPasswords: oldPasswords,
+		workers:      runtime.GOMAXPROCS(0),
 	}
 	runErr := r.run(ctx)
 	if err := w.Close(); err != nil && runErr == nil {

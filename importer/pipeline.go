@@ -44,6 +44,9 @@ type run struct {
 
 	workers  int
 	problems reports.Problems
+	// oldPasswords are the passwords an earlier run generated, by key: sending them
+	// again keeps a re-run from resetting every password it made before.
+	oldPasswords map[string]string
 
 	seed maphash.Seed
 	// seen maps a hash of (key field, folded value) to the first row holding it. Hashes
@@ -226,22 +229,23 @@ func (r *run) settle(it *item) *reports.Row {
 	if valid && s.GenerateLogin && u.Login == "" {
 		r.generateLogin(row, u)
 	}
+	if len(keys) > 0 {
+		row.Key = validate.Value(u, keys[0])
+		if row.Key == "" && len(keys) > 1 {
+			row.Key = validate.Value(u, keys[1])
+		}
+	}
 	// A dry run makes no passwords: nobody would receive them.
 	if valid && s.GeneratePassword && u.Password == "" && !r.opts.DryRun {
-		p, err := validate.GeneratePassword()
-		if err != nil {
+		if p, ok := r.oldPasswords[row.Key]; ok {
+			u.Password, u.PasswordGenerated = p, true
+		} else if p, err := validate.GeneratePassword(); err != nil {
 			// crypto/rand does not fail on any supported system; if it does, the row
 			// must not go out with no password.
 			row.Issues = append(row.Issues, validate.Issue{Field: string(columns.Password), Code: validate.CodeRequired, Detail: err.Error()})
 			valid = false
 		} else {
 			u.Password, u.PasswordGenerated = p, true
-		}
-	}
-	if len(keys) > 0 {
-		row.Key = validate.Value(u, keys[0])
-		if row.Key == "" && len(keys) > 1 {
-			row.Key = validate.Value(u, keys[1])
 		}
 	}
 	if !valid {

@@ -65,7 +65,7 @@ func (w *Writer) Write(r *Row) error {
 	if err := w.rcsv.Write(w.record); err != nil {
 		return fmt.Errorf("write results.csv: %w", err)
 	}
-	if r.User != nil && r.User.PasswordGenerated && (r.Status == Created || r.Status == Updated) {
+	if r.User != nil && r.User.PasswordGenerated && (r.Status == Created || r.Status == Updated || r.Status == Unchanged) {
 		if err := w.writePassword(r); err != nil {
 			return err
 		}
@@ -84,8 +84,9 @@ type passwordLine struct {
 
 // writePassword records a generated password in passwords.csv, the only file that ever
 // holds one. The platform got the password with the account, so the administrator
-// needs it to hand on; an update sends it too (Collaborator's import is an upsert), so
-// updated rows are listed as well.
+// needs it to hand on; an upsert sends it with every run (Collaborator's import cannot
+// tell a new account from an old one), so every row that reached the platform is listed,
+// and the next run reuses the same password (LoadPasswords) instead of resetting it.
 func (w *Writer) writePassword(r *Row) error {
 	u := r.User
 	line := []passwordLine{{Row: r.Num, Key: Neutralize(r.Key), Login: Neutralize(u.Login), Email: Neutralize(u.Email), Password: u.Password}}
@@ -132,4 +133,31 @@ func (w *Writer) Close() error {
 		return fmt.Errorf("write reports: %w", err)
 	}
 	return nil
+}
+
+// LoadPasswords reads the passwords an earlier run generated, by key, from dir's
+// passwords.csv, so a re-run sends the same ones. A missing file is no passwords.
+func LoadPasswords(dir string) (map[string]string, error) {
+	f, err := os.Open(filepath.Join(dir, "passwords.csv"))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read passwords.csv: %w", err)
+	}
+	defer f.Close()
+	var lines []passwordLine
+	if err := gocsv.UnmarshalCSV(csv.NewReader(f), &lines); err != nil {
+		return nil, fmt.Errorf("read passwords.csv: %w", err)
+	}
+	m := make(map[string]string, len(lines))
+	for _, l := range lines {
+		if len(l.Key) > 1 && l.Key[0] == '\'' && Neutralize(l.Key[1:]) == l.Key {
+			l.Key = l.Key[1:] // written neutralized, see Neutralize
+		}
+		if l.Key != "" && l.Password != "" {
+			m[l.Key] = l.Password
+		}
+	}
+	return m, nil
 }

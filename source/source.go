@@ -13,6 +13,11 @@ type Row struct {
 	// (a non-breaking space becomes a plain one) but not trimmed. Trailing empty cells
 	// may be missing. The caller owns the slice.
 	Cells []string
+	// NoValue lists the 0-based columns of XLSX formula cells that have no cached
+	// value (the file was written by a program that does not compute formulas):
+	// their Cells entry is empty, but it is not a blank the person typed, so the
+	// caller should report it rather than import an empty value. Nil for CSV.
+	NoValue []int `json:",omitempty"`
 }
 
 // Info says how the file was read.

@@ -9,6 +9,7 @@ import (
 	"net/http/httptrace"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -29,9 +30,11 @@ type Response struct {
 // cancelled ctx comes back as ctx's error. Any status is a Response, not an error;
 // classify it with StatusError.
 func Do(ctx context.Context, hc *http.Client, req *http.Request) (*Response, error) {
-	var wrote bool
+	// The transport reports the write from its own goroutine, and may do so after Do
+	// has returned on an early answer; hence the atomic.
+	var wrote atomic.Bool
 	trace := &httptrace.ClientTrace{WroteRequest: func(i httptrace.WroteRequestInfo) {
-		wrote = i.Err == nil
+		wrote.Store(i.Err == nil)
 	}}
 	req = req.WithContext(httptrace.WithClientTrace(ctx, trace))
 	resp, err := hc.Do(req)
@@ -40,7 +43,7 @@ func Do(ctx context.Context, hc *http.Client, req *http.Request) (*Response, err
 			return nil, ctx.Err()
 		}
 		kind := Retryable
-		if wrote && req.Method != http.MethodGet {
+		if wrote.Load() && req.Method != http.MethodGet {
 			kind = Unknown
 		}
 		return nil, &Error{Kind: kind, Code: CodeUnreachable, Err: err}
@@ -101,7 +104,10 @@ func ParseRetryAfter(v string, now time.Time) time.Duration {
 		if n < 0 {
 			return 0
 		}
-		return time.Duration(n) * time.Second
+		// A day is longer than any caller waits; capping here keeps the
+		// multiplication from overflowing on a hostile header.
+		const day = 24 * 60 * 60
+		return time.Duration(min(n, day)) * time.Second
 	}
 	if t, err := http.ParseTime(v); err == nil {
 		if d := t.Sub(now); d > 0 {

@@ -1,0 +1,195 @@
+package source
+
+import (
+	"archive/zip"
+	"bytes"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/richardlehane/mscfb"
+)
+
+// sniffSize is how much of the file decides the format, the encoding and the
+// delimiter: 64 KiB holds the header and a few hundred rows of any real sheet.
+const sniffSize = 64 << 10
+
+var (
+	magicZIP = []byte("PK\x03\x04")
+	magicOLE = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
+)
+
+// foreignMagic lists the starts of common files people attach by mistake, with
+// what to call them.
+var foreignMagic = []struct {
+	magic string
+	what  string
+}{
+	{"%PDF", "a PDF document"},
+	{"\x89PNG", "a PNG image"},
+	{"\xFF\xD8\xFF", "a JPEG image"},
+	{"GIF8", "a GIF image"},
+	{"\x1F\x8B", "a gzip archive"},
+	{"Rar!", "a RAR archive"},
+	{"7z\xBC\xAF", "a 7-Zip archive"},
+	{"{\\rtf", "an RTF document"},
+	{"\x7FELF", "a program"},
+	{"MZ\x90\x00", "a program"},
+}
+
+// Open opens the spreadsheet at path, deciding from its bytes (never its name)
+// whether it is CSV or XLSX, and returns a Reader positioned before the first row.
+// Every problem with the file is a *FileError that a person can act on.
+func Open(path string, opts Options) (Reader, error) {
+	if opts.MaxCellBytes <= 0 {
+		opts.MaxCellBytes = DefaultMaxCellBytes
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, &FileError{Path: path, Msg: "cannot open the file", Err: err}
+	}
+	head := make([]byte, sniffSize)
+	n, err := io.ReadFull(f, head)
+	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
+		f.Close()
+		return nil, &FileError{Path: path, Msg: "cannot read the file", Err: err}
+	}
+	head = head[:n]
+	if n == 0 {
+		f.Close()
+		return nil, &FileError{Path: path, Msg: "the file is empty; save the spreadsheet again and check that it has rows"}
+	}
+	switch {
+	case bytes.HasPrefix(head, magicZIP):
+		f.Close()
+		if err := checkZIP(path); err != nil {
+			return nil, err
+		}
+		return openXLSX(path, opts)
+	case bytes.HasPrefix(head, magicOLE):
+		msg := oleKind(f)
+		f.Close()
+		return nil, &FileError{Path: path, Msg: msg}
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		f.Close()
+		return nil, &FileError{Path: path, Msg: "cannot read the file", Err: err}
+	}
+	r, err := newCSV(path, f, head, opts)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return r, nil
+}
+
+// checkZIP refuses ZIP files that are not Excel workbooks, naming what they are
+// when that is known (an OpenDocument spreadsheet is the common case).
+func checkZIP(path string) error {
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		return &FileError{Path: path, Msg: "the workbook is damaged (it is not a valid .xlsx file); open it in Excel and save it again", Err: err}
+	}
+	defer zr.Close()
+	hasWorkbook := false
+	for _, zf := range zr.File {
+		name := strings.ToLower(strings.ReplaceAll(zf.Name, "\\", "/"))
+		switch name {
+		case "xl/workbook.xml", "xl/workbook.bin":
+			hasWorkbook = true
+		case "mimetype":
+			if zf.UncompressedSize64 > 256 {
+				continue
+			}
+			rc, err := zf.Open()
+			if err != nil {
+				continue
+			}
+			mt, _ := io.ReadAll(io.LimitReader(rc, 256))
+			rc.Close()
+			if strings.HasPrefix(string(mt), "application/vnd.oasis.opendocument.spreadsheet") {
+				return &FileError{Path: path, Msg: "this is an OpenDocument spreadsheet (.ods); save it as .xlsx"}
+			}
+			if strings.HasPrefix(string(mt), "application/vnd.oasis.opendocument") {
+				return &FileError{Path: path, Msg: "this is an OpenDocument file, not a spreadsheet; save the table as .xlsx"}
+			}
+		case "word/document.xml":
+			return &FileError{Path: path, Msg: "this is a Word document, not a spreadsheet; save the table as .xlsx"}
+		}
+	}
+	if !hasWorkbook {
+		return &FileError{Path: path, Msg: "this is a ZIP archive, not an Excel workbook; unpack it or save the table as .xlsx"}
+	}
+	return nil
+}
+
+// oleKind tells a legacy .xls from an encrypted .xlsx: both are OLE2 compound
+// files, but Excel stores a password-protected workbook as an OLE file holding an
+// EncryptionInfo stream. A file whose directory cannot be read is taken for a
+// legacy .xls, the far more common case.
+func oleKind(r io.ReaderAt) string {
+	const xls = "this is an old Excel 97-2003 workbook (.xls); open it in Excel and save it as .xlsx"
+	doc, err := mscfb.New(r)
+	if err != nil {
+		return xls
+	}
+	other := false
+	for i := 0; i < 1000; i++ { // a real directory has a handful of entries
+		entry, err := doc.Next()
+		if err != nil {
+			break
+		}
+		switch entry.Name {
+		case "EncryptionInfo", "EncryptedPackage":
+			return "the workbook is password-protected; remove the password and save it again"
+		case "Workbook", "Book":
+			return xls
+		case "WordDocument", "PowerPoint Document":
+			other = true
+		}
+	}
+	if other {
+		return "this is an old Office document, not a spreadsheet; save the table as .xlsx"
+	}
+	return xls
+}
+
+// notSpreadsheet checks the first bytes of a file that is not a ZIP or OLE file
+// for things that are plainly not text tables. utf16 says the text is UTF-16, where
+// NUL bytes are normal.
+func notSpreadsheet(head []byte, utf16 bool) string {
+	for _, m := range foreignMagic {
+		if bytes.HasPrefix(head, []byte(m.magic)) {
+			return "this is " + m.what + ", not a spreadsheet; export the table as .xlsx or .csv"
+		}
+	}
+	if utf16 {
+		return ""
+	}
+	trimmed := bytes.TrimLeft(bytes.TrimPrefix(head, bomUTF8), " \t\r\n")
+	lower := bytes.ToLower(trimmed[:min(len(trimmed), 512)])
+	switch {
+	case bytes.HasPrefix(lower, []byte("<?xml")) && bytes.Contains(lower, []byte("urn:schemas-microsoft-com:office:spreadsheet")),
+		bytes.HasPrefix(lower, []byte("<?xml")) && bytes.Contains(lower, []byte("progid=\"excel.sheet\"")):
+		return "this is an Excel 2003 XML spreadsheet; open it in Excel and save it as .xlsx"
+	case bytes.HasPrefix(lower, []byte("<!doctype html")), bytes.HasPrefix(lower, []byte("<html")),
+		bytes.HasPrefix(lower, []byte("<table")):
+		return "this is a web page (HTML) with a spreadsheet name; open it in Excel and save it as .xlsx"
+	}
+	// Control characters other than tab, line breaks and form feed never occur in
+	// a text table; random binary data is full of them. One percent allows a stray
+	// character in a real file.
+	ctrl := 0
+	for _, c := range head {
+		if c == 0 {
+			return "this is not a spreadsheet (the file holds binary data); export the table as .xlsx or .csv"
+		}
+		if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f') || c == 0x7F {
+			ctrl++
+		}
+	}
+	if ctrl*100 > len(head) {
+		return "this is not a spreadsheet (the file holds binary data); export the table as .xlsx or .csv"
+	}
+	return ""
+}

@@ -1,0 +1,647 @@
+package collaborator
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/google/go-cmp/cmp"
+
+	"userimport/targets"
+	"userimport/targets/sandbox"
+	"userimport/validate"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+const testToken = "s3cr3t-T0ken-value"
+
+func fullUser() *validate.User {
+	return &validate.User{
+		UID:        "cl123456",
+		LastName:   "Смирнова",
+		FirstName:  "Анна",
+		MiddleName: "Сергеевна",
+		Login:      "a.smirnova",
+		Email:      "a.smirnova@example.ru",
+		Password:   "s3cret&Pass<1>",
+		Phone:      "+79123456789",
+		PhoneExt:   "123",
+		BirthDate:  validate.Date{Year: 1988, Month: time.July, Day: 26},
+		HireDate:   validate.Date{Year: 2020, Month: time.March, Day: 1},
+		Gender:     validate.Female,
+		Active:     validate.Yes,
+		City:       "Москва",
+		Department: "Продажи & маркетинг",
+		Position:   "Менеджер",
+		Tags:       "новички,продажи",
+		Groups:     "not sent",
+		Role:       "not sent",
+	}
+}
+
+// sparseUser has only a uid, an e-mail and the two numbers whose zero must still be
+// sent (male, blocked).
+func sparseUser() *validate.User {
+	return &validate.User{UID: "00042", Email: "ivan@example.ru", Gender: validate.Male, Active: validate.No}
+}
+
+// newClient returns a client for api against a fresh sandbox, optionally behind faults.
+func newClient(t *testing.T, api string, f *sandbox.Faults) (*Client, *Sandbox, *sandbox.Handler) {
+	t.Helper()
+	sb := NewSandbox(testToken)
+	var h http.Handler = sb
+	var fh *sandbox.Handler
+	if f != nil {
+		fh = sandbox.Wrap(sb, *f)
+		h = fh
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	c, err := New(Config{BaseURL: srv.URL + "/", Token: testToken, API: api, HTTPClient: srv.Client()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, sb, fh
+}
+
+func TestNew(t *testing.T) {
+	tests := []struct {
+		name     string
+		cfg      Config
+		endpoint string
+		header   string
+		err      string // a part of the error, "" for none
+	}{
+		{"v1 by default", Config{BaseURL: "https://lms.example.ru", Token: "tok-123"},
+			"https://lms.example.ru/api/rest.php/imports-user?action=single-import", "Authorization", ""},
+		{"v1 trailing slash", Config{BaseURL: "https://lms.example.ru/", Token: "tok-123", API: "v1"},
+			"https://lms.example.ru/api/rest.php/imports-user?action=single-import", "Authorization", ""},
+		{"v2 with a path prefix", Config{BaseURL: "http://10.0.0.5:8080/lms//", Token: "tok-123", API: "v2"},
+			"http://10.0.0.5:8080/lms/api/v2/users-import/single", "X-Cbr-Authorization", ""},
+		{"upsert mode", Config{BaseURL: "https://x.ru", Token: "tok-123", Mode: targets.ModeUpsert},
+			"https://x.ru/api/rest.php/imports-user?action=single-import", "Authorization", ""},
+		{"no token", Config{BaseURL: "https://x.ru"}, "", "", "USERIMPORT_COLLABORATOR_TOKEN"},
+		{"token with a newline", Config{BaseURL: "https://x.ru", Token: "abc\n"}, "", "", "control characters"},
+		{"create mode", Config{BaseURL: "https://x.ru", Token: "tok-123", Mode: targets.ModeCreate}, "", "", "only upsert is supported"},
+		{"update mode", Config{BaseURL: "https://x.ru", Token: "tok-123", Mode: targets.ModeUpdate}, "", "", "upsert keyed by uid"},
+		{"unknown API", Config{BaseURL: "https://x.ru", Token: "tok-123", API: "v3"}, "", "", `unknown API "v3"`},
+		{"no scheme", Config{BaseURL: "lms.example.ru", Token: "tok-123"}, "", "", "instance's address"},
+		{"ftp", Config{BaseURL: "ftp://lms.example.ru", Token: "tok-123"}, "", "", "instance's address"},
+		{"no host", Config{BaseURL: "https://", Token: "tok-123"}, "", "", "instance's address"},
+		{"a query", Config{BaseURL: "https://x.ru/?a=1", Token: "tok-123"}, "", "", "without a query"},
+		{"unparsable", Config{BaseURL: "https://x.ru/%zz", Token: "tok-123"}, "", "", "parse URL"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := New(tt.cfg)
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.err) {
+					t.Fatalf("New() error = %v, want one containing %q", err, tt.err)
+				}
+				if tt.cfg.Token != "" && strings.Contains(err.Error(), tt.cfg.Token) {
+					t.Errorf("the error shows the token: %v", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("New() error = %v", err)
+			}
+			if c.endpoint != tt.endpoint || c.authHeader != tt.header {
+				t.Errorf("endpoint %q header %q, want %q %q", c.endpoint, c.authHeader, tt.endpoint, tt.header)
+			}
+			if c.Name() != "collaborator" {
+				t.Errorf("Name() = %q", c.Name())
+			}
+			if c.hc.Timeout != defaultTimeout {
+				t.Errorf("default client timeout %v, want %v", c.hc.Timeout, defaultTimeout)
+			}
+		})
+	}
+}
+
+func TestNewKeepsCallersClient(t *testing.T) {
+	hc := &http.Client{Timeout: 5 * time.Second}
+	c, err := New(Config{BaseURL: "https://x.ru", Token: "tok-123", HTTPClient: hc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.hc == hc || c.hc.Timeout != 5*time.Second || hc.CheckRedirect != nil {
+		t.Error("New must copy the caller's client, keep its timeout and leave it unchanged")
+	}
+}
+
+// TestBodyGolden checks the request as it goes over the wire: path, headers and body.
+func TestBodyGolden(t *testing.T) {
+	tests := []struct {
+		name, golden string
+		user         *validate.User
+		api          string
+		path, header string
+	}{
+		{"full v1", "full.golden.json", fullUser(), APIv1, "/api/rest.php/imports-user?action=single-import", "Authorization"},
+		{"sparse v2", "sparse.golden.json", sparseUser(), APIv2, "/api/v2/users-import/single", "X-Cbr-Authorization"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []byte
+			var gotReq *http.Request
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				got, _ = io.ReadAll(r.Body)
+				gotReq = r
+				_, _ = io.WriteString(w, `{"created_count":1,"updated_count":0,"blocked_count":0,"unblocked_count":0}`)
+			}))
+			defer srv.Close()
+			c, err := New(Config{BaseURL: srv.URL + "/", Token: testToken, API: tt.api})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := c.Upsert(context.Background(), tt.user); err != nil {
+				t.Fatal(err)
+			}
+			if gotReq.Method != http.MethodPost || gotReq.URL.RequestURI() != tt.path {
+				t.Errorf("request %s %s, want POST %s", gotReq.Method, gotReq.URL.RequestURI(), tt.path)
+			}
+			if h := gotReq.Header.Get(tt.header); h != "Bearer "+testToken {
+				t.Errorf("%s = %q, want the bearer token", tt.header, h)
+			}
+			if ct := gotReq.Header.Get("Content-Type"); ct != "application/json;charset=UTF-8" {
+				t.Errorf("Content-Type = %q", ct)
+			}
+			golden(t, tt.golden, append(got, '\n'))
+		})
+	}
+}
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if diff := cmp.Diff(string(want), string(got)); diff != "" {
+		t.Errorf("%s differs (-want +got):\n%s", path, diff)
+	}
+}
+
+// TestUpsertAgainstSandbox walks one account through every outcome, on both API
+// generations.
+func TestUpsertAgainstSandbox(t *testing.T) {
+	with := func(f func(u *validate.User)) *validate.User {
+		u := fullUser()
+		f(u)
+		return u
+	}
+	steps := []struct {
+		name string
+		user *validate.User
+		want targets.Result
+	}{
+		{"create", fullUser(), targets.Result{Outcome: targets.Created, ID: "cl123456"}},
+		{"same again", fullUser(), targets.Result{Outcome: targets.Unchanged, ID: "cl123456"}},
+		{"new position", with(func(u *validate.User) { u.Position = "Руководитель" }),
+			targets.Result{Outcome: targets.Updated, ID: "cl123456"}},
+		{"block", with(func(u *validate.User) { u.Position = "Руководитель"; u.Active = validate.No }),
+			targets.Result{Outcome: targets.Updated, Blocked: true, ID: "cl123456"}},
+		{"still blocked", with(func(u *validate.User) { u.Position = "Руководитель"; u.Active = validate.No }),
+			targets.Result{Outcome: targets.Unchanged, ID: "cl123456"}},
+		{"unblock", with(func(u *validate.User) { u.Position = "Руководитель" }),
+			targets.Result{Outcome: targets.Updated, Unblocked: true, ID: "cl123456"}},
+		{"sparse update keeps the rest", &validate.User{UID: "cl123456", City: "Казань"},
+			targets.Result{Outcome: targets.Updated, ID: "cl123456"}},
+		{"sparse and the same", &validate.User{UID: "cl123456", City: "Казань"},
+			targets.Result{Outcome: targets.Unchanged, ID: "cl123456"}},
+	}
+	for _, api := range []string{APIv1, APIv2} {
+		t.Run(api, func(t *testing.T) {
+			c, sb, _ := newClient(t, api, nil)
+			for _, s := range steps {
+				got, err := c.Upsert(context.Background(), s.user)
+				if err != nil {
+					t.Fatalf("%s: %v", s.name, err)
+				}
+				if diff := cmp.Diff(s.want, got); diff != "" {
+					t.Errorf("%s (-want +got):\n%s", s.name, diff)
+				}
+			}
+			want := []User{{
+				UID: "cl123456", SecondName: "Смирнова", FirstName: "Анна", Patronymic: "Сергеевна",
+				Login: "a.smirnova", Email: "a.smirnova@example.ru", Password: "s3cret&Pass<1>",
+				BirthDate: "26.07.1988", Gender: "1", City: "Казань", Department: "Продажи & маркетинг",
+				Position: "Руководитель", Phone: "+79123456789", Tags: "новички,продажи", HireDate: "01.03.2020",
+			}}
+			if diff := cmp.Diff(want, sb.Users()); diff != "" {
+				t.Errorf("stored (-want +got):\n%s", diff)
+			}
+			if sb.Writes() != int64(len(steps)) {
+				t.Errorf("Writes() = %d, want %d", sb.Writes(), len(steps))
+			}
+		})
+	}
+}
+
+func TestUpsertFailures(t *testing.T) {
+	tests := []struct {
+		name     string
+		preload  []User
+		user     *validate.User
+		token    string // the client's token; "" means the right one
+		kind     targets.Kind
+		code     string
+		status   int
+		messages []string // nil: not checked
+	}{
+		{
+			name:   "field errors in order",
+			user:   &validate.User{UID: "u1", LastName: "Иванов", Login: "ivanov", Email: "ivanov@@example"},
+			kind:   targets.Permanent,
+			code:   targets.CodeRejected,
+			status: 400,
+			messages: []string{
+				"email: Invalid email",
+				"firstname: Field cannot be empty",
+				"password: Field cannot be empty",
+				"position: Field cannot be empty",
+			},
+		},
+		{
+			name:     "login taken by another uid",
+			preload:  []User{{UID: "other", Login: "anna", Email: "anna@example.ru"}},
+			user:     with(fullUser(), func(u *validate.User) { u.Login = "ANNA" }),
+			kind:     targets.Permanent,
+			code:     targets.CodeConflict,
+			status:   400,
+			messages: []string{"login: Login already taken by another user"},
+		},
+		{
+			name:     "e-mail taken by another uid",
+			preload:  []User{{UID: "other", Login: "someone", Email: "A.Smirnova@example.ru"}},
+			user:     fullUser(),
+			kind:     targets.Permanent,
+			code:     targets.CodeConflict,
+			status:   400,
+			messages: []string{"email: Email already taken by another user"},
+		},
+		{
+			name:   "bad token",
+			user:   fullUser(),
+			token:  "wrong-Token-42",
+			kind:   targets.Fatal,
+			code:   targets.CodeAuth,
+			status: 401,
+		},
+		{
+			name:     "no uid is refused before sending",
+			user:     &validate.User{Email: "a@example.ru"},
+			kind:     targets.Permanent,
+			code:     targets.CodeRejected,
+			messages: []string{"uid: Collaborator matches accounts by uid, and this row has none"},
+		},
+	}
+	for _, api := range []string{APIv1, APIv2} {
+		for _, tt := range tests {
+			t.Run(api+"/"+tt.name, func(t *testing.T) {
+				c, sb, _ := newClient(t, api, nil)
+				for _, u := range tt.preload {
+					sb.Put(u)
+				}
+				if tt.token != "" {
+					c.token = tt.token
+				}
+				_, err := c.Upsert(context.Background(), tt.user)
+				e, ok := errors.AsType[*targets.Error](err)
+				if !ok {
+					t.Fatalf("error %v (%T), want a *targets.Error", err, err)
+				}
+				if e.Kind != tt.kind || e.Code != tt.code || e.Status != tt.status {
+					t.Errorf("kind %v code %q status %d, want %v %q %d", e.Kind, e.Code, e.Status, tt.kind, tt.code, tt.status)
+				}
+				if tt.messages != nil {
+					if diff := cmp.Diff(tt.messages, e.Messages); diff != "" {
+						t.Errorf("messages (-want +got):\n%s", diff)
+					}
+				}
+				for _, secret := range []string{testToken, tt.token} {
+					if secret != "" && strings.Contains(err.Error(), secret) {
+						t.Errorf("the error shows a token: %v", err)
+					}
+				}
+				if sb.Len() != len(tt.preload) {
+					t.Errorf("the sandbox holds %d accounts, want %d", sb.Len(), len(tt.preload))
+				}
+			})
+		}
+	}
+}
+
+func with(u *validate.User, f func(*validate.User)) *validate.User {
+	f(u)
+	return u
+}
+
+func TestUpsertFaults(t *testing.T) {
+	tests := []struct {
+		name       string
+		faults     sandbox.Faults
+		warmup     int // calls that succeed first, to drain a rate limit
+		status     int
+		retryAfter time.Duration
+		stored     int // accounts in the sandbox after the failed call
+	}{
+		{"429 with Retry-After", sandbox.Faults{RateLimit: 0.5}, 1, 429, 2 * time.Second, 1},
+		{"500 before applying", sandbox.Faults{FailRate: 1}, 0, 500, 0, 0},
+		{"connection dropped after applying", sandbox.Faults{DropRate: 1}, 0, 0, 0, 1},
+	}
+	for _, api := range []string{APIv1, APIv2} {
+		for _, tt := range tests {
+			t.Run(api+"/"+tt.name, func(t *testing.T) {
+				c, sb, fh := newClient(t, api, &tt.faults)
+				for i := range tt.warmup {
+					u := fullUser()
+					u.UID, u.Login, u.Email = "warm", "warm", "warm@example.ru"
+					if _, err := c.Upsert(context.Background(), u); err != nil {
+						t.Fatalf("warm-up %d: %v", i, err)
+					}
+				}
+				_, err := c.Upsert(context.Background(), fullUser())
+				e, ok := errors.AsType[*targets.Error](err)
+				if !ok {
+					t.Fatalf("error %v (%T), want a *targets.Error", err, err)
+				}
+				if e.Kind != targets.Retryable || e.Status != tt.status || e.RetryAfter != tt.retryAfter {
+					t.Errorf("kind %v status %d RetryAfter %v, want retryable %d %v", e.Kind, e.Status, e.RetryAfter, tt.status, tt.retryAfter)
+				}
+				if targets.KindOf(err) != targets.Retryable || targets.IsFatal(err) {
+					t.Errorf("KindOf = %v", targets.KindOf(err))
+				}
+				if sb.Len() != tt.stored {
+					t.Errorf("the sandbox holds %d accounts, want %d", sb.Len(), tt.stored)
+				}
+				if fh.Requests() == 0 {
+					t.Error("no request went through the faults")
+				}
+			})
+		}
+	}
+}
+
+// TestResendAfterDropIsTheLookup shows why a dropped answer is retryable: the write
+// landed, and sending it again reports it unchanged instead of creating it twice.
+func TestResendAfterDropIsTheLookup(t *testing.T) {
+	sb := NewSandbox(testToken)
+	dropping := httptest.NewServer(sandbox.Wrap(sb, sandbox.Faults{DropRate: 1}))
+	defer dropping.Close()
+	healthy := httptest.NewServer(sb)
+	defer healthy.Close()
+	first, err := New(Config{BaseURL: dropping.URL, Token: testToken})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := first.Upsert(context.Background(), fullUser()); targets.KindOf(err) != targets.Retryable {
+		t.Fatalf("dropped call: %v, want retryable", err)
+	}
+	second, err := New(Config{BaseURL: healthy.URL, Token: testToken})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := second.Upsert(context.Background(), fullUser())
+	if err != nil || got.Outcome != targets.Unchanged || sb.Len() != 1 {
+		t.Errorf("resend: %+v, %v, %d accounts; want unchanged and one account", got, err, sb.Len())
+	}
+}
+
+func TestUpsertCancelled(t *testing.T) {
+	c, sb, _ := newClient(t, APIv2, &sandbox.Faults{Latency: time.Hour})
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(20*time.Millisecond, cancel)
+	_, err := c.Upsert(ctx, fullUser())
+	if !errors.Is(err, context.Canceled) || targets.KindOf(err) != targets.Retryable {
+		t.Errorf("error %v, want context.Canceled", err)
+	}
+	if sb.Len() != 0 {
+		t.Error("a cancelled call was applied")
+	}
+}
+
+// TestUpsertAnswers covers answers the sandbox does not give: other shapes, redirects,
+// a missing endpoint, a body echoing the token.
+func TestUpsertAnswers(t *testing.T) {
+	tests := []struct {
+		name     string
+		status   int
+		header   map[string]string
+		body     string
+		want     targets.Result
+		kind     targets.Kind
+		code     string
+		messages []string
+	}{
+		{name: "counts as strings", status: 200,
+			body: `{"created_count":"0","updated_count":"1","blocked_count":"1","unblocked_count":"0"}`,
+			want: targets.Result{Outcome: targets.Updated, Blocked: true, ID: "cl123456"}},
+		{name: "201 is success too", status: 201, body: `{"created_count":1}`,
+			want: targets.Result{Outcome: targets.Created, ID: "cl123456"}},
+		{name: "200 without counts", status: 200, body: `<html>Login</html>`,
+			kind: targets.Permanent, code: targets.CodeHTTP, messages: []string{"an answer without import counts: <html>Login</html>"}},
+		{name: "error envelope", status: 400, body: `{"error":"User import is disabled"}`,
+			kind: targets.Permanent, code: targets.CodeRejected, messages: []string{"User import is disabled"}},
+		{name: "token echoed back", status: 400, body: `{"error":"bad header Bearer ` + testToken + `"}`,
+			kind: targets.Permanent, code: targets.CodeRejected, messages: []string{"bad header Bearer [token]"}},
+		{name: "403", status: 403, body: `{"error":"forbidden"}`,
+			kind: targets.Fatal, code: targets.CodeAuth, messages: []string{"forbidden"}},
+		{name: "502 with a date", status: 502, body: `bad gateway`, header: map[string]string{"Retry-After": "0"},
+			kind: targets.Retryable, code: targets.CodeUnreachable, messages: []string{"bad gateway"}},
+		{name: "503 HTML page", status: 503, body: "<html>\n  <h1>Maintenance</h1>\n</html>\n",
+			kind: targets.Retryable, code: targets.CodeUnreachable, messages: []string{"<html>\n  <h1>Maintenance</h1>\n</html>"}},
+		{name: "other 5xx may have landed, resend is safe", status: 500, body: ``,
+			kind: targets.Retryable, code: targets.CodeHTTP, messages: []string{"Internal Server Error"}},
+		{name: "redirect", status: 301, header: map[string]string{"Location": "https://new.example.ru/api/rest.php/imports-user"},
+			kind: targets.Fatal, code: targets.CodeHTTP,
+			messages: []string{`the instance redirects to "https://new.example.ru/api/rest.php/imports-user": use that address as the URL`}},
+		{name: "no such endpoint", status: 404, body: `{"error":"not found"}`,
+			kind: targets.Fatal, code: targets.CodeHTTP,
+			messages: []string{"not found", "no single-user import at this address: check the URL and the API version (v1 or v2)"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				for k, v := range tt.header {
+					w.Header().Set(k, v)
+				}
+				w.WriteHeader(tt.status)
+				_, _ = io.WriteString(w, tt.body)
+			}))
+			defer srv.Close()
+			c, err := New(Config{BaseURL: srv.URL, Token: testToken, HTTPClient: srv.Client()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := c.Upsert(context.Background(), fullUser())
+			if tt.code == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if diff := cmp.Diff(tt.want, got); diff != "" {
+					t.Errorf("result (-want +got):\n%s", diff)
+				}
+				return
+			}
+			e, ok := errors.AsType[*targets.Error](err)
+			if !ok {
+				t.Fatalf("error %v, want a *targets.Error", err)
+			}
+			if e.Kind != tt.kind || e.Code != tt.code || e.Status != tt.status {
+				t.Errorf("kind %v code %q status %d, want %v %q %d", e.Kind, e.Code, e.Status, tt.kind, tt.code, tt.status)
+			}
+			if diff := cmp.Diff(tt.messages, e.Messages); diff != "" {
+				t.Errorf("messages (-want +got):\n%s", diff)
+			}
+			if strings.Contains(err.Error(), testToken) {
+				t.Errorf("the error shows the token: %v", err)
+			}
+		})
+	}
+}
+
+func TestParseCounts(t *testing.T) {
+	tests := []struct {
+		name string
+		body string
+		want targets.Result
+		ok   bool
+	}{
+		{"created", `{"created_count":1,"updated_count":0,"blocked_count":0,"unblocked_count":0}`, targets.Result{Outcome: targets.Created}, true},
+		{"updated", `{"created_count":0,"updated_count":1,"blocked_count":0,"unblocked_count":0}`, targets.Result{Outcome: targets.Updated}, true},
+		{"all zero is unchanged", `{"created_count":0,"updated_count":0,"blocked_count":0,"unblocked_count":0}`, targets.Result{Outcome: targets.Unchanged}, true},
+		{"blocked", `{"created_count":0,"updated_count":1,"blocked_count":1,"unblocked_count":0}`, targets.Result{Outcome: targets.Updated, Blocked: true}, true},
+		{"unblocked without updated", `{"unblocked_count":1}`, targets.Result{Outcome: targets.Updated, Unblocked: true}, true},
+		{"strings", `{"created_count":"1","updated_count":"0","blocked_count":" 0 ","unblocked_count":""}`, targets.Result{Outcome: targets.Created}, true},
+		{"nulls", `{"created_count":null,"updated_count":1}`, targets.Result{Outcome: targets.Updated}, true},
+		{"extra keys", `{"created_count":1,"status":"ok"}`, targets.Result{Outcome: targets.Created}, true},
+		{"no counts", `{"status":"ok"}`, targets.Result{}, false},
+		{"empty object", `{}`, targets.Result{}, false},
+		{"not a number", `{"created_count":"one"}`, targets.Result{}, false},
+		{"negative", `{"created_count":-1}`, targets.Result{}, false},
+		{"a list", `[{"created_count":1}]`, targets.Result{}, false},
+		{"not JSON", `OK`, targets.Result{}, false},
+		{"empty", ``, targets.Result{}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := parseCounts([]byte(tt.body))
+			if ok != tt.ok {
+				t.Fatalf("ok = %v, want %v", ok, tt.ok)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	long := strings.Repeat("ошибка ", 100)
+	tests := []struct {
+		name     string
+		body     string
+		want     []string
+		conflict bool
+	}{
+		{"documented shape, rules sorted", `{"email":{"required":"Field cannot be empty","email":"Invalid email"}}`,
+			[]string{"email: Invalid email", "email: Field cannot be empty"}, false},
+		{"fields sorted", `{"position":{"required":"Field cannot be empty"},"firstname":{"required":"Field cannot be empty"}}`,
+			[]string{"firstname: Field cannot be empty", "position: Field cannot be empty"}, false},
+		{"unique login", `{"login":{"unique":"Login already taken by another user"}}`,
+			[]string{"login: Login already taken by another user"}, true},
+		{"e-mail taken, in Russian", `{"email":{"check":"Пользователь с таким email уже существует"}}`,
+			[]string{"email: Пользователь с таким email уже существует"}, true},
+		{"unique uid is no conflict", `{"uid":{"unique":"taken"}}`, []string{"uid: taken"}, false},
+		{"error", `{"error":"User with this email does not exists"}`, []string{"User with this email does not exists"}, false},
+		{"message", `{"message":"Bad Request"}`, []string{"Bad Request"}, false},
+		{"field to string", `{"email":"Invalid email"}`, []string{"email: Invalid email"}, false},
+		{"field to list", `{"email":["Invalid email","Too long"]}`, []string{"email: Invalid email", "email: Too long"}, false},
+		{"a list", `["one", {"message":"two"}, 3]`, []string{"one", "two", "3"}, false},
+		{"a number", `42`, []string{"42"}, false},
+		{"not JSON", "  <html><body>Bad gateway</body></html>\n", []string{"<html><body>Bad gateway</body></html>"}, false},
+		{"two JSON values", `{"a":"b"} {"c":"d"}`, []string{`{"a":"b"} {"c":"d"}`}, false},
+		{"long body capped", long, []string{capText(strings.TrimSpace(long))}, false},
+		{"empty", "", nil, false},
+		{"invalid UTF-8", "\xff\xfe oops", []string{"\uFFFD oops"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, conflict := parseErrors([]byte(tt.body))
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+			if conflict != tt.conflict {
+				t.Errorf("conflict = %v, want %v", conflict, tt.conflict)
+			}
+		})
+	}
+	if got := capText(long); len(got) > maxMessage+len("…") || !utf8.ValidString(got) || !strings.HasSuffix(got, "…") {
+		t.Errorf("capText gave %d bytes, valid %v", len(got), utf8.ValidString(got))
+	}
+}
+
+func FuzzParseCounts(f *testing.F) {
+	for _, s := range []string{
+		`{"created_count":1,"updated_count":0,"blocked_count":0,"unblocked_count":0}`,
+		`{"created_count":"1","updated_count":"0"}`, `{}`, `null`, `[1]`, `{"blocked_count":1e400}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		res, ok := parseCounts(body)
+		res2, ok2 := parseCounts(body)
+		if res != res2 || ok != ok2 {
+			t.Fatal("not deterministic")
+		}
+		if ok != (res.Outcome != "") {
+			t.Fatalf("ok %v with outcome %q", ok, res.Outcome)
+		}
+		if res.Outcome == targets.Unchanged && (res.Blocked || res.Unblocked) {
+			t.Fatal("unchanged but blocked or unblocked")
+		}
+	})
+}
+
+func FuzzParseErrors(f *testing.F) {
+	for _, s := range []string{
+		`{"email":{"required":"Field cannot be empty","email":"Invalid email"}}`,
+		`{"login":{"unique":"Login already taken by another user"}}`,
+		`{"error":"x"}`, `["a",{"message":"b"}]`, `<html>oops</html>`, "\xff", ``,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		msgs, conflict := parseErrors(body)
+		msgs2, conflict2 := parseErrors(body)
+		if !cmp.Equal(msgs, msgs2) || conflict != conflict2 {
+			t.Fatal("not deterministic")
+		}
+		for _, m := range msgs {
+			if !utf8.ValidString(m) || len(m) > maxMessage+len("…") {
+				t.Fatalf("message %q: invalid or %d bytes", m, len(m))
+			}
+			if capText(m) != m {
+				t.Fatalf("capText not idempotent on %q", m)
+			}
+		}
+	})
+}

@@ -1,0 +1,380 @@
+package collaborator
+
+import (
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/mail"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// maxRequestBody caps an import request the sandbox reads: one user is a few hundred
+// bytes.
+const maxRequestBody = 1 << 20
+
+// User is an account as the sandbox stores it. Dates are DD.MM.YYYY whichever form
+// they arrived in.
+type User struct {
+	UID        string
+	SecondName string
+	FirstName  string
+	Patronymic string
+	Login      string
+	Email      string
+	Password   string
+	BirthDate  string
+	Gender     string // "" not set, "0" male, "1" female
+	// Blocked is is_active 0. An account created without is_active is active, so the
+	// zero User is an active one.
+	Blocked    bool
+	City       string
+	Department string
+	Position   string
+	Phone      string
+	Tags       string
+	HireDate   string // date_of_employment
+}
+
+// Sandbox is an in-memory stand-in of Collaborator's single-user import, both API
+// generations, behaving as targets.md §3 describes: an upsert keyed by uid, required
+// fields on create, field errors as {"field":{"rule":"message"}}, a login or e-mail
+// taken by another uid refused, and counts that say what happened. It is an
+// http.Handler, safe for concurrent use.
+//
+// Choices where the documentation is silent: an update that changes nothing answers
+// all counts zero; a create with is_active 0 answers created_count 1 and blocked_count
+// 0 (blocked_count counts active accounts that became blocked, and a new account never
+// was active); a block or unblock is also an update (updated_count 1); a field sent
+// empty erases it, except the required ones, which answer "required".
+type Sandbox struct {
+	token string
+
+	mu     sync.Mutex
+	users  map[string]*User  // by uid
+	logins map[string]string // lower-cased login → uid
+	emails map[string]string // lower-cased e-mail → uid
+	writes atomic.Int64
+}
+
+// NewSandbox returns an empty sandbox that accepts token in the header of the API
+// generation asked for (Authorization for v1, X-Cbr-Authorization for v2). An empty
+// token accepts any token, or none: that is what `--sandbox` uses.
+func NewSandbox(token string) *Sandbox {
+	return &Sandbox{
+		token:  token,
+		users:  map[string]*User{},
+		logins: map[string]string{},
+		emails: map[string]string{},
+	}
+}
+
+// Users is a snapshot of the stored accounts, sorted by uid.
+func (s *Sandbox) Users() []User {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]User, 0, len(s.users))
+	for _, u := range s.users {
+		out = append(out, *u)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].UID < out[j].UID })
+	return out
+}
+
+// Len is the number of stored accounts.
+func (s *Sandbox) Len() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.users)
+}
+
+// Writes is the number of import requests that reached the store: authenticated,
+// well-formed JSON, then applied or refused by the store's rules. A plan must leave it
+// unchanged.
+func (s *Sandbox) Writes() int64 { return s.writes.Load() }
+
+// Put stores u as it is, replacing the account with the same uid, without checking any
+// rule: it preloads accounts for a test.
+func (s *Sandbox) Put(u User) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if old, ok := s.users[u.UID]; ok {
+		s.unindex(old)
+	}
+	s.users[u.UID] = &u
+	s.index(&u)
+}
+
+func (s *Sandbox) index(u *User) {
+	if u.Login != "" {
+		s.logins[strings.ToLower(u.Login)] = u.UID
+	}
+	if u.Email != "" {
+		s.emails[strings.ToLower(u.Email)] = u.UID
+	}
+}
+
+func (s *Sandbox) unindex(u *User) {
+	if k := strings.ToLower(u.Login); s.logins[k] == u.UID {
+		delete(s.logins, k)
+	}
+	if k := strings.ToLower(u.Email); s.emails[k] == u.UID {
+		delete(s.emails, k)
+	}
+}
+
+// ServeHTTP answers POST /api/rest.php/imports-user?action=single-import (v1) and
+// POST /api/v2/users-import/single (v2).
+func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	var header string
+	switch {
+	case r.URL.Path == pathV1 && r.URL.Query().Get("action") == "single-import":
+		header = "Authorization"
+	case r.URL.Path == pathV2:
+		header = "X-Cbr-Authorization"
+	default:
+		writeJSON(w, http.StatusNotFound, map[string]string{"error": "not found"})
+		return
+	}
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": "method not allowed"})
+		return
+	}
+	if !s.authorized(r.Header.Get(header)) {
+		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "invalid or missing API token in " + header})
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxRequestBody))
+	if err != nil {
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			writeJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"error": "request too large"})
+			return
+		}
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "unreadable request"})
+		return
+	}
+	in, errs, ok := decodeImport(body)
+	if !ok {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "invalid JSON"})
+		return
+	}
+	res, errs := s.upsert(in, errs)
+	if len(errs) > 0 {
+		writeJSON(w, http.StatusBadRequest, errs)
+		return
+	}
+	writeJSON(w, http.StatusOK, res)
+}
+
+func (s *Sandbox) authorized(h string) bool {
+	if s.token == "" {
+		return true
+	}
+	scheme, tok, ok := strings.Cut(h, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return false
+	}
+	return subtle.ConstantTimeCompare([]byte(strings.TrimSpace(tok)), []byte(s.token)) == 1
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		status, b = http.StatusInternalServerError, []byte(`{"error":"internal error"}`)
+	}
+	w.Header().Set("Content-Type", "application/json; charset=UTF-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
+
+// fieldErrors is the 400 body: field → rule → message.
+type fieldErrors map[string]map[string]string
+
+func (e fieldErrors) add(field, rule, msg string) {
+	if e[field] == nil {
+		e[field] = map[string]string{}
+	}
+	e[field][rule] = msg
+}
+
+// importCounts is the 200 body.
+type importCounts struct {
+	Created   int `json:"created_count"`
+	Updated   int `json:"updated_count"`
+	Blocked   int `json:"blocked_count"`
+	Unblocked int `json:"unblocked_count"`
+}
+
+// Fields the sandbox stores; others (facebook_id, work_contact, ...) are accepted and
+// ignored, as "the order of the fields does not matter" and unknown ones do no harm.
+var (
+	stringFields = []string{"uid", "secondname", "firstname", "patronymic", "login", "email", "password",
+		"birth_date", "city", "department", "position", "phone", "tags", "date_of_employment"}
+	flagFields     = []string{"gender", "is_active"}
+	requiredFields = []string{"uid", "secondname", "firstname", "login", "email", "password", "position"}
+	allFields      = append(append([]string(nil), stringFields...), flagFields...)
+)
+
+// decodeImport reads the body into field → text for the fields that were sent (a null
+// counts as not sent). Strings and numbers are taken as text, since PHP servers take
+// "0" and 0 alike; any other type is a field error. ok is false when the body is not a
+// JSON object.
+func decodeImport(body []byte) (in map[string]string, errs fieldErrors, ok bool) {
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(body, &raw); err != nil || raw == nil {
+		return nil, nil, false
+	}
+	in, errs = map[string]string{}, fieldErrors{}
+	for _, f := range allFields {
+		v, sent := raw[f]
+		if !sent {
+			continue
+		}
+		var x any
+		if err := json.Unmarshal(v, &x); err != nil {
+			return nil, nil, false
+		}
+		switch x := x.(type) {
+		case nil:
+		case string:
+			in[f] = strings.TrimSpace(x)
+		case float64:
+			in[f] = strings.TrimSpace(string(v))
+		default:
+			errs.add(f, "type", "Must be a string or a number")
+		}
+	}
+	return in, errs, true
+}
+
+// upsert applies one import under the lock.
+func (s *Sandbox) upsert(in map[string]string, errs fieldErrors) (importCounts, fieldErrors) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.writes.Add(1)
+
+	uid := in["uid"]
+	old, exists := s.users[uid]
+	for _, f := range requiredFields {
+		v, sent := in[f]
+		// On create every required field must be there; on update only uid, but a
+		// required field sent empty cannot erase the value.
+		if v == "" && errs[f] == nil && (sent || !exists || f == "uid") {
+			errs.add(f, "required", "Field cannot be empty")
+		}
+	}
+	if v := in["email"]; v != "" && !validEmail(v) {
+		errs.add("email", "email", "Invalid email")
+	}
+	for _, f := range flagFields {
+		if v, sent := in[f]; sent && v != "0" && v != "1" {
+			errs.add(f, "in", "Must be 0 or 1")
+		}
+	}
+	dates := map[string]string{}
+	for _, f := range []string{"birth_date", "date_of_employment"} {
+		v := in[f]
+		if v == "" {
+			continue
+		}
+		d, ok := normalizeDate(v)
+		if !ok {
+			errs.add(f, "date", "Invalid date, use DD.MM.YYYY or YYYY-MM-DD")
+		}
+		dates[f] = d
+	}
+	if v := in["login"]; v != "" {
+		if owner, ok := s.logins[strings.ToLower(v)]; ok && owner != uid {
+			errs.add("login", "unique", "Login already taken by another user")
+		}
+	}
+	if v := in["email"]; v != "" {
+		if owner, ok := s.emails[strings.ToLower(v)]; ok && owner != uid {
+			errs.add("email", "unique", "Email already taken by another user")
+		}
+	}
+	if len(errs) > 0 {
+		return importCounts{}, errs
+	}
+
+	var u User
+	if exists {
+		u = *old
+	}
+	u.UID = uid
+	set := func(f string, dst *string) {
+		if v, sent := in[f]; sent {
+			*dst = v
+		}
+	}
+	set("secondname", &u.SecondName)
+	set("firstname", &u.FirstName)
+	set("patronymic", &u.Patronymic)
+	set("login", &u.Login)
+	set("email", &u.Email)
+	set("password", &u.Password)
+	set("city", &u.City)
+	set("department", &u.Department)
+	set("position", &u.Position)
+	set("phone", &u.Phone)
+	set("tags", &u.Tags)
+	set("gender", &u.Gender)
+	if _, sent := in["birth_date"]; sent {
+		u.BirthDate = dates["birth_date"]
+	}
+	if _, sent := in["date_of_employment"]; sent {
+		u.HireDate = dates["date_of_employment"]
+	}
+	if v, sent := in["is_active"]; sent {
+		u.Blocked = v == "0"
+	}
+
+	var res importCounts
+	switch {
+	case !exists:
+		res.Created = 1
+	case u != *old:
+		res.Updated = 1
+		if u.Blocked && !old.Blocked {
+			res.Blocked = 1
+		}
+		if !u.Blocked && old.Blocked {
+			res.Unblocked = 1
+		}
+	default:
+		return res, nil
+	}
+	if exists {
+		s.unindex(old)
+	}
+	s.users[uid] = &u
+	s.index(&u)
+	return res, nil
+}
+
+// validEmail is the sandbox's syntax check: one bare address with a dotted domain.
+func validEmail(s string) bool {
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Address != s || a.Name != "" {
+		return false
+	}
+	_, domain, _ := strings.Cut(s, "@")
+	return strings.Contains(domain, ".") && !strings.HasPrefix(domain, ".") && !strings.HasSuffix(domain, ".")
+}
+
+// normalizeDate takes DD.MM.YYYY or YYYY-MM-DD, a real calendar date, and gives
+// DD.MM.YYYY.
+func normalizeDate(s string) (string, bool) {
+	for _, layout := range []string{"02.01.2006", "2006-01-02"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.Format("02.01.2006"), true
+		}
+	}
+	return "", false
+}

@@ -1,0 +1,212 @@
+// Package sandbox puts faults in front of a platform's stand-in: latency, failures,
+// dropped connections and a rate limit. Every sandbox (Collaborator, inSkill, iSpring,
+// CS-Cart), the tests and the benchmarks use it, so that the importer's retries, its
+// adaptive rate and its "the write may have landed" path are exercised the same way
+// against every platform.
+package sandbox
+
+import (
+	"bytes"
+	"io"
+	"math"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Faults says what goes wrong, and how often. The zero value passes every request on
+// untouched.
+type Faults struct {
+	// Latency delays every request that is not refused; Jitter adds a uniform random
+	// extra delay in [0, Jitter).
+	Latency time.Duration
+	Jitter  time.Duration
+	// FailRate is the share of requests (0..1) answered 500 without being passed on:
+	// the platform failed before doing anything.
+	FailRate float64
+	// DropRate is the share of requests (0..1) passed on, and so applied, whose
+	// connection is then closed without an answer: the write landed but the client
+	// cannot know it.
+	DropRate float64
+	// RateLimit is the number of requests per second the platform takes, with a burst of
+	// one second's worth; above it the answer is 429 with Retry-After. 0 means no limit.
+	RateLimit float64
+	// Seed makes the random choices repeatable: the same seed and the same sequence of
+	// requests give the same faults.
+	Seed int64
+}
+
+// Handler is an http.Handler that applies Faults in front of another handler. It is
+// safe for concurrent use. The order of the checks is: rate limit (429, answered at
+// once, as a real limiter does), latency, failure (500), then the request is passed on
+// and may be dropped after it was applied.
+type Handler struct {
+	next   http.Handler
+	faults Faults
+
+	mu  sync.Mutex // guards rng and the bucket
+	rng *rand.Rand
+	// The token bucket: tokens available at last.
+	tokens float64
+	last   time.Time
+	now    func() time.Time // time.Now; tests replace it
+
+	requests atomic.Int64
+	refused  atomic.Int64
+	failed   atomic.Int64
+	dropped  atomic.Int64
+}
+
+// Wrap returns h behind the faults f. Rates outside 0..1 are clamped; a negative
+// latency, jitter or rate limit counts as zero.
+func Wrap(h http.Handler, f Faults) *Handler {
+	f.FailRate = clamp01(f.FailRate)
+	f.DropRate = clamp01(f.DropRate)
+	f.Latency = max(f.Latency, 0)
+	f.Jitter = max(f.Jitter, 0)
+	if f.RateLimit < 0 || math.IsNaN(f.RateLimit) || math.IsInf(f.RateLimit, 0) {
+		f.RateLimit = 0
+	}
+	seed := uint64(f.Seed)
+	return &Handler{
+		next:   h,
+		faults: f,
+		// The second PCG word is a fixed odd constant, so that one Seed is enough.
+		rng:    rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
+		tokens: burst(f.RateLimit),
+		now:    time.Now,
+	}
+}
+
+func clamp01(x float64) float64 {
+	if math.IsNaN(x) || x < 0 {
+		return 0
+	}
+	return min(x, 1)
+}
+
+// burst is the bucket's size: one second's worth of requests, and at least one, so that
+// a rate below 1 per second still lets a request through now and then.
+func burst(rate float64) float64 {
+	return max(1, math.Ceil(rate))
+}
+
+// Requests is the number of requests that arrived, refused or not.
+func (h *Handler) Requests() int64 { return h.requests.Load() }
+
+// Refused is the number of requests answered 429.
+func (h *Handler) Refused() int64 { return h.refused.Load() }
+
+// Failed is the number of requests answered 500 without being passed on.
+func (h *Handler) Failed() int64 { return h.failed.Load() }
+
+// Dropped is the number of requests passed on whose connection was then closed
+// without an answer.
+func (h *Handler) Dropped() int64 { return h.dropped.Load() }
+
+// ServeHTTP applies the faults to one request.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h.requests.Add(1)
+	delay, wait, fail, drop := h.decide()
+	if wait > 0 {
+		h.refused.Add(1)
+		w.Header().Set("Retry-After", strconv.Itoa(wait))
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusTooManyRequests)
+		_, _ = w.Write([]byte(`{"error":"too many requests"}`))
+		return
+	}
+	if delay > 0 {
+		// Read the body first: the server notices a client that went away only once
+		// the body has been read, and until then the request's context stays alive.
+		body, err := io.ReadAll(io.LimitReader(r.Body, maxBuffered))
+		if err != nil {
+			return
+		}
+		r.Body = readCloser{io.MultiReader(bytes.NewReader(body), r.Body), r.Body}
+		t := time.NewTimer(delay)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			// The client is gone; there is nobody to answer.
+			t.Stop()
+			return
+		}
+	}
+	if fail {
+		h.failed.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusInternalServerError)
+		_, _ = w.Write([]byte(`{"error":"internal server error"}`))
+		return
+	}
+	if !drop {
+		h.next.ServeHTTP(w, r)
+		return
+	}
+	// Apply the request, throw the answer away, and close the connection under the
+	// client's feet.
+	h.next.ServeHTTP(&discard{header: http.Header{}}, r)
+	h.dropped.Add(1)
+	if hj, ok := w.(http.Hijacker); ok {
+		if conn, _, err := hj.Hijack(); err == nil {
+			_ = conn.Close()
+			return
+		}
+	}
+	// Not hijackable (HTTP/2, or a recorder in a test): abort the stream instead; the
+	// server neither answers nor logs it.
+	panic(http.ErrAbortHandler)
+}
+
+// decide makes every random and rate-limit choice for one request under the lock, so
+// that a seeded run is repeatable. wait > 0 means refuse with Retry-After: wait seconds.
+func (h *Handler) decide() (delay time.Duration, wait int, fail, drop bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if rate := h.faults.RateLimit; rate > 0 {
+		now := h.now()
+		if !h.last.IsZero() {
+			h.tokens = min(burst(rate), h.tokens+now.Sub(h.last).Seconds()*rate)
+		}
+		h.last = now
+		if h.tokens < 1 {
+			// Seconds until the bucket holds a whole token, rounded up: Retry-After
+			// takes an integer, and rounding down would invite a second refusal.
+			return 0, max(1, int(math.Ceil((1-h.tokens)/rate))), false, false
+		}
+		h.tokens--
+	}
+	delay = h.faults.Latency
+	if j := h.faults.Jitter; j > 0 {
+		delay += time.Duration(h.rng.Int64N(int64(j)))
+	}
+	// Both draws happen for every request, so that one knob does not shift the
+	// sequence of the other.
+	fail = h.rng.Float64() < h.faults.FailRate
+	drop = h.rng.Float64() < h.faults.DropRate
+	return delay, 0, fail, drop && !fail
+}
+
+// maxBuffered caps the body read ahead of a delay. Bigger bodies are passed on whole,
+// but a client leaving during the delay is then noticed only when the delay ends.
+const maxBuffered = 8 << 20
+
+// readCloser reads the buffered start of a body, then the rest, and closes the
+// original.
+type readCloser struct {
+	io.Reader
+	io.Closer
+}
+
+// discard is a ResponseWriter that keeps nothing: the answer of a dropped request.
+type discard struct {
+	header http.Header
+}
+
+func (d *discard) Header() http.Header         { return d.header }
+func (d *discard) WriteHeader(int)             {}
+func (d *discard) Write(p []byte) (int, error) { return len(p), nil }

@@ -8,6 +8,9 @@ import (
 
 	"userimport/targets"
 	"userimport/targets/collaborator"
+	"userimport/targets/cscart"
+	"userimport/targets/inskill"
+	"userimport/targets/ispring"
 	"userimport/validate"
 )
 
@@ -51,9 +54,66 @@ var registry = []*targetSpec{
 		newSandbox: func(env Env) http.Handler {
 			return collaborator.NewSandbox(env("USERIMPORT_COLLABORATOR_TOKEN"))
 		},
-		sandboxCreds: func(string) string { return "sandbox" },
+		sandboxCreds: anyCreds,
+	},
+	{
+		name:    "inskill",
+		schema:  validate.InSkill,
+		envVars: []string{"USERIMPORT_INSKILL_TOKEN"},
+		newClient: func(c clientConfig) (targets.Target, error) {
+			return inskill.New(inskill.Config{
+				BaseURL:    c.url,
+				Token:      c.env("USERIMPORT_INSKILL_TOKEN"),
+				HTTPClient: c.http,
+				Mode:       c.mode,
+			})
+		},
+		newSandbox: func(env Env) http.Handler {
+			return inskill.NewSandbox(env("USERIMPORT_INSKILL_TOKEN"))
+		},
+		sandboxCreds: anyCreds,
+	},
+	{
+		name:    "ispring",
+		schema:  validate.ISpring,
+		envVars: []string{"USERIMPORT_ISPRING_CLIENT_ID", "USERIMPORT_ISPRING_CLIENT_SECRET"},
+		newClient: func(c clientConfig) (targets.Target, error) {
+			return ispring.New(ispring.Config{
+				BaseURL:      c.url,
+				ClientID:     c.env("USERIMPORT_ISPRING_CLIENT_ID"),
+				ClientSecret: c.env("USERIMPORT_ISPRING_CLIENT_SECRET"),
+				HTTPClient:   c.http,
+				Mode:         c.mode,
+			})
+		},
+		newSandbox: func(env Env) http.Handler {
+			return ispring.NewSandbox(env("USERIMPORT_ISPRING_CLIENT_ID"), env("USERIMPORT_ISPRING_CLIENT_SECRET"))
+		},
+		sandboxCreds: anyCreds,
+	},
+	{
+		name:    "cscart",
+		schema:  validate.CSCart,
+		envVars: []string{"USERIMPORT_CSCART_EMAIL", "USERIMPORT_CSCART_API_KEY"},
+		newClient: func(c clientConfig) (targets.Target, error) {
+			return cscart.New(cscart.Config{
+				BaseURL:    c.url,
+				Email:      c.env("USERIMPORT_CSCART_EMAIL"),
+				APIKey:     c.env("USERIMPORT_CSCART_API_KEY"),
+				HTTPClient: c.http,
+				Mode:       c.mode,
+			})
+		},
+		newSandbox: func(env Env) http.Handler {
+			return cscart.NewSandbox(env("USERIMPORT_CSCART_EMAIL"), env("USERIMPORT_CSCART_API_KEY"))
+		},
+		sandboxCreds: anyCreds,
 	},
 }
+
+// anyCreds stands in for credentials when talking to a sandbox started to accept any:
+// the clients refuse to start without some.
+func anyCreds(string) string { return "sandbox" }
 
 func targetNames() []string {
 	var names []string

@@ -95,6 +95,9 @@ func (s *Schema) MissingColumns(m *columns.Mapping, sets map[columns.Field]strin
 func Schemas() map[string]*Schema {
 	return map[string]*Schema{
 		"collaborator": Collaborator(),
+		"inskill":      InSkill(),
+		"ispring":      ISpring(),
+		"cscart":       CSCart(),
 	}
 }
 
@@ -132,4 +135,70 @@ func Collaborator() *Schema {
 // KeyFields returns s.Keys without fields s does not take, in order.
 func (s *Schema) KeyFields() []columns.Field {
 	return slices.DeleteFunc(slices.Clone(s.Keys), func(f columns.Field) bool { return !s.Takes(f) })
+}
+
+// InSkill is the schema of inSkill's students (targets.md §1): the e-mail is the key
+// and the only required field; the name goes as one ФИО string; the phone must be
+// E.164, so an extension cannot go; a product is an integer id.
+func InSkill() *Schema {
+	return &Schema{
+		Target: "inskill",
+		Keys:   []columns.Field{columns.Email},
+		Fields: []FieldRule{
+			{Field: columns.Email, Required: true, MaxLen: 255, Format: "e-mail, unique"},
+			{Field: columns.LastName, MaxLen: 255, Format: "letters; sent with the first and middle name as one ФИО"},
+			{Field: columns.FirstName, MaxLen: 255, Format: "letters"},
+			{Field: columns.MiddleName, MaxLen: 255, Format: "letters"},
+			{Field: columns.Phone, MaxLen: 16, Format: "E.164, +79123456789"},
+			{Field: columns.Product, MaxLen: 20, Format: "the product's number in inSkill"},
+		},
+	}
+}
+
+// ISpring is the schema of iSpring Learn's users (targets.md §2): the login is the key
+// (made from the e-mail when empty), the e-mail comes second; a department is required
+// for new accounts, by code, name or Parent/Child path, and may come from --set.
+func ISpring() *Schema {
+	return &Schema{
+		Target:        "ispring",
+		Keys:          []columns.Field{columns.Login, columns.Email},
+		GenerateLogin: true,
+		Fields: []FieldRule{
+			{Field: columns.Login, Required: true, MaxLen: 255, Format: "Latin letters, digits, . _ - @; made from the e-mail when empty"},
+			{Field: columns.Email, Required: true, MaxLen: 255, Format: "e-mail"},
+			{Field: columns.LastName, MaxLen: 255, Format: "letters"},
+			{Field: columns.FirstName, MaxLen: 255, Format: "letters"},
+			{Field: columns.Phone, MaxLen: 32, Format: "international, +79123456789"},
+			{Field: columns.Position, MaxLen: 255, Format: "text (job_title)"},
+			{Field: columns.Department, Required: true, MaxLen: 255, Format: "code, name or Parent/Child path of a department"},
+			{Field: columns.Groups, MaxLen: 1024, Format: "group names, comma-separated"},
+			{Field: columns.Role, MaxLen: 64, Format: "learner, administrator, department_administrator"},
+			{Field: columns.Password, MaxLen: 255, Format: "text; empty: the user sets one"},
+		},
+	}
+}
+
+// CSCart is the schema of CS-Cart's users (targets.md §4): the e-mail is the key and
+// the login must not repeat either; user type, storefront and status default in the
+// client; names take letters, apostrophes and dashes only (fn_validate_text_field);
+// the birthday goes as a Unix timestamp. Lengths are the columns of CS-Cart's
+// cscart_users table (VERIFIED in its install/database/scheme.sql).
+func CSCart() *Schema {
+	return &Schema{
+		Target: "cscart",
+		Keys:   []columns.Field{columns.Email, columns.Login},
+		Fields: []FieldRule{
+			{Field: columns.Email, Required: true, MaxLen: 128, Format: "e-mail, unique"},
+			{Field: columns.FirstName, MaxLen: 128, Format: "letters, apostrophes and dashes"},
+			{Field: columns.LastName, MaxLen: 128, Format: "letters, apostrophes and dashes"},
+			{Field: columns.Phone, MaxLen: 128, Format: "international, +79123456789"},
+			{Field: columns.Login, MaxLen: 255, Format: "Latin letters, digits, . _ - @; empty: user_<id>"},
+			{Field: columns.Password, MaxLen: 255, Format: "text"},
+			{Field: columns.BirthDate, Format: "DD.MM.YYYY (sent as a Unix timestamp)"},
+			{Field: columns.UserType, MaxLen: 1, Format: "C customer, A administrator, V vendor; default C"},
+			{Field: columns.CompanyID, MaxLen: 11, Format: "the storefront's number; default 1"},
+			{Field: columns.Status, MaxLen: 1, Format: "A active, D disabled; default A"},
+			{Field: columns.Active, Format: "да/нет (sent as status A/D)"},
+		},
+	}
 }

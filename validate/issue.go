@@ -48,6 +48,9 @@ const (
 	CodeIDPrecision     Code = "id_precision"     // a long number Excel already rounded (7.9E+17)
 	CodeDuplicate       Code = "duplicate"        // the same key as an earlier row
 	CodeFormulaNoValue  Code = "formula_no_value" // a formula cell with no cached value
+
+	// Codes added with the value normalizers.
+	CodeDateYearGuessed Code = "date_year_guessed" // a two-digit year read as 19YY or 20YY (warning)
 )
 
 // Issue is one problem found in one cell. Field and Raw are filled by the row validator;

@@ -25,4 +25,5 @@ var messages = map[Code]struct{ en, ru string }{
 	CodeIDPrecision:     {"Excel has rounded this number (%s); format the column as text and type it again", "Excel округлил число (%s); сделайте столбец текстовым и введите заново"},
 	CodeDuplicate:       {"the same as row %s", "повторяет строку %s"},
 	CodeFormulaNoValue:  {"a formula with no saved value; open the file in Excel and save it", "формула без сохранённого значения; откройте файл в Excel и сохраните"},
+	CodeDateYearGuessed: {"a two-digit year, read as %s; write the year in full", "год из двух цифр прочитан как %s; напишите год полностью"},
 }

@@ -1,0 +1,301 @@
+package validate
+
+import (
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/nyaruka/phonenumbers"
+)
+
+// DefaultRegion is the region a phone number without a country code is read in.
+const DefaultRegion = "RU"
+
+// PhoneParser turns spreadsheet phone cells into E.164. It keeps one phonenumbers
+// number struct and reuses it for every cell, so a parser is NOT safe for concurrent
+// use: give each worker its own.
+type PhoneParser struct {
+	region string
+	// fast is true when the region is RU, where the common spellings are decoded
+	// without the full libphonenumber parse (see fastRU).
+	fast bool
+	num  phonenumbers.PhoneNumber
+	cc   int32
+	nsn  uint64
+}
+
+// NewPhoneParser returns a parser that reads numbers without a country code as numbers
+// of region (an ISO 3166 code such as "RU" or "BY"; empty means DefaultRegion). An
+// unknown region makes every number without a `+` invalid.
+func NewPhoneParser(region string) *PhoneParser {
+	region = strings.ToUpper(strings.TrimSpace(region))
+	if region == "" {
+		region = DefaultRegion
+	}
+	return &PhoneParser{region: region, fast: region == "RU"}
+}
+
+// NormalizePhone is PhoneParser.Normalize with a parser made for one call. It is safe
+// for concurrent use but slower; bulk callers should keep a PhoneParser per worker.
+func NormalizePhone(raw, region string) (e164, ext string, issues []Issue) {
+	return NewPhoneParser(region).Normalize(raw)
+}
+
+// Normalize returns raw as an E.164 number (`+79123456789`) and its extension digits,
+// if the cell had one (`доб. 123`, `ext 12`, `x12`, `#12`); whether an extension is
+// acceptable is the caller's decision per platform.
+//
+// A cell with several numbers (split on `,` `;` `/` and the word `или`) keeps the first
+// with a CodePhoneMultiple warning whose Detail holds the rest. A number Excel turned
+// into exponent notation (`7,91E+10`) is CodePhoneExcel, since its digits are lost. A
+// number that does not pass phonenumbers.IsValidNumber is CodePhoneInvalid: possible
+// lengths are not enough. On an error e164 and ext are empty.
+func (p *PhoneParser) Normalize(raw string) (e164, ext string, issues []Issue) {
+	s := strings.TrimSpace(raw)
+	if s == "" {
+		return "", "", nil
+	}
+	if isExcelExponent(s) {
+		return "", "", one(CodePhoneExcel, Error, s, "")
+	}
+	s = dropFloatZero(s)
+	first, rest := splitNumbers(s)
+	if first == "" {
+		return "", "", one(CodePhoneInvalid, Error, "", "")
+	}
+	main, ext := splitExtension(first)
+	e164, libExt, ok := p.parse(main)
+	if !ok {
+		return "", "", one(CodePhoneInvalid, Error, "", "")
+	}
+	if ext == "" {
+		ext = libExt
+	}
+	if rest != "" {
+		return e164, ext, one(CodePhoneMultiple, Warning, rest, e164)
+	}
+	return e164, ext, nil
+}
+
+// parse reads one number, extension already removed, through the fast path when it
+// applies and the full libphonenumber parse otherwise.
+func (p *PhoneParser) parse(s string) (e164, ext string, ok bool) {
+	if p.fast {
+		if nsn, ok := fastRU(s); ok {
+			return p.fromNSN(nsn)
+		}
+	}
+	return p.full(s)
+}
+
+// fromNSN builds a +7 number from its national significant number and validates it.
+func (p *PhoneParser) fromNSN(nsn uint64) (string, string, bool) {
+	p.num.Reset()
+	p.cc, p.nsn = 7, nsn
+	p.num.CountryCode, p.num.NationalNumber = &p.cc, &p.nsn
+	if !phonenumbers.IsValidNumber(&p.num) {
+		return "", "", false
+	}
+	// E.164 of a +7 number is "+7" and the ten digits; formatting it here saves the
+	// library's builder allocations.
+	var buf [12]byte
+	b := append(buf[:0], '+', '7')
+	return string(strconv.AppendUint(b, nsn, 10)), "", true
+}
+
+// full runs the complete libphonenumber parse.
+func (p *PhoneParser) full(s string) (string, string, bool) {
+	p.num.Reset() // ParseToNumber leaves fields it does not see (the extension) as they were
+	if err := phonenumbers.ParseToNumber(s, p.region, &p.num); err != nil {
+		return "", "", false
+	}
+	if !phonenumbers.IsValidNumber(&p.num) {
+		return "", "", false
+	}
+	return phonenumbers.Format(&p.num, phonenumbers.E164), p.num.GetExtension(), true
+}
+
+// maxFastLen bounds the inputs the fast path looks at; libphonenumber refuses inputs over
+// 250 bytes, and no honest spelling of an 11-digit number needs more than this.
+const maxFastLen = 40
+
+// fastRU decodes the common Russian spellings without the full parse: once spaces,
+// brackets, dashes and dots are skipped, `8XXXXXXXXXX`, `+7XXXXXXXXXX`, `7XXXXXXXXXX`
+// and `9XXXXXXXXX`. It returns the ten-digit national significant number. Anything
+// else, including `810…` (Russia's old international prefix, which the full parse reads
+// as a call abroad), goes to the full parse. FuzzPhoneFastPath checks that every input
+// it accepts gets exactly the full parse's verdict.
+func fastRU(s string) (uint64, bool) {
+	if len(s) > maxFastLen {
+		return 0, false
+	}
+	var d [11]byte
+	n, plus := 0, false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case '0' <= c && c <= '9':
+			if n == len(d) {
+				return 0, false
+			}
+			d[n] = c
+			n++
+		case c == ' ' || c == '(' || c == ')' || c == '-' || c == '.':
+		case c == '+' && n == 0 && !plus:
+			plus = true
+		default:
+			return 0, false
+		}
+	}
+	var nat []byte
+	switch {
+	case n == 11 && d[0] == '7': // +7 or 7
+		nat = d[1:11]
+	case n == 11 && !plus && d[0] == '8' && !(d[1] == '1' && d[2] == '0'):
+		nat = d[1:11]
+	case n == 10 && !plus && d[0] == '9':
+		nat = d[:10]
+	default:
+		return 0, false
+	}
+	var v uint64
+	for _, c := range nat {
+		v = v*10 + uint64(c-'0')
+	}
+	return v, true
+}
+
+// isExcelExponent reports whether s is a number in exponent notation (`7,91E+10`,
+// `7.9123E+10`, `7.9E10`): what Excel shows for a long number typed into a General cell,
+// with the last digits already gone.
+func isExcelExponent(s string) bool {
+	e := strings.IndexAny(s, "eEЕе") // Latin and Cyrillic E: both end up in exported files
+	if e <= 0 {
+		return false
+	}
+	mant, exp := strings.TrimSpace(s[:e]), strings.TrimSpace(s[e:])
+	_, size := utf8.DecodeRuneInString(exp)
+	exp = strings.TrimSpace(exp[size:])
+	if mant != "" && (mant[0] == '+' || mant[0] == '-') {
+		mant = mant[1:]
+	}
+	if exp != "" && (exp[0] == '+' || exp[0] == '-') {
+		exp = exp[1:]
+	}
+	if !allDigits(exp) || mant == "" {
+		return false
+	}
+	sep := strings.IndexAny(mant, ".,")
+	if sep < 0 {
+		return allDigits(mant)
+	}
+	return allDigits(mant[:sep]) && allDigits(mant[sep+1:])
+}
+
+// dropFloatZero turns `79123456789.0`, a number column that went through a float on its
+// way to CSV, back into its digits. The digits are all there, unlike in exponent form.
+func dropFloatZero(s string) string {
+	if t, ok := strings.CutSuffix(s, ".0"); ok && len(t) >= 10 && allDigits(t) {
+		return t
+	}
+	return s
+}
+
+// allDigits reports whether s is a non-empty run of ASCII digits.
+func allDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// splitNumbers returns the first non-empty number of a cell and the others, trimmed and
+// joined by ", ". Separators: `,` `;` `/` and the words "или" and "or".
+func splitNumbers(s string) (first, rest string) {
+	if !strings.ContainsAny(s, ",;/") && !hasOrWord(s) {
+		return s, ""
+	}
+	var parts []string
+	for f := range strings.FieldsFuncSeq(replaceOrWords(s), func(r rune) bool {
+		return r == ',' || r == ';' || r == '/'
+	}) {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if main, ext := splitExtension(f); main == "" && ext != "" && len(parts) > 0 {
+			// `…-67, доб. 305`: an extension after a comma belongs to the number before.
+			parts[len(parts)-1] += " " + f
+			continue
+		}
+		parts = append(parts, f)
+	}
+	if len(parts) == 0 {
+		return "", ""
+	}
+	return parts[0], strings.Join(parts[1:], ", ")
+}
+
+// orWords are the words between two numbers in one cell, as spelled in real files.
+var orWords = []string{" или ", " ИЛИ ", " Или ", " or ", " OR "}
+
+// hasOrWord reports whether s holds one of orWords.
+func hasOrWord(s string) bool {
+	if strings.IndexByte(s, ' ') < 0 {
+		return false
+	}
+	for _, w := range orWords {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// replaceOrWords turns the words "или" and "or" between numbers into commas.
+func replaceOrWords(s string) string {
+	for _, w := range orWords {
+		s = strings.ReplaceAll(s, w, ",")
+	}
+	return s
+}
+
+// extMarkers are the words that introduce an extension, longest first so that
+// "добавочный" is not taken for "доб".
+var extMarkers = []string{"добавочный", "extension", "внутр", "доб", "ext", "вн", "x", "#"}
+
+// splitExtension splits `… доб. 123` into the number and "123". The marker must be
+// followed only by optional dots, colons and spaces and then the digits up to the end.
+func splitExtension(s string) (main, ext string) {
+	end := len(s)
+	i := end
+	for i > 0 && s[i-1] >= '0' && s[i-1] <= '9' {
+		i--
+	}
+	if i == end || i == 0 {
+		return s, ""
+	}
+	digits := s[i:end]
+	j := i
+	for j > 0 && (s[j-1] == ' ' || s[j-1] == '.' || s[j-1] == ':') {
+		j--
+	}
+	head := s[:j]
+	for _, m := range extMarkers {
+		if len(head) < len(m) || !strings.EqualFold(head[len(head)-len(m):], m) {
+			continue
+		}
+		before := head[:len(head)-len(m)]
+		// The marker must start a word: `box12` is not `x12`.
+		if r, _ := utf8.DecodeLastRuneInString(before); before != "" && isWordRune(r) {
+			continue
+		}
+		return strings.TrimSpace(strings.TrimRight(strings.TrimSpace(before), ",;")), digits
+	}
+	return s, ""
+}

@@ -1,0 +1,359 @@
+package validate
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"testing"
+
+	"github.com/nyaruka/phonenumbers"
+)
+
+var (
+	invalidPhone  = []Code{CodePhoneInvalid}
+	excelPhone    = []Code{CodePhoneExcel}
+	multiplePhone = []Code{CodePhoneMultiple}
+)
+
+const mobile = "+79123456789"
+
+var phoneTests = []struct {
+	name   string
+	raw    string
+	region string
+	e164   string
+	ext    string
+	codes  []Code
+	detail string
+}{
+	// The Russian spellings of one mobile number.
+	{"trunk brackets dashes", "8 (912) 345-67-89", "", mobile, "", nil, ""},
+	{"trunk plain", "89123456789", "", mobile, "", nil, ""},
+	{"plus seven", "+79123456789", "", mobile, "", nil, ""},
+	{"seven", "79123456789", "", mobile, "", nil, ""},
+	{"ten digits", "9123456789", "", mobile, "", nil, ""},
+	{"plus seven spaces", "+7 912 345 67 89", "", mobile, "", nil, ""},
+	{"seven spaces", "7 912 345 67 89", "", mobile, "", nil, ""},
+	{"plus seven brackets", "+7(912)3456789", "", mobile, "", nil, ""},
+	{"plus seven brackets spaced", "+7 (912) 345-67-89", "", mobile, "", nil, ""},
+	{"trunk dashes", "8-912-345-67-89", "", mobile, "", nil, ""},
+	{"trunk dots", "8.912.345.67.89", "", mobile, "", nil, ""},
+	{"trunk brackets no space", "8(912)345-67-89", "", mobile, "", nil, ""},
+	{"ten digits brackets", "(912) 345-67-89", "", mobile, "", nil, ""},
+	{"ten digits dashes", "912-345-67-89", "", mobile, "", nil, ""},
+	{"padded", "  8 912 345 67 89  ", "", mobile, "", nil, ""},
+	{"nbsp", "8\u00a0912\u00a0345\u00a067\u00a089", "", mobile, "", nil, ""},
+	{"tel prefix", "тел. 8 912 3456789", "", mobile, "", nil, ""},
+	{"mob prefix", "моб.: +7 912 345-67-89", "", mobile, "", nil, ""},
+	{"plus seven dash", "+7-912-345-67-89", "", mobile, "", nil, ""},
+	{"fullwidth plus", "＋7 912 345 67 89", "", mobile, "", nil, ""},
+	{"en dashes", "8 912 345–67–89", "", mobile, "", nil, ""},
+	{"trailing dot", "89123456789.", "", mobile, "", nil, ""},
+	{"other mobile", "+7 (999) 000-11-22", "", "+79990001122", "", nil, ""},
+	{"other mobile trunk", "8 903 123 45 67", "", "+79031234567", "", nil, ""},
+
+	// Landlines and service numbers.
+	{"moscow", "+7 (495) 123-45-67", "", "+74951234567", "", nil, ""},
+	{"moscow trunk", "8 (495) 123-45-67", "", "+74951234567", "", nil, ""},
+	{"moscow ten", "4951234567", "", "+74951234567", "", nil, ""},
+	{"st petersburg", "8 (812) 123-45-67", "", "+78121234567", "", nil, ""},
+	{"toll free", "8-800-555-35-35", "", "+78005553535", "", nil, ""},
+	{"toll free plus", "+7 800 555 35 35", "", "+78005553535", "", nil, ""},
+	{"yekaterinburg", "8 (343) 222-33-44", "", "+73432223344", "", nil, ""},
+	{"kazakhstan", "+7 701 123 4567", "", "+77011234567", "", nil, ""},
+
+	// Other countries.
+	{"belarus", "+375 29 123-45-67", "", "+375291234567", "", nil, ""},
+	{"ukraine", "+380 97 123 4567", "", "+380971234567", "", nil, ""},
+	{"uk", "+44 20 7946 0958", "", "+442079460958", "", nil, ""},
+	{"us", "+1 (202) 555-0143", "", "+12025550143", "", nil, ""},
+	{"belarus region", "8 029 123-45-67", "BY", "+375291234567", "", nil, ""},
+	{"belarus region plus", "+375291234567", "BY", "+375291234567", "", nil, ""},
+	{"russia from belarus", "+7 912 345 67 89", "BY", mobile, "", nil, ""},
+	{"lower region", "+79123456789", "ru", mobile, "", nil, ""},
+	{"old international prefix", "8 10 375 29 123 45 67", "", "+375291234567", "", nil, ""},
+
+	// Extensions.
+	{"dob", "+7(912)3456789 доб. 123", "", mobile, "123", nil, ""},
+	{"dob landline", "+7 (495) 123-45-67 доб. 4412", "", "+74951234567", "4412", nil, ""},
+	{"dob no dot", "8 495 123 45 67 доб 12", "", "+74951234567", "12", nil, ""},
+	{"dob caps", "8 495 123 45 67 ДОБ. 12", "", "+74951234567", "12", nil, ""},
+	{"dob glued", "84951234567доб.12", "", "+74951234567", "12", nil, ""},
+	{"dobavochny", "8 495 123-45-67, добавочный 305", "", "+74951234567", "305", nil, ""},
+	{"vn", "8 495 123-45-67 вн. 305", "", "+74951234567", "305", nil, ""},
+	{"ext", "+7 495 123 45 67 ext 7", "", "+74951234567", "7", nil, ""},
+	{"ext dot", "+7 495 123 45 67 ext. 77", "", "+74951234567", "77", nil, ""},
+	{"x", "+7 495 123 45 67 x55", "", "+74951234567", "55", nil, ""},
+	{"hash", "+7 495 123 45 67 #55", "", "+74951234567", "55", nil, ""},
+	{"dob with colon", "+7 495 123 45 67 доб.: 55", "", "+74951234567", "55", nil, ""},
+	{"tel and dob", "тел. 8 912 3456789 доб. 12", "", mobile, "12", nil, ""},
+
+	// Several numbers in one cell: the first is kept.
+	{"comma", "89123456789, 89001112233", "", mobile, "", multiplePhone, "89001112233"},
+	{"semicolon", "8 (912) 345-67-89; 8 (900) 111-22-33", "", mobile, "", multiplePhone, "8 (900) 111-22-33"},
+	{"slash", "8-912-345-67-89 / 8-900-111-22-33", "", mobile, "", multiplePhone, "8-900-111-22-33"},
+	{"ili", "89123456789 или 84951234567", "", mobile, "", multiplePhone, "84951234567"},
+	{"three", "89123456789, 89001112233, 84951234567", "", mobile, "", multiplePhone, "89001112233, 84951234567"},
+	{"comma no space", "89123456789,89001112233", "", mobile, "", multiplePhone, "89001112233"},
+	{"leading separator", ", 89123456789", "", mobile, "", nil, ""},
+	{"trailing separator", "89123456789;", "", mobile, "", nil, ""},
+	{"first invalid", "12345, 89123456789", "", "", "", invalidPhone, ""},
+	{"ext then second", "8 495 123 45 67 доб. 12, 89123456789", "", "+74951234567", "12", multiplePhone, "89123456789"},
+
+	// What Excel does to a long number in a General cell.
+	{"excel comma", "7,91235E+10", "", "", "", excelPhone, "7,91235E+10"},
+	{"excel short", "7,91E+10", "", "", "", excelPhone, "7,91E+10"},
+	{"excel dot", "7.9123E+10", "", "", "", excelPhone, "7.9123E+10"},
+	{"excel lower e", "7.9123e+10", "", "", "", excelPhone, "7.9123e+10"},
+	{"excel no plus", "7.9123456789E10", "", "", "", excelPhone, "7.9123456789E10"},
+	{"excel integer mantissa", "8E+10", "", "", "", excelPhone, "8E+10"},
+	{"excel spaced", " 8,91235E+10 ", "", "", "", excelPhone, "8,91235E+10"},
+	{"float artefact", "79123456789.0", "", mobile, "", nil, ""},
+	{"float artefact ten", "9123456789.0", "", mobile, "", nil, ""},
+	{"short float is no phone", "12345.0", "", "", "", invalidPhone, ""},
+	{"excel cyrillic e", "7,91235Е+10", "", "", "", excelPhone, "7,91235Е+10"},
+
+	// Not numbers, or not valid ones.
+	{"one digit short", "8 (912) 345-67-8", "", "", "", invalidPhone, ""},
+	{"one digit long", "8 (912) 345-67-899", "", "", "", invalidPhone, ""},
+	{"too short", "912-345", "", "", "", invalidPhone, ""},
+	{"seven digits", "3456789", "", "", "", invalidPhone, ""},
+	{"letters", "нет", "", "", "", invalidPhone, ""},
+	{"dash", "-", "", "", "", invalidPhone, ""},
+	{"zeros", "00000000000", "", "", "", invalidPhone, ""},
+	{"eights", "88888888888", "", "", "", invalidPhone, ""},
+	{"bad area", "8 (012) 345-67-89", "", "", "", invalidPhone, ""},
+	{"plus eight", "+89123456789", "", "", "", invalidPhone, ""},
+	{"no country", "+912 345 67 89", "", "", "", invalidPhone, ""},
+	{"unknown region", "89123456789", "XX", "", "", invalidPhone, ""},
+	{"only separators", ",;/", "", "", "", invalidPhone, ""},
+	{"email in phone", "ivan@mail.ru", "", "", "", invalidPhone, ""},
+	{"date in phone", "26.07.1988", "", "", "", invalidPhone, ""},
+
+	// No value.
+	{"empty", "", "", "", "", nil, ""},
+	{"spaces", "   ", "", "", "", nil, ""},
+}
+
+func TestNormalizePhone(t *testing.T) {
+	for _, tt := range phoneTests {
+		t.Run(tt.name, func(t *testing.T) {
+			e164, ext, issues := NormalizePhone(tt.raw, tt.region)
+			if e164 != tt.e164 || ext != tt.ext {
+				t.Errorf("NormalizePhone(%q, %q) = %q, %q; want %q, %q", tt.raw, tt.region, e164, ext, tt.e164, tt.ext)
+			}
+			checkIssues(t, issues, tt.codes, tt.detail)
+		})
+	}
+}
+
+// TestPhoneParserReuse runs every case through one parser, in order and then in reverse,
+// to catch state (an extension, a leading zero) left over from the previous number.
+func TestPhoneParserReuse(t *testing.T) {
+	p := NewPhoneParser("")
+	run := func(i int) {
+		tt := phoneTests[i]
+		if tt.region != "" {
+			return
+		}
+		e164, ext, issues := p.Normalize(tt.raw)
+		if e164 != tt.e164 || ext != tt.ext || len(issues) != len(tt.codes) {
+			t.Errorf("reused parser: Normalize(%q) = %q, %q, %v; want %q, %q, %v", tt.raw, e164, ext, codesOf(issues), tt.e164, tt.ext, tt.codes)
+		}
+	}
+	for i := range phoneTests {
+		run(i)
+	}
+	for i := len(phoneTests) - 1; i >= 0; i-- {
+		run(i)
+	}
+}
+
+// TestNormalizePhoneConcurrent checks that the convenience function shares no state.
+func TestNormalizePhoneConcurrent(t *testing.T) {
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for _, tt := range phoneTests {
+				if e164, _, _ := NormalizePhone(tt.raw, tt.region); e164 != tt.e164 {
+					t.Errorf("NormalizePhone(%q) = %q, want %q", tt.raw, e164, tt.e164)
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+func TestFastRU(t *testing.T) {
+	tests := []struct {
+		in   string
+		nsn  uint64
+		fast bool
+	}{
+		{"8 (912) 345-67-89", 9123456789, true},
+		{"+7 912 345 67 89", 9123456789, true},
+		{"79123456789", 9123456789, true},
+		{"9123456789", 9123456789, true},
+		{"8.912.345.67.89", 9123456789, true},
+		{"4951234567", 0, false},   // ten digits not starting with 9: full parse
+		{"81012345678", 0, false},  // 810 is the old international prefix
+		{"+89123456789", 0, false}, // +8 is not +7
+		{"7+9123456789", 0, false},
+		{"8 912 345 67 89 0", 0, false},
+		{"тел. 89123456789", 0, false},
+		{"", 0, false},
+	}
+	for _, tt := range tests {
+		nsn, ok := fastRU(tt.in)
+		if nsn != tt.nsn || ok != tt.fast {
+			t.Errorf("fastRU(%q) = %d, %v; want %d, %v", tt.in, nsn, ok, tt.nsn, tt.fast)
+		}
+	}
+}
+
+// fullVerdict is what the complete libphonenumber parse makes of s in region RU.
+func fullVerdict(s string) (string, bool) {
+	var n phonenumbers.PhoneNumber
+	if err := phonenumbers.ParseToNumber(s, "RU", &n); err != nil || !phonenumbers.IsValidNumber(&n) {
+		return "", false
+	}
+	return phonenumbers.Format(&n, phonenumbers.E164), true
+}
+
+// FuzzPhoneFastPath is the differential test issue 9 asks for: every input the fast path
+// accepts must get exactly the full parse's verdict (valid or not, and the same E.164).
+func FuzzPhoneFastPath(f *testing.F) {
+	for _, tt := range phoneTests {
+		f.Add(tt.raw)
+	}
+	for _, s := range []string{
+		"89123456789", "79991234567", "+70000000000", "80000000000", "9000000000",
+		"8 800 555 35 35", "+7 (800) 100-00-00", "81012345678", "8(9)1-2.3 4)5(6789",
+		"+7 (495) 123-45-67", "74951234567", "7 7011234567", "+7 6 0 0 1234567", "(((89123456789",
+		"89123456789)", "8--9123456789", "9999999999", "+79999999999", "8 (301) 123-45-67",
+	} {
+		f.Add(s)
+	}
+	p := NewPhoneParser("RU")
+	f.Fuzz(func(t *testing.T, s string) {
+		nsn, ok := fastRU(s)
+		if !ok {
+			return
+		}
+		fast, _, fastValid := p.fromNSN(nsn)
+		full, fullValid := fullVerdict(s)
+		if fastValid != fullValid || fast != full {
+			t.Fatalf("%q: fast path %q (valid %v), full parse %q (valid %v)", s, fast, fastValid, full, fullValid)
+		}
+	})
+}
+
+// TestPhoneFastPathSweep is the deterministic half of the differential test: every
+// three-digit code after +7 (000-999), with several subscriber numbers, in each spelling
+// the fast path takes, must get the full parse's verdict. Random bytes seldom make a
+// valid number, so the fuzzer alone would rarely compare two valid results.
+func TestPhoneFastPathSweep(t *testing.T) {
+	p := NewPhoneParser("RU")
+	rng := rand.New(rand.NewPCG(1, 2))
+	spellings := []string{"8%03d%07d", "+7%03d%07d", "7%03d%07d", "8 (%03d) %07d", "+7 %03d %07d"}
+	valid := 0
+	for code := range 1000 {
+		for range 4 {
+			sub := rng.IntN(10_000_000)
+			forms := spellings
+			if code >= 900 {
+				forms = append(forms[:len(forms):len(forms)], "%03d%07d", "(%03d) %07d")
+			}
+			for _, f := range forms {
+				s := fmt.Sprintf(f, code, sub)
+				nsn, ok := fastRU(s)
+				if !ok {
+					if code/10 != 10 || f[0] != '8' { // 810… is left to the full parse on purpose
+						t.Fatalf("fastRU(%q) refused", s)
+					}
+					continue
+				}
+				fast, _, fastValid := p.fromNSN(nsn)
+				full, fullValid := fullVerdict(s)
+				if fastValid != fullValid || fast != full {
+					t.Fatalf("%q: fast path %q (valid %v), full parse %q (valid %v)", s, fast, fastValid, full, fullValid)
+				}
+				if fastValid {
+					valid++
+				}
+			}
+		}
+	}
+	if valid == 0 {
+		t.Fatal("the sweep met no valid number")
+	}
+	t.Logf("%d valid numbers agreed", valid)
+}
+
+func FuzzNormalizePhone(f *testing.F) {
+	for _, tt := range phoneTests {
+		f.Add(tt.raw)
+	}
+	p := NewPhoneParser("RU")
+	f.Fuzz(func(t *testing.T, raw string) {
+		e164, ext, issues := p.Normalize(raw)
+		if HasErrors(issues) {
+			if e164 != "" || ext != "" {
+				t.Fatalf("Normalize(%q) = %q, %q with errors %v", raw, e164, ext, issues)
+			}
+			return
+		}
+		if e164 == "" {
+			return
+		}
+		if e164[0] != '+' {
+			t.Fatalf("Normalize(%q) = %q: not E.164", raw, e164)
+		}
+		again, ext2, issues2 := p.Normalize(e164)
+		if again != e164 || ext2 != "" || len(issues2) != 0 {
+			t.Fatalf("not idempotent: %q → %q → %q %q %v", raw, e164, again, ext2, issues2)
+		}
+	})
+}
+
+// BenchmarkPhone compares the fast path with the full libphonenumber parse on the same
+// numbers, and shows the cost of the spellings that always take the full parse.
+func BenchmarkPhone(b *testing.B) {
+	cases := []struct{ name, in string }{
+		{"trunk", "8 (912) 345-67-89"},
+		{"plus7", "+79123456789"},
+		{"ten", "9123456789"},
+		{"landline", "8 (495) 123-45-67"},
+	}
+	for _, bc := range cases {
+		b.Run("fast/"+bc.name, func(b *testing.B) {
+			p := NewPhoneParser("RU")
+			b.ReportAllocs()
+			for b.Loop() {
+				p.Normalize(bc.in)
+			}
+		})
+		b.Run("full/"+bc.name, func(b *testing.B) {
+			p := NewPhoneParser("RU")
+			p.fast = false
+			b.ReportAllocs()
+			for b.Loop() {
+				p.Normalize(bc.in)
+			}
+		})
+	}
+	for _, bc := range []struct{ name, in string }{
+		{"ext", "+7(912)3456789 доб. 123"},
+		{"multiple", "89123456789, 89001112233"},
+		{"foreign", "+375 29 123-45-67"},
+		{"excel", "7,91235E+10"},
+	} {
+		b.Run("other/"+bc.name, func(b *testing.B) {
+			p := NewPhoneParser("RU")
+			b.ReportAllocs()
+			for b.Loop() {
+				p.Normalize(bc.in)
+			}
+		})
+	}
+}

@@ -239,12 +239,13 @@ func Neutralize(s string) string {
 }
 
 // ErrorsText renders the errors of r for results.csv: `field: code: message`, joined
-// with " | ".
+// with " | ", the message ending with the value as the file had it, so the reader
+// sees what was wrong without opening the input.
 func ErrorsText(r *Row, lang validate.Lang) string {
 	var parts []string
 	for _, i := range r.Issues {
 		if i.Severity == validate.Error {
-			parts = append(parts, i.Field+": "+string(i.Code)+": "+i.Message(lang))
+			parts = append(parts, issueText(i, lang))
 		}
 	}
 	if r.Status == Failed {
@@ -258,8 +259,22 @@ func WarningsText(r *Row, lang validate.Lang) string {
 	var parts []string
 	for _, i := range r.Issues {
 		if i.Severity == validate.Warning {
-			parts = append(parts, i.Field+": "+string(i.Code)+": "+i.Message(lang))
+			parts = append(parts, issueText(i, lang))
 		}
 	}
 	return strings.Join(parts, " | ")
+}
+
+// maxRawInText caps the raw value quoted in a message: enough to recognise it.
+const maxRawInText = 60
+
+func issueText(i validate.Issue, lang validate.Lang) string {
+	s := i.Field + ": " + string(i.Code) + ": " + i.Message(lang)
+	if raw := strings.TrimSpace(i.Raw); raw != "" {
+		if r := []rune(raw); len(r) > maxRawInText {
+			raw = string(r[:maxRawInText]) + "…"
+		}
+		s += fmt.Sprintf(" (%q)", raw)
+	}
+	return s
 }

@@ -1,0 +1,149 @@
+package reports_test
+
+import (
+	"encoding/csv"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"userimport/reports"
+	"userimport/validate"
+)
+
+func TestNeutralize(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"", ""},
+		{"Иванов", "Иванов"},
+		{"=1+1", "'=1+1"},
+		{"+79123456789", "'+79123456789"},
+		{"-5", "'-5"},
+		{"@SUM(A1)", "'@SUM(A1)"},
+		{"\tx", "'\tx"},
+		{"\rx", "'\rx"},
+		{"a=b", "a=b"},
+	}
+	for _, tt := range tests {
+		if got := reports.Neutralize(tt.in); got != tt.want {
+			t.Errorf("Neutralize(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestErrorsText(t *testing.T) {
+	r := &reports.Row{Status: reports.Invalid, Issues: []validate.Issue{
+		{Field: "email", Code: validate.CodeEmailInvalid, Raw: " petrov.mail.ru "},
+		{Field: "email", Code: validate.CodeEmailTypo, Severity: validate.Warning, Detail: "a@gmail.com"},
+		{Field: "uid", Code: validate.CodeDuplicate, Detail: "7", Raw: "T1"},
+	}}
+	got := reports.ErrorsText(r, validate.English)
+	want := `email: email_invalid: not a valid e-mail address ("petrov.mail.ru") | uid: duplicate: the same as row 7 ("T1")`
+	if got != want {
+		t.Errorf("ErrorsText =\n%s\nwant\n%s", got, want)
+	}
+	if got := reports.WarningsText(r, validate.Russian); got != "email: email_typo: похоже на опечатку в домене, может быть, a@gmail.com?" {
+		t.Errorf("WarningsText = %q", got)
+	}
+	failed := &reports.Row{Status: reports.Failed, FailCode: "rejected", Failure: "email: Invalid email"}
+	if got := reports.ErrorsText(failed, validate.English); got != "platform: rejected: email: Invalid email" {
+		t.Errorf("failed ErrorsText = %q", got)
+	}
+}
+
+func TestSummaryAndProblems(t *testing.T) {
+	rows := []*reports.Row{
+		{Num: 2, Status: reports.Created, Blocked: true},
+		{Num: 3, Status: reports.Updated, Unblocked: true},
+		{Num: 4, Status: reports.Unchanged},
+		{Num: 5, Status: reports.Failed, FailCode: "rejected", Failure: "no"},
+		{Num: 6, Status: reports.Invalid, Issues: []validate.Issue{{Field: "phone", Column: "Телефон", Code: validate.CodePhoneInvalid}}},
+		{Num: 7, Status: reports.Invalid, Issues: []validate.Issue{{Field: "phone", Column: "Телефон", Code: validate.CodePhoneInvalid}, {Field: "email", Code: validate.CodeEmailTypo, Severity: validate.Warning}}},
+		{Num: 8, Status: reports.Skipped},
+	}
+	var s reports.Summary
+	var p reports.Problems
+	for _, r := range rows {
+		s.Add(r)
+		p.Add(r, validate.English)
+	}
+	want := reports.Summary{Rows: 7, Valid: 5, Invalid: 2, Created: 1, Updated: 1, Unchanged: 1, Failed: 1, Skipped: 1, Blocked: 1, Unblocked: 1, Warnings: 1}
+	if diff := cmp.Diff(want, s); diff != "" {
+		t.Errorf("summary (-want +got):\n%s", diff)
+	}
+	wantP := []reports.Problem{
+		{Field: "phone", Column: "Телефон", Code: "phone_invalid", Rows: 2, Example: "not a valid phone number", FirstRow: 6},
+		{Field: "", Code: "rejected", Rows: 1, Example: "no", FirstRow: 5},
+	}
+	if diff := cmp.Diff(wantP, p.List()); diff != "" {
+		t.Errorf("problems (-want +got):\n%s", diff)
+	}
+}
+
+func TestWriterFilesArePrivateAndSafe(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "r")
+	if err := reports.MkdirReport(dir); err != nil {
+		t.Fatal(err)
+	}
+	// A passwords.csv from an earlier run, readable by others: it must go.
+	os.WriteFile(filepath.Join(dir, "results.csv"), []byte("old"), 0o644)
+	w, err := reports.NewWriter(dir, validate.English)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := &validate.User{Login: "=cmd|' /C calc'!A0", Email: "a@b.ru", Password: "Secret123abc", PasswordGenerated: true}
+	rows := []*reports.Row{
+		{Num: 2, Key: "=HYPERLINK(\"x\")", Status: reports.Created, TargetID: "@id", User: u},
+		{Num: 3, Key: "T2", Status: reports.Invalid, Issues: []validate.Issue{{Field: "email", Code: validate.CodeEmailInvalid, Raw: "=1+1"}}},
+	}
+	for _, r := range rows {
+		if err := w.Write(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if runtime.GOOS != "windows" {
+		for _, name := range []string{"results.csv", "passwords.csv"} {
+			fi, err := os.Stat(filepath.Join(dir, name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fi.Mode().Perm() != 0o600 {
+				t.Errorf("%s mode %v, want 0600", name, fi.Mode().Perm())
+			}
+		}
+		if fi, _ := os.Stat(dir); fi.Mode().Perm() != 0o700 {
+			t.Errorf("folder mode %v", fi.Mode().Perm())
+		}
+	}
+	for _, name := range []string{"results.csv", "passwords.csv"} {
+		f, _ := os.Open(filepath.Join(dir, name))
+		recs, err := csv.NewReader(f).ReadAll()
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, rec := range recs {
+			for _, cell := range rec {
+				if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+					t.Errorf("%s: cell %q would run as a formula", name, cell)
+				}
+			}
+		}
+	}
+	results, _ := os.ReadFile(filepath.Join(dir, "results.csv"))
+	if strings.Contains(string(results), "Secret123abc") {
+		t.Error("the password is in results.csv")
+	}
+	got, err := reports.LoadPasswords(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(map[string]string{`=HYPERLINK("x")`: "Secret123abc"}, got); diff != "" {
+		t.Errorf("LoadPasswords (-want +got):\n%s", diff)
+	}
+}

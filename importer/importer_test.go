@@ -143,11 +143,11 @@ func TestRowOutcomes(t *testing.T) {
 		"5":  "created ",
 		"6":  "created ",
 		"7":  "created ",
-		"8":  "invalid uid: duplicate: the same as row 3",
-		"9":  "invalid email: duplicate: the same as row 4",
+		"8":  `invalid uid: duplicate: the same as row 3 ("T00001")`,
+		"9":  `invalid email: duplicate: the same as row 4 ("IVAN2@example.ru")`,
 		"10": "invalid position: required: a value is required",
-		"11": "invalid email: email_invalid: not a valid e-mail address",
-		"12": "invalid phone: phone_invalid: not a valid phone number",
+		"11": `invalid email: email_invalid: not a valid e-mail address ("not-an-email")`,
+		"12": `invalid phone: phone_invalid: not a valid phone number ("8912345")`,
 	}
 	for row, w := range want {
 		if got[row] != w {

@@ -78,7 +78,7 @@ func (r *run) run(ctx context.Context) error {
 			for b := range jobs {
 				for i := range b.items {
 					it := &b.items[i]
-					it.user, it.issues = w.Row(it.row.Cells)
+					it.user, it.issues = w.Row(it.row.Cells, validate.Marks{NoValue: it.row.NoValue, Rounded: it.row.Rounded})
 				}
 				done <- b
 			}

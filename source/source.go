@@ -18,6 +18,11 @@ type Row struct {
 	// their Cells entry is empty, but it is not a blank the person typed, so the
 	// caller should report it rather than import an empty value. Nil for CSV.
 	NoValue []int `json:",omitempty"`
+	// Rounded lists the 0-based columns of XLSX numbers with more than 15 significant
+	// digits: Excel has already replaced the digits after the 15th with zeros, so an
+	// id or a card number in such a cell is wrong and the caller should say so. Nil
+	// for CSV.
+	Rounded []int `json:",omitempty"`
 }
 
 // Info says how the file was read.

@@ -172,12 +172,17 @@ func (r *xlsxReader) Next() (Row, error) {
 			r.err = &FileError{Path: r.path, Line: r.row, Msg: "the sheet is damaged at this row; open the workbook in Excel and save it again", Err: err}
 			return Row{}, r.err
 		}
+		var rounded []int
 		for i, c := range cells {
 			if len(c) > r.maxCell {
 				r.err = &FileError{Path: r.path, Line: r.row, Msg: fmt.Sprintf("column %d has a cell longer than %d bytes", i+1, r.maxCell)}
 				return Row{}, r.err
 			}
-			cells[i] = cleanString(plainNumber(c))
+			if p := plainNumber(c); p != c {
+				c = p
+				rounded = append(rounded, i)
+			}
+			cells[i] = cleanString(c)
 		}
 		// A row blank but for the continuation of a range merged further up is
 		// still blank: the person sees an empty row.
@@ -192,7 +197,7 @@ func (r *xlsxReader) Next() (Row, error) {
 			r.err = &FileError{Path: r.path, Line: r.row, Msg: fmt.Sprintf("the sheet has more than %d rows, the limit set for this run", r.maxRows)}
 			return Row{}, r.err
 		}
-		return Row{Num: r.row, Cells: cells, NoValue: noValue}, nil
+		return Row{Num: r.row, Cells: cells, NoValue: noValue, Rounded: rounded}, nil
 	}
 	if err := r.rows.Error(); err != nil {
 		r.err = &FileError{Path: r.path, Line: r.row, Msg: "the sheet has more rows than Excel allows; the file is damaged", Err: err}

@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -85,10 +86,18 @@ func (r *rowIssues) addOne(f columns.Field, raw string, i Issue) {
 	r.add(f, raw, []Issue{i})
 }
 
+// Marks flag cells whose text is not the whole story, as the source found them.
+type Marks struct {
+	// NoValue are columns of formulas with no saved value: empty, but not blank.
+	NoValue []int
+	// Rounded are columns of numbers Excel stored with only 15 significant digits.
+	Rounded []int
+}
+
 // Row normalizes and checks one row. The user is complete only when the issues hold
 // no Error; login and password generation, which need the whole file's view, are left
 // to the caller (see Schema.GenerateLogin and GeneratePassword).
-func (w *Worker) Row(cells []string) (User, []Issue) {
+func (w *Worker) Row(cells []string, marks Marks) (User, []Issue) {
 	var (
 		u   User
 		iss = rowIssues{m: w.v.m}
@@ -96,6 +105,18 @@ func (w *Worker) Row(cells []string) (User, []Issue) {
 	)
 	for _, rule := range w.v.fields {
 		f := rule.Field
+		if len(marks.NoValue)+len(marks.Rounded) > 0 {
+			if i := w.v.m.Index(f); i >= 0 {
+				if slices.Contains(marks.NoValue, i) {
+					iss.addOne(f, "", Issue{Code: CodeFormulaNoValue, Severity: Error})
+					continue
+				}
+				if slices.Contains(marks.Rounded, i) {
+					iss.addOne(f, cells[i], Issue{Code: CodeIDPrecision, Severity: Error, Detail: cells[i]})
+					continue
+				}
+			}
+		}
 		raw := w.cell(cells, f)
 		if strings.TrimSpace(raw) == "" {
 			continue

@@ -159,7 +159,10 @@ func Run(ctx context.Context, opts Options, deps Deps) (*reports.Summary, error)
 			return nil, err
 		}
 	}
-	w, err := reports.NewWriter(dir, opts.Lang)
+	si := sourceInfo(src.Info(), header.Num, &mapping)
+	w, err := reports.NewWriter(dir, reports.Input{
+		Path: opts.Input, Info: si.Info, HeaderRow: header.Num, Header: header.Cells, Columns: si.Columns,
+	}, opts.Lang)
 	if err != nil {
 		return nil, err
 	}
@@ -170,7 +173,7 @@ func Run(ctx context.Context, opts Options, deps Deps) (*reports.Summary, error)
 		DryRun:    opts.DryRun,
 		Input:     filepath.Base(opts.Input),
 		ReportDir: dir,
-		Source:    sourceInfo(src.Info(), header.Num, &mapping),
+		Source:    si,
 	}
 	today := deps.Now()
 	r := &run{
@@ -258,7 +261,7 @@ func sourceInfo(info source.Info, headerRow int, m *columns.Mapping) *reports.So
 		if c.Header == "" {
 			continue
 		}
-		si.Columns = append(si.Columns, reports.Column{Header: c.Header, Field: string(c.Field), Note: c.Note})
+		si.Columns = append(si.Columns, reports.Column{Index: c.Index, Header: c.Header, Field: string(c.Field), Note: c.Note})
 	}
 	return si
 }

@@ -99,6 +99,7 @@ type SourceInfo struct {
 
 // Column is one column of the input and the field it was read as.
 type Column struct {
+	Index  int    `json:"index"` // 0-based position in the row
 	Header string `json:"header"`
 	Field  string `json:"field,omitempty"`
 	Note   string `json:"note,omitempty"`

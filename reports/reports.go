@@ -95,6 +95,15 @@ type SourceInfo struct {
 	source.Info
 	HeaderRow int      `json:"header_row"`
 	Columns   []Column `json:"columns"`
+	// Samples are the first data rows as decoded, so a person can see at a glance
+	// whether the encoding and the columns were read right.
+	Samples []Sample `json:"samples,omitempty"`
+}
+
+// Sample is one data row as read.
+type Sample struct {
+	Row   int      `json:"row"`
+	Cells []string `json:"cells"`
 }
 
 // Column is one column of the input and the field it was read as.

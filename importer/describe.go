@@ -1,0 +1,93 @@
+package importer
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"userimport/reports"
+	"userimport/validate"
+)
+
+// sampleRows is how many decoded rows the run shows: enough to spot mojibake or a
+// shifted column, few enough to read.
+const sampleRows = 3
+
+// describeSource tells people how the file was read: format, encoding, delimiter or
+// sheet, the header row, what became of every column, and a few decoded rows. It is
+// the first thing to check when the counts look wrong.
+func describeSource(w io.Writer, input string, si *reports.SourceInfo, lang validate.Lang) {
+	ru := lang == validate.Russian
+	var how []string
+	switch si.Format {
+	case "csv":
+		how = append(how, "CSV", si.Encoding, delimiterName(si.Delimiter, ru))
+	case "xlsx":
+		sheet := fmt.Sprintf("sheet %q", si.Sheet)
+		if ru {
+			sheet = fmt.Sprintf("лист «%s»", si.Sheet)
+		}
+		how = append(how, "XLSX", sheet)
+	}
+	if ru {
+		how = append(how, fmt.Sprintf("заголовок в строке %d", si.HeaderRow))
+		fmt.Fprintf(w, "прочитан %s: %s\n", input, strings.Join(how, ", "))
+	} else {
+		how = append(how, fmt.Sprintf("header on row %d", si.HeaderRow))
+		fmt.Fprintf(w, "read %s: %s\n", input, strings.Join(how, ", "))
+	}
+	var used, unused []string
+	for _, c := range si.Columns {
+		if c.Field != "" {
+			used = append(used, fmt.Sprintf("%s → %s", c.Header, c.Field))
+			continue
+		}
+		unused = append(unused, fmt.Sprintf("%s (%s)", c.Header, noteText(c.Note, ru)))
+	}
+	label := func(en, r string) string {
+		if ru {
+			return r
+		}
+		return en
+	}
+	fmt.Fprintf(w, "  %s: %s\n", label("columns", "столбцы"), strings.Join(used, ", "))
+	if len(unused) > 0 {
+		fmt.Fprintf(w, "  %s: %s\n", label("not used", "не используются"), strings.Join(unused, ", "))
+	}
+	for _, s := range si.Samples {
+		fmt.Fprintf(w, "  %s %d: %s\n", label("row", "строка"), s.Row, strings.Join(s.Cells, " | "))
+	}
+}
+
+func delimiterName(d string, ru bool) string {
+	names := map[string][2]string{
+		",":  {"comma-separated", "через запятую"},
+		";":  {"semicolon-separated", "через точку с запятой"},
+		"\t": {"tab-separated", "через табуляцию"},
+		"|":  {"separated by |", "через |"},
+	}
+	n, ok := names[d]
+	if !ok {
+		return fmt.Sprintf("%q", d)
+	}
+	if ru {
+		return n[1]
+	}
+	return n[0]
+}
+
+func noteText(note string, ru bool) string {
+	texts := map[string][2]string{
+		"unknown":   {"unknown column; --map 'Header=field' to use it", "неизвестный столбец; --map 'Заголовок=поле', чтобы использовать"},
+		"duplicate": {"a second column for the same field", "второй столбец для того же поля"},
+		"ignored":   {"ignored by --map", "пропущен по --map"},
+	}
+	t, ok := texts[note]
+	if !ok {
+		return note
+	}
+	if ru {
+		return t[1]
+	}
+	return t[0]
+}

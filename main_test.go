@@ -146,7 +146,7 @@ func readResults(t *testing.T, dir string) []resultRow {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []string{"row", "key", "status", "target_id", "errors", "warnings"}; !slices.Equal(recs[0], want) {
+	if want := []string{"row", "key", "status", "target_id", "errors", "warnings", "changes"}; !slices.Equal(recs[0], want) {
 		t.Fatalf("results.csv header = %q, want %q", recs[0], want)
 	}
 	var out []resultRow

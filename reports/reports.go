@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"userimport/source"
+	"userimport/targets"
 	"userimport/validate"
 )
 
@@ -42,6 +43,8 @@ type Row struct {
 	Failure   string
 	Blocked   bool
 	Unblocked bool
+	// Changes are, for a plan's "updated" row, the fields an import would change.
+	Changes []targets.Change
 	// Cells are the raw cells as read, for reports that copy the input.
 	Cells []string
 	// User is the normalized user, for generated passwords; nil for invalid rows.
@@ -287,4 +290,14 @@ func issueText(i validate.Issue, lang validate.Lang) string {
 		s += fmt.Sprintf(" (%q)", raw)
 	}
 	return s
+}
+
+// ChangesText renders a plan's changes for results.csv: `field: old → new`, joined
+// with "; ".
+func ChangesText(r *Row) string {
+	parts := make([]string, 0, len(r.Changes))
+	for _, c := range r.Changes {
+		parts = append(parts, c.Field+": "+c.Old+" → "+c.New)
+	}
+	return strings.Join(parts, "; ")
 }

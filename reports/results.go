@@ -53,7 +53,7 @@ func NewWriter(dir string, in Input, lang validate.Lang) (*Writer, error) {
 	}
 	w := &Writer{dir: dir, in: in, lang: lang, results: f, rbuf: bufio.NewWriterSize(f, 64<<10)}
 	w.rcsv = csv.NewWriter(w.rbuf)
-	if err := w.rcsv.Write([]string{"row", "key", "status", "target_id", "errors", "warnings"}); err != nil {
+	if err := w.rcsv.Write([]string{"row", "key", "status", "target_id", "errors", "warnings", "changes"}); err != nil {
 		f.Close()
 		return nil, fmt.Errorf("write results.csv: %w", err)
 	}
@@ -75,6 +75,7 @@ func (w *Writer) Write(r *Row) error {
 		Neutralize(r.TargetID),
 		Neutralize(ErrorsText(r, w.lang)),
 		Neutralize(WarningsText(r, w.lang)),
+		Neutralize(ChangesText(r)),
 	)
 	if err := w.rcsv.Write(w.record); err != nil {
 		return fmt.Errorf("write results.csv: %w", err)

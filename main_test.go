@@ -291,8 +291,16 @@ func checkPrivate(t *testing.T, dir string) {
 	}
 }
 
-// startSandbox runs `userimport sandbox` on a free port with env and returns its URL.
+// startSandbox runs `userimport sandbox` for Collaborator on a free port with env and
+// returns its URL.
 func startSandbox(t *testing.T, env []string) string {
+	t.Helper()
+	return startSandboxFor(t, "collaborator", env)
+}
+
+// startSandboxFor runs `userimport sandbox --target target` on a free port with env and
+// returns its URL.
+func startSandboxFor(t *testing.T, target string, env []string) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -300,7 +308,7 @@ func startSandbox(t *testing.T, env []string) string {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	cmd := exec.Command(binary, "sandbox", "--target", "collaborator", "--addr", addr)
+	cmd := exec.Command(binary, "sandbox", "--target", target, "--addr", addr)
 	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH")}, env...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -433,4 +441,116 @@ func TestHelpHasExamplesAndExitCodes(t *testing.T) {
 	if !strings.Contains(res.stderr+res.stdout, "Exit status") {
 		t.Errorf("--help does not explain exit codes")
 	}
+}
+
+// credentials for each target's sandbox and client.
+var credentials = map[string][]string{
+	"collaborator": {"USERIMPORT_COLLABORATOR_TOKEN=t0k"},
+	"inskill":      {"USERIMPORT_INSKILL_TOKEN=t0k"},
+	"ispring":      {"USERIMPORT_ISPRING_CLIENT_ID=id", "USERIMPORT_ISPRING_CLIENT_SECRET=s3cret"},
+	"cscart":       {"USERIMPORT_CSCART_EMAIL=admin@shop.example", "USERIMPORT_CSCART_API_KEY=k3y"},
+}
+
+// extraArgs are what each target needs beyond the sample file: iSpring's sandbox has
+// its own department tree, so the rows go to one of its departments.
+var extraArgs = map[string][]string{
+	"ispring": {"--map", "Подразделение=-", "--set", "department=Бухгалтерия"},
+}
+
+// statuses maps row number to status in a results.csv.
+func statuses(t *testing.T, dir string) map[int]string {
+	t.Helper()
+	out := map[int]string{}
+	for _, r := range readResults(t, dir) {
+		out[r.row] = r.status
+	}
+	return out
+}
+
+// TestPlanPredictsImport imports half the people, changes the phones of five of them,
+// then checks on every platform with lookups that plan predicts row by row what the
+// following import does, and that a repeated import creates nobody.
+func TestPlanPredictsImport(t *testing.T) {
+	data, err := os.ReadFile("testdata/staff.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.SplitAfter(string(data), "\n")
+	dir := t.TempDir()
+	half := filepath.Join(dir, "half.csv")
+	os.WriteFile(half, []byte(strings.Join(lines[:26], "")), 0o600)
+	// Rows 2-6 get new phones: plan must predict updates for them.
+	for i := 1; i <= 5; i++ {
+		cells := strings.Split(lines[i], ";")
+		cells[4] = fmt.Sprintf("+7 999 000-00-0%d", i)
+		lines[i] = strings.Join(cells, ";")
+	}
+	full := filepath.Join(dir, "full.csv")
+	os.WriteFile(full, []byte(strings.Join(lines, "")), 0o600)
+
+	for _, target := range []string{"inskill", "ispring", "cscart"} {
+		t.Run(target, func(t *testing.T) {
+			env := credentials[target]
+			url := startSandboxFor(t, target, env)
+			send := func(cmd, file string) (result, string) {
+				report := filepath.Join(t.TempDir(), cmd)
+				args := append([]string{cmd, file, "--target", target, "--url", url, "--report", report}, extraArgs[target]...)
+				res := run(t, env, args...)
+				if res.code != 1 && res.code != 0 {
+					t.Fatalf("%s %s: exit %d\n%s", cmd, filepath.Base(file), res.code, res.stderr)
+				}
+				return res, report
+			}
+			_, r := send("import", half)
+			if s := readSummary(t, r); s.Created == 0 || s.Failed != 0 {
+				t.Fatalf("first import: %+v", s)
+			}
+			_, planDir := send("plan", full)
+			plan := readSummary(t, planDir)
+			checkInvariants(t, plan)
+			if !plan.DryRun || plan.Updated != 4 || plan.Created == 0 {
+				t.Errorf("plan summary = %+v, want a dry run with 4 updates (row 5 is invalid) and some creates", plan)
+			}
+			_, importDir := send("import", full)
+			imp := readSummary(t, importDir)
+			checkInvariants(t, imp)
+			if diff := cmp.Diff(statuses(t, planDir), statuses(t, importDir)); diff != "" {
+				t.Errorf("plan and import disagree (-plan +import):\n%s", diff)
+			}
+			for _, r := range readResultsWithChanges(t, planDir) {
+				if r.row >= 2 && r.row <= 6 && r.status == "updated" && !strings.Contains(r.changes, "+79990000") {
+					t.Errorf("row %d: changes %q do not show the new phone", r.row, r.changes)
+				}
+			}
+			_, againDir := send("import", full)
+			if s := readSummary(t, againDir); s.Created != 0 || s.Updated != 0 || s.Failed != 0 {
+				t.Errorf("repeated import = %+v, want everyone unchanged", s)
+			}
+		})
+	}
+}
+
+type changeRow struct {
+	row     int
+	status  string
+	changes string
+}
+
+func readResultsWithChanges(t *testing.T, dir string) []changeRow {
+	t.Helper()
+	f, err := os.Open(filepath.Join(dir, "results.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []changeRow
+	for _, r := range recs[1:] {
+		n, _ := strconv.Atoi(r[0])
+		out = append(out, changeRow{row: n, status: r[2], changes: r[6]})
+	}
+	return out
 }

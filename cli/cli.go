@@ -83,6 +83,7 @@ func codeFor(err error) exitCode {
 		ce *importer.ColumnsError
 		ae *importer.AbortError
 		ue *usageError
+		pe *importer.PlanError
 	)
 	switch {
 	case err == nil:
@@ -91,7 +92,7 @@ func codeFor(err error) exitCode {
 		return exitRows
 	case errors.As(err, &ae):
 		return exitAborted
-	case errors.As(err, &fe), errors.As(err, &ce), errors.As(err, &ue):
+	case errors.As(err, &fe), errors.As(err, &ce), errors.As(err, &ue), errors.As(err, &pe):
 		return exitUsage
 	}
 	// Anything else is a flag or configuration mistake cobra or we reported, or an
@@ -129,7 +130,8 @@ Try it with no account: the built-in sandbox stands in for the platform:
 	})
 	root.AddCommand(
 		newValidateCmd(env, stdio),
-		newImportCmd(env, stdio),
+		newSendCmd(env, stdio, false),
+		newSendCmd(env, stdio, true),
 		newSandboxCmd(ctx, env, stdio),
 	)
 	return root

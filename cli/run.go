@@ -14,7 +14,7 @@ import (
 	"userimport/columns"
 	"userimport/importer"
 	"userimport/reports"
-	"userimport/targets"
+	"userimport/targets/sandbox"
 	"userimport/validate"
 )
 
@@ -119,97 +119,6 @@ connecting to it. The report (results.csv, summary.json) goes to <FILE>.report/.
 	return cmd
 }
 
-// importFlags are import's own flags.
-type importFlags struct {
-	commonFlags
-	url         string
-	mode        string
-	concurrency int
-	rate        float64
-	timeout     time.Duration
-	retries     int
-	sandbox     bool
-	api         string
-}
-
-func newImportCmd(env Env, stdio IO) *cobra.Command {
-	var f importFlags
-	cmd := &cobra.Command{
-		Use:   "import FILE --target T (--url URL | --sandbox)",
-		Short: "Create or update the accounts of every valid row",
-		Long: `Check every row, then create or update the accounts of the valid ones on the
-platform, several at a time within the rate limit. Invalid rows are not sent; the report
-says what happened to each row. Credentials come from the environment:
-` + envHelp() + exitStatusHelp,
-		Example: `  USERIMPORT_COLLABORATOR_TOKEN=... userimport import staff.xlsx --target collaborator --url https://lms.example.ru
-  userimport import staff.xlsx --target collaborator --sandbox
-  userimport import staff.csv --target collaborator --url https://lms.example.ru --concurrency 4 --rate 5`,
-		Args: exactFile,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			opts, spec, err := f.options(args[0], env)
-			if err != nil {
-				return err
-			}
-			if opts.Mode, err = targets.ParseMode(f.mode); err != nil {
-				return &usageError{msg: err.Error()}
-			}
-			if f.concurrency < 1 {
-				return &usageError{msg: "--concurrency must be at least 1"}
-			}
-			if f.rate < 0 {
-				return &usageError{msg: "--rate must not be negative"}
-			}
-			if f.retries < 0 {
-				return &usageError{msg: "--retries must not be negative"}
-			}
-			opts.Concurrency, opts.Rate, opts.Retries = f.concurrency, f.rate, f.retries
-			if opts.Retries == 0 {
-				opts.Retries = -1 // importer: 0 means the default; the user asked for none
-			}
-			url := f.url
-			creds := env
-			if f.sandbox {
-				if url != "" {
-					return &usageError{msg: "--url and --sandbox exclude each other"}
-				}
-				stop, addr, err := startSandbox(spec, func(string) string { return "" })
-				if err != nil {
-					return err
-				}
-				defer stop()
-				url = "http://" + addr
-				creds = spec.sandboxCreds
-				fmt.Fprintf(stdio.Stderr, "sandbox: importing into the built-in %s stand-in at %s\n", spec.name, url)
-			}
-			if url == "" {
-				return &usageError{msg: "import needs --url (the platform's address) or --sandbox", hint: "userimport import " + args[0] + " --target " + spec.name + " --sandbox"}
-			}
-			hc := &http.Client{Timeout: f.timeout}
-			t, err := spec.newClient(clientConfig{url: url, env: creds, http: hc, mode: opts.Mode, api: f.api})
-			if err != nil {
-				return &usageError{msg: err.Error()}
-			}
-			if p, ok := t.(targets.Preparer); ok {
-				if err := p.Prepare(cmd.Context()); err != nil {
-					return &importer.AbortError{Reason: "could not prepare the import", Err: err}
-				}
-			}
-			return runAndReport(cmd.Context(), opts, importer.Deps{Target: t, Log: stdio.Stderr}, &f.commonFlags, stdio)
-		},
-	}
-	f.add(cmd.Flags())
-	fs := cmd.Flags()
-	fs.StringVar(&f.url, "url", "", "the platform's address, e.g. https://lms.example.ru (the tool adds the API path)")
-	fs.StringVar(&f.mode, "mode", "upsert", "upsert, create (never update) or update (never create)")
-	fs.IntVar(&f.concurrency, "concurrency", importer.DefaultConcurrency, "calls in flight at once")
-	fs.Float64Var(&f.rate, "rate", 0, "at most this many calls per second (0: no limit)")
-	fs.DurationVar(&f.timeout, "timeout", 30*time.Second, "give up on one call after this long")
-	fs.IntVar(&f.retries, "retries", importer.DefaultRetries, "tries again after a 429, 502-504 or a network error")
-	fs.BoolVar(&f.sandbox, "sandbox", false, "import into a built-in stand-in of the platform (no account needed)")
-	fs.StringVar(&f.api, "api", "", "collaborator: v1 (/api/rest.php, default) or v2 (/api/v2 with an API token)")
-	return cmd
-}
-
 func exactFile(cmd *cobra.Command, args []string) error {
 	if len(args) != 1 {
 		return &usageError{msg: fmt.Sprintf("%s takes one file, got %d", cmd.Name(), len(args)), hint: cmd.Example}
@@ -256,27 +165,37 @@ func startSandbox(spec *targetSpec, env Env) (stop func(), addr string, err erro
 }
 
 func newSandboxCmd(ctx context.Context, env Env, stdio IO) *cobra.Command {
-	var target, addr string
+	var (
+		target, addr string
+		faults       sandbox.Faults
+	)
 	cmd := &cobra.Command{
 		Use:   "sandbox --target T [--addr 127.0.0.1:8080]",
 		Short: "Serve a local stand-in of a platform's API, for trying and testing",
 		Long: `Serve an in-memory stand-in of the platform's API on a local address until
 Ctrl-C. It checks credentials the way the platform does, against the same environment
 variables the import reads, so an import started in the same environment talks to it:
-` + envHelp(),
+` + envHelp() + `
+It can be made slow or unreliable on purpose, to see what an import does then: a latency
+per request, a share of requests answered 500 (not applied) or applied with the
+connection dropped, and a rate limit answered with 429 and Retry-After.`,
 		Example: `  USERIMPORT_COLLABORATOR_TOKEN=secret userimport sandbox --target collaborator --addr 127.0.0.1:8080 &
-  USERIMPORT_COLLABORATOR_TOKEN=secret userimport import staff.xlsx --target collaborator --url http://127.0.0.1:8080`,
+  USERIMPORT_COLLABORATOR_TOKEN=secret userimport import staff.xlsx --target collaborator --url http://127.0.0.1:8080
+  userimport sandbox --target cscart --latency 50ms --fail-rate 0.1 --rate-limit 50`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			spec, err := lookupTarget(target)
 			if err != nil {
 				return err
 			}
+			if faults.FailRate < 0 || faults.FailRate > 1 || faults.DropRate < 0 || faults.DropRate > 1 {
+				return &usageError{msg: "--fail-rate and --drop-rate are shares between 0 and 1"}
+			}
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {
 				return &usageError{msg: fmt.Sprintf("listen on %s: %v", addr, err)}
 			}
-			srv := &http.Server{Handler: spec.newSandbox(env), ReadHeaderTimeout: 10 * time.Second}
+			srv := &http.Server{Handler: sandbox.Wrap(spec.newSandbox(env), faults), ReadHeaderTimeout: 10 * time.Second}
 			fmt.Fprintf(stdio.Stderr, "sandbox: %s stand-in listening on http://%s (Ctrl-C to stop)\n", spec.name, ln.Addr())
 			errc := make(chan error, 1)
 			go func() { errc <- srv.Serve(ln) }()
@@ -290,8 +209,15 @@ variables the import reads, so an import started in the same environment talks t
 			}
 		},
 	}
-	cmd.Flags().StringVarP(&target, "target", "t", "", "platform: "+strings.Join(targetNames(), ", "))
-	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
+	fs := cmd.Flags()
+	fs.StringVarP(&target, "target", "t", "", "platform: "+strings.Join(targetNames(), ", "))
+	fs.StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
+	fs.DurationVar(&faults.Latency, "latency", 0, "delay every answer by this long")
+	fs.DurationVar(&faults.Jitter, "jitter", 0, "add up to this much random delay")
+	fs.Float64Var(&faults.FailRate, "fail-rate", 0, "share of requests answered 500 without being applied (0-1)")
+	fs.Float64Var(&faults.DropRate, "drop-rate", 0, "share of requests applied, then the connection dropped with no answer (0-1)")
+	fs.Float64Var(&faults.RateLimit, "rate-limit", 0, "answer 429 with Retry-After above this many requests per second (0: none)")
+	fs.Int64Var(&faults.Seed, "seed", 1, "seed of the random faults, for repeatable runs")
 	return cmd
 }
 

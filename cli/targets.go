@@ -16,11 +16,11 @@ import (
 
 // clientConfig is what the command line hands a target constructor.
 type clientConfig struct {
-	url  string
-	env  Env
-	http *http.Client
-	mode targets.Mode
-	api  string
+	url      string
+	env      Env
+	http     *http.Client
+	mode     targets.Mode
+	platform platformFlags
 }
 
 // targetSpec ties a platform's name to its schema, client, sandbox and the
@@ -46,7 +46,7 @@ var registry = []*targetSpec{
 			return collaborator.New(collaborator.Config{
 				BaseURL:    c.url,
 				Token:      c.env("USERIMPORT_COLLABORATOR_TOKEN"),
-				API:        c.api,
+				API:        c.platform.api,
 				HTTPClient: c.http,
 				Mode:       c.mode,
 			})
@@ -62,10 +62,13 @@ var registry = []*targetSpec{
 		envVars: []string{"USERIMPORT_INSKILL_TOKEN"},
 		newClient: func(c clientConfig) (targets.Target, error) {
 			return inskill.New(inskill.Config{
-				BaseURL:    c.url,
-				Token:      c.env("USERIMPORT_INSKILL_TOKEN"),
-				HTTPClient: c.http,
-				Mode:       c.mode,
+				BaseURL:            c.url,
+				Token:              c.env("USERIMPORT_INSKILL_TOKEN"),
+				AuthHeader:         c.platform.authHeader,
+				AuthScheme:         c.platform.authScheme,
+				NotifyAboutProduct: c.platform.notify,
+				HTTPClient:         c.http,
+				Mode:               c.mode,
 			})
 		},
 		newSandbox: func(env Env) http.Handler {
@@ -79,11 +82,14 @@ var registry = []*targetSpec{
 		envVars: []string{"USERIMPORT_ISPRING_CLIENT_ID", "USERIMPORT_ISPRING_CLIENT_SECRET"},
 		newClient: func(c clientConfig) (targets.Target, error) {
 			return ispring.New(ispring.Config{
-				BaseURL:      c.url,
-				ClientID:     c.env("USERIMPORT_ISPRING_CLIENT_ID"),
-				ClientSecret: c.env("USERIMPORT_ISPRING_CLIENT_SECRET"),
-				HTTPClient:   c.http,
-				Mode:         c.mode,
+				BaseURL:           c.url,
+				ClientID:          c.env("USERIMPORT_ISPRING_CLIENT_ID"),
+				ClientSecret:      c.env("USERIMPORT_ISPRING_CLIENT_SECRET"),
+				DefaultDepartment: c.platform.defaultDepart,
+				SendLoginEmail:    c.platform.notify,
+				InvitationMessage: c.platform.invitation,
+				HTTPClient:        c.http,
+				Mode:              c.mode,
 			})
 		},
 		newSandbox: func(env Env) http.Handler {
@@ -100,6 +106,9 @@ var registry = []*targetSpec{
 				BaseURL:    c.url,
 				Email:      c.env("USERIMPORT_CSCART_EMAIL"),
 				APIKey:     c.env("USERIMPORT_CSCART_API_KEY"),
+				UserType:   c.platform.userType,
+				CompanyID:  c.platform.companyID,
+				Status:     c.platform.status,
 				HTTPClient: c.http,
 				Mode:       c.mode,
 			})

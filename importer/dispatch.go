@@ -137,7 +137,7 @@ func fillRow(row *reports.Row, res targets.Result, err error) {
 		default:
 			row.Status = reports.Updated
 		}
-		row.TargetID, row.Blocked, row.Unblocked = res.ID, res.Blocked, res.Unblocked
+		row.TargetID, row.Blocked, row.Unblocked, row.Changes = res.ID, res.Blocked, res.Unblocked, res.Changes
 		return
 	}
 	row.Status = reports.Failed

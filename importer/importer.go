@@ -35,7 +35,10 @@ type Options struct {
 	Region    string
 	// DryRun validates only: nothing is sent.
 	DryRun bool
-	Mode   targets.Mode
+	// Plan asks the target what an import would do, with read-only lookups: the
+	// target must implement targets.Planner. The summary says dry_run.
+	Plan bool
+	Mode targets.Mode
 	// Concurrency is the number of calls in flight; Rate caps calls per second (0: no
 	// cap). The per-request timeout belongs to the target's HTTP client.
 	Concurrency int
@@ -105,6 +108,13 @@ func (e *AbortError) Error() string {
 
 func (e *AbortError) Unwrap() error { return e.Err }
 
+// PlanError is a plan asked of a target that cannot look accounts up.
+type PlanError struct{ Target string }
+
+func (e *PlanError) Error() string {
+	return e.Target + " cannot look accounts up without writing, so plan cannot predict what import would do; validate checks the file offline"
+}
+
 // ReportDir returns the folder reports go to for opts.
 func ReportDir(opts *Options) string {
 	if opts.ReportDir != "" {
@@ -132,6 +142,13 @@ func Run(ctx context.Context, opts Options, deps Deps) (*reports.Summary, error)
 	if !opts.DryRun && deps.Target == nil {
 		return nil, errors.New("importer: no target to import into")
 	}
+	if opts.Plan {
+		p, ok := deps.Target.(targets.Planner)
+		if !ok {
+			return nil, &PlanError{Target: opts.Schema.Target}
+		}
+		deps.Target = targets.AsTarget(deps.Target.Name(), p)
+	}
 	start := deps.Now()
 
 	src, err := source.Open(opts.Input, opts.Source)
@@ -154,7 +171,7 @@ func Run(ctx context.Context, opts Options, deps Deps) (*reports.Summary, error)
 		return nil, err
 	}
 	var oldPasswords map[string]string
-	if !opts.DryRun && opts.Schema.GeneratePassword {
+	if !opts.DryRun && !opts.Plan && opts.Schema.GeneratePassword {
 		if oldPasswords, err = reports.LoadPasswords(dir); err != nil {
 			return nil, err
 		}
@@ -170,7 +187,7 @@ func Run(ctx context.Context, opts Options, deps Deps) (*reports.Summary, error)
 	sum := &reports.Summary{
 		Target:    opts.Schema.Target,
 		Mode:      string(opts.Mode),
-		DryRun:    opts.DryRun,
+		DryRun:    opts.DryRun || opts.Plan,
 		Input:     filepath.Base(opts.Input),
 		ReportDir: dir,
 		Source:    si,

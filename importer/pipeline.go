@@ -238,8 +238,8 @@ func (r *run) settle(it *item) *reports.Row {
 			row.Key = validate.Value(u, keys[1])
 		}
 	}
-	// A dry run makes no passwords: nobody would receive them.
-	if valid && s.GeneratePassword && u.Password == "" && !r.opts.DryRun {
+	// A dry run or a plan makes no passwords: nobody would receive them.
+	if valid && s.GeneratePassword && u.Password == "" && !r.opts.DryRun && !r.opts.Plan {
 		if p, ok := r.oldPasswords[row.Key]; ok {
 			u.Password, u.PasswordGenerated = p, true
 		} else if p, err := validate.GeneratePassword(); err != nil {

@@ -62,6 +62,9 @@ type Result struct {
 	Unblocked bool
 	// ID is the platform's id of the account, where the platform tells it.
 	ID string
+	// Changes are the fields an update changes, where the target knows them (always
+	// for a plan; see AsTarget).
+	Changes []Change
 }
 
 // Kind classifies a failed call.
@@ -175,4 +178,23 @@ type Change struct {
 // row: a token, the department tree. An error from Prepare stops the run.
 type Preparer interface {
 	Prepare(ctx context.Context) error
+}
+
+// AsTarget makes a Planner look like a Target whose Upsert only plans, so plan runs
+// through the same dispatch, rate limit and retries as import while writing nothing.
+func AsTarget(name string, p Planner) Target { return planning{name: name, p: p} }
+
+type planning struct {
+	name string
+	p    Planner
+}
+
+func (t planning) Name() string { return t.name }
+
+func (t planning) Upsert(ctx context.Context, u *validate.User) (Result, error) {
+	pl, err := t.p.Plan(ctx, u)
+	if err != nil {
+		return Result{}, err
+	}
+	return Result{Outcome: pl.Outcome, ID: pl.ID, Changes: pl.Changes}, nil
 }

@@ -1,0 +1,224 @@
+package cli
+
+import (
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"userimport/importer"
+	"userimport/targets"
+)
+
+// sendFlags are the flags of import and plan, the commands that talk to a platform.
+type sendFlags struct {
+	commonFlags
+	url         string
+	mode        string
+	concurrency int
+	rate        float64
+	timeout     time.Duration
+	retries     int
+	sandbox     bool
+	maxUpdates  string
+	platform    platformFlags
+}
+
+// platformFlags are options only some platforms have.
+type platformFlags struct {
+	api           string // collaborator: v1 or v2
+	notify        bool   // inskill: notify_about_product; ispring: sendLoginEmail
+	invitation    string // ispring: invitationMessage
+	authHeader    string // inskill: the header the token goes in
+	authScheme    string // inskill: the word before the token
+	userType      string // cscart defaults
+	companyID     string
+	status        string
+	defaultDepart string // ispring: department for new accounts without one
+}
+
+func newSendCmd(env Env, stdio IO, plan bool) *cobra.Command {
+	var f sendFlags
+	cmd := &cobra.Command{
+		Use:   "import FILE --target T (--url URL | --sandbox)",
+		Short: "Create or update the accounts of every valid row",
+		Long: `Check every row, then create or update the accounts of the valid ones on the
+platform, several at a time within the rate limit. Invalid rows are not sent; the report
+says what happened to each row. Updates never erase: an empty cell leaves the platform's
+value as it is. Credentials come from the environment:
+` + envHelp() + exitStatusHelp,
+		Example: `  USERIMPORT_COLLABORATOR_TOKEN=... userimport import staff.xlsx --target collaborator --url https://lms.example.ru
+  userimport import staff.xlsx --target collaborator --sandbox
+  userimport import staff.csv --target cscart --url https://shop.example.com --concurrency 4 --rate 5
+  userimport import staff.xlsx --target ispring --url https://api-learn.ispringlearn.com --max-updates 10%`,
+		Args: exactFile,
+	}
+	if plan {
+		cmd.Use = "plan FILE --target T (--url URL | --sandbox)"
+		cmd.Short = "Show what an import would do, with read-only lookups; nothing is written"
+		cmd.Long = `Read and check the file as import does, then look every valid row up on the platform,
+without writing anything, and report what import would do with it: create, update (with
+the fields that would change, old → new, in results.csv's changes column) or leave
+unchanged. The summary says "dry_run": true. Collaborator's API cannot look accounts up,
+so plan is not available for it. Credentials come from the environment:
+` + envHelp() + exitStatusHelp
+		cmd.Example = `  USERIMPORT_ISPRING_CLIENT_ID=... USERIMPORT_ISPRING_CLIENT_SECRET=... userimport plan staff.xlsx --target ispring --url https://api-learn.ispringlearn.com
+  userimport plan staff.csv --target cscart --url https://shop.example.com --json`
+	}
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		opts, spec, err := f.options(args[0], env)
+		if err != nil {
+			return err
+		}
+		if opts.Mode, err = targets.ParseMode(f.mode); err != nil {
+			return &usageError{msg: err.Error()}
+		}
+		switch {
+		case f.concurrency < 1:
+			return &usageError{msg: "--concurrency must be at least 1"}
+		case f.rate < 0:
+			return &usageError{msg: "--rate must not be negative"}
+		case f.retries < 0:
+			return &usageError{msg: "--retries must not be negative"}
+		}
+		guard, err := parseMaxUpdates(f.maxUpdates)
+		if err != nil {
+			return err
+		}
+		opts.Concurrency, opts.Rate, opts.Retries, opts.Plan = f.concurrency, f.rate, f.retries, plan
+		if opts.Retries == 0 {
+			opts.Retries = -1 // importer: 0 means the default; the user asked for none
+		}
+		url, creds := f.url, env
+		if f.sandbox {
+			if url != "" {
+				return &usageError{msg: "--url and --sandbox exclude each other"}
+			}
+			stop, addr, err := startSandbox(spec, func(string) string { return "" })
+			if err != nil {
+				return err
+			}
+			defer stop()
+			url, creds = "http://"+addr, spec.sandboxCreds
+			fmt.Fprintf(stdio.Stderr, "sandbox: talking to the built-in %s stand-in at %s\n", spec.name, url)
+		}
+		if url == "" {
+			return &usageError{
+				msg:  cmd.Name() + " needs --url (the platform's address) or --sandbox",
+				hint: "userimport " + cmd.Name() + " " + args[0] + " --target " + spec.name + " --sandbox",
+			}
+		}
+		t, err := spec.newClient(clientConfig{url: url, env: creds, http: &http.Client{Timeout: f.timeout}, mode: opts.Mode, platform: f.platform})
+		if err != nil {
+			return &usageError{msg: err.Error()}
+		}
+		if p, ok := t.(targets.Preparer); ok {
+			if err := p.Prepare(cmd.Context()); err != nil {
+				return &importer.AbortError{Reason: "could not prepare the " + cmd.Name(), Err: err}
+			}
+		}
+		deps := importer.Deps{Target: t, Log: stdio.Stderr}
+		if guard.set() && !plan {
+			if err := checkMaxUpdates(cmd, opts, deps, guard, stdio); err != nil {
+				return err
+			}
+		}
+		return runAndReport(cmd.Context(), opts, deps, &f.commonFlags, stdio)
+	}
+	f.add(cmd.Flags())
+	fs := cmd.Flags()
+	fs.StringVar(&f.url, "url", "", "the platform's address, e.g. https://lms.example.ru (the tool adds the API path)")
+	fs.StringVar(&f.mode, "mode", "upsert", "upsert, create (never update) or update (never create)")
+	fs.IntVar(&f.concurrency, "concurrency", importer.DefaultConcurrency, "calls in flight at once")
+	fs.Float64Var(&f.rate, "rate", 0, "at most this many calls per second (0: no limit)")
+	fs.DurationVar(&f.timeout, "timeout", 30*time.Second, "give up on one call after this long")
+	fs.IntVar(&f.retries, "retries", importer.DefaultRetries, "tries again after a 429, 502-504 or a network error")
+	fs.BoolVar(&f.sandbox, "sandbox", false, "use a built-in stand-in of the platform (no account needed)")
+	if !plan {
+		fs.StringVar(&f.maxUpdates, "max-updates", "", "stop before writing if more existing accounts would change: a number or a percentage (10%)")
+	}
+	p := &f.platform
+	fs.StringVar(&p.api, "api", "", "collaborator: v1 (/api/rest.php, default) or v2 (/api/v2 with an API token)")
+	fs.BoolVar(&p.notify, "notify", false, "inskill: e-mail the product to the student; ispring: e-mail new users their login")
+	fs.StringVar(&p.invitation, "invitation", "", "ispring: the text of the login e-mail (with --notify)")
+	fs.StringVar(&p.defaultDepart, "default-department", "", "ispring: department (code, name or Parent/Child) for new accounts whose row has none")
+	fs.StringVar(&p.authHeader, "auth-header", "", "inskill: the header the token goes in (default Authorization)")
+	fs.StringVar(&p.authScheme, "auth-scheme", "", "inskill: the word before the token (default Bearer; none for the bare token)")
+	fs.StringVar(&p.userType, "user-type", "", "cscart: user type for rows without one: C customer (default), A, V")
+	fs.StringVar(&p.companyID, "company-id", "", "cscart: storefront for rows without one (default 1)")
+	fs.StringVar(&p.status, "status", "", "cscart: status for new accounts without one: A active (default) or D disabled")
+	return cmd
+}
+
+// maxUpdates is the --max-updates guard: a count, or a percentage of the valid rows.
+type maxUpdates struct {
+	count   int
+	percent float64
+	given   bool
+}
+
+func (m maxUpdates) set() bool { return m.given }
+
+func parseMaxUpdates(s string) (maxUpdates, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return maxUpdates{}, nil
+	}
+	bad := &usageError{msg: fmt.Sprintf("--max-updates %q: give a number of accounts or a percentage", s), hint: "--max-updates 50 or --max-updates 10%"}
+	if p, ok := strings.CutSuffix(s, "%"); ok {
+		v, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+		if err != nil || v < 0 || v > 100 {
+			return maxUpdates{}, bad
+		}
+		return maxUpdates{percent: v, count: -1, given: true}, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 {
+		return maxUpdates{}, bad
+	}
+	return maxUpdates{count: n, given: true}, nil
+}
+
+// limit is the most updates allowed among valid rows.
+func (m maxUpdates) limit(valid int) int {
+	if m.count >= 0 {
+		return m.count
+	}
+	return int(m.percent / 100 * float64(valid))
+}
+
+// checkMaxUpdates plans the whole file first (read-only) and refuses to import when
+// more existing accounts would change than the guard allows. The plan's report goes
+// to a temporary folder; the import writes the real one.
+func checkMaxUpdates(cmd *cobra.Command, opts importer.Options, deps importer.Deps, guard maxUpdates, stdio IO) error {
+	if _, ok := deps.Target.(targets.Planner); !ok {
+		return &usageError{msg: "--max-updates needs read-only lookups, which " + opts.Schema.Target + " does not have"}
+	}
+	tmp, err := os.MkdirTemp("", "userimport-plan")
+	if err != nil {
+		return fmt.Errorf("plan before import: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+	planOpts := opts
+	planOpts.Plan, planOpts.ReportDir = true, filepath.Join(tmp, "report")
+	fmt.Fprintf(stdio.Stderr, "--max-updates: looking every row up before writing anything\n")
+	sum, err := importer.Run(cmd.Context(), planOpts, importer.Deps{Target: deps.Target, Log: discardLog{}})
+	if err != nil {
+		return err
+	}
+	if limit := guard.limit(sum.Valid); sum.Updated > limit {
+		return &importer.AbortError{Reason: fmt.Sprintf(
+			"nothing written: %d existing accounts would change, more than --max-updates allows (%d); run plan to see which", sum.Updated, limit)}
+	}
+	return nil
+}
+
+// discardLog drops the plan pass's description of the file; the import prints it.
+type discardLog struct{}
+
+func (discardLog) Write(p []byte) (int, error) { return len(p), nil }

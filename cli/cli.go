@@ -66,7 +66,7 @@ func (e *usageError) Error() string {
 // Main runs the command line with args (without the program name) and returns the
 // exit code. It is what main calls, and what tests call.
 func Main(ctx context.Context, args []string, env Env, stdio IO) int {
-	root := newRoot(ctx, env, stdio)
+	root := newRoot(ctx, env, stdio, args)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
 	code := codeFor(err)
@@ -104,7 +104,7 @@ func codeFor(err error) exitCode {
 // error is one line by construction, a usage error adds its hint.
 func oneLine(err error) string { return strings.TrimRight(err.Error(), "\n") }
 
-func newRoot(ctx context.Context, env Env, stdio IO) *cobra.Command {
+func newRoot(ctx context.Context, env Env, stdio IO, argv []string) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "userimport",
 		Short: "Put people from a spreadsheet into inSkill, iSpring Learn, Collaborator or CS-Cart",
@@ -130,8 +130,8 @@ Try it with no account: the built-in sandbox stands in for the platform:
 	})
 	root.AddCommand(
 		newValidateCmd(env, stdio),
-		newSendCmd(env, stdio, false),
-		newSendCmd(env, stdio, true),
+		newSendCmd(env, stdio, argv, false),
+		newSendCmd(env, stdio, argv, true),
 		newSandboxCmd(ctx, env, stdio),
 	)
 	return root

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 
@@ -133,7 +134,7 @@ func runAndReport(ctx context.Context, opts importer.Options, deps importer.Deps
 	if sum == nil {
 		return err
 	}
-	reports.PrintSummary(stdio.Stderr, sum, opts.Lang)
+	reports.PrintSummary(stdio.Stderr, sum, opts.Lang, reports.ColorTerminal(stdio.Stderr, os.Getenv("NO_COLOR")))
 	if f.json {
 		if werr := reports.WriteSummary(stdio.Stdout, sum); werr != nil && err == nil {
 			err = werr

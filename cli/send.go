@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -26,6 +27,10 @@ type sendFlags struct {
 	retries     int
 	sandbox     bool
 	maxUpdates  string
+	resume      bool
+	retryBudget int
+	unreachable time.Duration
+	grace       time.Duration
 	platform    platformFlags
 }
 
@@ -42,7 +47,9 @@ type platformFlags struct {
 	defaultDepart string // ispring: department for new accounts without one
 }
 
-func newSendCmd(env Env, stdio IO, plan bool) *cobra.Command {
+// newSendCmd builds import (plan false) or plan; argv is the whole command line, to
+// show how to resume.
+func newSendCmd(env Env, stdio IO, argv []string, plan bool) *cobra.Command {
 	var f sendFlags
 	cmd := &cobra.Command{
 		Use:   "import FILE --target T (--url URL | --sandbox)",
@@ -91,6 +98,7 @@ so plan is not available for it. Credentials come from the environment:
 			return err
 		}
 		opts.Concurrency, opts.Rate, opts.Retries, opts.Plan = f.concurrency, f.rate, f.retries, plan
+		opts.Resume, opts.RetryBudget, opts.UnreachableAfter, opts.Grace = f.resume, f.retryBudget, f.unreachable, f.grace
 		if opts.Retries == 0 {
 			opts.Retries = -1 // importer: 0 means the default; the user asked for none
 		}
@@ -117,10 +125,8 @@ so plan is not available for it. Credentials come from the environment:
 		if err != nil {
 			return &usageError{msg: err.Error()}
 		}
-		if p, ok := t.(targets.Preparer); ok {
-			if err := p.Prepare(cmd.Context()); err != nil {
-				return &importer.AbortError{Reason: "could not prepare the " + cmd.Name(), Err: err}
-			}
+		if err := importer.Prepare(cmd.Context(), t, max(opts.Retries, 0)); err != nil {
+			return &importer.AbortError{Reason: "could not prepare the " + cmd.Name(), Err: err}
 		}
 		deps := importer.Deps{Target: t, Log: stdio.Stderr}
 		if guard.set() && !plan {
@@ -128,7 +134,11 @@ so plan is not available for it. Credentials come from the environment:
 				return err
 			}
 		}
-		return runAndReport(cmd.Context(), opts, deps, &f.commonFlags, stdio)
+		err = runAndReport(cmd.Context(), opts, deps, &f.commonFlags, stdio)
+		if _, aborted := errors.AsType[*importer.AbortError](err); aborted && !plan {
+			fmt.Fprintf(stdio.Stderr, "to finish the job, run the same command with --resume:\n  userimport %s\n", resumeCommand(argv))
+		}
+		return err
 	}
 	f.add(cmd.Flags())
 	fs := cmd.Flags()
@@ -141,7 +151,11 @@ so plan is not available for it. Credentials come from the environment:
 	fs.BoolVar(&f.sandbox, "sandbox", false, "use a built-in stand-in of the platform (no account needed)")
 	if !plan {
 		fs.StringVar(&f.maxUpdates, "max-updates", "", "stop before writing if more existing accounts would change: a number or a percentage (10%)")
+		fs.BoolVar(&f.resume, "resume", false, "skip the rows an earlier run of this file finished (its journal in the report folder says which)")
+		fs.DurationVar(&f.grace, "grace", importer.DefaultGrace, "after Ctrl-C, let calls in flight finish for this long")
 	}
+	fs.IntVar(&f.retryBudget, "retry-budget", importer.DefaultRetryBudget, "retries allowed over the whole run")
+	fs.DurationVar(&f.unreachable, "unreachable-after", importer.DefaultUnreachableAfter, "stop when the platform has not answered for this long")
 	p := &f.platform
 	fs.StringVar(&p.api, "api", "", "collaborator: v1 (/api/rest.php, default) or v2 (/api/v2 with an API token)")
 	fs.BoolVar(&p.notify, "notify", false, "inskill: e-mail the product to the student; ispring: e-mail new users their login")
@@ -222,3 +236,23 @@ func checkMaxUpdates(cmd *cobra.Command, opts importer.Options, deps importer.De
 type discardLog struct{}
 
 func (discardLog) Write(p []byte) (int, error) { return len(p), nil }
+
+// resumeCommand is the command line to finish an interrupted import: the same
+// arguments with --resume, quoted for a shell where needed.
+func resumeCommand(args []string) string {
+	var parts []string
+	has := false
+	for _, a := range args {
+		if a == "--resume" || a == "--resume=true" {
+			has = true
+		}
+		if strings.ContainsAny(a, " '\"$;&|<>()*?") || a == "" {
+			a = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+		}
+		parts = append(parts, a)
+	}
+	if !has {
+		parts = append(parts, "--resume")
+	}
+	return strings.Join(parts, " ")
+}

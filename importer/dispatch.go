@@ -1,16 +1,16 @@
 package importer
 
 import (
+	"cmp"
 	"context"
 	"errors"
-	"math/rand/v2"
+	"fmt"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/errgroup"
-	"golang.org/x/time/rate"
 
 	"userimport/reports"
 	"userimport/targets"
@@ -78,45 +78,124 @@ func (s *sequencer) err() error {
 
 // dispatcher sends valid rows to the target: at most Concurrency calls in flight
 // (errgroup's limit blocks the caller, which is the back-pressure on the reader), each
-// through the retry and rate-limit decorators. A row's failure is data in its report;
-// only a fatal error (credentials rejected) is a group error, and it stops the run.
+// through the decorators: retries, the adaptive rate limit, and the lookup of writes
+// that may have landed. A row's failure is data in its report; only a fatal error
+// (credentials rejected, the platform gone for too long) is a group error, and it
+// stops the run.
 type dispatcher struct {
-	g      *errgroup.Group
-	ctx    context.Context
-	target targets.Target
-	out    *sequencer
-	abort  atomic.Bool
+	g *errgroup.Group
+	// stop is cancelled when the run must take no more rows: Ctrl-C or an abort.
+	stop context.Context
+	// calls is what calls in flight run under: it outlives stop by the grace period,
+	// so a Ctrl-C lets them finish instead of leaving writes half-known.
+	calls       context.Context
+	cancelCalls context.CancelFunc
+	finished    chan struct{}
+
+	target   targets.Target
+	adaptive *Adaptive
+	retries  atomic.Int64
+	out      *sequencer
+	journal  *journal // nil for a plan
+	abort    atomic.Bool
+
+	unreachableAfter time.Duration
+	lastSuccess      atomic.Int64 // unix nanoseconds of the last answer that was not a failure to reach the platform
+	now              func() time.Time
+
+	mu       sync.Mutex
+	attempts map[*validate.User]int
 }
 
-func newDispatcher(ctx context.Context, t targets.Target, opts *Options, out *sequencer) *dispatcher {
-	g, gctx := errgroup.WithContext(ctx)
+// Defaults of the dispatcher's bounds.
+const (
+	// DefaultGrace is how long calls in flight may finish after Ctrl-C: longer than a
+	// normal call, short enough that a person waiting at the terminal does not give up.
+	DefaultGrace = 15 * time.Second
+	// DefaultUnreachableAfter is how long the platform may go without answering before
+	// the run stops: past the longest usual restart of a web application.
+	DefaultUnreachableAfter = 2 * time.Minute
+	// DefaultRetryBudget caps retries over a whole run, so a platform failing every
+	// call does not cost hours of backoff: with the per-row limit it is the second net.
+	DefaultRetryBudget = 10000
+)
+
+func newDispatcher(ctx context.Context, t targets.Target, opts *Options, out *sequencer, j *journal, now func() time.Time) *dispatcher {
+	g, stop := errgroup.WithContext(ctx)
 	g.SetLimit(opts.Concurrency)
-	if opts.Rate > 0 {
-		// A burst of one: the platform sees an even rate, never a volley.
-		t = &Limited{Target: t, Limiter: rate.NewLimiter(rate.Limit(opts.Rate), 1)}
+	calls, cancelCalls := context.WithCancel(context.WithoutCancel(ctx))
+	d := &dispatcher{
+		g: g, stop: stop, calls: calls, cancelCalls: cancelCalls, finished: make(chan struct{}),
+		out: out, journal: j, now: now,
+		unreachableAfter: cmp.Or(opts.UnreachableAfter, DefaultUnreachableAfter),
+		attempts:         make(map[*validate.User]int),
 	}
+	d.lastSuccess.Store(now().UnixNano())
+	grace := cmp.Or(opts.Grace, DefaultGrace)
+	go func() {
+		select {
+		case <-d.finished:
+			return
+		case <-stop.Done():
+		}
+		t := time.NewTimer(grace)
+		defer t.Stop()
+		select {
+		case <-d.finished:
+		case <-t.C:
+			cancelCalls()
+		}
+	}()
+
+	if p, ok := t.(targets.Planner); ok && !opts.Plan {
+		t = &Verifying{Target: t, Planner: p, Settle: opts.RetryBase}
+	}
+	d.adaptive = NewAdaptive(t, opts.Rate, now)
 	retries := opts.Retries
 	if retries == 0 {
 		retries = DefaultRetries
 	}
-	t = &Retrying{Target: t, Retries: max(retries, 0)}
-	return &dispatcher{g: g, ctx: gctx, target: t, out: out}
+	budget := &atomic.Int64{}
+	budget.Store(int64(cmp.Or(opts.RetryBudget, DefaultRetryBudget)))
+	d.target = &Retrying{Target: d.adaptive, Retries: max(retries, 0), Budget: budget, Base: opts.RetryBase,
+		OnRetry: func(u *validate.User, err error, delay time.Duration) {
+			d.retries.Add(1)
+			d.mu.Lock()
+			d.attempts[u]++
+			d.mu.Unlock()
+		}}
+	return d
 }
 
 // send starts the call for row, blocking while Concurrency calls are in flight.
-func (d *dispatcher) send(idx int, row *reports.Row) {
+func (d *dispatcher) send(idx int, row *reports.Row, hash string) {
 	d.g.Go(func() error {
-		if d.ctx.Err() != nil {
+		if d.stop.Err() != nil {
 			row.Status, row.FailCode, row.Failure = reports.Failed, "interrupted", "not sent: the run was stopped"
 			d.out.put(idx, row)
 			return nil
 		}
-		res, err := d.target.Upsert(d.ctx, row.User)
+		res, err := d.target.Upsert(d.calls, row.User)
 		fillRow(row, res, err)
+		d.mu.Lock()
+		tries := d.attempts[row.User] + 1
+		delete(d.attempts, row.User)
+		d.mu.Unlock()
+		if d.journal != nil {
+			d.journal.add(Entry{Row: row.Num, Key: row.Key, Hash: hash, Status: string(row.Status), ID: row.TargetID, Attempts: tries, Code: row.FailCode})
+		}
 		d.out.put(idx, row)
-		if targets.IsFatal(err) {
+		switch {
+		case targets.IsFatal(err):
 			d.abort.Store(true)
 			return &AbortError{Reason: "the platform refused the credentials", Err: err}
+		case err == nil || targets.KindOf(err) == targets.Permanent:
+			d.lastSuccess.Store(d.now().UnixNano())
+		case row.FailCode == targets.CodeUnreachable:
+			if gone := d.now().Sub(time.Unix(0, d.lastSuccess.Load())); gone > d.unreachableAfter {
+				d.abort.Store(true)
+				return &AbortError{Reason: fmt.Sprintf("the platform has not answered for %s", gone.Round(time.Second)), Err: err}
+			}
 		}
 		return nil
 	})
@@ -124,7 +203,13 @@ func (d *dispatcher) send(idx int, row *reports.Row) {
 
 func (d *dispatcher) aborted() bool { return d.abort.Load() }
 
-func (d *dispatcher) wait() error { return d.g.Wait() }
+// wait waits for every call and stops the grace timer.
+func (d *dispatcher) wait() error {
+	err := d.g.Wait()
+	close(d.finished)
+	d.cancelCalls()
+	return err
+}
 
 // fillRow records a call's outcome in the row's report.
 func fillRow(row *reports.Row, res targets.Result, err error) {
@@ -157,63 +242,4 @@ func fillRow(row *reports.Row, res targets.Result, err error) {
 		return
 	}
 	row.FailCode, row.Failure = targets.CodeUnreachable, err.Error()
-}
-
-// Limited waits for the rate limiter before every call. It is safe for concurrent use.
-type Limited struct {
-	targets.Target
-	Limiter *rate.Limiter
-}
-
-func (l *Limited) Upsert(ctx context.Context, u *validate.User) (targets.Result, error) {
-	if err := l.Limiter.Wait(ctx); err != nil {
-		return targets.Result{}, err
-	}
-	return l.Target.Upsert(ctx, u)
-}
-
-// Retrying tries a call again when the target says the failure is Retryable: with
-// exponential backoff and full jitter, or after the platform's Retry-After when it is
-// longer (capped), at most Retries more times. Permanent, Unknown and Fatal failures
-// are returned at once: only the target knows whether sending again is safe, and it
-// says so by the kind.
-type Retrying struct {
-	targets.Target
-	Retries int
-	// Base and Cap bound the backoff; zero values mean 500 ms and 30 s.
-	Base, Cap time.Duration
-}
-
-// maxRetryAfter caps a platform's Retry-After: an hour-long wait is a stalled run, not
-// politeness.
-const maxRetryAfter = 2 * time.Minute
-
-func (r *Retrying) Upsert(ctx context.Context, u *validate.User) (targets.Result, error) {
-	base, maxDelay := r.Base, r.Cap
-	if base <= 0 {
-		base = 500 * time.Millisecond
-	}
-	if maxDelay <= 0 {
-		maxDelay = 30 * time.Second
-	}
-	for attempt := 0; ; attempt++ {
-		res, err := r.Target.Upsert(ctx, u)
-		if err == nil || attempt >= r.Retries || targets.KindOf(err) != targets.Retryable || ctx.Err() != nil {
-			return res, err
-		}
-		// Full jitter (AWS architecture blog, "Exponential Backoff and Jitter"): a
-		// uniform wait in [0, min(cap, base·2^attempt)] spreads retries of many rows.
-		ceiling := min(maxDelay, base<<min(attempt, 20))
-		delay := rand.N(ceiling + 1)
-		if te, ok := errors.AsType[*targets.Error](err); ok && te.RetryAfter > delay {
-			delay = min(te.RetryAfter, maxRetryAfter)
-		}
-		t := time.NewTimer(delay)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return res, err
-		case <-t.C:
-		}
-	}
 }

@@ -43,8 +43,20 @@ type Options struct {
 	// cap). The per-request timeout belongs to the target's HTTP client.
 	Concurrency int
 	Rate        float64
-	// Retries is how many times a retryable call is tried again.
-	Retries int
+	// Retries is how many times a retryable call is tried again; RetryBudget caps
+	// retries over the whole run (0: DefaultRetryBudget).
+	Retries     int
+	RetryBudget int
+	// RetryBase is the first backoff delay (0: 500 ms); tests and benchmarks shorten it.
+	RetryBase time.Duration
+	// Resume skips rows an earlier run of the same report folder finished with the
+	// same content, as its journal says, and does the rest.
+	Resume bool
+	// Grace is how long calls in flight may finish after Ctrl-C (0: DefaultGrace).
+	Grace time.Duration
+	// UnreachableAfter stops the run when the platform has not answered for this long
+	// (0: DefaultUnreachableAfter).
+	UnreachableAfter time.Duration
 }
 
 // Deps are what a run talks to.
@@ -177,6 +189,20 @@ func Run(ctx context.Context, opts Options, deps Deps) (*reports.Summary, error)
 		}
 	}
 	si := sourceInfo(src.Info(), header.Num, &mapping)
+	var (
+		prev map[string]Entry
+		jr   *journal
+	)
+	if !opts.DryRun && !opts.Plan {
+		if opts.Resume {
+			if prev, err = readJournal(dir); err != nil {
+				return nil, err
+			}
+		}
+		if jr, err = openJournal(dir, opts.Resume); err != nil {
+			return nil, err
+		}
+	}
 	w, err := reports.NewWriter(dir, reports.Input{
 		Path: opts.Input, Info: si.Info, HeaderRow: header.Num, Header: header.Cells, Columns: si.Columns,
 	}, opts.Lang)
@@ -206,9 +232,16 @@ func Run(ctx context.Context, opts Options, deps Deps) (*reports.Summary, error)
 		writer:       w,
 		summary:      sum,
 		oldPasswords: oldPasswords,
+		prev:         prev,
+		journal:      jr,
 		workers:      runtime.GOMAXPROCS(0),
 	}
 	runErr := r.run(ctx)
+	if jr != nil {
+		if err := jr.close(); err != nil && runErr == nil {
+			runErr = err
+		}
+	}
 	sum.Problems = r.problems.List()
 	if ae, ok := errors.AsType[*AbortError](runErr); ok {
 		sum.Aborted = ae.Error()
@@ -285,4 +318,25 @@ func sourceInfo(info source.Info, headerRow int, m *columns.Mapping) *reports.So
 		si.Columns = append(si.Columns, reports.Column{Index: c.Index, Header: c.Header, Field: string(c.Field), Note: c.Note})
 	}
 	return si
+}
+
+// Prepare runs a target's per-run setup (a token, the department tree), trying again
+// while it fails in a retryable way, as a row's call would.
+func Prepare(ctx context.Context, t targets.Target, retries int) error {
+	p, ok := t.(targets.Preparer)
+	if !ok {
+		return nil
+	}
+	r := &Retrying{Target: prepareTarget{p}, Retries: retries}
+	_, err := r.Upsert(ctx, nil)
+	return err
+}
+
+// prepareTarget lets Retrying drive Prepare.
+type prepareTarget struct{ p targets.Preparer }
+
+func (prepareTarget) Name() string { return "prepare" }
+
+func (t prepareTarget) Upsert(ctx context.Context, _ *validate.User) (targets.Result, error) {
+	return targets.Result{}, t.p.Prepare(ctx)
 }

@@ -1,8 +1,10 @@
 package importer
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"hash/maphash"
 	"io"
 	"strconv"
@@ -45,6 +47,9 @@ type run struct {
 	workers   int
 	problems  reports.Problems
 	described bool // describeSource has run
+	// prev is what the run being resumed finished, by key; journal records this run.
+	prev    map[string]Entry
+	journal *journal
 	// oldPasswords are the passwords an earlier run generated, by key: sending them
 	// again keeps a re-run from resetting every password it made before.
 	oldPasswords map[string]string
@@ -93,7 +98,7 @@ func (r *run) run(ctx context.Context) error {
 	out := newSequencer(r.write, windowFor(r.opts.Concurrency))
 	var disp *dispatcher
 	if !r.opts.DryRun {
-		disp = newDispatcher(ctx, r.deps.Target, &r.opts, out)
+		disp = newDispatcher(ctx, r.deps.Target, &r.opts, out, r.journal, r.deps.Now)
 	}
 
 	// Put batches back in file order and settle each row there: duplicates and
@@ -124,7 +129,13 @@ func (r *run) run(ctx context.Context) error {
 					out.put(idx, row)
 					continue
 				}
-				disp.send(idx, row)
+				hash := rowHash(r.opts.Schema.Target, row.User)
+				if e, ok := r.prev[row.Key]; ok && e.done() && e.Hash == hash {
+					row.Status, row.TargetID = reports.Skipped, e.ID
+					out.put(idx, row)
+					continue
+				}
+				disp.send(idx, row, hash)
 			}
 			if stopped {
 				stopReading()
@@ -137,6 +148,8 @@ func (r *run) run(ctx context.Context) error {
 	var err error
 	if disp != nil {
 		err = disp.wait()
+		r.summary.Rate = disp.adaptive.Rate()
+		r.summary.Retries = int(disp.retries.Load())
 	}
 	if err == nil {
 		err = out.err()
@@ -153,7 +166,14 @@ func (r *run) run(ctx context.Context) error {
 // stopping reports whether the run must take no more rows: Ctrl-C, an abort from the
 // dispatcher, or a report that cannot be written.
 func (r *run) stopping(ctx context.Context, disp *dispatcher, out *sequencer) bool {
-	if ctx.Err() != nil || out.err() != nil {
+	if ctx.Err() != nil {
+		if disp != nil {
+			fmt.Fprintf(r.deps.Log, "interrupted: no new rows are sent; calls in flight may finish for up to %s (Ctrl-C again to quit at once)\n",
+				cmp.Or(r.opts.Grace, DefaultGrace))
+		}
+		return true
+	}
+	if out.err() != nil {
 		return true
 	}
 	return disp != nil && disp.aborted()

@@ -3,34 +3,59 @@ package reports
 import (
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
+
+	"golang.org/x/term"
 
 	"userimport/validate"
 )
 
 // maxProblemLines is how many error groups the terminal summary lists; the rest are in
-// results.csv, and a longer list scrolls the counts off the screen.
+// report.html, and a longer list scrolls the counts off the screen.
 const maxProblemLines = 8
 
-// PrintSummary writes the summary people read at the end of a run.
-func PrintSummary(w io.Writer, s *Summary, lang validate.Lang) {
-	t := func(en, ru string) string {
-		if lang == validate.Russian {
-			return ru
+// ANSI colours for the terminal summary.
+const (
+	ansiReset  = "\x1b[0m"
+	ansiBold   = "\x1b[1m"
+	ansiRed    = "\x1b[31m"
+	ansiGreen  = "\x1b[32m"
+	ansiYellow = "\x1b[33m"
+	ansiDim    = "\x1b[2m"
+)
+
+// PrintSummary writes the summary people read at the end of a run: the counts, the
+// most frequent errors, and the paths of the report files. color adds ANSI colours;
+// the caller decides (a terminal, and NO_COLOR unset), because only it knows what w is.
+func PrintSummary(w io.Writer, s *Summary, lang validate.Lang, color bool) {
+	t := func(en, ru string) string { return tr(lang, en, ru) }
+	paint := func(code, text string) string {
+		if !color || text == "" {
+			return text
 		}
-		return en
+		return code + text + ansiReset
 	}
+	// n colours a count: code when it is not zero, dim when it is.
+	n := func(code string, v int) string {
+		s := fmt.Sprint(v)
+		if v == 0 {
+			return paint(ansiDim, s)
+		}
+		return paint(code, s)
+	}
+	rows := paint(ansiBold, fmt.Sprint(s.Rows))
 	if s.DryRun && s.Created+s.Updated+s.Unchanged == 0 {
 		if lang == validate.Russian {
-			fmt.Fprintf(w, "%d строк: верных %d, с ошибками %d, предупреждений %d\n", s.Rows, s.Valid, s.Invalid, s.Warnings)
+			fmt.Fprintf(w, "%s строк: верных %s, с ошибками %s, предупреждений %s\n", rows, n(ansiGreen, s.Valid), n(ansiRed, s.Invalid), n(ansiYellow, s.Warnings))
 		} else {
-			fmt.Fprintf(w, "%d %s: %d valid, %d invalid, %d %s\n", s.Rows, plural(s.Rows, "row", "rows"), s.Valid, s.Invalid,
-				s.Warnings, plural(s.Warnings, "warning", "warnings"))
+			fmt.Fprintf(w, "%s %s: %s valid, %s invalid, %s %s\n", rows, plural(s.Rows, "row", "rows"), n(ansiGreen, s.Valid), n(ansiRed, s.Invalid),
+				n(ansiYellow, s.Warnings), plural(s.Warnings, "warning", "warnings"))
 		}
 	} else {
-		fmt.Fprintf(w, t("%d rows: %d created, %d updated, %d unchanged, %d invalid, %d failed, %d skipped",
-			"%d строк: создано %d, обновлено %d, без изменений %d, с ошибками %d, не удалось %d, пропущено %d"),
-			s.Rows, s.Created, s.Updated, s.Unchanged, s.Invalid, s.Failed, s.Skipped)
+		fmt.Fprintf(w, t("%s rows: %s created, %s updated, %s unchanged, %s invalid, %s failed, %s skipped",
+			"%s строк: создано %s, обновлено %s, без изменений %s, с ошибками %s, не удалось %s, пропущено %s"),
+			rows, n(ansiGreen, s.Created), n(ansiGreen, s.Updated), fmt.Sprint(s.Unchanged), n(ansiRed, s.Invalid), n(ansiRed, s.Failed), fmt.Sprint(s.Skipped))
 		if s.Blocked+s.Unblocked > 0 {
 			fmt.Fprintf(w, t("; %d blocked, %d unblocked", "; заблокировано %d, разблокировано %d"), s.Blocked, s.Unblocked)
 		}
@@ -49,16 +74,34 @@ func PrintSummary(w io.Writer, s *Summary, lang validate.Lang) {
 			where = t("platform", "платформа")
 		}
 		if lang == validate.Russian {
-			fmt.Fprintf(w, "  строк: %d — «%s»: %s (первая — строка %d)\n", p.Rows, where, p.Example, p.FirstRow)
+			fmt.Fprintf(w, "  %s — «%s»: %s (первая — строка %d)\n", paint(ansiRed, fmt.Sprintf("строк: %d", p.Rows)), where, p.Example, p.FirstRow)
 		} else {
-			fmt.Fprintf(w, "  %d %s — %q: %s (first in row %d)\n", p.Rows, plural(p.Rows, "row", "rows"), where, p.Example, p.FirstRow)
+			fmt.Fprintf(w, "  %s — %q: %s (first in row %d)\n", paint(ansiRed, fmt.Sprintf("%d %s", p.Rows, plural(p.Rows, "row", "rows"))), where, p.Example, p.FirstRow)
 		}
 	}
 	if s.Aborted != "" {
-		fmt.Fprintf(w, t("stopped early: %s\n", "остановлено: %s\n"), s.Aborted)
+		fmt.Fprintf(w, "%s\n", paint(ansiRed, fmt.Sprintf(t("stopped early: %s", "остановлено: %s"), s.Aborted)))
 	}
-	if s.ReportDir != "" {
-		fmt.Fprintf(w, t("report: %s\n", "отчёт: %s\n"), filepath.Join(s.ReportDir, "results.csv"))
+	if s.ReportDir == "" {
+		return
+	}
+	// The files this run wrote: an earlier run's leftovers were removed at its start.
+	files := []struct{ name, en, ru string }{
+		{reportHTML, "review", "обзор"},
+		{annotatedXLSX, "every row, problems marked", "все строки, ошибки отмечены"},
+		{annotatedCSV, "every row, with status and errors", "все строки, со статусом и ошибками"},
+		{failedXLSX, "the rows to fix and run again", "строки, которые надо исправить и запустить снова"},
+		{failedCSV, "the rows to fix and run again", "строки, которые надо исправить и запустить снова"},
+		{"results.csv", "one line per row", "по строке на каждую строку файла"},
+		{"passwords.csv", "generated passwords, keep it safe", "созданные пароли, храните надёжно"},
+	}
+	fmt.Fprintf(w, "%s %s\n", t("report:", "отчёт:"), s.ReportDir)
+	for _, f := range files {
+		path := filepath.Join(s.ReportDir, f.name)
+		if _, err := os.Stat(path); err != nil {
+			continue
+		}
+		fmt.Fprintf(w, "  %s  %s\n", paint(ansiBold, path), paint(ansiDim, t(f.en, f.ru)))
 	}
 }
 
@@ -67,4 +110,12 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// ColorTerminal reports whether the summary written to w may use colour: w is a
+// terminal and noColor (the NO_COLOR environment variable, https://no-color.org) is
+// empty. The caller passes the variable; the package reads no environment.
+func ColorTerminal(w io.Writer, noColor string) bool {
+	f, ok := w.(*os.File)
+	return ok && noColor == "" && term.IsTerminal(int(f.Fd()))
 }

@@ -70,6 +70,11 @@ type Summary struct {
 	Unblocked int    `json:"unblocked"`
 	Warnings  int    `json:"warnings"`
 	ElapsedMS int64  `json:"elapsed_ms"`
+	// Rate is the request rate in force at the end of an import (requests per
+	// second), after any slowing down on 429s; 0 when there was no limit.
+	Rate float64 `json:"rate,omitempty"`
+	// Retries counts the calls tried again after a 429, 5xx or network error.
+	Retries int `json:"retries,omitempty"`
 	// Aborted says why the run stopped early, when it did.
 	Aborted string `json:"aborted,omitempty"`
 	// ReportDir is the folder the reports were written to.

@@ -16,9 +16,13 @@ import (
 	"userimport/validate"
 )
 
-// Writer writes the per-row reports of a run as rows arrive, in row order. It is not
-// safe for concurrent use: the importer calls it from the one goroutine that puts rows
-// back in order.
+// Writer writes the per-row reports of a run as rows arrive, in row order, holding no
+// more than a batch of them: results.csv, passwords.csv, the annotated copy of the input,
+// the file of failed rows, and (at Finish) report.html. It is not safe for concurrent
+// use: the importer calls it from the one goroutine that puts rows back in order. The
+// annotated copy and the failed rows are written on a goroutine of their own (the
+// second core does the spreadsheet work while the first validates), so Write keeps
+// each *Row until Finish or Close: the caller must not change a row after writing it.
 type Writer struct {
 	dir  string
 	in   Input
@@ -32,7 +36,20 @@ type Writer struct {
 	pcsv      *gocsv.SafeCSVWriter
 
 	record []string
+
+	html *htmlReport
+
+	// The sheet goroutine: batches of rows in, its first error out.
+	batch    []*Row
+	sheetCh  chan []*Row
+	sheetErr chan error
+	sheetRes error
+	closed   bool
 }
+
+// sheetBatch is how many rows travel together to the sheet goroutine: channel
+// hand-offs stay rare next to the work, and a batch is a few kilobytes.
+const sheetBatch = 256
 
 // Input describes the file a run reads, for reports that copy it (the annotated copy,
 // the file of failed rows).
@@ -57,11 +74,23 @@ func NewWriter(dir string, in Input, lang validate.Lang) (*Writer, error) {
 		f.Close()
 		return nil, fmt.Errorf("write results.csv: %w", err)
 	}
-	// Remove a passwords.csv left by an earlier run, so the folder never holds
-	// passwords this run did not make.
-	if err := os.Remove(filepath.Join(dir, "passwords.csv")); err != nil && !errors.Is(err, os.ErrNotExist) {
+	// Remove the files an earlier run left, so the folder never mixes two runs and
+	// never holds passwords this run did not make; a run with no failed rows writes
+	// no failed file.
+	if err := removeStale(dir, "passwords.csv", annotatedCSV, annotatedXLSX, failedCSV, failedXLSX, reportHTML); err != nil {
 		f.Close()
-		return nil, fmt.Errorf("remove old passwords.csv: %w", err)
+		return nil, err
+	}
+	w.html = newHTMLReport(lang)
+	if len(in.Header) > 0 {
+		sr, err := newSheetReports(dir, in, lang)
+		if err != nil {
+			f.Close()
+			return nil, err
+		}
+		w.sheetCh = make(chan []*Row, 4)
+		w.sheetErr = make(chan error, 1)
+		go sr.run(w.sheetCh, w.sheetErr)
 	}
 	return w, nil
 }
@@ -79,6 +108,14 @@ func (w *Writer) Write(r *Row) error {
 	)
 	if err := w.rcsv.Write(w.record); err != nil {
 		return fmt.Errorf("write results.csv: %w", err)
+	}
+	w.html.add(r)
+	if w.sheetCh != nil {
+		w.batch = append(w.batch, r)
+		if len(w.batch) == sheetBatch {
+			w.sheetCh <- w.batch
+			w.batch = make([]*Row, 0, sheetBatch)
+		}
 	}
 	if r.User != nil && r.User.PasswordGenerated && (r.Status == Created || r.Status == Updated || r.Status == Unchanged) {
 		if err := w.writePassword(r); err != nil {
@@ -125,16 +162,101 @@ func (w *Writer) writePassword(r *Row) error {
 	return nil
 }
 
-// Finish writes the reports that need the whole run's summary, then flushes and closes
-// every file; it reports the first error.
+// Finish completes the annotated copy and the failed rows, writes report.html from the
+// run's summary, then flushes and closes every file; it reports the first error.
 func (w *Writer) Finish(s *Summary) error {
-	return w.Close()
+	err := w.stopSheets(true)
+	if e := w.writeHTML(s); err == nil {
+		err = e
+	}
+	if e := w.Close(); err == nil {
+		err = e
+	}
+	return err
 }
 
-// Close flushes and closes every file; it reports the first error.
+// stopSheets hands the last rows to the sheet goroutine and waits for it: with save
+// it completes the files, without it (Close before Finish) it drops the workbooks.
+func (w *Writer) stopSheets(save bool) error {
+	if w.sheetCh == nil {
+		return w.sheetRes
+	}
+	if save && len(w.batch) > 0 {
+		w.sheetCh <- w.batch
+	}
+	w.batch = nil
+	if !save {
+		w.sheetCh <- nil // a nil batch means: abandon
+	}
+	close(w.sheetCh)
+	w.sheetCh = nil
+	w.sheetRes = <-w.sheetErr
+	return w.sheetRes
+}
+
+// run is the sheet goroutine: it writes batches until the channel closes, then
+// completes the files. After an error it keeps draining, so Write never blocks, and
+// reports the first error at the end.
+func (s *sheetReports) run(in <-chan []*Row, out chan<- error) {
+	var err error
+	save := true
+	for b := range in {
+		if b == nil {
+			save = false
+		}
+		for _, r := range b {
+			if err == nil {
+				err = s.write(r)
+			}
+		}
+	}
+	if err != nil || !save {
+		s.abandon()
+		out <- err
+		return
+	}
+	out <- s.finish()
+}
+
+// writeHTML writes report.html, listing the report files the folder holds.
+func (w *Writer) writeHTML(s *Summary) error {
+	var files []string
+	for _, n := range []string{annotatedXLSX, annotatedCSV, failedXLSX, failedCSV, "results.csv", "summary.json"} {
+		if _, err := os.Stat(filepath.Join(w.dir, n)); err == nil || n == "summary.json" {
+			files = append(files, n)
+		}
+	}
+	f, err := Create(w.dir, reportHTML)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriterSize(f, 64<<10)
+	err = w.html.write(bw, s, files)
+	if e := bw.Flush(); err == nil {
+		err = e
+	}
+	if e := f.Close(); err == nil {
+		err = e
+	}
+	if err != nil {
+		return fmt.Errorf("write %s: %w", reportHTML, err)
+	}
+	return nil
+}
+
+// Close flushes and closes every file; it reports the first error. Called without
+// Finish (a run that failed), it leaves no annotated workbook and no report.html.
 func (w *Writer) Close() error {
+	if w.closed {
+		return nil
+	}
+	w.closed = true
+	sheetErr := w.stopSheets(false)
 	w.rcsv.Flush()
 	err := w.rcsv.Error()
+	if sheetErr != nil && err == nil {
+		err = sheetErr
+	}
 	if e := w.rbuf.Flush(); err == nil {
 		err = e
 	}

@@ -119,7 +119,11 @@ type Error struct {
 	Messages []string
 	// RetryAfter is the platform's Retry-After, when it sent one.
 	RetryAfter time.Duration
-	Err        error // the underlying error, if any
+	// Intent is what the failed call was doing (Created for a create, Updated for an
+	// update), where the target knows: when an Unknown write turns out to have
+	// landed, it says which outcome the row had.
+	Intent Outcome
+	Err    error // the underlying error, if any
 }
 
 func (e *Error) Error() string {
@@ -197,4 +201,13 @@ func (t planning) Upsert(ctx context.Context, u *validate.User) (Result, error) 
 		return Result{}, err
 	}
 	return Result{Outcome: pl.Outcome, ID: pl.ID, Changes: pl.Changes}, nil
+}
+
+// WithIntent records in err's *Error, if it has one, what the failed call was doing,
+// and returns err. Targets call it on the errors of their create calls.
+func WithIntent(err error, o Outcome) error {
+	if e, ok := errors.AsType[*Error](err); ok {
+		e.Intent = o
+	}
+	return err
 }

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -609,7 +610,7 @@ func FuzzParseCounts(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		res, ok := parseCounts(body)
 		res2, ok2 := parseCounts(body)
-		if res != res2 || ok != ok2 {
+		if !reflect.DeepEqual(res, res2) || ok != ok2 {
 			t.Fatal("not deterministic")
 		}
 		if ok != (res.Outcome != "") {

@@ -407,14 +407,14 @@ func (c *Client) find(ctx context.Context, email, userType string) (*account, er
 func (c *Client) create(ctx context.Context, u *validate.User) (string, error) {
 	body, err := json.Marshal(c.createBody(u))
 	if err != nil {
-		return "", fmt.Errorf("cscart: create user: %w", err)
+		return "", targets.WithIntent(fmt.Errorf("cscart: create user: %w", err), targets.Created)
 	}
 	resp, err := c.do(ctx, http.MethodPost, c.base+"/users", body)
 	if err != nil {
-		return "", fmt.Errorf("cscart: create user: %w", err)
+		return "", targets.WithIntent(fmt.Errorf("cscart: create user: %w", err), targets.Created)
 	}
 	if resp.Status != http.StatusCreated && resp.Status != http.StatusOK {
-		return "", fmt.Errorf("cscart: create user: %w", statusError(http.MethodPost, resp))
+		return "", targets.WithIntent(fmt.Errorf("cscart: create user: %w", statusError(http.MethodPost, resp)), targets.Created)
 	}
 	// An answer we cannot read still means the user landed; only the id is lost.
 	return parseUserID(resp.Body), nil

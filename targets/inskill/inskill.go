@@ -399,11 +399,11 @@ type duplicate struct {
 func (c *Client) create(ctx context.Context, u *validate.User, product int64, force bool) (string, *duplicate, error) {
 	body, err := json.Marshal(createBody(u, product, c.notify, force))
 	if err != nil {
-		return "", nil, fmt.Errorf("inskill: create student: %w", err)
+		return "", nil, targets.WithIntent(fmt.Errorf("inskill: create student: %w", err), targets.Created)
 	}
 	resp, err := c.do(ctx, http.MethodPost, c.base+"/students", body)
 	if err != nil {
-		return "", nil, fmt.Errorf("inskill: create student: %w", err)
+		return "", nil, targets.WithIntent(fmt.Errorf("inskill: create student: %w", err), targets.Created)
 	}
 	if resp.Status == http.StatusOK || resp.Status == http.StatusCreated {
 		// An answer we cannot read still means the student landed; only the id is lost.
@@ -415,7 +415,7 @@ func (c *Client) create(ctx context.Context, u *validate.User, product int64, fo
 			return "", &duplicate{student: st, msgs: parseErrors(resp.Body)}, nil
 		}
 	}
-	return "", nil, fmt.Errorf("inskill: create student: %w", statusError(http.MethodPost, resp))
+	return "", nil, targets.WithIntent(fmt.Errorf("inskill: create student: %w", statusError(http.MethodPost, resp)), targets.Created)
 }
 
 // patch sends PATCH /students/{id}.

@@ -301,14 +301,14 @@ func (c *Client) findUsers(ctx context.Context, filter, value string) ([]*apiUse
 func (c *Client) create(ctx context.Context, body []byte) (string, error) {
 	resp, err := c.call(ctx, http.MethodPost, "/user", body)
 	if err != nil {
-		return "", fmt.Errorf("ispring: create user: %w", err)
+		return "", targets.WithIntent(fmt.Errorf("ispring: create user: %w", err), targets.Created)
 	}
 	switch resp.Status {
 	case http.StatusCreated, http.StatusOK:
 		id, _ := parseCreatedID(resp.Body)
 		return id, nil
 	}
-	return "", fmt.Errorf("ispring: create user: %w", c.statusError(http.MethodPost, resp))
+	return "", targets.WithIntent(fmt.Errorf("ispring: create user: %w", c.statusError(http.MethodPost, resp)), targets.Created)
 }
 
 // update sends POST /user/{id}.

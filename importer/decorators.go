@@ -1,0 +1,278 @@
+package importer
+
+import (
+	"context"
+	"errors"
+	"math"
+	"math/rand/v2"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"userimport/targets"
+	"userimport/validate"
+)
+
+// Retrying tries a call again when the target says the failure is Retryable: with
+// exponential backoff and full jitter, or after the platform's Retry-After when it is
+// longer (capped), at most Retries more times per row and while the run's Budget
+// lasts. Permanent, Unknown and Fatal failures are returned at once: only the target
+// knows whether sending again is safe, and it says so by the kind. Safe for concurrent
+// use.
+type Retrying struct {
+	targets.Target
+	Retries int
+	// Budget, when set, is the retries left for the whole run, shared by every row.
+	Budget *atomic.Int64
+	// Base and Cap bound the backoff; zero values mean 500 ms and 30 s.
+	Base, Cap time.Duration
+	// OnRetry, when set, hears of each retry before its wait.
+	OnRetry func(u *validate.User, err error, delay time.Duration)
+}
+
+// maxRetryAfter caps a platform's Retry-After: an hour-long wait is a stalled run, not
+// politeness.
+const maxRetryAfter = 2 * time.Minute
+
+func (r *Retrying) Upsert(ctx context.Context, u *validate.User) (targets.Result, error) {
+	base, maxDelay := r.Base, r.Cap
+	if base <= 0 {
+		base = 500 * time.Millisecond
+	}
+	if maxDelay <= 0 {
+		maxDelay = 30 * time.Second
+	}
+	for attempt := 0; ; attempt++ {
+		res, err := r.Target.Upsert(ctx, u)
+		if err == nil || attempt >= r.Retries || targets.KindOf(err) != targets.Retryable || ctx.Err() != nil {
+			return res, err
+		}
+		if r.Budget != nil && r.Budget.Add(-1) < 0 {
+			return res, err
+		}
+		// Full jitter (AWS architecture blog, "Exponential Backoff and Jitter"): a
+		// uniform wait in [0, min(cap, base·2^attempt)] spreads retries of many rows.
+		ceiling := min(maxDelay, base<<min(attempt, 20))
+		delay := rand.N(ceiling + 1)
+		if te, ok := errors.AsType[*targets.Error](err); ok && te.RetryAfter > delay {
+			delay = min(te.RetryAfter, maxRetryAfter)
+		}
+		if r.OnRetry != nil {
+			r.OnRetry(u, err, delay)
+		}
+		t := time.NewTimer(delay)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return res, err
+		case <-t.C:
+		}
+	}
+}
+
+// Verifying makes sure a write that may have landed is never blindly repeated: when
+// the target answers Unknown (sent, but no answer), it looks the row up with the
+// target's read-only Plan. If the account now holds what was sent, the write landed;
+// if not, nothing of it did and sending again is safe, so the failure becomes
+// Retryable. Safe for concurrent use.
+type Verifying struct {
+	targets.Target
+	Planner targets.Planner
+	// Settle is how long to wait before looking, so a write still being processed
+	// by the platform is seen; zero means 500 ms.
+	Settle time.Duration
+}
+
+func (v *Verifying) Upsert(ctx context.Context, u *validate.User) (targets.Result, error) {
+	res, err := v.Target.Upsert(ctx, u)
+	if err == nil || targets.KindOf(err) != targets.Unknown {
+		return res, err
+	}
+	t := time.NewTimer(cmpDuration(v.Settle, 500*time.Millisecond))
+	select {
+	case <-ctx.Done():
+		t.Stop()
+		return res, err
+	case <-t.C:
+	}
+	plan, perr := v.look(ctx, u)
+	if perr != nil {
+		// Still unknown: report it as such; a resumed run looks again.
+		return res, err
+	}
+	if plan.Outcome == targets.Unchanged {
+		// It landed. Whether it created or updated the account, the attempt's own
+		// error says, when the target knew what it was doing.
+		out := targets.Updated
+		if te, ok := errors.AsType[*targets.Error](err); ok && te.Intent == targets.Created {
+			out = targets.Created
+		}
+		return targets.Result{Outcome: out, ID: plan.ID}, nil
+	}
+	te, ok := errors.AsType[*targets.Error](err)
+	if !ok {
+		return res, err
+	}
+	cp := *te
+	cp.Kind = targets.Retryable
+	return res, &cp
+}
+
+// lookTries bounds the lookups of one uncertain write: the platform that just lost an
+// answer may be briefly unwell, and giving up early would leave the row unknown.
+const lookTries = 6
+
+// look plans u, trying again while the lookup itself fails in a retryable way.
+func (v *Verifying) look(ctx context.Context, u *validate.User) (targets.Plan, error) {
+	delay := 200 * time.Millisecond
+	for i := 0; ; i++ {
+		plan, err := v.Planner.Plan(ctx, u)
+		if err == nil || i == lookTries-1 || targets.KindOf(err) != targets.Retryable {
+			return plan, err
+		}
+		wait := delay
+		if te, ok := errors.AsType[*targets.Error](err); ok && te.RetryAfter > wait {
+			wait = min(te.RetryAfter, maxRetryAfter)
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return plan, err
+		case <-t.C:
+		}
+		delay = min(2*delay, 5*time.Second)
+	}
+}
+
+func cmpDuration(d, def time.Duration) time.Duration {
+	if d > 0 {
+		return d
+	}
+	return def
+}
+
+// Adaptive keeps calls under the platform's limit: it waits for a token-bucket
+// limiter before each call, cuts the rate when the platform answers 429 and lets it
+// grow back slowly on successes (additive increase, multiplicative decrease, as TCP
+// does), so a run settles just under the real limit instead of hammering it. With no
+// configured rate it starts unlimited and only slows down once told to. Safe for
+// concurrent use.
+type Adaptive struct {
+	targets.Target
+	now func() time.Time
+
+	mu      sync.Mutex
+	lim     *rate.Limiter
+	ceiling float64 // the user's --rate; +Inf when none
+	cur     float64 // the rate in force; +Inf until the first 429 without --rate
+	lastCut time.Time
+	// done counts successes per second over the last few seconds, to find the rate
+	// the platform was taking when it first said 429.
+	done [4]struct {
+		sec int64
+		n   int
+	}
+}
+
+// AIMD constants. Cutting by 15% and growing by one request per second each second
+// keeps the sawtooth between 85% and 100% of the limit: about 93% of it on average,
+// with a few refusals each time the rate touches the limit.
+const (
+	aimdCut      = 0.85
+	aimdGrowth   = 1.0 // requests per second, per second
+	aimdMinRate  = 0.5
+	aimdCooldown = time.Second // one cut per burst of 429s, not one per refused call
+)
+
+// NewAdaptive wraps t with a limiter starting at rps (0 or less: no limit).
+func NewAdaptive(t targets.Target, rps float64, now func() time.Time) *Adaptive {
+	a := &Adaptive{Target: t, now: now, ceiling: math.Inf(1), cur: math.Inf(1)}
+	if rps > 0 {
+		a.ceiling, a.cur = rps, rps
+	}
+	a.lim = rate.NewLimiter(limitOf(a.cur), 1) // a burst of one: an even rate, never a volley
+	return a
+}
+
+func limitOf(r float64) rate.Limit {
+	if math.IsInf(r, 1) {
+		return rate.Inf
+	}
+	return rate.Limit(r)
+}
+
+// Rate is the rate in force: 0 when unlimited.
+func (a *Adaptive) Rate() float64 {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if math.IsInf(a.cur, 1) {
+		return 0
+	}
+	return a.cur
+}
+
+func (a *Adaptive) Upsert(ctx context.Context, u *validate.User) (targets.Result, error) {
+	if err := a.lim.Wait(ctx); err != nil {
+		return targets.Result{}, err
+	}
+	res, err := a.Target.Upsert(ctx, u)
+	if te, ok := errors.AsType[*targets.Error](err); ok && te.Status == 429 {
+		a.throttle()
+	} else if err == nil {
+		a.grow()
+	}
+	return res, err
+}
+
+func (a *Adaptive) throttle() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	now := a.now()
+	if now.Sub(a.lastCut) < aimdCooldown {
+		return
+	}
+	a.lastCut = now
+	cur := a.cur
+	if math.IsInf(cur, 1) {
+		cur = a.observed(now)
+	}
+	a.cur = max(aimdMinRate, cur*aimdCut)
+	a.lim.SetLimit(limitOf(a.cur))
+}
+
+func (a *Adaptive) grow() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	now := a.now()
+	sec := now.Unix()
+	slot := &a.done[sec%int64(len(a.done))]
+	if slot.sec != sec {
+		slot.sec, slot.n = sec, 0
+	}
+	slot.n++
+	if math.IsInf(a.cur, 1) {
+		return
+	}
+	// One success adds growth/cur: at cur calls a second that is growth per second.
+	a.cur = min(a.ceiling, a.cur+aimdGrowth/a.cur)
+	a.lim.SetLimit(limitOf(a.cur))
+}
+
+// observed is the success rate over the last full seconds, at least the minimum.
+func (a *Adaptive) observed(now time.Time) float64 {
+	sec := now.Unix()
+	n, secs := 0, 0
+	for _, s := range a.done {
+		if s.sec < sec && s.sec >= sec-int64(len(a.done)) {
+			n += s.n
+			secs++
+		}
+	}
+	if secs == 0 {
+		return aimdMinRate / aimdCut * 10 // nothing measured yet: start low and grow
+	}
+	return max(aimdMinRate, float64(n)/float64(secs))
+}

@@ -1,0 +1,217 @@
+package importer
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"userimport/reports"
+	"userimport/validate"
+)
+
+// JournalName is the journal's file name in the report folder.
+const JournalName = "journal.jsonl"
+
+// Entry is one line of the journal: a row that reached a final outcome.
+type Entry struct {
+	Row      int    `json:"row"`
+	Key      string `json:"key"`
+	Hash     string `json:"hash"` // of the normalized row, see rowHash
+	Status   string `json:"status"`
+	ID       string `json:"id,omitempty"`
+	Attempts int    `json:"attempts,omitempty"`
+	Code     string `json:"code,omitempty"` // why a row failed
+}
+
+// done reports whether the entry's row needs nothing more.
+func (e Entry) done() bool {
+	switch reports.Status(e.Status) {
+	case reports.Created, reports.Updated, reports.Unchanged, reports.Skipped:
+		return true
+	}
+	return false
+}
+
+// journal appends entries as rows finish, from a single goroutine, so lines never
+// interleave. Each line is flushed at once (a crash loses at most the rows in flight);
+// the file is synced every syncEvery lines or syncInterval, whichever comes first,
+// because an fsync per row would cap an import at the disk's sync rate.
+type journal struct {
+	f     *os.File
+	w     *bufio.Writer
+	lines chan Entry
+	done  chan struct{}
+	err   error // the first write error, read after close
+}
+
+const (
+	syncEvery    = 64
+	syncInterval = time.Second
+)
+
+// openJournal opens the journal in dir: appended to when resuming, started afresh
+// otherwise.
+func openJournal(dir string, resume bool) (*journal, error) {
+	flags := os.O_RDWR | os.O_CREATE | os.O_APPEND
+	if !resume {
+		flags |= os.O_TRUNC
+	}
+	f, err := os.OpenFile(filepath.Join(dir, JournalName), flags, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("open journal: %w", err)
+	}
+	if resume {
+		if err := dropTornLine(f); err != nil {
+			f.Close()
+			return nil, fmt.Errorf("open journal: %w", err)
+		}
+	}
+	j := &journal{f: f, w: bufio.NewWriter(f), lines: make(chan Entry, 256), done: make(chan struct{})}
+	go j.loop()
+	return j, nil
+}
+
+func (j *journal) loop() {
+	defer close(j.done)
+	tick := time.NewTicker(syncInterval)
+	defer tick.Stop()
+	unsynced := 0
+	sync := func() {
+		if unsynced > 0 && j.err == nil {
+			j.err = j.f.Sync()
+			unsynced = 0
+		}
+	}
+	for {
+		select {
+		case e, ok := <-j.lines:
+			if !ok {
+				sync()
+				return
+			}
+			if j.err != nil {
+				continue
+			}
+			b, _ := json.Marshal(e) // an Entry always marshals
+			b = append(b, '\n')
+			if _, err := j.w.Write(b); err != nil {
+				j.err = err
+				continue
+			}
+			j.err = j.w.Flush()
+			if unsynced++; unsynced >= syncEvery {
+				sync()
+			}
+		case <-tick.C:
+			sync()
+		}
+	}
+}
+
+// dropTornLine cuts a last line the crashed run left half-written, so that lines
+// appended now do not glue onto it.
+func dropTornLine(f *os.File) error {
+	fi, err := f.Stat()
+	if err != nil || fi.Size() == 0 {
+		return err
+	}
+	// Lines are short; the last newline is within the last few kilobytes.
+	const tail = 64 << 10
+	off := max(0, fi.Size()-tail)
+	buf := make([]byte, fi.Size()-off)
+	if _, err := f.ReadAt(buf, off); err != nil {
+		return err
+	}
+	if buf[len(buf)-1] == '\n' {
+		return nil
+	}
+	keep := off + int64(bytes.LastIndexByte(buf, '\n')+1)
+	return f.Truncate(keep)
+}
+
+// add records an entry; safe for concurrent use until close.
+func (j *journal) add(e Entry) { j.lines <- e }
+
+// close writes what is queued, syncs and closes the file.
+func (j *journal) close() error {
+	close(j.lines)
+	<-j.done
+	if err := j.f.Close(); j.err == nil {
+		j.err = err
+	}
+	if j.err != nil {
+		return fmt.Errorf("write journal: %w", j.err)
+	}
+	return nil
+}
+
+// readJournal loads what an earlier run finished, by key. A torn last line (the
+// process died while writing it) is ignored; a bad line anywhere else means the file
+// is not a journal, which is an error. For a key seen twice the later line wins.
+func readJournal(dir string) (map[string]Entry, error) {
+	data, err := os.ReadFile(filepath.Join(dir, JournalName))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read journal: %w", err)
+	}
+	entries := make(map[string]Entry)
+	line := 0
+	for len(data) > 0 {
+		line++
+		i := bytes.IndexByte(data, '\n')
+		var chunk []byte
+		if i < 0 {
+			chunk, data = data, nil
+		} else {
+			chunk, data = data[:i], data[i+1:]
+		}
+		if len(bytes.TrimSpace(chunk)) == 0 {
+			continue
+		}
+		var e Entry
+		if err := json.Unmarshal(chunk, &e); err != nil {
+			if i < 0 || len(bytes.TrimSpace(data)) == 0 {
+				break // the torn last line of a crashed run
+			}
+			return nil, fmt.Errorf("read journal line %d: %w", line, err)
+		}
+		entries[e.Key] = e
+	}
+	return entries, nil
+}
+
+// rowHash fingerprints what would be sent for a row: the target and every normalized
+// field. A generated password is left out, so a re-run that had to make a new one
+// still recognises the row.
+func rowHash(target string, u *validate.User) string {
+	h := sha256.New()
+	field := func(s string) {
+		io.WriteString(h, strconv.Itoa(len(s)))
+		io.WriteString(h, ":")
+		io.WriteString(h, s)
+	}
+	field(target)
+	password := u.Password
+	if u.PasswordGenerated {
+		password = ""
+	}
+	for _, s := range []string{
+		u.UID, u.LastName, u.FirstName, u.MiddleName, u.Login, u.Email, password, u.Phone, u.PhoneExt,
+		u.BirthDate.ISO(), u.HireDate.ISO(), u.Gender.String(), u.Active.String(), u.City, u.Department,
+		u.Position, u.Tags, u.Groups, u.Role, u.Product, u.UserType, u.CompanyID, u.Status,
+	} {
+		field(s)
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}

@@ -1,0 +1,306 @@
+package reports_test
+
+import (
+	"bytes"
+	"encoding/csv"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/xuri/excelize/v2"
+
+	"userimport/reports"
+	"userimport/source"
+	"userimport/validate"
+)
+
+// formulaStart reports whether a spreadsheet would run cell as a formula.
+func formulaStart(cell string) bool {
+	return cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0]))
+}
+
+// TestFormulaInjection writes values that spreadsheets run as formulas into every
+// report and checks that none of them can run: CSV cells carry the apostrophe, XLSX
+// cells are plain strings holding the value as it was.
+func TestFormulaInjection(t *testing.T) {
+	evil := []string{"=HYPERLINK(\"http://x\",\"y\")", "+7 912", "-2+3", "@SUM(A1)", "\t=1", "\r=1"}
+	rows := []*reports.Row{
+		{Num: 3, Key: evil[0], Status: reports.Invalid, Cells: append([]string(nil), evil...),
+			Issues: []validate.Issue{{Field: "email", Column: "E-mail", Code: validate.CodeEmailInvalid, Raw: evil[2]}}},
+		{Num: 4, Key: "T2", Status: reports.Failed, TargetID: "=cmd", FailCode: "rejected", Failure: "=2+2", Cells: append([]string(nil), evil...)},
+	}
+	t.Run("CSV", func(t *testing.T) {
+		dir := runWriter(t, source.Info{Format: "csv", Encoding: "utf-8", Delimiter: ","}, validate.English, rows)
+		for _, name := range []string{"results.csv", "annotated.csv", "failed.csv"} {
+			b, err := os.ReadFile(filepath.Join(dir, name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := csv.NewReader(bytes.NewReader(b))
+			r.FieldsPerRecord = -1
+			recs, err := r.ReadAll()
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			for _, rec := range recs {
+				for _, cell := range rec {
+					if formulaStart(cell) {
+						t.Errorf("%s: cell %q would run as a formula", name, cell)
+					}
+				}
+			}
+		}
+	})
+	t.Run("XLSX", func(t *testing.T) {
+		dir := runWriter(t, source.Info{Format: "xlsx", Sheet: "S"}, validate.English, rows)
+		for _, name := range []string{"annotated.xlsx", "failed.xlsx"} {
+			f, err := excelize.OpenFile(filepath.Join(dir, name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := f.GetRows("S")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for ri, row := range got {
+				for ci, v := range row {
+					cell, _ := excelize.CoordinatesToCellName(ci+1, ri+1)
+					if fm, _ := f.GetCellFormula("S", cell); fm != "" {
+						t.Errorf("%s %s: formula %q", name, cell, fm)
+					}
+					if typ, _ := f.GetCellType("S", cell); v != "" && typ != excelize.CellTypeInlineString {
+						t.Errorf("%s %s: type %v, want a plain string", name, cell, typ)
+					}
+				}
+			}
+			first := 3
+			if name == "failed.xlsx" {
+				first = 2
+			}
+			if diff := cmp.Diff(evil, got[first-1][:len(evil)]); diff != "" {
+				t.Errorf("%s: values not kept as they were (-want +got):\n%s", name, diff)
+			}
+			f.Close()
+		}
+	})
+}
+
+// TestNoFailedFile: a run with no invalid or failed row writes no failed file and
+// removes one an earlier run left.
+func TestNoFailedFile(t *testing.T) {
+	for _, format := range []string{"csv", "xlsx"} {
+		t.Run(format, func(t *testing.T) {
+			info := source.Info{Format: format, Encoding: "utf-8", Delimiter: ";"}
+			dir := filepath.Join(t.TempDir(), "r")
+			if err := reports.MkdirReport(dir); err != nil {
+				t.Fatal(err)
+			}
+			stale := filepath.Join(dir, "failed."+format)
+			if err := os.WriteFile(stale, []byte("old"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			w, err := reports.NewWriter(dir, reports.Input{Info: info, HeaderRow: 1, Header: header, Columns: columnsIn}, validate.English)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range fixtureRows() {
+				if r.Status != reports.Invalid && r.Status != reports.Failed {
+					if err := w.Write(r); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			if err := w.Finish(&reports.Summary{}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := os.Stat(stale); !os.IsNotExist(err) {
+				t.Errorf("failed.%s exists after a run with no failed rows (%v)", format, err)
+			}
+			for _, name := range []string{"annotated." + format, "report.html", "results.csv"} {
+				fi, err := os.Stat(filepath.Join(dir, name))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if fi.Mode().Perm() != 0o600 {
+					t.Errorf("%s mode %v, want 0600", name, fi.Mode().Perm())
+				}
+			}
+		})
+	}
+}
+
+// TestReportHTMLEscapes: markup in a cell is shown as text, the page loads nothing
+// from the network, and two runs give the same bytes.
+func TestReportHTMLEscapes(t *testing.T) {
+	info := source.Info{Format: "csv", Encoding: "utf-8", Delimiter: ";"}
+	a, err := os.ReadFile(filepath.Join(runWriter(t, info, validate.English, fixtureRows()), "report.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(runWriter(t, info, validate.English, fixtureRows()), "report.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(a, b) {
+		t.Error("report.html differs between two runs over the same rows")
+	}
+	page := string(a)
+	if strings.Contains(page, "<script>alert(1)") {
+		t.Error("a cell's <script> is in the page unescaped")
+	}
+	if !strings.Contains(page, "&lt;script&gt;alert(1)&lt;/script&gt;") {
+		t.Error("the cell's markup is not shown as text")
+	}
+	// The only address is the SVG namespace, which is a name, not a fetch; the CSP
+	// forbids loading anything.
+	if n := strings.Count(page, "://"); n != 1 || !strings.Contains(page, "default-src 'none'") {
+		t.Errorf("the page holds %d addresses or no content security policy", n)
+	}
+}
+
+// TestReportHTMLCapsTable: past MaxHTMLProblems the table stops and the page says so.
+func TestReportHTMLCapsTable(t *testing.T) {
+	rows := benchRows(reports.MaxHTMLProblems*30 + 300)
+	info := source.Info{Format: "csv", Encoding: "utf-8", Delimiter: ";"}
+	page, err := os.ReadFile(filepath.Join(runWriter(t, info, validate.English, rows), "report.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Count(string(page), `data-code="phone_invalid"`); got != reports.MaxHTMLProblems {
+		t.Errorf("%d problem rows in the table, want %d", got, reports.MaxHTMLProblems)
+	}
+	if !strings.Contains(string(page), "The table holds the first 10000 of 10010 problems") {
+		t.Error("the page does not say the table was cut")
+	}
+}
+
+// TestPrintSummary: counts, groups and the report files, coloured only when asked.
+func TestPrintSummary(t *testing.T) {
+	info := source.Info{Format: "csv", Encoding: "utf-8", Delimiter: ";"}
+	dir := runWriter(t, info, validate.English, fixtureRows())
+	s := fixtureSummary(dir, info)
+	tests := []struct {
+		name  string
+		lang  validate.Lang
+		color bool
+		want  []string
+	}{
+		{"EnglishPlain", validate.English, false, []string{"8 rows: 1 created, 1 updated, 1 unchanged, 3 invalid, 1 failed, 1 skipped",
+			filepath.Join(dir, "report.html"), filepath.Join(dir, "failed.csv"), filepath.Join(dir, "annotated.csv")}},
+		{"RussianColour", validate.Russian, true, []string{"строк: создано", "\x1b[31m", filepath.Join(dir, "report.html")}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var b bytes.Buffer
+			reports.PrintSummary(&b, s, tt.lang, tt.color)
+			out := b.String()
+			for _, w := range tt.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("summary lacks %q:\n%s", w, out)
+				}
+			}
+			if !tt.color && strings.Contains(out, "\x1b[") {
+				t.Errorf("colour without a terminal:\n%q", out)
+			}
+		})
+	}
+	if reports.ColorTerminal(&bytes.Buffer{}, "") {
+		t.Error("a buffer is not a terminal")
+	}
+}
+
+// FuzzCSVReport writes arbitrary cells through failed.csv in several dialects and
+// reads them back with encoding/csv: the writer never fails or panics, every cell
+// comes back neutralized, and the apostrophe is the only change.
+func FuzzCSVReport(f *testing.F) {
+	f.Add("=1+2", "Иванов", "a;b", ",")
+	f.Add("\"quoted\"", "line\nbreak", "", ";")
+	f.Add("@x", "\tTab", "+7 912", "\t")
+	f.Add("-", "'", "''=", "|")
+	f.Fuzz(func(t *testing.T, a, b, c, delim string) {
+		cells := []string{a, b, c}
+		for _, s := range cells {
+			if !utf8Valid(s) || strings.ContainsRune(s, '\r') {
+				return // source cells are valid UTF-8; encoding/csv folds \r\n
+			}
+		}
+		info := source.Info{Format: "csv", Encoding: "utf-8", Delimiter: delim}
+		dir := filepath.Join(t.TempDir(), "r")
+		if err := reports.MkdirReport(dir); err != nil {
+			t.Fatal(err)
+		}
+		w, err := reports.NewWriter(dir, reports.Input{Info: info, HeaderRow: 1, Header: []string{"h1", "h2", "h3"}}, validate.English)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Write(&reports.Row{Num: 2, Status: reports.Invalid, Cells: cells}); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Finish(&reports.Summary{}); err != nil {
+			t.Fatal(err)
+		}
+		raw, err := os.ReadFile(filepath.Join(dir, "failed.csv"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := csv.NewReader(bytes.NewReader(raw))
+		if delim == ";" || delim == "\t" || delim == "|" {
+			r.Comma = rune(delim[0])
+		}
+		r.FieldsPerRecord = -1
+		recs, err := r.ReadAll()
+		if err != nil {
+			t.Fatalf("failed.csv does not parse: %v\n%q", err, raw)
+		}
+		want := []string{reports.Neutralize(a), reports.Neutralize(b), reports.Neutralize(c)}
+		if len(recs) != 2 || !cmp.Equal(want, recs[1]) {
+			t.Errorf("read back %q, want %q", recs, want)
+		}
+	})
+}
+
+func utf8Valid(s string) bool { return strings.ToValidUTF8(s, "\uFFFD") == s }
+
+// TestNotesCapped: past MaxNotes a problem cell is still coloured, the message stays in
+// the Errors column, and a note on the header says the notes ran out.
+func TestNotesCapped(t *testing.T) {
+	n := reports.MaxNotes + 50
+	rows := make([]*reports.Row, n)
+	for i := range rows {
+		rows[i] = &reports.Row{Num: i + 3, Status: reports.Invalid, Cells: []string{"T", "Имя", "bad"},
+			Issues: []validate.Issue{{Field: "email", Column: "E-mail", Code: validate.CodeEmailInvalid, Raw: "bad"}}}
+	}
+	dir := runWriter(t, source.Info{Format: "xlsx", Sheet: "S"}, validate.English, rows)
+	f, err := excelize.OpenFile(filepath.Join(dir, "annotated.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	comments, err := f.GetComments("S")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(comments) != reports.MaxNotes+1 {
+		t.Errorf("%d notes, want %d and one on the header", len(comments), reports.MaxNotes)
+	}
+	var headerNote string
+	for _, c := range comments {
+		if c.Cell == "A2" {
+			headerNote = c.Text
+		}
+	}
+	if !strings.Contains(headerNote, "Errors column") {
+		t.Errorf("header note = %q", headerNote)
+	}
+	last := "C" + itoa(n+2)
+	id, _ := f.GetCellStyle("S", last)
+	st, _ := f.GetStyle(id)
+	if st == nil || len(st.Fill.Color) == 0 || st.Fill.Color[0] != "FFC7CE" {
+		t.Errorf("%s is not red past the cap", last)
+	}
+	if v, _ := f.GetCellValue("S", "H"+itoa(n+2)); v != "E-mail: not a valid e-mail address" {
+		t.Errorf("errors column past the cap = %q", v)
+	}
+}

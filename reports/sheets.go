@@ -1,0 +1,332 @@
+package reports
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+
+	"userimport/validate"
+)
+
+// The extra columns of the annotated copy. Their headers carry both languages and
+// match no alias of package columns, so a person who runs the tool on the annotated
+// copy itself gets them listed as unknown columns, never read as a field ("Статус"
+// alone is the alias of the status field).
+var annotatedHeads = []string{"Статус/Status", "Ошибки/Errors", "Предупреждения/Warnings", "ID на платформе/Platform ID"}
+
+// Widths of the annotated copy's columns, in Excel's units (characters of the default
+// font): data columns as wide as their header within these bounds.
+const (
+	minColWidth    = 10
+	maxColWidth    = 40
+	errorsColWidth = 60
+)
+
+// sheetReports writes the two reports that copy the input: annotated (every row, with
+// its outcome and problem cells marked) and failed (only the rows still to fix, in the
+// input's own format and headers, created on the first such row). It runs on its own
+// goroutine, fed rows in order by Writer.
+type sheetReports struct {
+	dir   string
+	in    Input
+	lang  validate.Lang
+	xlsx  bool
+	width int
+	// fieldCol gives the column of each field that has one.
+	fieldCol map[string]int
+
+	acsv *csvFile
+	axl  *xlsxSheet
+
+	fcsv    *csvFile
+	fxl     *xlsxSheet
+	fRow    int // the last row written to failed.xlsx
+	anyFail bool
+
+	lastRow int
+	marks   map[int]cellMark
+	extra   []string
+}
+
+// Report file names.
+const (
+	annotatedCSV  = "annotated.csv"
+	annotatedXLSX = "annotated.xlsx"
+	failedCSV     = "failed.csv"
+	failedXLSX    = "failed.xlsx"
+	reportHTML    = "report.html"
+)
+
+func newSheetReports(dir string, in Input, lang validate.Lang) (*sheetReports, error) {
+	s := &sheetReports{dir: dir, in: in, lang: lang, xlsx: in.Info.Format == "xlsx", marks: make(map[int]cellMark)}
+	header := in.Header
+	for len(header) > 0 && strings.TrimSpace(header[len(header)-1]) == "" {
+		header = header[:len(header)-1]
+	}
+	s.fieldCol = make(map[string]int)
+	for _, c := range in.Columns {
+		if c.Field == "" {
+			continue
+		}
+		if _, dup := s.fieldCol[c.Field]; !dup {
+			s.fieldCol[c.Field] = c.Index
+		}
+		s.width = max(s.width, c.Index+1)
+	}
+	s.width = max(s.width, len(header), 1)
+	heads := make([]string, s.width)
+	copy(heads, header)
+	s.in.Header = heads
+
+	var err error
+	if s.xlsx {
+		widths := make([]float64, 0, s.width+len(annotatedHeads))
+		for _, h := range heads {
+			widths = append(widths, float64(min(max(utf8.RuneCountInString(h)+2, minColWidth), maxColWidth)))
+		}
+		widths = append(widths, 18, errorsColWidth, maxColWidth, 18)
+		if s.axl, err = newXLSXSheet(dir, annotatedXLSX, in.Info.Sheet, widths); err != nil {
+			return nil, err
+		}
+		s.axl.capNote = capNoteText(lang)
+		vals := append(append([]string(nil), heads...), annotatedHeads...)
+		if err = s.axl.header(max(in.HeaderRow, 1), vals); err != nil {
+			s.axl.abandon()
+			return nil, err
+		}
+		s.lastRow = max(in.HeaderRow, 1)
+		return s, nil
+	}
+	if s.acsv, err = createCSV(dir, annotatedCSV, in.Info); err != nil {
+		return nil, err
+	}
+	for s.lastRow = 1; s.lastRow < in.HeaderRow; s.lastRow++ {
+		if err = s.acsv.blank(); err != nil {
+			return nil, err
+		}
+	}
+	if err = s.acsv.write(heads, annotatedHeads); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func capNoteText(lang validate.Lang) string {
+	if lang == validate.Russian {
+		return "Примечания есть только у первых ячеек с ошибками; сообщения обо всех ошибках — в столбце «Ошибки/Errors»."
+	}
+	return "Only the first problem cells have notes; every message is in the Errors column."
+}
+
+// mark fills s.marks with the problem cells of r.
+func (s *sheetReports) mark(r *Row) {
+	clear(s.marks)
+	for _, i := range r.Issues {
+		col, ok := s.fieldCol[i.Field]
+		if !ok {
+			continue // a value from --set, or a field with no column: the Errors column says it
+		}
+		m := s.marks[col]
+		sev := 1
+		if i.Severity == validate.Error {
+			sev = 2
+		}
+		m.severity = max(m.severity, sev)
+		msg := i.Message(s.lang)
+		if m.note != "" {
+			m.note += "\n"
+		}
+		m.note += msg
+		s.marks[col] = m
+	}
+}
+
+// write adds r to the annotated copy and, when it still needs fixing, to the failed
+// rows.
+func (s *sheetReports) write(r *Row) error {
+	s.mark(r)
+	failed := r.Status == Invalid || r.Status == Failed
+	status := statusWord(r.Status, s.lang)
+	errs := peopleText(r, s.lang, validate.Error)
+	warns := peopleText(r, s.lang, validate.Warning)
+	cells := r.Cells
+	if len(cells) > s.width {
+		// Cells past the header's last column have no header and no field; the
+		// report's own columns start there.
+		cells = cells[:s.width]
+	}
+	if len(cells) < s.width {
+		cells = append(cells[:len(cells):len(cells)], make([]string, s.width-len(cells))...)
+	}
+	if s.xlsx {
+		statusStyle := s.axl.styleGood
+		if failed {
+			statusStyle = s.axl.styleBad
+		}
+		extra := []any{
+			excelize.Cell{StyleID: statusStyle, Value: status},
+			nilIfEmpty(errs), nilIfEmpty(warns), nilIfEmpty(r.TargetID),
+		}
+		if err := s.axl.row(r.Num, cells, s.marks, extra); err != nil {
+			return err
+		}
+	} else {
+		for s.lastRow+1 < r.Num {
+			if err := s.acsv.blank(); err != nil {
+				return err
+			}
+			s.lastRow++
+		}
+		s.lastRow = max(s.lastRow+1, r.Num)
+		s.extra = append(s.extra[:0], status, errs, warns, r.TargetID)
+		if err := s.acsv.write(cells, s.extra); err != nil {
+			return err
+		}
+	}
+	if failed {
+		return s.writeFailed(r)
+	}
+	return nil
+}
+
+// writeFailed adds r to the failed rows, creating the file on the first one.
+func (s *sheetReports) writeFailed(r *Row) error {
+	var err error
+	if !s.anyFail {
+		s.anyFail = true
+		if s.xlsx {
+			widths := make([]float64, len(s.in.Header))
+			for i, h := range s.in.Header {
+				widths[i] = float64(min(max(utf8.RuneCountInString(h)+2, minColWidth), maxColWidth))
+			}
+			if s.fxl, err = newXLSXSheet(s.dir, failedXLSX, s.in.Info.Sheet, widths); err != nil {
+				return err
+			}
+			s.fxl.capNote = capNoteText(s.lang)
+			s.fRow = 1
+			if err = s.fxl.header(1, s.in.Header); err != nil {
+				return err
+			}
+		} else {
+			if s.fcsv, err = createCSV(s.dir, failedCSV, s.in.Info); err != nil {
+				return err
+			}
+			if err = s.fcsv.write(s.in.Header); err != nil {
+				return err
+			}
+		}
+	}
+	if s.xlsx {
+		s.fRow++
+		return s.fxl.row(s.fRow, r.Cells, s.marks, nil)
+	}
+	return s.fcsv.write(r.Cells)
+}
+
+// finish completes every file: filters and notes, then saves the workbooks.
+func (s *sheetReports) finish() error {
+	var first error
+	keep := func(err error) {
+		if first == nil {
+			first = err
+		}
+	}
+	if s.axl != nil {
+		keep(s.axl.finish(s.width + len(annotatedHeads) - 1))
+		s.axl = nil
+	}
+	if s.fxl != nil {
+		keep(s.fxl.finish(s.width - 1))
+		s.fxl = nil
+	}
+	if s.acsv != nil {
+		keep(s.acsv.close())
+	}
+	if s.fcsv != nil {
+		keep(s.fcsv.close())
+	}
+	return first
+}
+
+// abandon closes everything after an error, saving no workbook.
+func (s *sheetReports) abandon() {
+	if s.axl != nil {
+		s.axl.abandon()
+	}
+	if s.fxl != nil {
+		s.fxl.abandon()
+	}
+	if s.acsv != nil {
+		s.acsv.close()
+	}
+	if s.fcsv != nil {
+		s.fcsv.close()
+	}
+}
+
+func nilIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// statusWord is a row's status as people read it in the annotated copy.
+func statusWord(st Status, lang validate.Lang) string {
+	if lang != validate.Russian {
+		return string(st)
+	}
+	switch st {
+	case Valid:
+		return "верна"
+	case Created:
+		return "создан"
+	case Updated:
+		return "обновлён"
+	case Unchanged:
+		return "без изменений"
+	case Invalid:
+		return "ошибка в данных"
+	case Failed:
+		return "не удалось"
+	case Skipped:
+		return "пропущен"
+	}
+	return string(st)
+}
+
+// peopleText renders the issues of one severity as people read them beside the row:
+// `Column: message`, joined with "; ". A platform failure joins the errors.
+func peopleText(r *Row, lang validate.Lang, sev validate.Severity) string {
+	var b strings.Builder
+	for _, i := range r.Issues {
+		if i.Severity != sev {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteString("; ")
+		}
+		where := i.Column
+		if where == "" {
+			where = i.Field
+		}
+		if where != "" {
+			b.WriteString(where)
+			b.WriteString(": ")
+		}
+		b.WriteString(i.Message(lang))
+	}
+	if sev == validate.Error && r.Status == Failed {
+		if b.Len() > 0 {
+			b.WriteString("; ")
+		}
+		if lang == validate.Russian {
+			b.WriteString("платформа: ")
+		} else {
+			b.WriteString("platform: ")
+		}
+		b.WriteString(r.Failure)
+	}
+	return b.String()
+}

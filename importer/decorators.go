@@ -163,6 +163,9 @@ func cmpDuration(d, def time.Duration) time.Duration {
 type Adaptive struct {
 	targets.Target
 	now func() time.Time
+	// OnRate, when set, hears the new rate after each change (under a lock: keep it
+	// quick).
+	OnRate func(rps float64)
 
 	mu      sync.Mutex
 	lim     *rate.Limiter
@@ -241,6 +244,9 @@ func (a *Adaptive) throttle() {
 	}
 	a.cur = max(aimdMinRate, cur*aimdCut)
 	a.lim.SetLimit(limitOf(a.cur))
+	if a.OnRate != nil {
+		a.OnRate(a.cur)
+	}
 }
 
 func (a *Adaptive) grow() {
@@ -259,6 +265,9 @@ func (a *Adaptive) grow() {
 	// One success adds growth/cur: at cur calls a second that is growth per second.
 	a.cur = min(a.ceiling, a.cur+aimdGrowth/a.cur)
 	a.lim.SetLimit(limitOf(a.cur))
+	if a.OnRate != nil {
+		a.OnRate(a.cur)
+	}
 }
 
 // observed is the success rate over the last full seconds, at least the minimum.

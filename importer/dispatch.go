@@ -120,7 +120,7 @@ const (
 	DefaultRetryBudget = 10000
 )
 
-func newDispatcher(ctx context.Context, t targets.Target, opts *Options, out *sequencer, j *journal, now func() time.Time) *dispatcher {
+func newDispatcher(ctx context.Context, t targets.Target, opts *Options, out *sequencer, j *journal, now func() time.Time, progress *Progress) *dispatcher {
 	g, stop := errgroup.WithContext(ctx)
 	g.SetLimit(opts.Concurrency)
 	calls, cancelCalls := context.WithCancel(context.WithoutCancel(ctx))
@@ -151,6 +151,10 @@ func newDispatcher(ctx context.Context, t targets.Target, opts *Options, out *se
 		t = &Verifying{Target: t, Planner: p, Settle: opts.RetryBase}
 	}
 	d.adaptive = NewAdaptive(t, opts.Rate, now)
+	if progress != nil {
+		progress.setRate(d.adaptive.Rate())
+		d.adaptive.OnRate = progress.setRate
+	}
 	retries := opts.Retries
 	if retries == 0 {
 		retries = DefaultRetries

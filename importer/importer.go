@@ -67,6 +67,8 @@ type Deps struct {
 	Log io.Writer
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Progress, when set, is kept up to date as rows finish.
+	Progress *Progress
 }
 
 // Defaults for Options fields left zero.
@@ -145,6 +147,9 @@ func Run(ctx context.Context, opts Options, deps Deps) (*reports.Summary, error)
 	if deps.Log == nil {
 		deps.Log = io.Discard
 	}
+	if deps.Progress == nil {
+		deps.Progress = &Progress{}
+	}
 	if opts.Concurrency <= 0 {
 		opts.Concurrency = DefaultConcurrency
 	}
@@ -172,6 +177,9 @@ func Run(ctx context.Context, opts Options, deps Deps) (*reports.Summary, error)
 	header, err := findHeader(src, opts.Map)
 	if err != nil {
 		return nil, err
+	}
+	if n := src.Info().Rows; n > header.Num {
+		deps.Progress.Total.Store(int64(n - header.Num))
 	}
 	mapping := columns.Map(header.Cells, opts.Map)
 	if missing := opts.Schema.MissingColumns(&mapping, opts.Sets); len(missing) > 0 {

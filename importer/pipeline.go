@@ -98,7 +98,7 @@ func (r *run) run(ctx context.Context) error {
 	out := newSequencer(r.write, windowFor(r.opts.Concurrency))
 	var disp *dispatcher
 	if !r.opts.DryRun {
-		disp = newDispatcher(ctx, r.deps.Target, &r.opts, out, r.journal, r.deps.Now)
+		disp = newDispatcher(ctx, r.deps.Target, &r.opts, out, r.journal, r.deps.Now, r.deps.Progress)
 	}
 
 	// Put batches back in file order and settle each row there: duplicates and
@@ -314,6 +314,7 @@ func (r *run) keyHash(f columns.Field, v string) uint64 {
 // write records one finished row, in row order.
 func (r *run) write(row *reports.Row) error {
 	r.summary.Add(row)
+	r.deps.Progress.add(row)
 	r.problems.Add(row, r.opts.Lang)
 	return r.writer.Write(row)
 }

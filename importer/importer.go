@@ -178,7 +178,7 @@ func Run(ctx context.Context, opts Options, deps Deps) (*reports.Summary, error)
 	if err != nil {
 		return nil, err
 	}
-	if n := src.Info().Rows; n > header.Num {
+	if n := src.Info().LastRow; n > header.Num {
 		deps.Progress.Total.Store(int64(n - header.Num))
 	}
 	mapping := columns.Map(header.Cells, opts.Map)

@@ -32,9 +32,9 @@ type Info struct {
 	Delimiter string   `json:"delimiter,omitempty"` // csv: ",", ";", "\t" or "|"
 	Sheet     string   `json:"sheet,omitempty"`     // xlsx: the sheet read
 	Sheets    []string `json:"sheets,omitempty"`    // xlsx: all sheets in the workbook
-	// Rows is the number of the sheet's last row, as its dimension says, for progress;
-	// 0 when unknown (CSV).
-	Rows int `json:"-"`
+	// LastRow is the number of the sheet's last row as its dimension says, for
+	// progress; 0 when unknown (CSV, or a sheet without a dimension).
+	LastRow int `json:"last_row,omitempty"`
 }
 
 // Options choose how to read a file; zero values mean "detect".

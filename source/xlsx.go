@@ -100,7 +100,7 @@ func (r *xlsxReader) init(opts Options) error {
 		}
 		if _, row, err := excelize.CellNameToCoordinates(ref); err == nil {
 			r.lastRow = row
-			r.info.Rows = row
+			r.info.LastRow = row
 		}
 	}
 	extras, err := scanSheet(r.path, sheet)

@@ -58,14 +58,14 @@ type run struct {
 	// seen maps a hash of (key field, folded value) to the first row holding it. Hashes
 	// rather than strings keep memory at a few bytes a row for a million rows; two
 	// different keys sharing a 64-bit hash is a one-in-10^7 event for a million rows.
-	seen map[uint64]int
+	seen map[uint64]int32
 }
 
 // run reads, validates, settles and (unless a dry run) dispatches every row, writing
 // each row's outcome in row order.
 func (r *run) run(ctx context.Context) error {
 	r.seed = maphash.MakeSeed()
-	r.seen = make(map[uint64]int)
+	r.seen = make(map[uint64]int32)
 
 	readCtx, stopReading := context.WithCancel(ctx)
 	defer stopReading()
@@ -224,30 +224,27 @@ func (r *run) settle(it *item) *reports.Row {
 	row := &reports.Row{Num: it.row.Num, Cells: it.row.Cells, Issues: it.issues}
 
 	keys := s.KeyFields()
+	valid := !validate.HasErrors(row.Issues)
 	for _, f := range keys {
 		v := validate.Value(u, f)
 		if v == "" {
 			continue
 		}
+		// One lookup-or-insert per key: a row's keys are registered whether or not
+		// the row is valid, so that a later row with the same e-mail is reported
+		// now rather than after the user fixes this one.
 		h := r.keyHash(f, v)
-		if first, ok := r.seen[h]; ok {
-			row.Issues = append(row.Issues, validate.Issue{
-				Field: string(f), Column: r.mapping.Header(f), Code: validate.CodeDuplicate,
-				Severity: validate.Error, Raw: r.mapping.Get(it.row.Cells, f), Normalized: v,
-				Detail: strconv.Itoa(first),
-			})
+		first, dup := r.seen[h]
+		if !dup {
+			r.seen[h] = int32(it.row.Num)
+			continue
 		}
-	}
-	valid := !validate.HasErrors(row.Issues)
-	// Register this row's keys, invalid or not, so that a later row with the same
-	// e-mail is reported now rather than after the user fixes this one.
-	for _, f := range keys {
-		if v := validate.Value(u, f); v != "" {
-			h := r.keyHash(f, v)
-			if _, ok := r.seen[h]; !ok {
-				r.seen[h] = it.row.Num
-			}
-		}
+		valid = false
+		row.Issues = append(row.Issues, validate.Issue{
+			Field: string(f), Column: r.mapping.Header(f), Code: validate.CodeDuplicate,
+			Severity: validate.Error, Raw: r.mapping.Get(it.row.Cells, f), Normalized: v,
+			Detail: strconv.Itoa(int(first)),
+		})
 	}
 	if valid && s.GenerateLogin && u.Login == "" {
 		r.generateLogin(row, u)
@@ -294,7 +291,7 @@ func (r *run) generateLogin(row *reports.Row, u *validate.User) {
 		}
 		login = base + strconv.Itoa(n)
 	}
-	r.seen[r.keyHash(columns.Login, login)] = row.Num
+	r.seen[r.keyHash(columns.Login, login)] = int32(row.Num)
 	u.Login, u.LoginGenerated = login, true
 	row.Issues = append(row.Issues, validate.Issue{
 		Field: string(columns.Login), Column: r.mapping.Header(columns.Login), Code: validate.CodeLoginGenerated,

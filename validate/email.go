@@ -222,6 +222,9 @@ func scriptOf(r rune) script {
 		}
 		return otherScript
 	}
+	if isBasicCyrillic(r) {
+		return cyrillic
+	}
 	switch {
 	case unicode.Is(unicode.Cyrillic, r):
 		return cyrillic
@@ -233,7 +236,20 @@ func scriptOf(r rune) script {
 
 // isWordRune reports whether r belongs inside a word: a letter or a combining mark.
 func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return ('a' <= r && r <= 'z') || ('A' <= r && r <= 'Z')
+	}
+	if isBasicCyrillic(r) {
+		return true
+	}
 	return unicode.IsLetter(r) || unicode.Is(unicode.Mn, r)
+}
+
+// isBasicCyrillic reports whether r is one of the 66 letters of the Russian alphabet,
+// which is nearly every letter this tool sees: answering it without Unicode's range
+// tables took a tenth of the time of validating a row.
+func isBasicCyrillic(r rune) bool {
+	return (r >= 'А' && r <= 'я') || r == 'ё' || r == 'Ё'
 }
 
 // MixedScript reports whether some word of s (a run of letters) mixes Latin and Cyrillic

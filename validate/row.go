@@ -25,9 +25,26 @@ type Validator struct {
 	schema *Schema
 	m      *columns.Mapping
 	opts   Options
-	// fields lists the schema's fields that have a value source (a column or a --set),
-	// so the per-row loop does not ask the mapping again.
-	fields []FieldRule
+	// fields are the schema's fields with their column and --set value looked up once,
+	// so the per-row loop does no map lookups: at a million rows they showed in the
+	// profile.
+	fields   []fieldSource
+	fullName fieldSource
+}
+
+// fieldSource is where a field's value comes from: a column (-1 for none) and a
+// default for empty cells.
+type fieldSource struct {
+	FieldRule
+	col    int
+	set    string
+	hasSet bool
+}
+
+func (v *Validator) source(r FieldRule) fieldSource {
+	fs := fieldSource{FieldRule: r, col: v.m.Index(r.Field)}
+	fs.set, fs.hasSet = v.opts.Sets[r.Field]
+	return fs
 }
 
 // NewValidator prepares validation of rows mapped by m against s.
@@ -36,7 +53,10 @@ func NewValidator(s *Schema, m *columns.Mapping, opts Options) *Validator {
 		opts.Region = "RU"
 	}
 	v := &Validator{schema: s, m: m, opts: opts}
-	v.fields = append(v.fields, s.Fields...)
+	for _, r := range s.Fields {
+		v.fields = append(v.fields, v.source(r))
+	}
+	v.fullName = v.source(FieldRule{Field: columns.FullName})
 	return v
 }
 
@@ -55,15 +75,29 @@ func (v *Validator) Worker() *Worker {
 	return &Worker{v: v, phone: NewPhoneParser(v.opts.Region)}
 }
 
-// cell returns the raw value of f: the cell when it is not blank, else the --set value.
-func (w *Worker) cell(cells []string, f columns.Field) string {
-	raw := w.v.m.Get(cells, f)
-	if strings.TrimSpace(raw) == "" {
-		if s, ok := w.v.opts.Sets[f]; ok {
-			return s
-		}
+// value returns the raw value of a field: its cell when not blank, else the --set value.
+func (fs *fieldSource) value(cells []string) string {
+	var raw string
+	if fs.col >= 0 && fs.col < len(cells) {
+		raw = cells[fs.col]
+	}
+	if fs.hasSet && strings.TrimSpace(raw) == "" {
+		return fs.set
 	}
 	return raw
+}
+
+// cell returns the raw value of f, for the few places that name a field directly.
+func (w *Worker) cell(cells []string, f columns.Field) string {
+	for i := range w.v.fields {
+		if w.v.fields[i].Field == f {
+			return w.v.fields[i].value(cells)
+		}
+	}
+	if f == columns.FullName {
+		return w.v.fullName.value(cells)
+	}
+	return w.v.m.Get(cells, f)
 }
 
 // rowIssues collects the issues of one row, filling in the field, column and raw value
@@ -103,10 +137,11 @@ func (w *Worker) Row(cells []string, marks Marks) (User, []Issue) {
 		iss = rowIssues{m: w.v.m}
 		s   = w.v.schema
 	)
-	for _, rule := range w.v.fields {
-		f := rule.Field
+	for fi := range w.v.fields {
+		fs := &w.v.fields[fi]
+		rule, f := fs.FieldRule, fs.Field
 		if len(marks.NoValue)+len(marks.Rounded) > 0 {
-			if i := w.v.m.Index(f); i >= 0 {
+			if i := fs.col; i >= 0 && i < len(cells) {
 				if slices.Contains(marks.NoValue, i) {
 					iss.addOne(f, "", Issue{Code: CodeFormulaNoValue, Severity: Error})
 					continue
@@ -117,7 +152,7 @@ func (w *Worker) Row(cells []string, marks Marks) (User, []Issue) {
 				}
 			}
 		}
-		raw := w.cell(cells, f)
+		raw := fs.value(cells)
 		if strings.TrimSpace(raw) == "" {
 			continue
 		}
@@ -176,7 +211,7 @@ func (w *Worker) Row(cells []string, marks Marks) (User, []Issue) {
 
 	// A full-name column fills the name parts the file does not give separately.
 	if s.Takes(columns.LastName) && (u.LastName == "" || u.FirstName == "") {
-		if raw := w.cell(cells, columns.FullName); strings.TrimSpace(raw) != "" {
+		if raw := w.v.fullName.value(cells); strings.TrimSpace(raw) != "" {
 			last, first, middle, found := SplitFullName(raw)
 			iss.add(columns.FullName, raw, found)
 			if u.LastName == "" {
@@ -199,7 +234,8 @@ func (w *Worker) Row(cells []string, marks Marks) (User, []Issue) {
 	}
 
 	// Required fields last, so a value that failed to normalize is not also "required".
-	for _, rule := range w.v.fields {
+	for _, fs := range w.v.fields {
+		rule := fs.FieldRule
 		if !rule.Required || fieldValue(&u, rule.Field) != "" {
 			continue
 		}

@@ -275,7 +275,7 @@ func TestDepartmentResolution(t *testing.T) {
 		{"default when the row has none", "", "KZN", SandboxKazanID, ""},
 		{"the row wins over the default", "ACC", "KZN", SandboxAccountingID, ""},
 		{"ambiguous name", "Продажи", "", "", CodeAmbiguousDepartment},
-		{"unknown name", "Логистика", "", "", CodeUnknownDepartment},
+		{"unknown name", "Отдел снабжения", "", "", CodeUnknownDepartment},
 		{"unknown path", "Москва/Логистика", "", "", CodeUnknownDepartment},
 		{"path under the wrong parent", "Бухгалтерия/Продажи", "", "", CodeUnknownDepartment},
 		{"none and no default", "", "", "", CodeDepartmentRequired},
@@ -370,8 +370,8 @@ func TestDirectoryPaging(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(dir.depts) != 6 || len(dir.groups) != 3 {
-		t.Errorf("loaded %d departments and %d groups, want 6 and 3", len(dir.depts), len(dir.groups))
+	if len(dir.depts) != 6+len(commonDepartments) || len(dir.groups) != 3 {
+		t.Errorf("loaded %d departments and %d groups, want %d and 3", len(dir.depts), len(dir.groups), 6+len(commonDepartments))
 	}
 	reads := e.sb.Reads()
 	if _, err := e.c.Upsert(t.Context(), canonicalUser()); err != nil {

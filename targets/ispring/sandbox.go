@@ -70,11 +70,33 @@ const (
 	SandboxEveryoneID    = "20000000-0000-4000-8000-000000000003"
 )
 
+// commonDepartments are the units most Russian companies have, under Компания in the
+// sandbox's tree, so that a typical staff file (the project's sample among them)
+// imports into `--sandbox` without mapping its departments away.
+var commonDepartments = []string{
+	"Отдел продаж", "Отдел кадров", "Юридический отдел", "ИТ-отдел", "Служба безопасности",
+	"Отдел закупок", "Логистика", "Склад", "Производство", "Отдел маркетинга", "Финансовый отдел",
+	"Отдел качества", "Служба поддержки клиентов", "Административно-хозяйственный отдел",
+	"Отдел обучения и развития", "Планово-экономический отдел",
+}
+
 // NewSandbox returns a sandbox that accepts the given API key; an empty id and secret
 // accept any key (what --sandbox uses). It holds the department tree
-// Компания/{Москва/Продажи, Казань/Продажи, Бухгалтерия (code ACC)}, the groups
-// Новички, Менеджеры and the smart group Все, and no users.
+// Компания/{Москва/Продажи, Казань/Продажи, Бухгалтерия (code ACC), and the common
+// departments}, the groups Новички, Менеджеры and the smart group Все, and no users.
 func NewSandbox(clientID, clientSecret string) *Sandbox {
+	s := newSandbox(clientID, clientSecret)
+	for i, name := range commonDepartments {
+		s.depts = append(s.depts, Department{
+			DepartmentID:       fmt.Sprintf("10000000-0000-4000-8000-%012d", 100+i),
+			Name:               name,
+			ParentDepartmentID: SandboxRootID,
+		})
+	}
+	return s
+}
+
+func newSandbox(clientID, clientSecret string) *Sandbox {
 	return &Sandbox{
 		clientID: clientID, clientSecret: clientSecret,
 		now: time.Now, ttl: defaultTokenTTL, pageSize: pageSize,

@@ -33,6 +33,10 @@ type Options struct {
 	ReportDir string
 	Lang      validate.Lang
 	Region    string
+	// LoginFrom is where a missing login comes from, for platforms that need one:
+	// LoginFromEmail (the default) or LoginFromName, transliterated by Translit.
+	LoginFrom LoginSource
+	Translit  validate.Translit
 	// DryRun validates only: nothing is sent.
 	DryRun bool
 	// Plan asks the target what an import would do, with read-only lookups: the
@@ -81,6 +85,25 @@ const (
 	// rows above the table are common in HR exports, twenty of them is not.
 	headerSearchRows = 20
 )
+
+// LoginSource is the rule a missing login is made by.
+type LoginSource string
+
+const (
+	LoginFromEmail LoginSource = "email" // the e-mail's local part: ivan.petrov
+	LoginFromName  LoginSource = "name"  // the transliterated name: petrov.i
+)
+
+// ParseLoginSource checks a --login-from value.
+func ParseLoginSource(s string) (LoginSource, error) {
+	switch l := LoginSource(strings.ToLower(strings.TrimSpace(s))); l {
+	case "", LoginFromEmail:
+		return LoginFromEmail, nil
+	case LoginFromName:
+		return l, nil
+	}
+	return "", fmt.Errorf("--login-from %q: use email or name", s)
+}
 
 // ColumnsError is a file whose columns cannot give what the platform requires. It is
 // a file-level problem: the command line prints it as one line and exits 2.

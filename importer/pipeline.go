@@ -277,10 +277,18 @@ func (r *run) settle(it *item) *reports.Row {
 	return row
 }
 
-// generateLogin makes a login from the e-mail's local part, numbered on from 2 when an
-// earlier row already has it.
+// generateLogin makes a login by the run's rule (from the e-mail's local part, or from
+// the transliterated name), numbered on from 2 when an earlier row already has it. The
+// warning says which rule made it.
 func (r *run) generateLogin(row *reports.Row, u *validate.User) {
-	base := validate.LoginFromEmail(u.Email)
+	base, from := "", u.Email
+	if r.opts.LoginFrom == LoginFromName {
+		base = validate.LoginFromName(u.LastName, u.FirstName, u.MiddleName, r.opts.Translit)
+		from = u.FullName() + " (" + r.opts.Translit.String() + ")"
+	}
+	if base == "" {
+		base, from = validate.LoginFromEmail(u.Email), u.Email
+	}
 	if base == "" {
 		return
 	}
@@ -295,7 +303,7 @@ func (r *run) generateLogin(row *reports.Row, u *validate.User) {
 	u.Login, u.LoginGenerated = login, true
 	row.Issues = append(row.Issues, validate.Issue{
 		Field: string(columns.Login), Column: r.mapping.Header(columns.Login), Code: validate.CodeLoginGenerated,
-		Severity: validate.Warning, Normalized: login, Detail: u.Email,
+		Severity: validate.Warning, Normalized: login, Detail: from,
 	})
 }
 

@@ -201,6 +201,14 @@ func (w *Worker) Row(cells []string, marks Marks) (User, []Issue) {
 			u.Active, found = ParseBool(raw)
 		default:
 			val = collapseSpaces(raw)
+			if len(rule.Values) > 0 {
+				if i := slices.IndexFunc(rule.Values, func(v string) bool { return strings.EqualFold(v, val) }); i >= 0 {
+					val = rule.Values[i]
+				} else {
+					found = []Issue{{Code: CodeValueInvalid, Severity: Error, Detail: strings.Join(rule.Values, ", ")}}
+					val = ""
+				}
+			}
 		}
 		if rule.MaxLen > 0 && utf8.RuneCountInString(val) > rule.MaxLen {
 			found = append(found, Issue{Code: CodeTooLong, Severity: Error, Detail: strconv.Itoa(rule.MaxLen)})

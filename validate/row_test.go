@@ -122,3 +122,16 @@ func TestMissingColumns(t *testing.T) {
 		})
 	}
 }
+
+func TestRowAllowedValues(t *testing.T) {
+	m := columns.Map([]string{"E-mail", "Тип пользователя", "Статус"}, nil)
+	w := validate.NewValidator(validate.CSCart(), &m, validate.Options{}).Worker()
+	u, issues := w.Row([]string{"anna@example.org", "c", "d"}, validate.Marks{})
+	if len(issues) != 0 || u.UserType != "C" || u.Status != "D" {
+		t.Errorf("user %+v issues %v", u, issues)
+	}
+	_, issues = w.Row([]string{"anna@example.org", "X", "A"}, validate.Marks{})
+	if diff := cmp.Diff([]string{"user_type:value_invalid"}, codes(issues)); diff != "" {
+		t.Errorf("issues (-want +got):\n%s", diff)
+	}
+}

@@ -15,6 +15,9 @@ type FieldRule struct {
 	MaxLen int
 	// Format describes the value for people (`userimport targets`), e.g. "DD.MM.YYYY".
 	Format string
+	// Values, when set, are the only values the platform takes (compared without
+	// regard to case; the value is sent as listed here).
+	Values []string
 }
 
 // Schema is what one platform takes: its fields, which of them are required, and how
@@ -172,7 +175,8 @@ func ISpring() *Schema {
 			{Field: columns.Position, MaxLen: 255, Format: "text (job_title)"},
 			{Field: columns.Department, Required: true, MaxLen: 255, Format: "code, name or Parent/Child path of a department"},
 			{Field: columns.Groups, MaxLen: 1024, Format: "group names, comma-separated"},
-			{Field: columns.Role, MaxLen: 64, Format: "learner, administrator, department_administrator"},
+			{Field: columns.Role, MaxLen: 64, Format: "learner, administrator, department_administrator, publisher",
+				Values: []string{"learner", "administrator", "department_administrator", "publisher"}},
 			{Field: columns.Password, MaxLen: 255, Format: "text; empty: the user sets one"},
 		},
 	}
@@ -195,9 +199,9 @@ func CSCart() *Schema {
 			{Field: columns.Login, MaxLen: 255, Format: "Latin letters, digits, . _ - @; empty: user_<id>"},
 			{Field: columns.Password, MaxLen: 255, Format: "text"},
 			{Field: columns.BirthDate, Format: "DD.MM.YYYY (sent as a Unix timestamp)"},
-			{Field: columns.UserType, MaxLen: 1, Format: "C customer, A administrator, V vendor; default C"},
+			{Field: columns.UserType, MaxLen: 1, Format: "C customer, A administrator, V vendor; default C", Values: []string{"C", "A", "V"}},
 			{Field: columns.CompanyID, MaxLen: 11, Format: "the storefront's number; default 1"},
-			{Field: columns.Status, MaxLen: 1, Format: "A active, D disabled; default A"},
+			{Field: columns.Status, MaxLen: 1, Format: "A active, D disabled; default A", Values: []string{"A", "D"}},
 			{Field: columns.Active, Format: "да/нет (sent as status A/D)"},
 		},
 	}

@@ -1,0 +1,79 @@
+package importer_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"userimport/importer"
+	"userimport/internal/people"
+	"userimport/validate"
+)
+
+// TestGeneratedErrorsFoundExactly validates a generated 100,000-row file in which the
+// generator broke a known 3% of rows, one way each, and checks the validator reports
+// exactly those errors, on those rows and fields, and nothing else.
+func TestGeneratedErrorsFoundExactly(t *testing.T) {
+	n := 100_000
+	if testing.Short() {
+		n = 5_000
+	}
+	in := filepath.Join(t.TempDir(), "gen.csv")
+	f, err := os.Create(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exp, err := people.WriteCSV(f, people.Rows(3, n, people.Mess{ErrorRate: 0.03}), people.CSVOptions{})
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, e := range exp.Errors {
+		want = append(want, fmt.Sprintf("%d %s %s", e.Row, e.Field, e.Code))
+	}
+	slices.Sort(want)
+
+	sum, err := importer.Run(context.Background(), importer.Options{Input: in, Schema: validate.Collaborator(), DryRun: true}, importer.Deps{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, rec := range results(t, sum) {
+		if rec[4] == "" {
+			continue
+		}
+		for _, e := range strings.Split(rec[4], " | ") {
+			parts := strings.SplitN(e, ": ", 3)
+			got = append(got, rec[0]+" "+parts[0]+" "+parts[1])
+		}
+	}
+	slices.Sort(got)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("errors found (-generated +validator):\n%s", diff)
+	}
+	if sum.Rows != n || sum.Invalid != len(exp.Errors) {
+		t.Errorf("rows %d invalid %d, want %d and %d", sum.Rows, sum.Invalid, n, len(exp.Errors))
+	}
+}
+
+func TestLoginFromName(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "x.csv")
+	os.WriteFile(p, []byte("Таб. №;ФИО;Почта;Должность\n1;Щеглова Юлия Андреевна;a@b.ru;x\n2;Щеглова Юлия Андреевна;c@b.ru;x\n"), 0o600)
+	sum, err := importer.Run(context.Background(), importer.Options{Input: p, Schema: validate.Collaborator(), DryRun: true,
+		LoginFrom: importer.LoginFromName, Translit: validate.ICAO}, importer.Deps{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rec := range results(t, sum) {
+		if !strings.Contains(rec[5], "login made from Щеглова Юлия Андреевна (icao)") {
+			t.Errorf("row %s warnings %q do not say how the login was made", rec[0], rec[5])
+		}
+	}
+}

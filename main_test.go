@@ -8,6 +8,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"net"
 	"os"
@@ -22,6 +23,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"golang.org/x/text/encoding/charmap"
 
 	// The binary is built from these packages; importing one makes go test's cache
 	// notice when they change.
@@ -29,7 +31,10 @@ import (
 	"userimport/internal/people"
 )
 
-var binary string
+var (
+	binary string
+	update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
+)
 
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "userimport-e2e")
@@ -46,6 +51,7 @@ func TestMain(m *testing.M) {
 		fmt.Fprintf(os.Stderr, "build: %v\n%s", err, out)
 		os.Exit(2)
 	}
+	flag.Parse()
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
@@ -610,5 +616,106 @@ func TestKillAndResume(t *testing.T) {
 	p := readSummary(t, planDir)
 	if p.Created != 0 || p.Updated != 0 || p.Unchanged != s.Valid {
 		t.Errorf("after resume, plan = %+v: want all %d valid rows unchanged", p, s.Valid)
+	}
+}
+
+// TestValidateGoldenPerPlatform validates the sample file against each platform's
+// schema: each gets its own verdicts (inSkill takes no position, CS-Cart no uid, ...),
+// kept as golden results.csv files (go test -run TestValidateGolden -update rewrites).
+func TestValidateGoldenPerPlatform(t *testing.T) {
+	for _, target := range []string{"collaborator", "inskill", "ispring", "cscart"} {
+		t.Run(target, func(t *testing.T) {
+			in := copyInput(t, "staff.csv")
+			res := run(t, nil, "validate", in, "--target", target, "--lang", "en")
+			if res.code != 1 {
+				t.Fatalf("exit %d\n%s", res.code, res.stderr)
+			}
+			got, err := os.ReadFile(filepath.Join(in+".report", "results.csv"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			golden := filepath.Join("testdata", "golden", "validate-"+target+".results.csv")
+			if *update {
+				os.MkdirAll(filepath.Dir(golden), 0o755)
+				if err := os.WriteFile(golden, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test -run TestValidateGolden -update)", err)
+			}
+			if diff := cmp.Diff(string(want), string(got)); diff != "" {
+				t.Errorf("results.csv (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestWindows1251ReadsTheSamePeople validates the sample file saved as Russian Excel
+// saves a CSV (Windows-1251, ';', CRLF, no BOM) and expects exactly the results of the
+// UTF-8 file.
+func TestWindows1251ReadsTheSamePeople(t *testing.T) {
+	data, err := os.ReadFile("testdata/staff.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	cp, err := charmap.Windows1251.NewEncoder().Bytes(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	utf := filepath.Join(dir, "utf8.csv")
+	win := filepath.Join(dir, "cp1251.csv")
+	os.WriteFile(utf, data, 0o600)
+	os.WriteFile(win, cp, 0o600)
+	for _, in := range []string{utf, win} {
+		if res := run(t, nil, "validate", in, "--target", "collaborator", "--json"); res.code != 1 {
+			t.Fatalf("%s: exit %d\n%s", in, res.code, res.stderr)
+		}
+	}
+	a, _ := os.ReadFile(utf + ".report/results.csv")
+	b, _ := os.ReadFile(win + ".report/results.csv")
+	if diff := cmp.Diff(string(a), string(b)); diff != "" {
+		t.Errorf("windows-1251 read differently (-utf8 +cp1251):\n%s", diff)
+	}
+	var s struct {
+		Source struct{ Encoding, Delimiter string } `json:"source"`
+	}
+	sj, _ := os.ReadFile(win + ".report/summary.json")
+	json.Unmarshal(sj, &s)
+	if s.Source.Encoding != "windows-1251" || s.Source.Delimiter != ";" {
+		t.Errorf("summary says it read %+v", s.Source)
+	}
+}
+
+// TestFailedFileRoundTrip: the failed-rows file, fed back to validate unchanged, holds
+// exactly the rows that are still wrong (a duplicate is no longer one without the row
+// it repeated); fixed, it validates clean.
+func TestFailedFileRoundTrip(t *testing.T) {
+	for _, name := range []string{"staff.csv", "staff.xlsx"} {
+		t.Run(name, func(t *testing.T) {
+			in := copyInput(t, name)
+			run(t, nil, "validate", in, "--target", "collaborator")
+			first := readSummary(t, in+".report")
+			ext := filepath.Ext(name)
+			failed := filepath.Join(filepath.Dir(in), "failed"+ext)
+			data, err := os.ReadFile(filepath.Join(in+".report", "failed"+ext))
+			if err != nil {
+				t.Fatal(err)
+			}
+			os.WriteFile(failed, data, 0o600)
+			res := run(t, nil, "validate", failed, "--target", "collaborator")
+			if res.code != 1 {
+				t.Fatalf("exit %d\n%s", res.code, res.stderr)
+			}
+			again := readSummary(t, failed+".report")
+			// Every row came back; all but the duplicate are still invalid.
+			if again.Rows != first.Invalid || again.Invalid != first.Invalid-1 {
+				t.Errorf("failed file: %+v after %+v", again, first)
+			}
+		})
 	}
 }

@@ -17,6 +17,9 @@ import (
 	"userimport/validate"
 )
 
+// maxKeys bounds the key fields a schema may declare (the platforms have two or three).
+const maxKeys = 4
+
 // batchSize is how many rows travel together from the reader to a validating worker:
 // enough to make channel hand-offs cheap next to the work, few enough that memory
 // held in flight stays small (workers × 2 batches of raw rows).
@@ -27,6 +30,9 @@ type item struct {
 	row    source.Row
 	user   validate.User
 	issues []validate.Issue
+	// hashes are keyHash of each of the schema's key fields (0 for an empty value),
+	// computed by the validating worker so the sequential stage only does map work.
+	hashes [maxKeys]uint64
 }
 
 type batch struct {
@@ -55,6 +61,7 @@ type run struct {
 	oldPasswords map[string]string
 
 	seed maphash.Seed
+	keys []columns.Field // the schema's key fields, at most maxKeys
 	// seen maps a hash of (key field, folded value) to the first row holding it. Hashes
 	// rather than strings keep memory at a few bytes a row for a million rows; two
 	// different keys sharing a 64-bit hash is a one-in-10^7 event for a million rows.
@@ -65,6 +72,10 @@ type run struct {
 // each row's outcome in row order.
 func (r *run) run(ctx context.Context) error {
 	r.seed = maphash.MakeSeed()
+	r.keys = r.val.Schema().KeyFields()
+	if len(r.keys) > maxKeys {
+		r.keys = r.keys[:maxKeys]
+	}
 	r.seen = make(map[uint64]int32)
 
 	readCtx, stopReading := context.WithCancel(ctx)
@@ -85,6 +96,11 @@ func (r *run) run(ctx context.Context) error {
 				for i := range b.items {
 					it := &b.items[i]
 					it.user, it.issues = w.Row(it.row.Cells, validate.Marks{NoValue: it.row.NoValue, Rounded: it.row.Rounded})
+					for k, f := range r.keys {
+						if v := validate.Value(&it.user, f); v != "" {
+							it.hashes[k] = r.keyHash(f, v)
+						}
+					}
 				}
 				done <- b
 			}
@@ -223,17 +239,17 @@ func (r *run) settle(it *item) *reports.Row {
 	u := &it.user
 	row := &reports.Row{Num: it.row.Num, Cells: it.row.Cells, Issues: it.issues}
 
-	keys := s.KeyFields()
+	keys := r.keys
 	valid := !validate.HasErrors(row.Issues)
-	for _, f := range keys {
-		v := validate.Value(u, f)
-		if v == "" {
+	for k, f := range keys {
+		h := it.hashes[k]
+		if h == 0 {
 			continue
 		}
+		v := validate.Value(u, f)
 		// One lookup-or-insert per key: a row's keys are registered whether or not
 		// the row is valid, so that a later row with the same e-mail is reported
 		// now rather than after the user fixes this one.
-		h := r.keyHash(f, v)
 		first, dup := r.seen[h]
 		if !dup {
 			r.seen[h] = int32(it.row.Num)
@@ -307,13 +323,15 @@ func (r *run) generateLogin(row *reports.Row, u *validate.User) {
 	})
 }
 
+// keyHash hashes a key field's value, folded as the platforms compare it. It never
+// returns 0, which marks "no value". Safe for concurrent use.
 func (r *run) keyHash(f columns.Field, v string) uint64 {
 	var h maphash.Hash
 	h.SetSeed(r.seed)
 	h.WriteString(string(f))
 	h.WriteByte(0)
 	h.WriteString(strings.ToLower(strings.TrimSpace(v)))
-	return h.Sum64()
+	return max(h.Sum64(), 1)
 }
 
 // write records one finished row, in row order.

@@ -6,63 +6,75 @@ import (
 	"io"
 	"strconv"
 	"strings"
-
-	"github.com/xuri/excelize/v2"
+	"sync"
 )
 
 const (
 	// unzipSizeLimit caps the unzipped size of a workbook: 1 GiB is ten times the
 	// largest real staff list and stops a zip bomb long before it fills the disk
-	// (excelize's default is about 16 GB).
+	// or memory. The declared sizes are checked on opening, and archive/zip fails
+	// a part that inflates to more than it declared.
 	unzipSizeLimit = 1 << 30
-	// defaultUnzipXMLSizeLimit is the size above which excelize extracts a sheet or the
-	// shared strings to a temp file and streams it instead of parsing it in memory.
-	// Measured with TestMeasureXLSX on 100,000 rows × 8 columns (29 MB sheet XML,
-	// 6.9 MB shared strings), peak RSS and CPU (user+sys) for the whole read:
-	// 1 MiB: 41 MB, 2.9 s; 4 MiB: 43 MB, 2.9 s; 8 MiB: 150 MB, 2.2 s; 16 MiB
-	// (excelize's default): 134 MB, 1.9 s. A shared-string table parsed in memory
-	// costs about 15 bytes of RSS per byte of XML and saves a syscall per string
-	// cell; 4 MiB keeps that cost under about 60 MB (the project's budget is 150 MB
-	// for the whole run) while small workbooks stay fully in memory. The sheet
-	// itself is streamed from a temp file either way.
-	defaultUnzipXMLSizeLimit = 4 << 20
-	// dateFormat is how date cells are rendered, whatever their number format: the
-	// form Russian Excel shows and the validator reads.
-	dateFormat = "dd.mm.yyyy"
+	// defaultUnzipXMLSizeLimit is how much shared-string text is kept in memory;
+	// a larger table goes to a temporary file (see sharedStrings). 64 MiB is the
+	// text of several million distinct cells, more than any staff list, and keeps
+	// the whole run inside its 150 MB budget.
+	defaultUnzipXMLSizeLimit = 64 << 20
 )
 
-// unzipXMLSizeLimit is a variable only so that the measurement in
+// unzipXMLSizeLimit is a variable only so that tests and the measurement in
 // TestMeasureXLSX can try other values.
 var unzipXMLSizeLimit int64 = defaultUnzipXMLSizeLimit
 
-// xlsxReader streams one sheet with excelize's Rows iterator.
+// xlsxReader streams one sheet of a workbook with its own scanner of the sheet's XML
+// (see xmlScanner), in one pass: values, shared and inline strings, number formats
+// (dates, the 1904 date system), formulas without a cached value and the sheet's
+// dimension all come from that pass. Only the merged ranges, stored after the rows,
+// take a separate quick scan.
 type xlsxReader struct {
 	path    string
-	f       *excelize.File
-	rows    *excelize.Rows
+	book    *book
+	sst     *sharedStrings
+	styles  []cellStyle
+	merges  merges
+	body    io.ReadCloser // the sheet part, inflating
+	s       *xmlScanner
 	info    Info
 	maxCell int
 	maxRows int
 
-	row     int // the iterator's count: the Excel row number
+	row     int // the number of the last row read
 	yielded int
 	lastRow int // the last row number the dimension promises
-	extras  sheetExtras
+	done    bool
 	err     error
+
+	// Scratch reused from row to row.
+	vals   []byte    // the text of the row's cells that are not shared strings
+	cells  []cellVal // the row's cells, in order
+	rowCap int       // the length of the last row, to size the next
+}
+
+// cellVal is one cell of the row being read: a shared string, or the text
+// vals[a:b] to be turned into a string with the rest of the row.
+type cellVal struct {
+	col    int // 1-based
+	shared bool
+	s      string
+	a, b   int
+	num    bool // a number: plainNumber applies
+	noVal  bool // a formula without a cached value
 }
 
 // openXLSX opens an .xlsx workbook and positions a reader on the chosen sheet.
 func openXLSX(path string, opts Options) (Reader, error) {
-	f, err := excelize.OpenFile(path, excelize.Options{
-		UnzipSizeLimit:    unzipSizeLimit,
-		UnzipXMLSizeLimit: unzipXMLSizeLimit,
-	})
+	b, err := openBook(path)
 	if err != nil {
 		return nil, xlsxOpenError(path, err)
 	}
-	r := &xlsxReader{path: path, f: f, maxCell: opts.MaxCellBytes, maxRows: opts.MaxRows}
+	r := &xlsxReader{path: path, book: b, maxCell: opts.MaxCellBytes, maxRows: opts.MaxRows}
 	if err := r.init(opts); err != nil {
-		f.Close()
+		r.Close()
 		return nil, err
 	}
 	return r, nil
@@ -71,138 +83,202 @@ func openXLSX(path string, opts Options) (Reader, error) {
 func xlsxOpenError(path string, err error) error {
 	msg := "the workbook is damaged or is not an .xlsx file; open it in Excel and save it again as .xlsx"
 	switch {
-	case errors.Is(err, excelize.ErrWorkbookFileFormat):
+	case errors.Is(err, errNoWorkbook):
 		msg = "the workbook is encrypted or in an unsupported format; remove the password and save it as .xlsx"
-	case strings.Contains(err.Error(), "unzip size"):
+	case errors.Is(err, errUnzipSize):
 		msg = fmt.Sprintf("the workbook unpacks to more than %d MiB; this is not a normal staff list", unzipSizeLimit>>20)
 	}
 	return &FileError{Path: path, Msg: msg, Err: err}
 }
 
 func (r *xlsxReader) init(opts Options) error {
-	sheets := r.f.GetSheetList()
-	if len(sheets) == 0 {
+	if len(r.book.sheets) == 0 {
 		return &FileError{Path: r.path, Msg: "the workbook has no sheets"}
 	}
-	sheet, ferr := chooseSheet(r.f, sheets, opts.Sheet)
+	sheets := r.book.names()
+	i, ferr := chooseSheet(r.book.sheets, opts.Sheet)
 	if ferr != nil {
 		ferr.Path = r.path
 		return ferr
 	}
-	r.info = Info{Format: "xlsx", Sheet: sheet, Sheets: sheets}
-	if err := renderDatesAsDates(r.f); err != nil {
-		return &FileError{Path: r.path, Msg: "cannot read the workbook's cell formats; open it in Excel and save it again", Err: err}
-	}
-	if dim, err := r.f.GetSheetDimension(sheet); err == nil && dim != "" {
-		ref := dim
-		if i := strings.LastIndexByte(ref, ':'); i >= 0 {
-			ref = ref[i+1:]
-		}
-		if _, row, err := excelize.CellNameToCoordinates(ref); err == nil {
-			r.lastRow = row
-			r.info.LastRow = row
-		}
-	}
-	extras, err := scanSheet(r.path, sheet)
-	if err != nil {
+	sheet := r.book.sheets[i]
+	r.info = Info{Format: "xlsx", Sheet: sheet.name, Sheets: sheets}
+	damaged := func(err error) error {
 		return &FileError{Path: r.path, Msg: "the sheet is damaged; open the workbook in Excel and save it again", Err: err}
 	}
-	r.extras = extras
-	rows, err := r.f.Rows(sheet)
-	if err != nil {
-		return &FileError{Path: r.path, Msg: "cannot read sheet " + strconv.Quote(sheet), Err: err}
+	part := r.book.find(sheet.part)
+	if part == nil {
+		return &FileError{Path: r.path, Msg: "cannot read sheet " + strconv.Quote(sheet.name), Err: errors.New("missing " + sheet.part)}
 	}
-	r.rows = rows
+
+	// The merged ranges are at the end of the sheet: find them on another core
+	// while this one reads the styles and the shared strings.
+	var (
+		wg       sync.WaitGroup
+		mergeErr error
+	)
+	wg.Go(func() {
+		rc, err := part.Open()
+		if err != nil {
+			mergeErr = err
+			return
+		}
+		defer rc.Close()
+		r.merges.list, mergeErr = scanMerges(rc)
+	})
+	styles, serr := r.book.readStyles()
+	var sst *sharedStrings
+	var sstErr error
+	if serr == nil {
+		sst, sstErr = r.book.loadSharedStrings(r.maxCell, unzipXMLSizeLimit)
+	}
+	wg.Wait()
+	r.sst = sst
+	switch {
+	case serr != nil:
+		return &FileError{Path: r.path, Msg: "cannot read the workbook's cell formats; open it in Excel and save it again", Err: serr}
+	case sstErr != nil:
+		return &FileError{Path: r.path, Msg: "cannot read the workbook's text; open it in Excel and save it again", Err: sstErr}
+	case mergeErr != nil:
+		return damaged(mergeErr)
+	}
+	r.styles = styles
+
+	body, err := part.Open()
+	if err != nil {
+		return damaged(err)
+	}
+	r.body = body
+	if err := r.start(body); err != nil {
+		return damaged(err)
+	}
 	return nil
+}
+
+// start reads the sheet's XML up to its rows; the dimension on the way says how many
+// to expect.
+func (r *xlsxReader) start(sheet io.Reader) error {
+	r.s = newXMLScanner(sheet)
+	for {
+		k, err := r.s.next()
+		if err != nil {
+			return err
+		}
+		if k == tokEOF {
+			r.done = true
+			return nil
+		}
+		if k != tokStart {
+			continue
+		}
+		switch {
+		case r.s.is("dimension"):
+			if ref, ok := r.s.attr("ref"); ok {
+				if i := strings.LastIndexByte(string(ref), ':'); i >= 0 {
+					ref = ref[i+1:]
+				}
+				if _, row, ok := parseCellRef(ref); ok && row > 0 {
+					r.lastRow = row
+					r.info.LastRow = row
+				}
+			}
+		case r.s.is("sheetData"):
+			r.done = r.s.selfClose
+			return nil
+		}
+	}
 }
 
 // chooseSheet picks the sheet by name (case-insensitive), then by 1-based number;
 // with no choice, the first visible sheet, since a hidden first sheet is usually a
 // lookup list the user never sees.
-func chooseSheet(f *excelize.File, sheets []string, want string) (string, *FileError) {
+func chooseSheet(sheets []bookSheet, want string) (int, *FileError) {
 	want = strings.TrimSpace(want)
 	if want == "" {
-		for _, s := range sheets {
-			if visible, err := f.GetSheetVisible(s); err == nil && visible {
-				return s, nil
+		for i, s := range sheets {
+			if !s.hidden {
+				return i, nil
 			}
 		}
-		return sheets[0], nil
+		return 0, nil
 	}
-	for _, s := range sheets {
-		if strings.EqualFold(strings.TrimSpace(s), want) {
-			return s, nil
+	for i, s := range sheets {
+		if strings.EqualFold(strings.TrimSpace(s.name), want) {
+			return i, nil
 		}
 	}
 	if n, err := strconv.Atoi(want); err == nil && n >= 1 && n <= len(sheets) {
-		return sheets[n-1], nil
+		return n - 1, nil
 	}
-	return "", &FileError{Msg: fmt.Sprintf("there is no sheet %q; the workbook has: %s", want, strings.Join(sheets, ", "))}
+	names := make([]string, len(sheets))
+	for i, s := range sheets {
+		names[i] = s.name
+	}
+	return 0, &FileError{Msg: fmt.Sprintf("there is no sheet %q; the workbook has: %s", want, strings.Join(names, ", "))}
 }
 
 func (r *xlsxReader) Info() Info { return r.info }
 
 func (r *xlsxReader) Close() error {
-	var err error
-	if r.rows != nil {
-		err = r.rows.Close()
-		r.rows = nil
+	var errs []error
+	if r.body != nil {
+		errs = append(errs, r.body.Close())
+		r.body = nil
 	}
-	if r.f != nil {
-		if cerr := r.f.Close(); err == nil {
-			err = cerr
-		}
-		r.f = nil
+	if r.sst != nil {
+		errs = append(errs, r.sst.Close())
+		r.sst = nil
 	}
-	return err
+	if r.book != nil {
+		errs = append(errs, r.book.Close())
+		r.book = nil
+	}
+	return errors.Join(errs...)
 }
 
 // Next returns the next non-blank row. Date cells come as DD.MM.YYYY, numbers as
-// their stored digits; see renderDatesAsDates and plainNumber.
+// their stored digits; see cellStyle and plainNumber.
 func (r *xlsxReader) Next() (Row, error) {
 	if r.err != nil {
 		return Row{}, r.err
 	}
-	if r.rows == nil {
+	if r.book == nil {
 		return Row{}, &FileError{Path: r.path, Msg: "the reader is closed"}
 	}
-	for r.rows.Next() {
-		r.row++
-		cells, err := r.rows.Columns()
+	for !r.done {
+		k, err := r.s.next()
 		if err != nil {
-			r.err = &FileError{Path: r.path, Line: r.row, Msg: "the sheet is damaged at this row; open the workbook in Excel and save it again", Err: err}
-			return Row{}, r.err
+			return Row{}, r.damaged(r.row+1, err)
 		}
-		var rounded []int
-		for i, c := range cells {
-			if len(c) > r.maxCell {
-				r.err = &FileError{Path: r.path, Line: r.row, Msg: fmt.Sprintf("column %d has a cell longer than %d bytes", i+1, r.maxCell)}
+		switch {
+		case k == tokEOF:
+			r.done = true
+		case k == tokEnd && r.s.is("sheetData"):
+			r.done = true
+		case k == tokStart && r.s.is("row"):
+			num := r.row + 1
+			if v, ok := r.s.attr("r"); ok {
+				if n, err := strconv.Atoi(strings.TrimSpace(string(v))); err == nil && n > r.row {
+					num = n
+				}
+			}
+			if num > maxSheetRows {
+				r.err = &FileError{Path: r.path, Line: r.row, Msg: "the sheet has more rows than Excel allows; the file is damaged"}
 				return Row{}, r.err
 			}
-			if p := plainNumber(c); p != c {
-				c = p
-				rounded = append(rounded, i)
+			r.row = num
+			if r.s.selfClose {
+				continue
 			}
-			cells[i] = cleanString(c)
+			row, ok, err := r.readRow()
+			if err != nil {
+				r.err = err
+				return Row{}, err
+			}
+			if ok {
+				return row, nil
+			}
 		}
-		// A row blank but for the continuation of a range merged further up is
-		// still blank: the person sees an empty row.
-		noValue := r.extras.noValue[r.row]
-		blank := isBlank(cells) && len(noValue) == 0
-		cells = r.extras.fillMerged(r.row, cells)
-		if blank {
-			continue
-		}
-		r.yielded++
-		if r.maxRows > 0 && r.yielded > r.maxRows {
-			r.err = &FileError{Path: r.path, Line: r.row, Msg: fmt.Sprintf("the sheet has more than %d rows, the limit set for this run", r.maxRows)}
-			return Row{}, r.err
-		}
-		return Row{Num: r.row, Cells: cells, NoValue: noValue, Rounded: rounded}, nil
-	}
-	if err := r.rows.Error(); err != nil {
-		r.err = &FileError{Path: r.path, Line: r.row, Msg: "the sheet has more rows than Excel allows; the file is damaged", Err: err}
-		return Row{}, r.err
 	}
 	if r.row < r.lastRow {
 		r.err = &FileError{Path: r.path, Line: r.row + 1, Msg: fmt.Sprintf("the sheet is damaged: it should have %d rows but ends after row %d; open the workbook in Excel and save it again", r.lastRow, r.row)}
@@ -210,4 +286,291 @@ func (r *xlsxReader) Next() (Row, error) {
 	}
 	r.err = io.EOF
 	return Row{}, r.err
+}
+
+func (r *xlsxReader) damaged(line int, err error) error {
+	r.err = &FileError{Path: r.path, Line: line, Msg: "the sheet is damaged at this row; open the workbook in Excel and save it again", Err: err}
+	return r.err
+}
+
+func (r *xlsxReader) tooLong(col int) error {
+	r.err = &FileError{Path: r.path, Line: r.row, Msg: fmt.Sprintf("column %d has a cell longer than %d bytes", col, r.maxCell)}
+	return r.err
+}
+
+// readRow reads the cells of the row whose start tag was just read, up to its end
+// tag, and returns it unless it is blank.
+func (r *xlsxReader) readRow() (Row, bool, error) {
+	r.vals, r.cells = r.vals[:0], r.cells[:0]
+	col := 0
+	for {
+		k, err := r.s.next()
+		if err != nil {
+			return Row{}, false, r.damaged(r.row, err)
+		}
+		if k == tokEOF {
+			return Row{}, false, r.damaged(r.row, io.ErrUnexpectedEOF)
+		}
+		if k == tokEnd {
+			if r.s.is("row") {
+				break
+			}
+			continue
+		}
+		if !r.s.is("c") {
+			if err := r.s.skipElement(); err != nil {
+				return Row{}, false, r.damaged(r.row, err)
+			}
+			continue
+		}
+		col++
+		if ref, ok := r.s.attr("r"); ok && len(ref) > 0 {
+			c, _, ok := parseCellRef(ref)
+			if !ok {
+				return Row{}, false, r.damaged(r.row, fmt.Errorf("bad cell reference %q", ref))
+			}
+			col = c
+		}
+		if err := r.readCell(col); err != nil {
+			return Row{}, false, err
+		}
+	}
+	return r.finishRow()
+}
+
+// readCell reads the cell whose start tag was just read and, unless it has neither
+// a value nor a formula, appends it to r.cells. It renders the value as excelize's
+// row iterator did with the formats rewritten (see cellStyle): the reader's
+// contract with the rest of the program is unchanged.
+func (r *xlsxReader) readCell(col int) error {
+	typ, _ := r.s.attr("t")
+	var t string
+	switch string(typ) {
+	case "":
+	case "s":
+		t = "s"
+	case "str":
+		t = "str"
+	case "inlineStr":
+		t = "inlineStr"
+	case "b":
+		t = "b"
+	case "d":
+		t = "d"
+	default:
+		t = "n"
+	}
+	style := 0
+	if sv, ok := r.s.attr("s"); ok {
+		if n, err := strconv.Atoi(string(sv)); err == nil {
+			style = n
+		}
+	}
+	hasV, hasF := false, false
+	a := len(r.vals)
+	if !r.s.selfClose {
+		for {
+			k, err := r.s.next()
+			if err != nil {
+				return r.damaged(r.row, err)
+			}
+			if k == tokEOF {
+				return r.damaged(r.row, io.ErrUnexpectedEOF)
+			}
+			if k == tokEnd {
+				if r.s.is("c") {
+					break
+				}
+				continue
+			}
+			switch {
+			case r.s.is("v"):
+				hasV = true
+				if r.s.selfClose {
+					continue
+				}
+				r.vals = r.vals[:a] // the last <v> wins, as in encoding/xml
+				if r.vals, err = r.s.charData(r.vals, a+r.maxCell); err != nil {
+					if err == errTextTooLong {
+						return r.tooLong(col)
+					}
+					return r.damaged(r.row, err)
+				}
+			case r.s.is("f"):
+				hasF = true
+				if err := r.s.skipElement(); err != nil {
+					return r.damaged(r.row, err)
+				}
+			case r.s.is("is"):
+				if t != "inlineStr" {
+					if err := r.s.skipElement(); err != nil {
+						return r.damaged(r.row, err)
+					}
+					continue
+				}
+				r.vals = r.vals[:a]
+				if err := r.readInline(col); err != nil {
+					return err
+				}
+			default:
+				if err := r.s.skipElement(); err != nil {
+					return r.damaged(r.row, err)
+				}
+			}
+		}
+	}
+	cv := cellVal{col: col, noVal: hasF && !hasV}
+	raw := r.vals[a:]
+	switch t {
+	case "s":
+		if len(raw) == 0 {
+			break
+		}
+		idx, err := strconv.Atoi(strings.TrimSpace(string(raw)))
+		if err != nil {
+			idx = 0
+		}
+		cv.shared = true
+		cv.s, _ = r.sst.get(idx)
+		r.vals = r.vals[:a]
+	case "inlineStr":
+		r.vals = append(r.vals[:a], bstrUnmarshal(raw)...)
+	case "str":
+	case "b":
+		switch string(raw) {
+		case "1":
+			r.vals = append(r.vals[:a], "TRUE"...)
+		case "0":
+			r.vals = append(r.vals[:a], "FALSE"...)
+		}
+	default: // a number ("n", or "e" an error, or "d" a date)
+		v := string(raw)
+		if t == "d" {
+			v = isoDateSerial(v)
+		} else {
+			v = normalizeNumber(v)
+		}
+		if style > 0 && style < len(r.styles) {
+			switch st := r.styles[style]; st.kind {
+			case xfDate:
+				v = formatDate(v, r.book.date1904)
+			case xfPad:
+				v = formatPad(v, st.pad)
+			}
+		}
+		cv.num = t != "d"
+		if v != string(raw) {
+			r.vals = append(r.vals[:a], v...)
+		}
+	}
+	if cv.shared {
+		if cv.s == "" && !hasF {
+			return nil
+		}
+		if len(cv.s) > r.maxCell {
+			return r.tooLong(col)
+		}
+		r.cells = append(r.cells, cv)
+		return nil
+	}
+	cv.a, cv.b = a, len(r.vals)
+	if cv.a == cv.b && !hasF {
+		return nil
+	}
+	if cv.b-cv.a > r.maxCell {
+		return r.tooLong(col)
+	}
+	r.cells = append(r.cells, cv)
+	return nil
+}
+
+// readInline reads an inline string (<is>): the text of its <t> elements and of
+// those in its rich-text runs, but not its phonetic runs (<rPh>).
+func (r *xlsxReader) readInline(col int) error {
+	if r.s.selfClose {
+		return nil
+	}
+	depth, phonetic := 1, 0
+	for depth > 0 {
+		k, err := r.s.next()
+		if err != nil {
+			return r.damaged(r.row, err)
+		}
+		switch k {
+		case tokEOF:
+			return r.damaged(r.row, io.ErrUnexpectedEOF)
+		case tokEnd:
+			depth--
+			if r.s.is("rPh") {
+				phonetic--
+			}
+		case tokStart:
+			if r.s.selfClose {
+				continue
+			}
+			depth++
+			switch {
+			case r.s.is("rPh"):
+				phonetic++
+			case r.s.is("t") && phonetic == 0:
+				if r.vals, err = r.s.charData(r.vals, len(r.vals)+r.maxCell); err != nil {
+					if err == errTextTooLong {
+						return r.tooLong(col)
+					}
+					return r.damaged(r.row, err)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// finishRow turns the cells read into a Row: one string for the text of the whole
+// row, sliced per cell, rather than one allocation per cell.
+func (r *xlsxReader) finishRow() (Row, bool, error) {
+	n := 0
+	if len(r.cells) > 0 {
+		n = r.cells[len(r.cells)-1].col
+	}
+	cells := make([]string, 0, max(n, r.rowCap))
+	text := string(r.vals)
+	var rounded, noValue []int
+	for _, cv := range r.cells {
+		v := cv.s
+		if !cv.shared {
+			v = text[cv.a:cv.b]
+		}
+		// Place the cell at its column; a cell out of order goes at the end, as
+		// excelize did.
+		for len(cells) < cv.col-1 {
+			cells = append(cells, "")
+		}
+		i := len(cells)
+		if cv.num {
+			if p := plainNumber(v); p != v {
+				v = p
+				rounded = append(rounded, i)
+			}
+		}
+		if !cv.shared {
+			v = cleanString(v)
+		}
+		cells = append(cells, v)
+		if cv.noVal {
+			noValue = append(noValue, cv.col-1)
+		}
+	}
+	r.rowCap = len(cells)
+	// A row blank but for the continuation of a range merged further up is still
+	// blank: the person sees an empty row.
+	blank := isBlank(cells) && len(noValue) == 0
+	cells = r.merges.fillMerged(r.row, cells)
+	if blank {
+		return Row{}, false, nil
+	}
+	r.yielded++
+	if r.maxRows > 0 && r.yielded > r.maxRows {
+		return Row{}, false, &FileError{Path: r.path, Line: r.row, Msg: fmt.Sprintf("the sheet has more than %d rows, the limit set for this run", r.maxRows)}
+	}
+	return Row{Num: r.row, Cells: cells, NoValue: noValue, Rounded: rounded}, true, nil
 }

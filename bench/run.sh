@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# bench/run.sh measures userimport on this machine and prints the README's
+# performance table (markdown) on stdout; progress goes to stderr.
+#
+#   bench/run.sh              # about three minutes on a 2-core machine
+#   BENCH_SECONDS=5 bench/run.sh   # shorter import runs, for a quick look
+#
+# What it does, from a fresh clone (needs Go and /usr/bin/time, nothing else):
+#   1. builds the binary and bench/gendata;
+#   2. generates, deterministically (seed 1, 3% deliberate errors), a 1,000,000-row
+#      and a 100,000-row CSV and a 100,000-row XLSX;
+#   3. runs `userimport validate` on each under /usr/bin/time -v: wall time, rows per
+#      second, peak RSS;
+#   4. runs `userimport import` against local `userimport sandbox` processes:
+#      latency L and concurrency N, where the ideal is N/L rows per second, for
+#      (L=20ms, N=32) and (L=100ms, N=64); and a 50 requests/s limit enforced with 429s.
+#
+# The throughput runs use --target collaborator because its API takes one call per
+# row (an upsert), so rows per second are requests per second and N/L is the ideal
+# as it stands; cscart looks a person up before creating them (two calls per new row).
+# Refused requests are counted from the import's summary.json: "retries" counts calls
+# tried again, and against a sandbox with no faults but the rate limit every retry
+# follows a 429, so refused share = retries / (rows sent + retries).
+#
+# Everything listens on and talks to 127.0.0.1 only.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+SECONDS_PER_RUN=${BENCH_SECONDS:-20}
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/userimport-bench.XXXXXX")
+PIDS=()
+cleanup() {
+	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+log() { printf '%s\n' "$*" >&2; }
+
+TIME=/usr/bin/time
+if ! "$TIME" -v true >/dev/null 2>&1; then
+	log "bench/run.sh: needs GNU time at /usr/bin/time (apt-get install time) for peak memory"
+	exit 2
+fi
+
+log "building"
+go build -o "$WORK/userimport" .
+go build -o "$WORK/gendata" ./bench/gendata
+UI="$WORK/userimport"
+
+log "generating data"
+"$WORK/gendata" -rows 1000000 -seed 1 -errors 0.03 -o "$WORK/staff1m.csv"
+"$WORK/gendata" -rows 100000 -seed 1 -errors 0.03 -o "$WORK/staff100k.csv"
+"$WORK/gendata" -rows 100000 -seed 1 -errors 0.03 -o "$WORK/staff100k.xlsx"
+
+# field NAME FILE prints the number after "NAME": in a JSON or `time -v` file.
+json_num() { grep -o "\"$1\": *[0-9.]*" "$2" | head -1 | grep -o '[0-9.]*$' || echo 0; }
+
+# wall_seconds FILE reads "Elapsed (wall clock) time (h:mm:ss or m:ss): 0:02.40".
+wall_seconds() {
+	awk -F': ' '/Elapsed \(wall clock\)/ {
+		n = split($2, p, ":"); s = 0
+		for (i = 1; i <= n; i++) s = s * 60 + p[i]
+		printf "%.2f", s
+	}' "$1"
+}
+rss_mb() { awk '/Maximum resident set size/ { printf "%.0f", $NF / 1024 }' "$1"; }
+
+echo "### validate"
+echo
+echo "| file | rows | wall time | rows/s | peak RSS |"
+echo "|---|---:|---:|---:|---:|"
+for f in staff1m.csv staff100k.csv staff100k.xlsx; do
+	log "validate $f"
+	# validate exits 1 when some rows are invalid, as these files are on purpose.
+	"$TIME" -v "$UI" validate "$WORK/$f" --target collaborator --lang en --json \
+		--report "$WORK/$f.report" >"$WORK/$f.json" 2>"$WORK/$f.time" || [ $? -eq 1 ]
+	rows=$(json_num rows "$WORK/$f.json")
+	wall=$(wall_seconds "$WORK/$f.time")
+	echo "| $f | $rows | ${wall} s | $(awk -v r="$rows" -v w="$wall" 'BEGIN { printf "%.0f", r / w }') | $(rss_mb "$WORK/$f.time") MB |"
+done
+echo
+
+export USERIMPORT_COLLABORATOR_TOKEN="bench-$$"
+PORT=$((20000 + $$ % 20000))
+
+# sandbox ARGS... starts a sandbox on the next port and waits until it listens.
+sandbox() {
+	PORT=$((PORT + 1))
+	"$UI" sandbox --target collaborator --addr "127.0.0.1:$PORT" "$@" >"$WORK/sandbox-$PORT.log" 2>&1 &
+	PIDS+=($!)
+	for _ in $(seq 100); do
+		if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then return 0; fi
+		sleep 0.1
+	done
+	log "sandbox on port $PORT did not start:"; cat "$WORK/sandbox-$PORT.log" >&2
+	exit 2
+}
+
+# import_run NAME ROWS IDEAL CONCURRENCY SANDBOX-ARGS... prints one table row.
+import_run() {
+	local name=$1 rows=$2 ideal=$3 conc=$4
+	shift 4
+	sandbox "$@"
+	local file="$WORK/import-$PORT"
+	"$WORK/gendata" -rows "$rows" -seed 2 -errors 0 -o "$file.csv" 2>/dev/null
+	log "import $name: $rows rows, concurrency $conc, sandbox $*"
+	"$UI" import "$file.csv" --target collaborator --url "http://127.0.0.1:$PORT" \
+		--concurrency "$conc" --lang en --json --report "$file.report" >"$file.json" 2>"$file.log" || true
+	local s="$file.json"
+	local sent=$(($(json_num created "$s") + $(json_num updated "$s") + $(json_num unchanged "$s") + $(json_num failed "$s")))
+	local retries ms
+	retries=$(json_num retries "$s")
+	ms=$(json_num elapsed_ms "$s")
+	awk -v name="$name" -v sent="$sent" -v ms="$ms" -v ideal="$ideal" -v retries="$retries" -v rows="$rows" 'BEGIN {
+		rate = (ms > 0) ? sent / (ms / 1000) : 0
+		refused = (sent + retries > 0) ? 100 * retries / (sent + retries) : 0
+		printf "| %s | %d/%d | %.1f s | %.0f | %.0f | %.1f%% | %.1f%% |\n", name, sent, rows, ms / 1000, rate, ideal, 100 * rate / ideal, refused
+	}'
+}
+
+echo "### import against the sandbox (collaborator, one call per row)"
+echo
+echo "| case | rows sent | wall time | rows/s | ideal | achieved/ideal | refused (429) |"
+echo "|---|---:|---:|---:|---:|---:|---:|"
+# Enough rows for SECONDS_PER_RUN seconds at the ideal rate.
+import_run "L=20ms, N=32" $((1600 * SECONDS_PER_RUN)) 1600 32 --latency 20ms
+import_run "L=100ms, N=64" $((640 * SECONDS_PER_RUN)) 640 64 --latency 100ms
+import_run "50 req/s limit, L=20ms, N=8" $((50 * SECONDS_PER_RUN)) 50 8 --latency 20ms --rate-limit 50
+echo
+echo "Machine: $(nproc) cores, $(go env GOOS)/$(go env GOARCH), $(go version | awk '{print $3}'); $(date -u +%Y-%m-%d)."

@@ -180,14 +180,16 @@ type Adaptive struct {
 	}
 }
 
-// AIMD constants. Cutting by 15% and growing by one request per second each second
-// keeps the sawtooth between 85% and 100% of the limit: about 93% of it on average,
-// with a few refusals each time the rate touches the limit.
+// AIMD constants. Cutting by 15% and growing by 5% of the rate (at least one request
+// per second) each second keeps the sawtooth between 85% and 100% of the limit: about
+// 92% of it on average, back at the limit three seconds after each cut, with a few
+// refusals each time the rate touches it.
 const (
-	aimdCut      = 0.85
-	aimdGrowth   = 1.0 // requests per second, per second
-	aimdMinRate  = 0.5
-	aimdCooldown = time.Second // one cut per burst of 429s, not one per refused call
+	aimdCut         = 0.85
+	aimdGrowth      = 1.0  // requests per second, per second, at the least
+	aimdGrowthShare = 0.05 // of the rate, per second
+	aimdMinRate     = 0.5
+	aimdCooldown    = time.Second // one cut per burst of 429s, not one per refused call
 )
 
 // NewAdaptive wraps t with a limiter starting at rps (0 or less: no limit).
@@ -221,20 +223,25 @@ func (a *Adaptive) Upsert(ctx context.Context, u *validate.User) (targets.Result
 	if err := a.lim.Wait(ctx); err != nil {
 		return targets.Result{}, err
 	}
+	start := a.now()
 	res, err := a.Target.Upsert(ctx, u)
 	if te, ok := errors.AsType[*targets.Error](err); ok && te.Status == 429 {
-		a.throttle()
+		a.throttle(start)
 	} else if err == nil {
 		a.grow()
 	}
 	return res, err
 }
 
-func (a *Adaptive) throttle() {
+// throttle cuts the rate for a 429 to a call started at start. Only calls sent after
+// the last cut count: the ones already in flight were sent at the old rate, and
+// cutting again for each of them would collapse the rate to nothing (TCP cuts once per
+// window for the same reason).
+func (a *Adaptive) throttle(start time.Time) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	now := a.now()
-	if now.Sub(a.lastCut) < aimdCooldown {
+	if !start.After(a.lastCut) || now.Sub(a.lastCut) < aimdCooldown {
 		return
 	}
 	a.lastCut = now
@@ -263,14 +270,16 @@ func (a *Adaptive) grow() {
 		return
 	}
 	// One success adds growth/cur: at cur calls a second that is growth per second.
-	a.cur = min(a.ceiling, a.cur+aimdGrowth/a.cur)
+	growth := max(aimdGrowth, aimdGrowthShare*a.cur)
+	a.cur = min(a.ceiling, a.cur+growth/a.cur)
 	a.lim.SetLimit(limitOf(a.cur))
 	if a.OnRate != nil {
 		a.OnRate(a.cur)
 	}
 }
 
-// observed is the success rate over the last full seconds, at least the minimum.
+// observed is the success rate over the last full seconds or, early in a run, over
+// what there is of the current one; at least the minimum.
 func (a *Adaptive) observed(now time.Time) float64 {
 	sec := now.Unix()
 	n, secs := 0, 0
@@ -280,8 +289,13 @@ func (a *Adaptive) observed(now time.Time) float64 {
 			secs++
 		}
 	}
-	if secs == 0 {
+	if secs > 0 {
+		return max(aimdMinRate, float64(n)/float64(secs))
+	}
+	cur := a.done[sec%int64(len(a.done))]
+	if cur.sec != sec || cur.n == 0 {
 		return aimdMinRate / aimdCut * 10 // nothing measured yet: start low and grow
 	}
-	return max(aimdMinRate, float64(n)/float64(secs))
+	part := max(float64(now.Nanosecond())/1e9, 0.1)
+	return max(aimdMinRate, float64(cur.n)/part)
 }

@@ -1,8 +1,11 @@
 package reports
 
 import (
+	"archive/zip"
+	"compress/flate"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 
@@ -203,6 +206,16 @@ func (x *xlsxSheet) finish(lastCol int) error {
 	if err != nil {
 		return err
 	}
+	// The fastest deflate level: the profile of a 100,000-row validate showed
+	// compression as a tenth of the run, and a report is written once and read once;
+	// the file comes out about a third bigger.
+	x.f.SetZipWriter(func(w io.Writer) excelize.ZipWriter {
+		zw := zip.NewWriter(w)
+		zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
+			return flate.NewWriter(out, flate.BestSpeed)
+		})
+		return zw
+	})
 	if _, err := x.f.WriteTo(out); err != nil {
 		out.Close()
 		return fmt.Errorf("write %s: %w", x.name, err)

@@ -4,6 +4,7 @@
 package cli
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -12,8 +13,10 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"userimport/config"
 	"userimport/importer"
 	"userimport/source"
+	"userimport/validate"
 )
 
 // exitCode is the process's exit status; the values are the contract in design.md.
@@ -26,22 +29,32 @@ const (
 	exitAborted exitCode = 3 // credentials rejected, platform unreachable, interrupted
 )
 
-const exitStatusHelp = `
+func exitStatusHelp(lang validate.Lang) string {
+	return tr(lang, `
 Exit status:
   0  every row valid (validate) or imported (import)
   1  some rows invalid or failed: see the report
   2  usage, configuration or unreadable input: nothing was written
-  3  aborted (credentials rejected, platform unreachable, Ctrl-C): the report says how far it got`
+  3  aborted (credentials rejected, platform unreachable, Ctrl-C): the report says how far it got`, `
+Exit status (код выхода):
+  0  все строки верны (validate) или загружены (import)
+  1  есть строки с ошибками или незагруженные: смотрите отчёт
+  2  ошибка в команде, настройках или файл не читается: ничего не записано
+  3  прервано (неверные учётные данные, платформа недоступна, Ctrl-C): отчёт показывает, докуда дошло`)
+}
 
 // Env is the process environment as a lookup function, so tests can set their own.
 type Env func(key string) string
 
-// IO holds the streams a command talks to. Stdout is for results (--json), Stderr for
-// people.
+// IO holds what the process gives the command line: the streams (stdout is for results,
+// --json; stderr for people) and the version main was stamped with.
 type IO struct {
 	Stdin  io.Reader
 	Stdout io.Writer
 	Stderr io.Writer
+	// Version is set at build time with -ldflags "-X main.version=v1.2.3"; empty means
+	// the module's build information is asked instead.
+	Version string
 }
 
 // rowsError says the run finished but some rows were invalid or failed: exit 1 with no
@@ -66,14 +79,48 @@ func (e *usageError) Error() string {
 // Main runs the command line with args (without the program name) and returns the
 // exit code. It is what main calls, and what tests call.
 func Main(ctx context.Context, args []string, env Env, stdio IO) int {
-	root := newRoot(ctx, env, stdio, args)
+	lang := langFrom(args, env)
+	if len(args) == 0 && startedByExplorer() {
+		return explainAndWait(stdio, lang)
+	}
+	root := newRoot(ctx, env, stdio, args, lang)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
 	code := codeFor(err)
 	if err != nil && code != exitRows {
-		fmt.Fprintln(stdio.Stderr, "userimport: "+oneLine(err))
+		fmt.Fprintln(stdio.Stderr, "userimport: "+explain(err, lang))
 	}
 	return int(code)
+}
+
+// explainAndWait is what a double-clicked userimport.exe shows: how to run it, and a
+// pause, so the window does not flash and close before anyone could read it.
+func explainAndWait(stdio IO, lang validate.Lang) int {
+	fmt.Fprint(stdio.Stderr, tr(lang, `userimport is a command-line tool: it needs a command and a file.
+
+Open a command prompt (Win+R, type cmd, Enter), go to the folder with your file and the
+program, and run, for example:
+
+  userimport.exe template --target collaborator -o staff.xlsx
+  userimport.exe validate staff.xlsx --target collaborator
+  userimport.exe import staff.xlsx --target collaborator --sandbox
+  userimport.exe --help
+
+Press Enter to close this window.
+`, `userimport — программа для командной строки: ей нужны команда и файл.
+
+Откройте командную строку (Win+R, наберите cmd, Enter), перейдите в папку с файлом и
+программой и запустите, например:
+
+  userimport.exe template --target collaborator -o staff.xlsx
+  userimport.exe validate staff.xlsx --target collaborator
+  userimport.exe import staff.xlsx --target collaborator --sandbox
+  userimport.exe --help
+
+Нажмите Enter, чтобы закрыть окно.
+`))
+	bufio.NewReader(stdio.Stdin).ReadString('\n')
+	return int(exitUsage)
 }
 
 // codeFor maps an error to the exit code; the one switch that does.
@@ -84,6 +131,8 @@ func codeFor(err error) exitCode {
 		ae *importer.AbortError
 		ue *usageError
 		pe *importer.PlanError
+		me *config.PermissionError
+		se *config.SyntaxError
 	)
 	switch {
 	case err == nil:
@@ -92,7 +141,8 @@ func codeFor(err error) exitCode {
 		return exitRows
 	case errors.As(err, &ae):
 		return exitAborted
-	case errors.As(err, &fe), errors.As(err, &ce), errors.As(err, &ue), errors.As(err, &pe):
+	case errors.As(err, &fe), errors.As(err, &ce), errors.As(err, &ue), errors.As(err, &pe),
+		errors.As(err, &me), errors.As(err, &se):
 		return exitUsage
 	}
 	// Anything else is a flag or configuration mistake cobra or we reported, or an
@@ -100,39 +150,72 @@ func codeFor(err error) exitCode {
 	return exitUsage
 }
 
-// oneLine keeps an error to the lines it has, without a trailing newline; a file-level
-// error is one line by construction, a usage error adds its hint.
-func oneLine(err error) string { return strings.TrimRight(err.Error(), "\n") }
+// explain is the message for an error: its text, kept to the lines it has, with the
+// missing-column error said in lang and with a guess at the column meant.
+func explain(err error, lang validate.Lang) string {
+	if ce, ok := errors.AsType[*importer.ColumnsError](err); ok {
+		return columnsMessage(ce, lang)
+	}
+	return strings.TrimRight(err.Error(), "\n")
+}
 
-func newRoot(ctx context.Context, env Env, stdio IO, argv []string) *cobra.Command {
+func newRoot(ctx context.Context, env Env, stdio IO, argv []string, lang validate.Lang) *cobra.Command {
 	root := &cobra.Command{
-		Use:   "userimport",
-		Short: "Put people from a spreadsheet into inSkill, iSpring Learn, Collaborator or CS-Cart",
-		Long: `userimport reads a spreadsheet of people (XLSX or CSV), checks every row, and
+		Use: "userimport",
+		Short: tr(lang, "Put people from a spreadsheet into inSkill, iSpring Learn, Collaborator or CS-Cart",
+			"Загрузить сотрудников из таблицы в inSkill, iSpring Learn, Collaborator или CS-Cart"),
+		Long: tr(lang, `userimport reads a spreadsheet of people (XLSX or CSV), checks every row, and
 creates or updates their accounts on a learning or shop platform, with a report of
 what happened to each row.
 
-Start with a dry run, then import:
+New here? Get a sheet with the right columns, fill it in, check it, then import:
+  userimport template --target collaborator -o staff.xlsx
   userimport validate staff.xlsx --target collaborator
   userimport import staff.xlsx --target collaborator --url https://lms.example.ru
 
 Try it with no account: the built-in sandbox stands in for the platform:
   userimport import staff.xlsx --target collaborator --sandbox
-` + exitStatusHelp,
+
+What each platform takes: userimport targets collaborator
+`, `userimport читает таблицу сотрудников (XLSX или CSV), проверяет каждую строку и
+создаёт или обновляет учётные записи на платформе обучения или в магазине, с отчётом
+о каждой строке.
+
+Впервые? Получите таблицу с нужными столбцами, заполните, проверьте и загрузите:
+  userimport template --target collaborator -o staff.xlsx
+  userimport validate staff.xlsx --target collaborator
+  userimport import staff.xlsx --target collaborator --url https://lms.example.ru
+
+Попробовать без учётной записи: встроенная песочница заменит платформу:
+  userimport import staff.xlsx --target collaborator --sandbox
+
+Что принимает платформа: userimport targets collaborator
+`) + exitStatusHelp(lang),
+		Version:       versionString(stdio.Version),
 		SilenceErrors: true,
 		SilenceUsage:  true,
 	}
+	root.SuggestionsMinimumDistance = 2
+	root.SetVersionTemplate("userimport {{.Version}}\n")
 	root.SetIn(stdio.Stdin)
 	root.SetOut(stdio.Stdout)
 	root.SetErr(stdio.Stderr)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return &usageError{msg: err.Error(), hint: c.CommandPath() + " --help"}
+		return flagError(c, err, lang)
 	})
+	var configPath string
+	root.PersistentFlags().StringVar(&configPath, "config", "", tr(lang,
+		"settings file with profiles (default: "+defaultConfigHint()+")",
+		"файл настроек с профилями (по умолчанию: "+defaultConfigHint()+")"))
+	cfg := &configFlag{path: &configPath}
 	root.AddCommand(
-		newValidateCmd(env, stdio),
-		newSendCmd(env, stdio, argv, false),
-		newSendCmd(env, stdio, argv, true),
-		newSandboxCmd(ctx, env, stdio),
+		newValidateCmd(env, stdio, cfg, lang),
+		newSendCmd(env, stdio, argv, false, cfg, lang),
+		newSendCmd(env, stdio, argv, true, cfg, lang),
+		newSandboxCmd(ctx, env, stdio, lang),
+		newTemplateCmd(stdio, lang),
+		newTargetsCmd(stdio, lang),
+		newVersionCmd(stdio),
 	)
 	return root
 }

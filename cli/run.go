@@ -31,24 +31,40 @@ type commonFlags struct {
 	json      bool
 	lang      string
 	region    string
+	profile   string
+	logs      logFlags
 }
 
-func (f *commonFlags) add(fs *pflag.FlagSet) {
-	fs.StringVarP(&f.target, "target", "t", "", "platform: "+strings.Join(targetNames(), ", "))
-	fs.StringVar(&f.sheet, "sheet", "", "XLSX sheet by name or number (default: the first visible sheet)")
-	fs.StringVar(&f.delimiter, "delimiter", "", "CSV column separator: , ; tab | (default: detected)")
-	fs.StringVar(&f.encoding, "encoding", "", "CSV encoding: utf-8, cp1251, utf-16, koi8-r, cp866 (default: detected)")
-	fs.StringArrayVar(&f.maps, "map", nil, "read a column as a field: 'Header=field' (repeatable; field - ignores the column)")
-	fs.StringArrayVar(&f.sets, "set", nil, "a value for rows whose cell is empty: 'field=value' (repeatable)")
-	fs.StringVar(&f.report, "report", "", "folder for the reports (default: <file>.report beside the file)")
-	fs.BoolVar(&f.json, "json", false, "print the summary as JSON on stdout")
-	fs.StringVar(&f.lang, "lang", "", "language of messages: ru or en (default: from LANG)")
-	fs.StringVar(&f.region, "region", "RU", "country for phone numbers written without a country code")
+func (f *commonFlags) add(fs *pflag.FlagSet, lang validate.Lang) {
+	t := func(en, ru string) string { return tr(lang, en, ru) }
+	fs.StringVarP(&f.target, "target", "t", "", t("platform: ", "платформа: ")+strings.Join(targetNames(), ", "))
+	fs.StringVar(&f.sheet, "sheet", "", t("XLSX sheet by name or number (default: the first visible sheet)",
+		"лист XLSX по имени или номеру (по умолчанию первый видимый)"))
+	fs.StringVar(&f.delimiter, "delimiter", "", t("CSV column separator: , ; tab | (default: detected)",
+		"разделитель столбцов CSV: , ; tab | (по умолчанию определяется сам)"))
+	fs.StringVar(&f.encoding, "encoding", "", t("CSV encoding: utf-8, cp1251, utf-16, koi8-r, cp866 (default: detected)",
+		"кодировка CSV: utf-8, cp1251, utf-16, koi8-r, cp866 (по умолчанию определяется сама)"))
+	fs.StringArrayVar(&f.maps, "map", nil, t("read a column as a field: 'Header=field' (repeatable; field - ignores the column)",
+		"какое поле в столбце: 'Заголовок=поле' (можно несколько; поле - пропускает столбец)"))
+	fs.StringArrayVar(&f.sets, "set", nil, t("a value for rows whose cell is empty: 'field=value' (repeatable)",
+		"значение для строк с пустой ячейкой: 'поле=значение' (можно несколько)"))
+	fs.StringVar(&f.report, "report", "", t("folder for the reports (default: <file>.report beside the file)",
+		"папка отчётов (по умолчанию <файл>.report рядом с файлом)"))
+	fs.BoolVar(&f.json, "json", false, t("print the summary as JSON on stdout", "вывести итог в JSON на stdout"))
+	fs.StringVar(&f.lang, "lang", "", t("language of messages: ru or en (default: from LANG)",
+		"язык сообщений: ru или en (по умолчанию из LANG)"))
+	fs.StringVar(&f.region, "region", "RU", t("country for phone numbers written without a country code",
+		"страна для телефонов без кода страны"))
+	fs.StringVarP(&f.profile, "profile", "p", "", t("use the settings saved under this name in the --config file",
+		"взять настройки, сохранённые под этим именем в файле --config"))
+	f.logs.add(fs, lang)
+	fs.SetNormalizeFunc(normalizeFlag)
 }
 
 // options turns the shared flags into importer.Options.
 func (f *commonFlags) options(file string, env Env) (importer.Options, *targetSpec, error) {
-	spec, err := lookupTarget(f.target)
+	lang := f.language(env)
+	spec, err := lookupTarget(f.target, lang)
 	if err != nil {
 		return importer.Options{}, nil, err
 	}
@@ -56,7 +72,7 @@ func (f *commonFlags) options(file string, env Env) (importer.Options, *targetSp
 		Input:     file,
 		Schema:    spec.schema(),
 		ReportDir: f.report,
-		Lang:      f.language(env),
+		Lang:      lang,
 		Region:    strings.ToUpper(strings.TrimSpace(f.region)),
 		Sets:      map[columns.Field]string{},
 	}
@@ -75,7 +91,8 @@ func (f *commonFlags) options(file string, env Env) (importer.Options, *targetSp
 		fld, known := columns.Lookup(strings.TrimSpace(field))
 		if !ok || !known {
 			return opts, nil, &usageError{
-				msg:  fmt.Sprintf("--set %q: write it as 'field=value' with a known field", s),
+				msg: fmt.Sprintf(tr(lang, "--set %q: write it as 'field=value' with a known field",
+					"--set %q: пишите 'поле=значение' с известным полем"), s),
 				hint: "--set department=Продажи",
 			}
 		}
@@ -88,65 +105,140 @@ func (f *commonFlags) language(env Env) validate.Lang {
 	if f.lang != "" {
 		return validate.ParseLang(f.lang)
 	}
-	for _, k := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
-		if v := env(k); v != "" {
-			return validate.ParseLang(v)
-		}
-	}
-	return validate.English
+	return langFrom(nil, env)
 }
 
-func newValidateCmd(env Env, stdio IO) *cobra.Command {
-	var f commonFlags
+// normalizeFlag accepts the spellings people type for a flag: --save_profile and
+// --SAVE-PROFILE are --save-profile.
+func normalizeFlag(_ *pflag.FlagSet, name string) pflag.NormalizedName {
+	return pflag.NormalizedName(strings.ToLower(strings.ReplaceAll(name, "_", "-")))
+}
+
+func newValidateCmd(env Env, stdio IO, cfg *configFlag, lang validate.Lang) *cobra.Command {
+	var (
+		f    commonFlags
+		save string
+	)
 	cmd := &cobra.Command{
 		Use:   "validate FILE --target T",
-		Short: "Check every row of a spreadsheet, offline; nothing is sent",
-		Long: `Check every row of a spreadsheet against what the platform takes, without
-connecting to it. The report (results.csv, summary.json) goes to <FILE>.report/.` + exitStatusHelp,
+		Short: tr(lang, "Check every row of a spreadsheet, offline; nothing is sent", "Проверить каждую строку таблицы, без сети; ничего не отправляется"),
+		Long: tr(lang, `Check every row of a spreadsheet against what the platform takes, without
+connecting to it. The report (results.csv, summary.json) goes to <FILE>.report/.
+With --save-profile NAME, the columns it used (and --set defaults) are saved as a
+profile, so the next run needs only --profile NAME.`, `Проверить каждую строку таблицы по требованиям платформы, не подключаясь к ней.
+Отчёт (results.csv, summary.json) — в папке <ФАЙЛ>.report/.
+С --save-profile ИМЯ найденные столбцы (и значения --set) сохраняются в профиль,
+и в следующий раз достаточно --profile ИМЯ.`) + exitStatusHelp(lang),
 		Example: `  userimport validate staff.xlsx --target collaborator
   userimport validate staff.csv --target collaborator --map 'Эл. адрес=email' --json
-  userimport validate staff.xlsx --target collaborator --set position=Сотрудник`,
-		Args: exactFile,
+  userimport validate staff.xlsx --target collaborator --set position=Сотрудник
+  userimport validate staff.xlsx --target collaborator --map 'Эл. адрес=email' --save-profile lms
+  userimport validate next-month.xlsx --profile lms`,
+		Args: exactFile(lang),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts, _, err := f.options(args[0], env)
+			env, err := applyProfile(cmd, &f, cfg, env, lang)
+			if err != nil {
+				return err
+			}
+			opts, spec, err := f.options(args[0], env)
 			if err != nil {
 				return err
 			}
 			opts.DryRun = true
-			return runAndReport(cmd.Context(), opts, importer.Deps{Log: stdio.Stderr}, &f, stdio)
+			con, err := openConsole(stdio, f.logs, opts.Lang)
+			if err != nil {
+				return err
+			}
+			defer con.close()
+			logOptions(con, &opts, &f)
+			sum, err := runAndReport(cmd.Context(), opts, importer.Deps{}, &f, stdio, con)
+			if save != "" && sum != nil {
+				path, perr := cfg.file(env)
+				if perr == nil {
+					perr = saveProfile(path, save, spec.name, sum, f.setsMap())
+				}
+				if perr != nil {
+					return perr
+				}
+				fmt.Fprintf(stdio.Stderr, tr(opts.Lang, "saved profile %s in %s; next time: userimport validate FILE --profile %s\n",
+					"профиль %s сохранён в %s; в следующий раз: userimport validate ФАЙЛ --profile %s\n"), save, path, save)
+			}
+			return err
 		},
 	}
-	f.add(cmd.Flags())
+	f.add(cmd.Flags(), lang)
+	cmd.Flags().StringVar(&save, "save-profile", "", tr(lang,
+		"save the columns used and --set values as this profile in the --config file (created 0600)",
+		"сохранить столбцы и значения --set профилем с этим именем в файле --config (создаётся с правами 0600)"))
+	completeTargets(cmd)
 	return cmd
 }
 
-func exactFile(cmd *cobra.Command, args []string) error {
-	if len(args) != 1 {
-		return &usageError{msg: fmt.Sprintf("%s takes one file, got %d", cmd.Name(), len(args)), hint: cmd.Example}
+// setsMap is --set as field → value, for a profile.
+func (f *commonFlags) setsMap() map[string]string {
+	m := map[string]string{}
+	for _, s := range f.sets {
+		k, v, ok := strings.Cut(s, "=")
+		if fld, known := columns.Lookup(strings.TrimSpace(k)); ok && known {
+			m[string(fld)] = strings.TrimSpace(v)
+		}
 	}
-	return nil
+	return m
 }
 
-// runAndReport runs the importer and prints the summary: JSON on stdout with --json,
-// a few lines for people on stderr always.
-func runAndReport(ctx context.Context, opts importer.Options, deps importer.Deps, f *commonFlags, stdio IO) error {
-	sum, err := importer.Run(ctx, opts, deps)
-	if sum == nil {
-		return err
+// logOptions records what a run was asked to do, at debug level: --verbose shows it,
+// --log keeps it. Nothing secret is among the options.
+func logOptions(con *console, opts *importer.Options, f *commonFlags) {
+	con.log.Debug("options", "input", opts.Input, "target", opts.Schema.Target, "profile", f.profile,
+		"dry_run", opts.DryRun, "plan", opts.Plan, "mode", string(opts.Mode), "concurrency", opts.Concurrency,
+		"rate", opts.Rate, "region", opts.Region, "lang", string(opts.Lang), "map", f.maps, "set", f.sets,
+		"report", importer.ReportDir(opts))
+}
+
+// exactFile checks that a command got one file.
+func exactFile(lang validate.Lang) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != 1 {
+			return &usageError{msg: fmt.Sprintf(tr(lang, "%s takes one file, got %d", "%s нужен один файл, а дано %d"),
+				cmd.Name(), len(args)), hint: strings.TrimSpace(cmd.Example)}
+		}
+		return nil
 	}
+}
+
+// runAndReport runs the importer with progress on stderr, then prints the summary: a
+// few lines for people on stderr always (and in the --log file), JSON on stdout with
+// --json.
+func runAndReport(ctx context.Context, opts importer.Options, deps importer.Deps, f *commonFlags, stdio IO, con *console) (*reports.Summary, error) {
+	deps.Log = con.people
+	deps.Progress = &importer.Progress{}
+	con.startProgress(deps.Progress, opts.DryRun || opts.Plan)
+	start := time.Now()
+	sum, err := importer.Run(ctx, opts, deps)
+	con.stopProgress()
+	if sum == nil {
+		if err != nil {
+			con.log.Debug("stopped before any row", "error", err.Error())
+		}
+		return nil, err
+	}
+	con.log.Debug("finished", "elapsed", time.Since(start).Round(time.Millisecond).String(), "report", sum.ReportDir)
 	reports.PrintSummary(stdio.Stderr, sum, opts.Lang, reports.ColorTerminal(stdio.Stderr, os.Getenv("NO_COLOR")))
+	if w := con.summaryTo(); w != nil {
+		reports.PrintSummary(w, sum, opts.Lang, false)
+	}
 	if f.json {
 		if werr := reports.WriteSummary(stdio.Stdout, sum); werr != nil && err == nil {
 			err = werr
 		}
 	}
 	if err != nil {
-		return err
+		return sum, err
 	}
 	if sum.Invalid > 0 || sum.Failed > 0 {
-		return rowsError{}
+		return sum, rowsError{}
 	}
-	return nil
+	return sum, nil
 }
 
 // startSandbox serves the target's stand-in on a free loopback port until stop is
@@ -165,14 +257,15 @@ func startSandbox(spec *targetSpec, env Env) (stop func(), addr string, err erro
 	}, ln.Addr().String(), nil
 }
 
-func newSandboxCmd(ctx context.Context, env Env, stdio IO) *cobra.Command {
+func newSandboxCmd(ctx context.Context, env Env, stdio IO, lang validate.Lang) *cobra.Command {
 	var (
 		target, addr string
 		faults       sandbox.Faults
 	)
 	cmd := &cobra.Command{
-		Use:   "sandbox --target T [--addr 127.0.0.1:8080]",
-		Short: "Serve a local stand-in of a platform's API, for trying and testing",
+		Use: "sandbox --target T [--addr 127.0.0.1:8080]",
+		Short: tr(lang, "Serve a local stand-in of a platform's API, for trying and testing",
+			"Запустить местную замену API платформы, чтобы пробовать и тестировать"),
 		Long: `Serve an in-memory stand-in of the platform's API on a local address until
 Ctrl-C. It checks credentials the way the platform does, against the same environment
 variables the import reads, so an import started in the same environment talks to it:
@@ -185,19 +278,20 @@ connection dropped, and a rate limit answered with 429 and Retry-After.`,
   userimport sandbox --target cscart --latency 50ms --fail-rate 0.1 --rate-limit 50`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			spec, err := lookupTarget(target)
+			spec, err := lookupTarget(target, lang)
 			if err != nil {
 				return err
 			}
 			if faults.FailRate < 0 || faults.FailRate > 1 || faults.DropRate < 0 || faults.DropRate > 1 {
-				return &usageError{msg: "--fail-rate and --drop-rate are shares between 0 and 1"}
+				return &usageError{msg: tr(lang, "--fail-rate and --drop-rate are shares between 0 and 1", "--fail-rate и --drop-rate — доли от 0 до 1")}
 			}
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {
-				return &usageError{msg: fmt.Sprintf("listen on %s: %v", addr, err)}
+				return &usageError{msg: fmt.Sprintf(tr(lang, "listen on %s: %v", "не удалось занять адрес %s: %v"), addr, err)}
 			}
 			srv := &http.Server{Handler: sandbox.Wrap(spec.newSandbox(env), faults), ReadHeaderTimeout: 10 * time.Second}
-			fmt.Fprintf(stdio.Stderr, "sandbox: %s stand-in listening on http://%s (Ctrl-C to stop)\n", spec.name, ln.Addr())
+			fmt.Fprintf(stdio.Stderr, tr(lang, "sandbox: %s stand-in listening on http://%s (Ctrl-C to stop)\n",
+				"песочница: замена %s слушает http://%s (Ctrl-C — остановить)\n"), spec.name, ln.Addr())
 			errc := make(chan error, 1)
 			go func() { errc <- srv.Serve(ln) }()
 			select {
@@ -211,7 +305,7 @@ connection dropped, and a rate limit answered with 429 and Retry-After.`,
 		},
 	}
 	fs := cmd.Flags()
-	fs.StringVarP(&target, "target", "t", "", "platform: "+strings.Join(targetNames(), ", "))
+	fs.StringVarP(&target, "target", "t", "", tr(lang, "platform: ", "платформа: ")+strings.Join(targetNames(), ", "))
 	fs.StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
 	fs.DurationVar(&faults.Latency, "latency", 0, "delay every answer by this long")
 	fs.DurationVar(&faults.Jitter, "jitter", 0, "add up to this much random delay")
@@ -219,6 +313,7 @@ connection dropped, and a rate limit answered with 429 and Retry-After.`,
 	fs.Float64Var(&faults.DropRate, "drop-rate", 0, "share of requests applied, then the connection dropped with no answer (0-1)")
 	fs.Float64Var(&faults.RateLimit, "rate-limit", 0, "answer 429 with Retry-After above this many requests per second (0: none)")
 	fs.Int64Var(&faults.Seed, "seed", 1, "seed of the random faults, for repeatable runs")
+	completeTargets(cmd)
 	return cmd
 }
 

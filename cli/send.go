@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 
 	"userimport/importer"
 	"userimport/targets"
+	"userimport/validate"
 )
 
 // sendFlags are the flags of import and plan, the commands that talk to a platform.
@@ -49,49 +51,58 @@ type platformFlags struct {
 
 // newSendCmd builds import (plan false) or plan; argv is the whole command line, to
 // show how to resume.
-func newSendCmd(env Env, stdio IO, argv []string, plan bool) *cobra.Command {
+func newSendCmd(env Env, stdio IO, argv []string, plan bool, cfg *configFlag, lang validate.Lang) *cobra.Command {
 	var f sendFlags
 	cmd := &cobra.Command{
 		Use:   "import FILE --target T (--url URL | --sandbox)",
-		Short: "Create or update the accounts of every valid row",
+		Short: tr(lang, "Create or update the accounts of every valid row", "Создать или обновить учётные записи по каждой верной строке"),
 		Long: `Check every row, then create or update the accounts of the valid ones on the
 platform, several at a time within the rate limit. Invalid rows are not sent; the report
 says what happened to each row. Updates never erase: an empty cell leaves the platform's
-value as it is. Credentials come from the environment:
-` + envHelp() + exitStatusHelp,
+value as it is. Progress shows on stderr: a bar on a terminal, a line every few seconds
+elsewhere. Credentials come from the environment:
+` + envHelp() + exitStatusHelp(lang),
 		Example: `  USERIMPORT_COLLABORATOR_TOKEN=... userimport import staff.xlsx --target collaborator --url https://lms.example.ru
   userimport import staff.xlsx --target collaborator --sandbox
   userimport import staff.csv --target cscart --url https://shop.example.com --concurrency 4 --rate 5
-  userimport import staff.xlsx --target ispring --url https://api-learn.ispringlearn.com --max-updates 10%`,
-		Args: exactFile,
+  userimport import staff.xlsx --target ispring --url https://api-learn.ispringlearn.com --max-updates 10%
+  userimport import staff.xlsx --profile lms --log import.log`,
+		Args: exactFile(lang),
 	}
 	if plan {
 		cmd.Use = "plan FILE --target T (--url URL | --sandbox)"
-		cmd.Short = "Show what an import would do, with read-only lookups; nothing is written"
+		cmd.Short = tr(lang, "Show what an import would do, with read-only lookups; nothing is written",
+			"Показать, что сделает import, только читая с платформы; ничего не записывается")
 		cmd.Long = `Read and check the file as import does, then look every valid row up on the platform,
 without writing anything, and report what import would do with it: create, update (with
 the fields that would change, old → new, in results.csv's changes column) or leave
 unchanged. The summary says "dry_run": true. Collaborator's API cannot look accounts up,
 so plan is not available for it. Credentials come from the environment:
-` + envHelp() + exitStatusHelp
+` + envHelp() + exitStatusHelp(lang)
 		cmd.Example = `  USERIMPORT_ISPRING_CLIENT_ID=... USERIMPORT_ISPRING_CLIENT_SECRET=... userimport plan staff.xlsx --target ispring --url https://api-learn.ispringlearn.com
   userimport plan staff.csv --target cscart --url https://shop.example.com --json`
 	}
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		env, err := applyProfile(cmd, &f.commonFlags, cfg, env, lang)
+		if err != nil {
+			return err
+		}
 		opts, spec, err := f.options(args[0], env)
 		if err != nil {
 			return err
 		}
+		lang := opts.Lang
+		t := func(en, ru string) string { return tr(lang, en, ru) }
 		if opts.Mode, err = targets.ParseMode(f.mode); err != nil {
 			return &usageError{msg: err.Error()}
 		}
 		switch {
 		case f.concurrency < 1:
-			return &usageError{msg: "--concurrency must be at least 1"}
+			return &usageError{msg: t("--concurrency must be at least 1", "--concurrency должно быть не меньше 1")}
 		case f.rate < 0:
-			return &usageError{msg: "--rate must not be negative"}
+			return &usageError{msg: t("--rate must not be negative", "--rate не может быть отрицательным")}
 		case f.retries < 0:
-			return &usageError{msg: "--retries must not be negative"}
+			return &usageError{msg: t("--retries must not be negative", "--retries не может быть отрицательным")}
 		}
 		guard, err := parseMaxUpdates(f.maxUpdates)
 		if err != nil {
@@ -102,10 +113,15 @@ so plan is not available for it. Credentials come from the environment:
 		if opts.Retries == 0 {
 			opts.Retries = -1 // importer: 0 means the default; the user asked for none
 		}
+		con, err := openConsole(stdio, f.logs, lang)
+		if err != nil {
+			return err
+		}
+		defer con.close()
 		url, creds := f.url, env
 		if f.sandbox {
 			if url != "" {
-				return &usageError{msg: "--url and --sandbox exclude each other"}
+				return &usageError{msg: t("--url and --sandbox exclude each other", "--url и --sandbox вместе не бывают")}
 			}
 			stop, addr, err := startSandbox(spec, func(string) string { return "" })
 			if err != nil {
@@ -113,34 +129,39 @@ so plan is not available for it. Credentials come from the environment:
 			}
 			defer stop()
 			url, creds = "http://"+addr, spec.sandboxCreds
-			fmt.Fprintf(stdio.Stderr, "sandbox: talking to the built-in %s stand-in at %s\n", spec.name, url)
+			fmt.Fprintf(con.people, t("sandbox: talking to the built-in %s stand-in at %s\n",
+				"песочница: работаем со встроенной заменой %s по адресу %s\n"), spec.name, url)
 		}
 		if url == "" {
 			return &usageError{
-				msg:  cmd.Name() + " needs --url (the platform's address) or --sandbox",
+				msg: cmd.Name() + t(" needs --url (the platform's address) or --sandbox",
+					": нужен --url (адрес платформы) или --sandbox"),
 				hint: "userimport " + cmd.Name() + " " + args[0] + " --target " + spec.name + " --sandbox",
 			}
 		}
-		t, err := spec.newClient(clientConfig{url: url, env: creds, http: &http.Client{Timeout: f.timeout}, mode: opts.Mode, platform: f.platform})
+		client, err := spec.newClient(clientConfig{url: url, env: creds, http: &http.Client{Timeout: f.timeout}, mode: opts.Mode, platform: f.platform})
 		if err != nil {
 			return &usageError{msg: err.Error()}
 		}
-		if err := importer.Prepare(cmd.Context(), t, max(opts.Retries, 0)); err != nil {
+		if err := importer.Prepare(cmd.Context(), client, max(opts.Retries, 0)); err != nil {
 			return &importer.AbortError{Reason: "could not prepare the " + cmd.Name(), Err: err}
 		}
-		deps := importer.Deps{Target: t, Log: stdio.Stderr}
+		logOptions(con, &opts, &f.commonFlags)
+		deps := importer.Deps{Target: client}
 		if guard.set() && !plan {
-			if err := checkMaxUpdates(cmd, opts, deps, guard, stdio); err != nil {
+			if err := checkMaxUpdates(cmd, opts, deps, guard, con.people); err != nil {
 				return err
 			}
 		}
-		err = runAndReport(cmd.Context(), opts, deps, &f.commonFlags, stdio)
+		_, err = runAndReport(cmd.Context(), opts, deps, &f.commonFlags, stdio, con)
 		if _, aborted := errors.AsType[*importer.AbortError](err); aborted && !plan {
-			fmt.Fprintf(stdio.Stderr, "to finish the job, run the same command with --resume:\n  userimport %s\n", resumeCommand(argv))
+			fmt.Fprintf(stdio.Stderr, t("to finish the job, run the same command with --resume:\n  userimport %s\n",
+				"чтобы закончить, запустите ту же команду с --resume:\n  userimport %s\n"), resumeCommand(argv))
 		}
 		return err
 	}
-	f.add(cmd.Flags())
+	f.add(cmd.Flags(), lang)
+	completeTargets(cmd)
 	fs := cmd.Flags()
 	fs.StringVar(&f.url, "url", "", "the platform's address, e.g. https://lms.example.ru (the tool adds the API path)")
 	fs.StringVar(&f.mode, "mode", "upsert", "upsert, create (never update) or update (never create)")
@@ -209,7 +230,7 @@ func (m maxUpdates) limit(valid int) int {
 // checkMaxUpdates plans the whole file first (read-only) and refuses to import when
 // more existing accounts would change than the guard allows. The plan's report goes
 // to a temporary folder; the import writes the real one.
-func checkMaxUpdates(cmd *cobra.Command, opts importer.Options, deps importer.Deps, guard maxUpdates, stdio IO) error {
+func checkMaxUpdates(cmd *cobra.Command, opts importer.Options, deps importer.Deps, guard maxUpdates, log io.Writer) error {
 	if _, ok := deps.Target.(targets.Planner); !ok {
 		return &usageError{msg: "--max-updates needs read-only lookups, which " + opts.Schema.Target + " does not have"}
 	}
@@ -220,7 +241,8 @@ func checkMaxUpdates(cmd *cobra.Command, opts importer.Options, deps importer.De
 	defer os.RemoveAll(tmp)
 	planOpts := opts
 	planOpts.Plan, planOpts.ReportDir = true, filepath.Join(tmp, "report")
-	fmt.Fprintf(stdio.Stderr, "--max-updates: looking every row up before writing anything\n")
+	fmt.Fprint(log, tr(opts.Lang, "--max-updates: looking every row up before writing anything\n",
+		"--max-updates: сначала ищем каждую строку на платформе, ничего не записывая\n"))
 	sum, err := importer.Run(cmd.Context(), planOpts, importer.Deps{Target: deps.Target, Log: discardLog{}})
 	if err != nil {
 		return err

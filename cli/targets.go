@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -132,14 +131,18 @@ func targetNames() []string {
 	return names
 }
 
-func lookupTarget(name string) (*targetSpec, error) {
+// lookupTarget finds a platform by name; a misspelt one gets the nearest suggested.
+func lookupTarget(name string, lang validate.Lang) (*targetSpec, error) {
 	name = strings.ToLower(strings.TrimSpace(name))
 	if name == "" {
-		return nil, &usageError{msg: "--target is required: " + strings.Join(targetNames(), ", ")}
+		return nil, &usageError{
+			msg:  tr(lang, "--target is required: ", "нужен --target: ") + strings.Join(targetNames(), ", "),
+			hint: "userimport targets",
+		}
 	}
 	i := slices.IndexFunc(registry, func(s *targetSpec) bool { return s.name == name })
 	if i < 0 {
-		return nil, &usageError{msg: fmt.Sprintf("unknown target %q: use %s", name, strings.Join(targetNames(), ", "))}
+		return nil, unknownTarget(name, lang)
 	}
 	return registry[i], nil
 }

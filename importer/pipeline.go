@@ -65,7 +65,7 @@ type run struct {
 	// seen maps a hash of (key field, folded value) to the first row holding it. Hashes
 	// rather than strings keep memory at a few bytes a row for a million rows; two
 	// different keys sharing a 64-bit hash is a one-in-10^7 event for a million rows.
-	seen map[uint64]int32
+	seen keySet
 }
 
 // run reads, validates, settles and (unless a dry run) dispatches every row, writing
@@ -76,7 +76,6 @@ func (r *run) run(ctx context.Context) error {
 	if len(r.keys) > maxKeys {
 		r.keys = r.keys[:maxKeys]
 	}
-	r.seen = make(map[uint64]int32)
 
 	readCtx, stopReading := context.WithCancel(ctx)
 	defer stopReading()
@@ -250,9 +249,8 @@ func (r *run) settle(it *item) *reports.Row {
 		// One lookup-or-insert per key: a row's keys are registered whether or not
 		// the row is valid, so that a later row with the same e-mail is reported
 		// now rather than after the user fixes this one.
-		first, dup := r.seen[h]
+		first, dup := r.seen.add(h, int32(it.row.Num))
 		if !dup {
-			r.seen[h] = int32(it.row.Num)
 			continue
 		}
 		valid = false
@@ -310,12 +308,12 @@ func (r *run) generateLogin(row *reports.Row, u *validate.User) {
 	}
 	login := base
 	for n := 2; ; n++ {
-		if _, taken := r.seen[r.keyHash(columns.Login, login)]; !taken {
+		if _, taken := r.seen.get(r.keyHash(columns.Login, login)); !taken {
 			break
 		}
 		login = base + strconv.Itoa(n)
 	}
-	r.seen[r.keyHash(columns.Login, login)] = int32(row.Num)
+	r.seen.add(r.keyHash(columns.Login, login), int32(row.Num))
 	u.Login, u.LoginGenerated = login, true
 	row.Issues = append(row.Issues, validate.Issue{
 		Field: string(columns.Login), Column: r.mapping.Header(columns.Login), Code: validate.CodeLoginGenerated,

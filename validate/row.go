@@ -221,6 +221,17 @@ func (w *Worker) Row(cells []string, marks Marks) (User, []Issue) {
 	if s.Takes(columns.LastName) && (u.LastName == "" || u.FirstName == "") {
 		if raw := w.v.fullName.value(cells); strings.TrimSpace(raw) != "" {
 			last, first, middle, found := SplitFullName(raw)
+			// One word is not a full name where the platform needs a first name; where
+			// it does not (inSkill, iSpring, CS-Cart), the word goes as the last name
+			// and the row is only warned about.
+			if r, _ := s.Rule(columns.FirstName); !r.Required {
+				for i := range found {
+					if found[i].Code == CodeNameIncomplete {
+						found[i].Severity = Warning
+						last = found[i].Normalized
+					}
+				}
+			}
 			iss.add(columns.FullName, raw, found)
 			if u.LastName == "" {
 				u.LastName = last

@@ -1,0 +1,135 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"maps"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"userimport/config"
+	"userimport/reports"
+	"userimport/validate"
+)
+
+// configFlag is the root's --config, shared by the commands that read profiles.
+type configFlag struct{ path *string }
+
+// file is the settings file to use: --config, else the default in the user's config
+// folder.
+func (c *configFlag) file(env Env) (string, error) {
+	if *c.path != "" {
+		return *c.path, nil
+	}
+	dir, err := config.Dir(env, runtime.GOOS)
+	if err != nil {
+		return "", &usageError{msg: err.Error(), hint: "--config FILE"}
+	}
+	return filepath.Join(dir, "config.toml"), nil
+}
+
+// defaultConfigHint is the default settings file as help shows it.
+func defaultConfigHint() string {
+	switch runtime.GOOS {
+	case "windows":
+		return `%AppData%\userimport\config.toml`
+	case "darwin":
+		return "~/Library/Application Support/userimport/config.toml"
+	}
+	return "$XDG_CONFIG_HOME/userimport/config.toml"
+}
+
+// applyProfile fills the flags the command line left unset from --profile, and returns
+// the environment with the profile's credential variables in place of the standard
+// ones. A flag given on the command line always wins; --map and --set from the profile
+// come first, so that the command line's for the same header or field win too.
+func applyProfile(cmd *cobra.Command, f *commonFlags, cfg *configFlag, env Env, lang validate.Lang) (Env, error) {
+	if f.profile == "" {
+		return env, nil
+	}
+	path, err := cfg.file(env)
+	if err != nil {
+		return nil, err
+	}
+	file, err := config.Load(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, &usageError{
+			msg:  fmt.Sprintf(tr(lang, "--profile %s: there is no settings file %s", "--profile %s: нет файла настроек %s"), f.profile, path),
+			hint: "userimport validate FILE --target T --save-profile " + f.profile,
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	p, err := file.Profile(f.profile)
+	if err != nil {
+		return nil, &usageError{msg: fmt.Sprintf("%s: %v", path, err)}
+	}
+	flags := cmd.Flags()
+	for _, s := range p.Settings() {
+		name := strings.ReplaceAll(s.Key, "_", "-")
+		fl := flags.Lookup(name)
+		if fl == nil || fl.Changed {
+			continue // not a flag of this command (url for validate), or given
+		}
+		if err := flags.Set(name, s.Value); err != nil {
+			return nil, &usageError{msg: fmt.Sprintf("%s, profile %s: %s = %q: %v", path, f.profile, s.Key, s.Value, err)}
+		}
+	}
+	var mapped []string
+	for _, h := range slices.Sorted(maps.Keys(p.Map)) {
+		mapped = append(mapped, h+"="+p.Map[h])
+	}
+	f.maps = append(mapped, f.maps...)
+	var sets []string
+	for _, k := range slices.Sorted(maps.Keys(p.Set)) {
+		sets = append(sets, k+"="+p.Set[k])
+	}
+	f.sets = append(sets, f.sets...)
+	vars := p.CredentialVars()
+	if len(vars) == 0 {
+		return env, nil
+	}
+	return func(key string) string {
+		if rest, ok := strings.CutPrefix(key, "USERIMPORT_"); ok {
+			for suffix, name := range vars {
+				if strings.HasSuffix(rest, "_"+suffix) {
+					return env(name)
+				}
+			}
+		}
+		return env(key)
+	}, nil
+}
+
+// saveProfile writes what validate used into profile name: the target, the column of
+// every field (the headers the tool recognised as well as the --map overrides, so the
+// profile still works when a header is renamed to something it recognises differently),
+// the columns ignored on purpose, and the --set defaults.
+func saveProfile(path, name, target string, sum *reports.Summary, sets map[string]string) error {
+	m := map[string]string{}
+	if sum.Source != nil {
+		for _, c := range sum.Source.Columns {
+			switch {
+			case c.Field != "":
+				m[c.Header] = c.Field
+			case c.Note == "ignored":
+				m[c.Header] = "-"
+			}
+		}
+	}
+	return config.Update(path, name, func(p *config.Profile) {
+		p.Target = target
+		p.Map = m
+		if len(sets) > 0 {
+			p.Set = sets
+		} else {
+			p.Set = nil
+		}
+	})
+}

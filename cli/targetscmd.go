@@ -1,0 +1,175 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"userimport/columns"
+	"userimport/targets"
+	"userimport/template"
+	"userimport/validate"
+)
+
+// targetInfo is what `userimport targets` tells about a platform; with --json it is the
+// output, for scripts.
+type targetInfo struct {
+	Name string `json:"name"`
+	// Keys identify an account, most important first.
+	Keys  []string `json:"keys"`
+	Modes []string `json:"modes"`
+	// Plan says whether `userimport plan` works: the platform can be asked without
+	// writing.
+	Plan   bool        `json:"plan"`
+	Env    []string    `json:"env"`
+	Fields []fieldInfo `json:"fields"`
+}
+
+type fieldInfo struct {
+	Field    string `json:"field"`
+	Required bool   `json:"required"`
+	// Generated is true for a required field the tool fills when the cell is empty.
+	Generated bool     `json:"generated,omitempty"`
+	MaxLen    int      `json:"max_len,omitempty"`
+	Format    string   `json:"format,omitempty"`
+	Values    []string `json:"values,omitempty"`
+	Headers   []string `json:"headers"`
+}
+
+func describeTarget(spec *targetSpec) targetInfo {
+	s := spec.schema()
+	info := targetInfo{
+		Name:  spec.name,
+		Modes: []string{string(targets.ModeUpsert), string(targets.ModeCreate), string(targets.ModeUpdate)},
+		Env:   spec.envVars,
+		Plan:  canPlan(spec),
+	}
+	for _, k := range s.KeyFields() {
+		info.Keys = append(info.Keys, string(k))
+	}
+	for _, r := range s.Fields {
+		fi := fieldInfo{
+			Field: string(r.Field), Required: r.Required, MaxLen: r.MaxLen, Format: r.Format,
+			Values: r.Values, Headers: columns.Aliases(r.Field),
+		}
+		fi.Generated = r.Required && (r.Field == columns.Login && s.GenerateLogin || r.Field == columns.Password && s.GeneratePassword)
+		info.Fields = append(info.Fields, fi)
+	}
+	return info
+}
+
+// canPlan asks a client built for nothing whether it can look accounts up without
+// writing; building one sends no request.
+func canPlan(spec *targetSpec) bool {
+	t, err := spec.newClient(clientConfig{url: "http://127.0.0.1", env: anyCreds, http: &http.Client{}, mode: targets.ModeUpsert})
+	if err != nil {
+		return false
+	}
+	_, ok := t.(targets.Planner)
+	return ok
+}
+
+func newTargetsCmd(stdio IO, lang validate.Lang) *cobra.Command {
+	var (
+		asJSON   bool
+		langFlag string
+	)
+	cmd := &cobra.Command{
+		Use: "targets [T]",
+		Short: tr(lang, "List what each platform takes: fields, headers, keys, modes, credentials",
+			"Что принимает каждая платформа: поля, заголовки, ключи, режимы, учётные данные"),
+		Long: tr(lang, `List each platform's fields (the canonical name --map and --set use, the headers
+recognised for it, whether it is required, its format), the fields that identify an
+account, the import modes, whether plan works, and the environment variables holding
+its credentials. With --json, the same for scripts.`, `Поля каждой платформы (имя для --map и --set, какие заголовки узнаются, обязательно
+ли поле, формат), поля, по которым узнаётся учётная запись, режимы загрузки, работает
+ли plan и в каких переменных окружения учётные данные. С --json — то же для скриптов.`),
+		Example: `  userimport targets
+  userimport targets ispring
+  userimport targets cscart --json`,
+		Args: cobra.MaximumNArgs(1),
+		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+			return targetNames(), cobra.ShellCompDirectiveNoFileComp
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			lang := lang
+			if langFlag != "" {
+				lang = validate.ParseLang(langFlag)
+			}
+			specs := registry
+			if len(args) == 1 {
+				spec, err := lookupTarget(args[0], lang)
+				if err != nil {
+					return err
+				}
+				specs = []*targetSpec{spec}
+			}
+			var infos []targetInfo
+			for _, s := range specs {
+				infos = append(infos, describeTarget(s))
+			}
+			if asJSON {
+				enc := json.NewEncoder(stdio.Stdout)
+				enc.SetIndent("", "  ")
+				enc.SetEscapeHTML(false)
+				return enc.Encode(infos)
+			}
+			for i, info := range infos {
+				if i > 0 {
+					fmt.Fprintln(stdio.Stdout)
+				}
+				printTarget(stdio.Stdout, info, lang)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, tr(lang, "print JSON, for scripts", "вывести JSON, для скриптов"))
+	cmd.Flags().StringVar(&langFlag, "lang", "", tr(lang, "language: ru or en (default: from LANG)", "язык: ru или en (по умолчанию из LANG)"))
+	return cmd
+}
+
+// printTarget writes a platform's description for people.
+func printTarget(w io.Writer, info targetInfo, lang validate.Lang) {
+	t := func(en, ru string) string { return tr(lang, en, ru) }
+	yesNo := func(b bool) string {
+		if b {
+			return t("yes", "да")
+		}
+		return t("no", "нет")
+	}
+	fmt.Fprintf(w, "%s\n", info.Name)
+	fmt.Fprintf(w, "  %s %s\n", t("identity:   ", "ключ:       "), strings.Join(info.Keys, t(", then ", ", затем ")))
+	fmt.Fprintf(w, "  %s %s; plan: %s\n", t("modes:      ", "режимы:     "), strings.Join(info.Modes, ", "), yesNo(info.Plan))
+	fmt.Fprintf(w, "  %s %s\n", t("credentials:", "доступ:     "), strings.Join(info.Env, ", "))
+	fmt.Fprintf(w, "  %s\n", t("fields (* required, + required but made by the tool when empty):",
+		"поля (* обязательное, + обязательное, но программа заполнит сама):"))
+	for _, f := range info.Fields {
+		mark := " "
+		switch {
+		case f.Generated:
+			mark = "+"
+		case f.Required:
+			mark = "*"
+		}
+		format := template.FormatIn(f.Format, lang)
+		if f.MaxLen > 0 {
+			format += fmt.Sprintf(t("; up to %d characters", "; до %d символов"), f.MaxLen)
+		}
+		fmt.Fprintf(w, "    %s %-12s %s\n", mark, f.Field, format)
+		fmt.Fprintf(w, "      %-12s %s %s\n", "", t("headers:", "заголовки:"), strings.Join(f.Headers, ", "))
+	}
+}
+
+// joinNames is the list of platforms for help texts.
+func joinNames() string { return strings.Join(targetNames(), ", ") }
+
+// completeTargets makes the shell complete --target with the platforms' names.
+func completeTargets(cmd *cobra.Command) {
+	cmd.RegisterFlagCompletionFunc("target", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return targetNames(), cobra.ShellCompDirectiveNoFileComp
+	})
+}

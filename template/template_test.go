@@ -1,0 +1,214 @@
+package template_test
+
+import (
+	"bytes"
+	"encoding/csv"
+	"maps"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/xuri/excelize/v2"
+
+	"userimport/columns"
+	"userimport/template"
+	"userimport/validate"
+)
+
+func TestHeadersMapBackToTheirFields(t *testing.T) {
+	for name, s := range validate.Schemas() {
+		for _, lang := range []validate.Lang{validate.Russian, validate.English} {
+			t.Run(name+"/"+string(lang), func(t *testing.T) {
+				cols := template.Columns(s, lang)
+				if len(cols) != len(s.Fields) {
+					t.Errorf("%d columns for %d fields", len(cols), len(s.Fields))
+				}
+				m := columns.Map(headers(cols), nil)
+				for _, c := range cols {
+					if got := m.Header(c.Field); got != c.Header {
+						t.Errorf("field %s: header %q does not map back (mapped: %q)", c.Field, c.Header, got)
+					}
+				}
+				if missing := s.MissingColumns(&m, nil); len(missing) > 0 {
+					t.Errorf("the template lacks required columns %v", missing)
+				}
+			})
+		}
+	}
+}
+
+func TestEveryFormatHasARussianNote(t *testing.T) {
+	for name, s := range validate.Schemas() {
+		for _, c := range template.Columns(s, validate.Russian) {
+			rule, _ := s.Rule(c.Field)
+			if rule.Format != "" && strings.Contains(c.Note, rule.Format) && !strings.ContainsAny(rule.Format, "абвгдеёжзийклмнопрстуфхцчшщъыьэюя") {
+				t.Errorf("%s %s: the note shows the English format %q; add it to formatsRU", name, c.Field, rule.Format)
+			}
+		}
+	}
+}
+
+func headers(cols []template.Column) []string {
+	var out []string
+	for _, c := range cols {
+		out = append(out, c.Header)
+	}
+	return out
+}
+
+// TestXLSXReadsBack opens the written workbook with excelize and checks what a person
+// sees: headers, required ones bold, a note on each header, drop-down lists, the
+// example row and the frozen header.
+func TestXLSXReadsBack(t *testing.T) {
+	tests := []struct {
+		target    string
+		lang      validate.Lang
+		wantLists map[string][]string // header → drop-down values
+	}{
+		{"collaborator", validate.Russian, map[string][]string{"Пол": {"м", "ж"}, "Активен": {"да", "нет"}}},
+		{"collaborator", validate.English, map[string][]string{"Gender": {"m", "f"}, "Active": {"yes", "no"}}},
+		{"cscart", validate.Russian, map[string][]string{"Тип пользователя": {"C", "A", "V"}, "Статус": {"A", "D"}, "Активен": {"да", "нет"}}},
+		{"ispring", validate.Russian, map[string][]string{"Роль": nil}},
+		{"inskill", validate.English, map[string][]string{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.target+"/"+string(tt.lang), func(t *testing.T) {
+			s := validate.Schemas()[tt.target]
+			var b bytes.Buffer
+			if err := template.Write(&b, template.XLSX, s, tt.lang); err != nil {
+				t.Fatal(err)
+			}
+			f, err := excelize.OpenReader(&b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			sheet := template.SheetName(tt.lang)
+			if got := f.GetSheetList(); !slices.Equal(got, []string{sheet}) {
+				t.Fatalf("sheets %q, want %q", got, sheet)
+			}
+			rows, err := f.GetRows(sheet)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cols := template.Columns(s, tt.lang)
+			if diff := cmp.Diff(headers(cols), rows[0]); diff != "" {
+				t.Errorf("header row (-want +got):\n%s", diff)
+			}
+			if len(rows) != 2 {
+				t.Errorf("%d rows, want the header and one example", len(rows))
+			}
+
+			notes, err := f.GetComments(sheet)
+			if err != nil {
+				t.Fatal(err)
+			}
+			byCell := map[string]string{}
+			for _, n := range notes {
+				byCell[n.Cell] = n.Text
+				for _, p := range n.Paragraph {
+					byCell[n.Cell] += p.Text
+				}
+			}
+			for i, c := range cols {
+				cell, _ := excelize.CoordinatesToCellName(i+1, 1)
+				note := byCell[cell]
+				if note == "" {
+					t.Errorf("%s (%s) has no note", cell, c.Header)
+					continue
+				}
+				if c.Required != strings.HasPrefix(note, "*") {
+					t.Errorf("%s note %q: required %v", c.Header, note, c.Required)
+				}
+				if c.Example != "" && !strings.Contains(note, c.Example) {
+					t.Errorf("%s note %q lacks the example %q", c.Header, note, c.Example)
+				}
+				styleID, _ := f.GetCellStyle(sheet, cell)
+				st, _ := f.GetStyle(styleID)
+				if st.Font == nil || !st.Font.Bold {
+					t.Errorf("%s is not bold", c.Header)
+				}
+				if c.Required != strings.HasSuffix(c.Header, " *") {
+					t.Errorf("%q: required %v but the mark says otherwise", c.Header, c.Required)
+				}
+			}
+
+			dvs, err := f.GetDataValidations(sheet)
+			if err != nil {
+				t.Fatal(err)
+			}
+			lists := map[string][]string{}
+			for _, dv := range dvs {
+				col := strings.TrimRight(strings.SplitN(dv.Sqref, ":", 2)[0], "0123456789")
+				n, _ := excelize.ColumnNameToNumber(col)
+				values := strings.Split(strings.Trim(dv.Formula1, `"`), ",")
+				lists[rows[0][n-1]] = values
+				if !strings.HasSuffix(dv.Sqref, "1048576") || !strings.HasPrefix(strings.SplitN(dv.Sqref, ":", 2)[0], col+"2") {
+					t.Errorf("list on %s covers %s, want every row below the header", rows[0][n-1], dv.Sqref)
+				}
+			}
+			for h, want := range tt.wantLists {
+				got, ok := lists[h]
+				if !ok {
+					t.Errorf("no drop-down list on %q (lists on %v)", h, slices.Collect(maps.Keys(lists)))
+					continue
+				}
+				if want != nil && !slices.Equal(got, want) {
+					t.Errorf("list on %q = %q, want %q", h, got, want)
+				}
+			}
+
+			panes, err := f.GetPanes(sheet)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !panes.Freeze || panes.YSplit != 1 || panes.TopLeftCell != "A2" {
+				t.Errorf("panes = %+v, want the first row frozen", panes)
+			}
+		})
+	}
+}
+
+func TestCSV(t *testing.T) {
+	var b bytes.Buffer
+	s := validate.Collaborator()
+	if err := template.Write(&b, template.CSV, s, validate.Russian); err != nil {
+		t.Fatal(err)
+	}
+	data := b.String()
+	body, ok := strings.CutPrefix(data, "\ufeff")
+	if !ok {
+		t.Fatalf("no UTF-8 BOM: Excel would read the Cyrillic as cp1251")
+	}
+	r := csv.NewReader(strings.NewReader(body))
+	r.Comma = ';'
+	recs, err := r.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cols := template.Columns(s, validate.Russian)
+	if diff := cmp.Diff(headers(cols), recs[0]); diff != "" {
+		t.Errorf("header (-want +got):\n%s", diff)
+	}
+	if len(recs) != 2 || recs[1][0] != "T000123" {
+		t.Errorf("records = %q, want a header and the example row", recs)
+	}
+}
+
+func TestFormatOf(t *testing.T) {
+	tests := []struct {
+		name string
+		want template.Format
+	}{
+		{"staff.xlsx", template.XLSX},
+		{"staff.CSV", template.CSV},
+		{"staff", template.XLSX},
+		{"dir.csv/staff", template.XLSX},
+	}
+	for _, tt := range tests {
+		if got := template.FormatOf(tt.name); got != tt.want {
+			t.Errorf("FormatOf(%q) = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}

@@ -31,6 +31,8 @@ type commonFlags struct {
 	json      bool
 	lang      string
 	region    string
+	loginFrom string
+	translit  string
 	profile   string
 	logs      logFlags
 }
@@ -55,6 +57,10 @@ func (f *commonFlags) add(fs *pflag.FlagSet, lang validate.Lang) {
 		"язык сообщений: ru или en (по умолчанию из LANG)"))
 	fs.StringVar(&f.region, "region", "RU", t("country for phone numbers written without a country code",
 		"страна для телефонов без кода страны"))
+	fs.StringVar(&f.loginFrom, "login-from", "email", t("where a missing login comes from: email (its local part) or name (transliterated)",
+		"откуда взять логин, если его нет: email (часть адреса до @) или name (ФИО латиницей)"))
+	fs.StringVar(&f.translit, "translit", "icao", t("transliteration for logins made from names: icao (as in passports) or gost (7.79-2000)",
+		"транслитерация логинов из ФИО: icao (как в загранпаспорте) или gost (7.79-2000)"))
 	fs.StringVarP(&f.profile, "profile", "p", "", t("use the settings saved under this name in the --config file",
 		"взять настройки, сохранённые под этим именем в файле --config"))
 	f.logs.add(fs, lang)
@@ -75,6 +81,12 @@ func (f *commonFlags) options(file string, env Env) (importer.Options, *targetSp
 		Lang:      lang,
 		Region:    strings.ToUpper(strings.TrimSpace(f.region)),
 		Sets:      map[columns.Field]string{},
+	}
+	if opts.LoginFrom, err = importer.ParseLoginSource(f.loginFrom); err != nil {
+		return opts, nil, &usageError{msg: err.Error()}
+	}
+	if opts.Translit, err = validate.ParseTranslit(f.translit); err != nil {
+		return opts, nil, &usageError{msg: err.Error()}
 	}
 	opts.Source.Sheet = f.sheet
 	opts.Source.Delimiter = f.delimiter

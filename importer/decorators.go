@@ -278,8 +278,10 @@ func (a *Adaptive) grow() {
 	}
 }
 
-// observed is the success rate over the last full seconds or, early in a run, over
-// what there is of the current one; at least the minimum.
+// observed is the success rate over the last full seconds or, early in a run, the
+// successes of the current second, unscaled: scaling a burst the platform let through
+// up to a rate overestimates its limit many times, and every overestimate is paid for
+// in refused calls. At least the minimum.
 func (a *Adaptive) observed(now time.Time) float64 {
 	sec := now.Unix()
 	n, secs := 0, 0
@@ -296,6 +298,5 @@ func (a *Adaptive) observed(now time.Time) float64 {
 	if cur.sec != sec || cur.n == 0 {
 		return aimdMinRate / aimdCut * 10 // nothing measured yet: start low and grow
 	}
-	part := max(float64(now.Nanosecond())/1e9, 0.1)
-	return max(aimdMinRate, float64(cur.n)/part)
+	return max(aimdMinRate, float64(cur.n))
 }

@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"unicode"
@@ -30,6 +31,17 @@ func (t Translit) String() string {
 		return "gost"
 	}
 	return "icao"
+}
+
+// ParseTranslit reads a --translit value: icao (the default) or gost.
+func ParseTranslit(s string) (Translit, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "", "icao", "icao9303":
+		return ICAO, nil
+	case "gost", "gost7.79", "gost779", "gost779b":
+		return GOST779B, nil
+	}
+	return ICAO, fmt.Errorf("--translit %q: use icao or gost", s)
 }
 
 // icaoTable and gostTable hold the lower-case letters; upper case is derived.

@@ -719,3 +719,45 @@ func TestFailedFileRoundTrip(t *testing.T) {
 		})
 	}
 }
+
+// TestMaxUpdatesStopsBeforeWriting: with more existing accounts to change than
+// --max-updates allows, import writes nothing and exits 3; within the limit it runs.
+func TestMaxUpdatesStopsBeforeWriting(t *testing.T) {
+	data, err := os.ReadFile("testdata/staff.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.SplitAfter(string(data), "\n")
+	dir := t.TempDir()
+	orig := filepath.Join(dir, "orig.csv")
+	os.WriteFile(orig, data, 0o600)
+	for i := 1; i <= 5; i++ { // rows 2-6 get new phones (row 5 is invalid anyway)
+		cells := strings.Split(lines[i], ";")
+		cells[4] = fmt.Sprintf("+7 999 000-00-0%d", i)
+		lines[i] = strings.Join(cells, ";")
+	}
+	changed := filepath.Join(dir, "changed.csv")
+	os.WriteFile(changed, []byte(strings.Join(lines, "")), 0o600)
+
+	env := credentials["cscart"]
+	url := startSandboxFor(t, "cscart", env)
+	if res := run(t, env, "import", orig, "--target", "cscart", "--url", url); res.code != 1 {
+		t.Fatalf("first import: exit %d\n%s", res.code, res.stderr)
+	}
+	res := run(t, env, "import", changed, "--target", "cscart", "--url", url, "--max-updates", "3")
+	if res.code != 3 || !strings.Contains(res.stderr, "4 existing accounts would change") {
+		t.Fatalf("--max-updates 3: exit %d\n%s", res.code, res.stderr)
+	}
+	planDir := filepath.Join(dir, "plan")
+	run(t, env, "plan", changed, "--target", "cscart", "--url", url, "--report", planDir)
+	if p := readSummary(t, planDir); p.Updated != 4 {
+		t.Fatalf("after the refused import a plan still sees %d updates, want 4: something was written", p.Updated)
+	}
+	res = run(t, env, "import", changed, "--target", "cscart", "--url", url, "--max-updates", "10%")
+	if res.code != 1 {
+		t.Fatalf("--max-updates 10%%: exit %d\n%s", res.code, res.stderr)
+	}
+	if s := readSummary(t, changed+".report"); s.Updated != 4 {
+		t.Errorf("import within the limit: %+v", s)
+	}
+}

@@ -206,6 +206,12 @@ func FuzzCSV(f *testing.F) {
 				rec[i] = cleanString(rec[i])
 			}
 			if !isBlank(rec) {
+				// The reader also drops the apostrophe our own CSVs put before
+				// formula-like values (unNeutralize), after the blank check;
+				// encoding/csv keeps it.
+				for i := range rec {
+					rec[i] = unNeutralize(rec[i])
+				}
 				want = append(want, rec)
 			}
 		}

@@ -177,7 +177,17 @@ func (r *csvReader) blankRecord() bool {
 			return false
 		}
 	}
-	return len(bytes.TrimSpace(r.rec)) == 0
+	// Cell by cell: the cells lie end to end in rec, and the tail of one and the
+	// head of the next can together spell a multi-byte space (\xc2 | \x85 is U+0085)
+	// that neither cell holds.
+	start := 0
+	for _, end := range r.ends {
+		if len(bytes.TrimSpace(r.rec[start:end])) != 0 {
+			return false
+		}
+		start = end
+	}
+	return true
 }
 
 // readLine returns the next physical line with its line break, or io.EOF.

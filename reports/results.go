@@ -33,7 +33,7 @@ type Writer struct {
 	rcsv    *csv.Writer
 
 	passwords *os.File // opened on the first generated password
-	pcsv      *gocsv.SafeCSVWriter
+	pcsv      *csv.Writer
 
 	record []string
 
@@ -141,22 +141,22 @@ type passwordLine struct {
 // and the next run reuses the same password (LoadPasswords) instead of resetting it.
 func (w *Writer) writePassword(r *Row) error {
 	u := r.User
-	line := []passwordLine{{Row: r.Num, Key: Neutralize(r.Key), Login: Neutralize(u.Login), Email: Neutralize(u.Email), Password: u.Password}}
 	if w.passwords == nil {
 		f, err := Create(w.dir, "passwords.csv")
 		if err != nil {
 			return err
 		}
 		w.passwords = f
-		w.pcsv = gocsv.NewSafeCSVWriter(csv.NewWriter(f))
-		// gocsv takes the writer per call, never through its package-level setters,
-		// which are shared by every caller (libraries.md §1.2).
-		if err := gocsv.MarshalCSV(line, w.pcsv); err != nil {
+		w.pcsv = csv.NewWriter(f)
+		// The header comes from the struct LoadPasswords reads the file back into.
+		if err := gocsv.MarshalCSV([]passwordLine{}, gocsv.NewSafeCSVWriter(w.pcsv)); err != nil {
 			return fmt.Errorf("write passwords.csv: %w", err)
 		}
-		return nil
 	}
-	if err := gocsv.MarshalCSVWithoutHeaders(line, w.pcsv); err != nil {
+	// Lines go straight to encoding/csv: gocsv's reflection per line showed in the
+	// import path's profile.
+	rec := []string{strconv.Itoa(r.Num), Neutralize(r.Key), Neutralize(u.Login), Neutralize(u.Email), u.Password}
+	if err := w.pcsv.Write(rec); err != nil {
 		return fmt.Errorf("write passwords.csv: %w", err)
 	}
 	return nil

@@ -139,7 +139,7 @@ so plan is not available for it. Credentials come from the environment:
 				hint: "userimport " + cmd.Name() + " " + args[0] + " --target " + spec.name + " --sandbox",
 			}
 		}
-		client, err := spec.newClient(clientConfig{url: url, env: creds, http: &http.Client{Timeout: f.timeout}, mode: opts.Mode, platform: f.platform})
+		client, err := spec.newClient(clientConfig{url: url, env: creds, http: httpClient(f.timeout, f.concurrency), mode: opts.Mode, platform: f.platform})
 		if err != nil {
 			return &usageError{msg: err.Error()}
 		}
@@ -277,4 +277,15 @@ func resumeCommand(args []string) string {
 		parts = append(parts, "--resume")
 	}
 	return strings.Join(parts, " ")
+}
+
+// httpClient is the client every call of a run goes through. Go's default transport
+// keeps only two idle connections per host, so with more calls in flight most
+// connections (and their TLS handshakes) would be made anew for every request: keep
+// one per call in flight.
+func httpClient(timeout time.Duration, concurrency int) *http.Client {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = max(concurrency, 2)
+	tr.MaxIdleConns = max(concurrency, tr.MaxIdleConns)
+	return &http.Client{Timeout: timeout, Transport: tr}
 }

@@ -243,7 +243,7 @@ func checkMaxUpdates(cmd *cobra.Command, opts importer.Options, deps importer.De
 	planOpts.Plan, planOpts.ReportDir = true, filepath.Join(tmp, "report")
 	fmt.Fprint(log, tr(opts.Lang, "--max-updates: looking every row up before writing anything\n",
 		"--max-updates: сначала ищем каждую строку на платформе, ничего не записывая\n"))
-	sum, err := importer.Run(cmd.Context(), planOpts, importer.Deps{Target: deps.Target, Log: discardLog{}})
+	sum, err := importer.Run(cmd.Context(), planOpts, importer.Deps{Target: deps.Target, Log: io.Discard}) // the import describes the file
 	if err != nil {
 		return err
 	}
@@ -254,10 +254,6 @@ func checkMaxUpdates(cmd *cobra.Command, opts importer.Options, deps importer.De
 	return nil
 }
 
-// discardLog drops the plan pass's description of the file; the import prints it.
-type discardLog struct{}
-
-func (discardLog) Write(p []byte) (int, error) { return len(p), nil }
 
 // resumeCommand is the command line to finish an interrupted import: the same
 // arguments with --resume, quoted for a shell where needed.

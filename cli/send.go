@@ -254,7 +254,6 @@ func checkMaxUpdates(cmd *cobra.Command, opts importer.Options, deps importer.De
 	return nil
 }
 
-
 // resumeCommand is the command line to finish an interrupted import: the same
 // arguments with --resume, quoted for a shell where needed.
 func resumeCommand(args []string) string {

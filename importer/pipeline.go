@@ -221,14 +221,38 @@ func (r *run) read(ctx context.Context, jobs chan<- *batch) error {
 			return err
 		}
 		b.items = append(b.items, item{row: row})
-		if len(b.items) == batchSize && !send() {
-			return nil
+		if len(b.items) == batchSize {
+			r.estimateTotal(seq)
+			if !send() {
+				return nil
+			}
 		}
 	}
 	if len(b.items) > 0 {
 		send()
 	}
 	return nil
+}
+
+// positioner is a source that can say how far into the file it is (a CSV).
+type positioner interface {
+	Position() (read, size int64)
+}
+
+// estimateTotal guesses a CSV's rows from the bytes read so far, for the progress
+// display's ETA; a workbook's sheet says its size. The guess is refreshed with every
+// batch, so it converges as the rows get read.
+func (r *run) estimateTotal(batches int) {
+	p, ok := r.src.(positioner)
+	if !ok {
+		return
+	}
+	read, size := p.Position()
+	if read <= 0 || size <= 0 {
+		return
+	}
+	rows := int64(batches+1) * batchSize
+	r.deps.Progress.Total.Store(max(rows, rows*size/read))
 }
 
 // settle finishes a validated row in file order: duplicates of earlier rows, generated

@@ -34,6 +34,8 @@ const (
 type csvReader struct {
 	path    string
 	closer  io.Closer
+	counted *countingReader // the file's bytes read so far, for Position
+	size    int64
 	br      *bufio.Reader
 	delim   byte
 	maxCell int
@@ -78,12 +80,17 @@ func newCSV(path string, f *os.File, head []byte, opts Options) (*csvReader, err
 	if _, err := f.Seek(int64(enc.skip), io.SeekStart); err != nil {
 		return nil, &FileError{Path: path, Msg: "cannot read the file", Err: err}
 	}
-	var src io.Reader = f
+	counted := &countingReader{r: f, n: int64(enc.skip)}
+	var src io.Reader = counted
 	if enc.enc != nil {
-		src = transform.NewReader(f, enc.enc.NewDecoder())
+		src = transform.NewReader(counted, enc.enc.NewDecoder())
 	}
 	r := newCSVReader(path, src, delim, opts)
 	r.closer = f
+	r.counted = counted
+	if fi, err := f.Stat(); err == nil {
+		r.size = fi.Size()
+	}
 	r.info.Encoding = enc.name
 	if hasSep {
 		// Excel hides the sep= line: the line after it is row 1.
@@ -311,4 +318,26 @@ func (r *csvReader) clean() {
 		r.ends[i] = w
 	}
 	r.rec = r.rec[:w]
+}
+
+// Position reports how many of the file's bytes have been read (including what is
+// buffered but not yet parsed) and the file's size, so a progress display can
+// estimate the rows a CSV holds.
+func (r *csvReader) Position() (read, size int64) {
+	if r.counted == nil {
+		return 0, 0
+	}
+	return r.counted.n, r.size
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
 }

@@ -201,7 +201,7 @@ func Run(ctx context.Context, opts Options, deps Deps) (*reports.Summary, error)
 	if err != nil {
 		return nil, err
 	}
-	if n := src.Info().LastRow; n > header.Num {
+	if n := src.Info().LastRow; n > header.Num+1 {
 		deps.Progress.Total.Store(int64(n - header.Num))
 	}
 	mapping := columns.Map(header.Cells, opts.Map)

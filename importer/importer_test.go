@@ -321,3 +321,21 @@ func TestGarbledHeaderSuggestsAnEncoding(t *testing.T) {
 		t.Errorf("err = %v, want a hint to try --encoding utf-8", err)
 	}
 }
+
+// TestProgressEstimatesTheTotal: a CSV says nothing of its rows, so the total the
+// progress display shows is estimated from the bytes read; by the end it is close.
+func TestProgressEstimatesTheTotal(t *testing.T) {
+	const n = 20000
+	in := writeCSV(t, n)
+	var p importer.Progress
+	sum, err := importer.Run(context.Background(), importer.Options{Input: in, Schema: validate.Collaborator(), DryRun: true}, importer.Deps{Progress: &p})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := p.Done.Load(); got != int64(sum.Rows) {
+		t.Errorf("progress done %d, rows %d", got, sum.Rows)
+	}
+	if total := p.Total.Load(); total < n*8/10 || total > n*12/10 {
+		t.Errorf("estimated total %d for %d rows", total, n)
+	}
+}

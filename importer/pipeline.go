@@ -239,12 +239,12 @@ type positioner interface {
 	Position() (read, size int64)
 }
 
-// estimateTotal guesses a CSV's rows from the bytes read so far, for the progress
-// display's ETA; a workbook's sheet says its size. The guess is refreshed with every
+// estimateTotal guesses the rows from the bytes read so far, for the progress
+// display's ETA, unless the sheet's dimension said. The guess is refreshed with every
 // batch, so it converges as the rows get read.
 func (r *run) estimateTotal(batches int) {
 	p, ok := r.src.(positioner)
-	if !ok {
+	if !ok || r.src.Info().LastRow > 1 {
 		return
 	}
 	read, size := p.Position()

@@ -38,10 +38,13 @@ type xlsxReader struct {
 	styles  []cellStyle
 	merges  merges
 	body    io.ReadCloser // the sheet part, inflating
-	s       *xmlScanner
-	info    Info
-	maxCell int
-	maxRows int
+	counted *countingReader
+	// partSize is the sheet part's size unpacked, for Position.
+	partSize int64
+	s        *xmlScanner
+	info     Info
+	maxCell  int
+	maxRows  int
 
 	row     int // the number of the last row read
 	yielded int
@@ -149,10 +152,22 @@ func (r *xlsxReader) init(opts Options) error {
 		return damaged(err)
 	}
 	r.body = body
-	if err := r.start(body); err != nil {
+	r.counted = &countingReader{r: body}
+	r.partSize = int64(part.UncompressedSize64)
+	if err := r.start(r.counted); err != nil {
 		return damaged(err)
 	}
 	return nil
+}
+
+// Position reports how much of the sheet's XML has been read and its size, so a
+// progress display can estimate the rows of a sheet whose dimension does not say
+// (files written by programs other than Excel often claim A1).
+func (r *xlsxReader) Position() (read, size int64) {
+	if r.counted == nil {
+		return 0, 0
+	}
+	return r.counted.n, r.partSize
 }
 
 // start reads the sheet's XML up to its rows; the dimension on the way says how many

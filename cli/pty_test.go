@@ -75,7 +75,7 @@ func TestProgressOnATerminal(t *testing.T) {
 	if !strings.Contains(raw, "created") {
 		t.Errorf("the bar shows no running counts:\n%q", raw)
 	}
-	lines := emulate(raw)
+	lines := cli.Emulate(raw)
 	for _, l := range lines {
 		if strings.ContainsAny(l, "▕░█") || strings.Contains(l, "rows/s") {
 			t.Errorf("the bar was left on the screen: %q\nscreen:\n%s", l, strings.Join(lines, "\n"))
@@ -90,43 +90,6 @@ func TestProgressOnATerminal(t *testing.T) {
 	if !strings.HasPrefix(stdout.String(), "{") || strings.Contains(stdout.String(), "rows/s") {
 		t.Errorf("stdout is not only the JSON summary:\n%s", stdout.String())
 	}
-}
-
-// emulate plays terminal output onto a screen (see the internal test's twin): \r goes
-// to the start of the line, \n down a line, escapes are skipped.
-func emulate(s string) []string {
-	var screen [][]rune
-	row, col := 0, 0
-	rs := []rune(s)
-	for i := 0; i < len(rs); i++ {
-		r := rs[i]
-		for len(screen) <= row {
-			screen = append(screen, nil)
-		}
-		switch r {
-		case '\r':
-			col = 0
-		case '\n':
-			row++
-			col = 0
-		case '\x1b':
-			for i++; i < len(rs) && !(rs[i] >= 'A' && rs[i] <= 'Z' || rs[i] >= 'a' && rs[i] <= 'z'); i++ {
-			}
-		default:
-			line := screen[row]
-			for len(line) <= col {
-				line = append(line, ' ')
-			}
-			line[col] = r
-			screen[row] = line
-			col++
-		}
-	}
-	var out []string
-	for _, l := range screen {
-		out = append(out, strings.TrimRight(string(l), " "))
-	}
-	return out
 }
 
 // TestProgressOnAPipe: with stderr a pipe or a file there is no bar and no control

@@ -23,7 +23,7 @@ const boolAccepted = "да, нет, yes, no, 1, 0, +, -, активен, заб�
 // CodeValueInvalid whose Detail lists the accepted words. An empty cell is Unset. It is
 // safe for concurrent use.
 func ParseBool(raw string) (Tristate, []Issue) {
-	s := strings.TrimSpace(raw)
+	s := trimSpace(raw)
 	if s == "" {
 		return Unset, nil
 	}
@@ -33,7 +33,7 @@ func ParseBool(raw string) (Tristate, []Issue) {
 	if v, ok := boolWords[s]; ok {
 		return v, nil
 	}
-	if v, ok := boolWords[strings.ToLower(s)]; ok {
+	if v, ok := lookupLower(boolWords, s); ok {
 		return v, nil
 	}
 	return Unset, one(CodeValueInvalid, Error, boolAccepted, "")

@@ -37,12 +37,14 @@ var excelEpoch = time.Date(1899, time.December, 30, 0, 0, 0, 0, time.UTC)
 //
 // ParseDate reads the clock only for the two-digit year; it is safe for concurrent use.
 func ParseDate(raw string) (Date, []Issue) {
-	return parseDate(raw, time.Now().Year())
+	return parseDate(raw, 0)
 }
 
-// parseDate is ParseDate with the current year given, so tests do not depend on the clock.
+// parseDate is ParseDate with the current year given, so tests do not depend on the
+// clock; 0 reads the clock, only when a two-digit year needs it: reading it for every
+// cell showed in the profile.
 func parseDate(raw string, thisYear int) (Date, []Issue) {
-	s := strings.TrimSpace(raw)
+	s := trimSpace(raw)
 	if s == "" {
 		return Date{}, nil
 	}
@@ -103,6 +105,9 @@ func finishDate(day string, m time.Month, year string, thisYear int) (Date, []Is
 	yy, _ := strconv.Atoi(year)
 	guessed := len(year) == 2
 	if guessed {
+		if thisYear == 0 {
+			thisYear = time.Now().Year()
+		}
 		yy = expandYear(yy, thisYear)
 	}
 	d, ok := makeDate(yy, m, dd)
@@ -152,11 +157,47 @@ func makeDate(y int, m time.Month, d int) (Date, bool) {
 	if y < 1 || y > 9999 || m < 1 || m > 12 || d < 1 || d > 31 {
 		return Date{}, false
 	}
-	t := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-	if t.Day() != d {
+	if d > daysIn(m, y) {
 		return Date{}, false
 	}
 	return Date{Year: y, Month: m, Day: d}, true
+}
+
+// daysIn is the number of days in month m of year y of the (proleptic) Gregorian
+// calendar that package time uses; counting them is cheaper than asking time.Date
+// whether the day rolled over, which every date cell used to do.
+func daysIn(m time.Month, y int) int {
+	switch m {
+	case time.February:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case time.April, time.June, time.September, time.November:
+		return 30
+	}
+	return 31
+}
+
+// isCalendarDate reports whether d is a real date of years 1-9999, one time.Date
+// would not move.
+func isCalendarDate(d Date) bool {
+	return d.Year >= 1 && d.Year <= 9999 && d.Month >= 1 && d.Month <= 12 && d.Day >= 1 && d.Day <= daysIn(d.Month, d.Year)
+}
+
+// after reports whether a is later than b, as a.Time().After(b.Time()) does, comparing
+// the fields when both are real dates instead of building two times.
+func after(a, b Date) bool {
+	if !isCalendarDate(a) || !isCalendarDate(b) {
+		return a.Time().After(b.Time())
+	}
+	if a.Year != b.Year {
+		return a.Year > b.Year
+	}
+	if a.Month != b.Month {
+		return a.Month > b.Month
+	}
+	return a.Day > b.Day
 }
 
 // parseSerial reads an Excel serial (a whole number, or one with a time fraction).
@@ -285,7 +326,7 @@ func CheckBirthDate(d Date, today Date) []Issue {
 	if d.IsZero() || today.IsZero() {
 		return nil
 	}
-	if d.Time().After(today.Time()) {
+	if after(d, today) {
 		return one(CodeDateImplausible, Warning, "after "+today.DMY(), d.DMY())
 	}
 	age := today.Year - d.Year

@@ -245,3 +245,37 @@ func BenchmarkParseDate(b *testing.B) {
 		})
 	}
 }
+
+// TestDaysInAgreesWithTime checks makeDate's day count against package time for every
+// day number of every month of years 1-2500 and a few later ones, and the field
+// comparison of after against time.Time.After on real and unreal dates.
+func TestDaysInAgreesWithTime(t *testing.T) {
+	years := []int{9996, 9999}
+	for y := 1; y <= 2500; y++ {
+		years = append(years, y)
+	}
+	for _, y := range years {
+		for m := time.January; m <= time.December; m++ {
+			for d := 1; d <= 31; d++ {
+				_, ok := makeDate(y, m, d)
+				if want := time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Day() == d; ok != want {
+					t.Fatalf("makeDate(%d, %d, %d) ok = %v, want %v", y, m, d, ok, want)
+				}
+			}
+		}
+	}
+	dates := []Date{
+		{}, {Year: 1988, Month: 7, Day: 26}, {Year: 1988, Month: 7, Day: 27}, {Year: 1988, Month: 8, Day: 1},
+		{Year: 1989, Month: 1, Day: 1}, {Year: 2000, Month: 2, Day: 29}, {Year: 2000, Month: 3, Day: 1},
+		{Year: 2001, Month: 2, Day: 29}, {Year: 2001, Month: 3, Day: 0}, {Year: 2026, Month: 13, Day: 1},
+		{Year: 2026, Month: 11, Day: 31}, {Year: 2026, Month: 12, Day: 1}, {Year: -5, Month: 1, Day: 1},
+		{Year: 10000, Month: 1, Day: 1}, {Year: 1, Month: 1, Day: 1},
+	}
+	for _, a := range dates {
+		for _, b := range dates {
+			if got, want := after(a, b), a.Time().After(b.Time()); got != want {
+				t.Errorf("after(%v, %v) = %v, want %v", a, b, got, want)
+			}
+		}
+	}
+}

@@ -44,10 +44,19 @@ const maxLocalPart = 64
 //
 // On an error the returned address is empty. NormalizeEmail is safe for concurrent use.
 func NormalizeEmail(raw string) (string, []Issue) {
-	s := strings.TrimSpace(raw)
+	s := trimSpace(raw)
 	if s == "" {
 		return "", nil
 	}
+	if addr, issues, ok := fastEmail(s); ok {
+		return addr, issues
+	}
+	return fullEmail(s)
+}
+
+// fullEmail is NormalizeEmail for a trimmed, non-empty s, through net/mail and IDNA.
+// It is the reference fastEmail is tested against, so it keeps no shortcut of its own.
+func fullEmail(s string) (string, []Issue) {
 	if detail, mixed := MixedScript(s); mixed {
 		return "", one(CodeMixedScript, Error, detail, "")
 	}
@@ -74,6 +83,88 @@ func NormalizeEmail(raw string) (string, []Issue) {
 		return addr, one(CodeEmailTypo, Warning, lowerASCII(local)+"@"+sug, addr)
 	}
 	return addr, nil
+}
+
+// maxLabel and maxDomain are DNS's limits (RFC 1035) on a label and on a whole name
+// without its trailing dot, which the IDNA profile enforces.
+const (
+	maxLabel  = 63
+	maxDomain = 253
+)
+
+// fastEmail is NormalizeEmail for the shape nearly every address in a staff list has:
+// an ASCII local part of letters, digits and . _ % + - (no dot at either end or twice
+// in a row), an @, and a domain of ASCII labels of letters, digits and inner hyphens
+// with at least one dot, in any mix of case. Such an address needs neither IDNA (its
+// ASCII form is its lower-cased self) nor net/mail (it is a dot-atom), and those two
+// were most of the cost of a valid address. ok is false for anything else, including
+// every address the full path would refuse, and the caller then takes the full path;
+// FuzzEmailFastPath checks that every address fastEmail takes gets exactly what
+// fullEmail gives. s is trimmed and not empty. It allocates only to lower-case.
+func fastEmail(s string) (addr string, issues []Issue, ok bool) {
+	upper, prevDot := false, true // a dot at the start is refused like a double dot
+	at := -1
+	for i := 0; i < len(s) && at < 0; i++ {
+		switch c := s[i]; {
+		case c == '@':
+			at = i
+		case c == '.':
+			if prevDot {
+				return "", nil, false
+			}
+			prevDot = true
+		case 'a' <= c && c <= 'z', '0' <= c && c <= '9', c == '_', c == '%', c == '+', c == '-':
+			prevDot = false
+		case 'A' <= c && c <= 'Z':
+			upper, prevDot = true, false
+		default:
+			return "", nil, false
+		}
+	}
+	if at <= 0 || at > maxLocalPart || prevDot {
+		return "", nil, false
+	}
+	domain := s[at+1:]
+	if len(domain) > maxDomain {
+		return "", nil, false
+	}
+	start, dots := 0, 0
+	for i := 0; i <= len(domain); i++ {
+		if i < len(domain) && domain[i] != '.' {
+			switch c := domain[i]; {
+			case 'a' <= c && c <= 'z', '0' <= c && c <= '9', c == '-':
+			case 'A' <= c && c <= 'Z':
+				upper = true
+			default:
+				return "", nil, false
+			}
+			continue
+		}
+		// A label ends at i. Hyphens at its ends are refused by the LDH rule, and two
+		// in its third and fourth places mark a punycode (xn--) or reserved label that
+		// only IDNA can judge.
+		label := domain[start:i]
+		if label == "" || len(label) > maxLabel || label[0] == '-' || label[len(label)-1] == '-' ||
+			(len(label) >= 4 && label[2] == '-' && label[3] == '-') {
+			return "", nil, false
+		}
+		if i < len(domain) {
+			dots++
+			start = i + 1
+		}
+	}
+	// An all-digit top-level label (an IP address) is refused by the full path.
+	if dots == 0 || allDigits(domain[start:]) {
+		return "", nil, false
+	}
+	addr = s
+	if upper {
+		addr = strings.ToLower(s)
+	}
+	if sug, ok := suggestDomain(addr[at+1:]); ok {
+		return addr, one(CodeEmailTypo, Warning, addr[:at+1]+sug, addr), true
+	}
+	return addr, nil, true
 }
 
 // validLocalPart reports whether local is an RFC 5322 dot-atom of ASCII characters:

@@ -3,7 +3,9 @@ package validate
 import (
 	"flag"
 	"fmt"
+	"math/rand/v2"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -247,12 +249,156 @@ func FuzzNormalizeEmail(f *testing.F) {
 	})
 }
 
+// checkEmailFastPath fails t when fastEmail takes s and gives anything but what the
+// full path gives: the same address and the same issues, the typo warning included.
+// It reports whether the fast path took s.
+func checkEmailFastPath(t *testing.T, s string) bool {
+	t.Helper()
+	fast, fastIssues, ok := fastEmail(s)
+	if !ok {
+		return false
+	}
+	full, fullIssues := fullEmail(s)
+	if fast != full {
+		t.Errorf("%q: fast path %q, full path %q", s, fast, full)
+	}
+	if diff := cmp.Diff(fullIssues, fastIssues); diff != "" {
+		t.Errorf("%q: issues differ (-full +fast):\n%s", s, diff)
+	}
+	return true
+}
+
+// TestEmailFastPath checks which addresses take the fast path, so that a change cannot
+// quietly send the common ones back to net/mail, and that each gets the full path's
+// result. Every case of the NormalizeEmail table is compared as well.
+func TestEmailFastPath(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		fast bool
+	}{
+		{"plain", "ivan.petrov@mail.ru", true},
+		{"capitalized", "Ivan.Petrov@Mail.Ru", true},
+		{"all caps", "IVAN.PETROV@MAIL.RU", true},
+		{"digits", "user123@corp1.ru", true},
+		{"underscore percent plus dash", "a_b%c+d-e@x-5.ru", true},
+		{"subdomain", "a.b@mail.corp.example.ru", true},
+		{"single letters", "a@b.ru", true},
+		{"typo", "ivan@gmial.com", true},
+		{"typo caps", "Ivan.P@GMIAL.COM", true},
+		{"real near domain", "john@mail.com", true},
+		{"long tld", "hr@company.moscow", true},
+		{"digit label", "hr@1c.ru", true},
+		{"local of 64", strings.Repeat("a", 64) + "@mail.ru", true},
+		{"label of 63", "a@" + strings.Repeat("b", 63) + ".ru", true},
+		{"inner double hyphen", "a@ab-c--d.ru", true},
+
+		{"local of 65", strings.Repeat("a", 65) + "@mail.ru", false},
+		{"label of 64", "a@" + strings.Repeat("b", 64) + ".ru", false},
+		{"domain of 254", "a@" + strings.Repeat("b.", 126) + "ru", false},
+		{"punycode", "ivan@xn--80a1acny.xn--p1ai", false},
+		{"hyphens in third and fourth place", "a@ab--c.ru", false},
+		{"idn", "ivan@почта.рф", false},
+		{"apostrophe", "o'neil@corp.ru", false},
+		{"other atext", "a!b@corp.ru", false},
+		{"no dot", "ivan@localhost", false},
+		{"ip", "ivan@127.0.0.1", false},
+		{"digit tld", "ivan@mail.123", false},
+		{"leading dot", ".ivan@mail.ru", false},
+		{"trailing dot", "ivan.@mail.ru", false},
+		{"double dot", "ivan..p@mail.ru", false},
+		{"empty label", "ivan@mail..ru", false},
+		{"trailing dot domain", "ivan@mail.ru.", false},
+		{"leading hyphen label", "ivan@-mail.ru", false},
+		{"trailing hyphen label", "ivan@mail-.ru", false},
+		{"two at", "ivan@@mail.ru", false},
+		{"at start", "@mail.ru", false},
+		{"at end", "ivan@", false},
+		{"no at", "ivan.mail.ru", false},
+		{"space", "ivan petrov@mail.ru", false},
+		{"underscore domain", "ivan@ex_ample.com", false},
+		{"cyrillic letter", "ivаnov@mail.ru", false},
+		{"display name", "Ivan <ivan@x.ru>", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := checkEmailFastPath(t, tt.in); got != tt.fast {
+				t.Errorf("fastEmail(%q) took it: %v, want %v", tt.in, got, tt.fast)
+			}
+		})
+	}
+	for _, tt := range emailTests {
+		t.Run("table/"+tt.name, func(t *testing.T) {
+			if s := strings.TrimSpace(tt.raw); s != "" {
+				checkEmailFastPath(t, s)
+			}
+		})
+	}
+}
+
+// TestEmailFastPathSweep is the deterministic half of the differential test: random
+// addresses built from the characters the fast path decides on (letters of both cases,
+// digits, dots, hyphens, the other atext, a second @) and the common domains with their
+// typos, so that far more of them reach the comparison than random bytes would.
+func TestEmailFastPathSweep(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	const alphabet = "aZz09._%+-@!'"
+	part := func(n int) string {
+		b := make([]byte, rng.IntN(n)+1)
+		for i := range b {
+			b[i] = alphabet[rng.IntN(len(alphabet))]
+		}
+		return string(b)
+	}
+	domains := append(slices.Clone(commonDomains), "gmial.com", "Mail.RU", "mail.ry", "yandex.r",
+		"b.ru", "ok.ru", "x--y.ru", "ab--c.ru", "1c.ru", "a.1", "mail..ru", "-a.ru", "a-.ru")
+	taken := 0
+	for range 200_000 {
+		var s string
+		switch rng.IntN(3) {
+		case 0:
+			s = part(8) + "@" + domains[rng.IntN(len(domains))]
+		case 1:
+			s = part(8) + "@" + part(6) + "." + part(4)
+		default:
+			s = part(20)
+		}
+		if checkEmailFastPath(t, s) {
+			taken++
+		}
+		if t.Failed() {
+			t.FailNow()
+		}
+	}
+	if taken < 10_000 {
+		t.Fatalf("the fast path took only %d addresses; the sweep compares too little", taken)
+	}
+	t.Logf("%d addresses took the fast path and agreed", taken)
+}
+
+// FuzzEmailFastPath is the differential test issue 9 asks for: every address the fast
+// path takes must get exactly the full path's address and issues.
+func FuzzEmailFastPath(f *testing.F) {
+	for _, tt := range emailTests {
+		f.Add(tt.raw)
+	}
+	for _, s := range []string{"Ivan.Petrov@Mail.Ru", "a_b%c+d-e@x-5.ru", "ivan@xn--80a1acny.xn--p1ai", "a@ab--c.ru", "x@GMIAL.COM"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		if s := strings.TrimSpace(raw); s != "" {
+			checkEmailFastPath(t, s)
+		}
+	})
+}
+
 func BenchmarkNormalizeEmail(b *testing.B) {
 	for _, bc := range []struct{ name, in string }{
 		{"plain", "ivan.petrov@mail.ru"},
 		{"messy", " Ivan.Petrov@Mail.RU "},
 		{"idn", "ivan@почта.рф"},
 		{"typo", "ivan@gmial.com"},
+		{"full_path", "o'neil@corp.ru"},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			b.ReportAllocs()

@@ -16,9 +16,10 @@ var genderWords = map[string]Gender{
 // `ж`, `жен.`, `женский`, `f`, `female`, `woman`, `1`), in any case and with trailing
 // dots. Anything else is CodeGenderInvalid. It is safe for concurrent use.
 func ParseGender(raw string) (Gender, []Issue) {
-	s := strings.TrimRight(strings.TrimSpace(raw), ".")
+	t := trimSpace(raw)
+	s := strings.TrimRight(t, ".")
 	if s == "" {
-		if strings.TrimSpace(raw) == "" {
+		if t == "" {
 			return GenderUnknown, nil
 		}
 		return GenderUnknown, one(CodeGenderInvalid, Error, "", "")
@@ -26,7 +27,7 @@ func ParseGender(raw string) (Gender, []Issue) {
 	if g, ok := genderWords[s]; ok {
 		return g, nil
 	}
-	if g, ok := genderWords[strings.ToLower(s)]; ok {
+	if g, ok := lookupLower(genderWords, s); ok {
 		return g, nil
 	}
 	return GenderUnknown, one(CodeGenderInvalid, Error, "", "")

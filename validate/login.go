@@ -125,7 +125,7 @@ func isLoginByte(c byte) bool {
 // transliterated by ICAO, other characters dropped), it is the Detail as a hint. On an
 // error the returned login is empty. It is safe for concurrent use.
 func NormalizeLogin(raw string) (string, []Issue) {
-	s := strings.TrimSpace(raw)
+	s := trimSpace(raw)
 	if s == "" {
 		return "", nil
 	}

@@ -20,6 +20,15 @@ import (
 // CodeNameInvalid. Latin and Cyrillic letters in one word are CodeMixedScript. On an
 // error the returned name is empty. NormalizeName is safe for concurrent use.
 func NormalizeName(raw string) (string, []Issue) {
+	if name, ok := fastNormalizeName(raw); ok {
+		return name, nil
+	}
+	return normalizeName(raw)
+}
+
+// normalizeName is NormalizeName for any input, the reference fastNormalizeName is
+// tested against.
+func normalizeName(raw string) (string, []Issue) {
 	s := cleanName(raw)
 	if s == "" {
 		return "", nil
@@ -39,7 +48,7 @@ func NormalizeName(raw string) (string, []Issue) {
 // cleanName trims, collapses spaces, unifies apostrophes and hyphens and composes to NFC.
 // It returns s itself when there is nothing to change.
 func cleanName(raw string) string {
-	s := strings.TrimSpace(raw)
+	s := trimSpace(raw)
 	if s == "" {
 		return ""
 	}
@@ -243,6 +252,15 @@ func titleName(s string) string {
 //
 // On an error all three parts are empty. SplitFullName is safe for concurrent use.
 func SplitFullName(raw string) (last, first, middle string, issues []Issue) {
+	if last, first, middle, ok := fastSplitFullName(raw); ok {
+		return last, first, middle, nil
+	}
+	return splitFullName(raw)
+}
+
+// splitFullName is SplitFullName for any input, the reference fastSplitFullName is
+// tested against.
+func splitFullName(raw string) (last, first, middle string, issues []Issue) {
 	s := cleanName(strings.ReplaceAll(raw, ",", " "))
 	if s == "" {
 		return "", "", "", nil

@@ -51,19 +51,22 @@ func NormalizePhone(raw, region string) (e164, ext string, issues []Issue) {
 // number that does not pass phonenumbers.IsValidNumber is CodePhoneInvalid: possible
 // lengths are not enough. On an error e164 and ext are empty.
 func (p *PhoneParser) Normalize(raw string) (e164, ext string, issues []Issue) {
-	s := strings.TrimSpace(raw)
+	s := trimSpace(raw)
 	if s == "" {
 		return "", "", nil
 	}
-	if isExcelExponent(s) {
-		return "", "", one(CodePhoneExcel, Error, s, "")
+	main, ext, rest := s, "", ""
+	if !plainPhone(s) {
+		if isExcelExponent(s) {
+			return "", "", one(CodePhoneExcel, Error, s, "")
+		}
+		s = dropFloatZero(s)
+		var first string
+		if first, rest = splitNumbers(s); first == "" {
+			return "", "", one(CodePhoneInvalid, Error, "", "")
+		}
+		main, ext = splitExtension(first)
 	}
-	s = dropFloatZero(s)
-	first, rest := splitNumbers(s)
-	if first == "" {
-		return "", "", one(CodePhoneInvalid, Error, "", "")
-	}
-	main, ext := splitExtension(first)
 	e164, libExt, ok := p.parse(main)
 	if !ok {
 		return "", "", one(CodePhoneInvalid, Error, "", "")
@@ -75,6 +78,21 @@ func (p *PhoneParser) Normalize(raw string) (e164, ext string, issues []Issue) {
 		return e164, ext, one(CodePhoneMultiple, Warning, rest, e164)
 	}
 	return e164, ext, nil
+}
+
+// plainPhone reports whether s holds only digits, spaces, brackets, dashes and plus
+// signs, as most phone cells do. Such a cell is one number without an extension: it has
+// no exponent, no float's ".0", no separator or "или" between numbers and no extension
+// marker, so the steps that look for those would return it unchanged and are skipped.
+func plainPhone(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case '0' <= c && c <= '9', c == ' ', c == '(', c == ')', c == '-', c == '+':
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // parse reads one number, extension already removed, through the fast path when it

@@ -3,9 +3,11 @@ package validate
 import (
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/nyaruka/phonenumbers"
 )
 
@@ -288,6 +290,98 @@ func TestPhoneFastPathSweep(t *testing.T) {
 		t.Fatal("the sweep met no valid number")
 	}
 	t.Logf("%d valid numbers agreed", valid)
+}
+
+// normalizeRef is PhoneParser.Normalize without the plainPhone shortcut: every cell
+// goes through each step, as before the shortcut was added.
+func normalizeRef(p *PhoneParser, raw string) (e164, ext string, issues []Issue) {
+	s := strings.TrimSpace(raw)
+	if s == "" {
+		return "", "", nil
+	}
+	if isExcelExponent(s) {
+		return "", "", one(CodePhoneExcel, Error, s, "")
+	}
+	s = dropFloatZero(s)
+	first, rest := splitNumbers(s)
+	if first == "" {
+		return "", "", one(CodePhoneInvalid, Error, "", "")
+	}
+	main, ext := splitExtension(first)
+	e164, libExt, ok := p.parse(main)
+	if !ok {
+		return "", "", one(CodePhoneInvalid, Error, "", "")
+	}
+	if ext == "" {
+		ext = libExt
+	}
+	if rest != "" {
+		return e164, ext, one(CodePhoneMultiple, Warning, rest, e164)
+	}
+	return e164, ext, nil
+}
+
+// phoneResult is everything Normalize returns, for comparing two ways to it.
+type phoneResult struct {
+	E164, Ext string
+	Issues    []Issue
+}
+
+// checkPlainPhone fails t when Normalize and normalizeRef disagree on raw.
+func checkPlainPhone(t *testing.T, p *PhoneParser, raw string) {
+	t.Helper()
+	var got, want phoneResult
+	got.E164, got.Ext, got.Issues = p.Normalize(raw)
+	want.E164, want.Ext, want.Issues = normalizeRef(p, raw)
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Normalize(%q) (-every step +shortcut):\n%s", raw, diff)
+	}
+}
+
+// TestPlainPhone checks that the cells plainPhone lets skip the extension, separator
+// and exponent steps get what those steps would have given.
+func TestPlainPhone(t *testing.T) {
+	tests := []struct {
+		in    string
+		plain bool
+	}{
+		{"8 (912) 345-67-89", true},
+		{"+7 912 3456789", true},
+		{"+7 (912) 345-67-89", true},
+		{"8-912-345-67-89", true},
+		{"9123456789", true},
+		{"+375 29 123-45-67", true},
+		{"8 (912) 345-67-89 12", true},
+		{"", true},
+		{"8.912.345.67.89", false},
+		{"79123456789.0", false},
+		{"7,91E+10", false},
+		{"89123456789, 89001112233", false},
+		{"8 912 345 67 89 доб. 12", false},
+		{"+7(912)3456789#12", false},
+		{"\u00a08 912 345 67 89", false},
+	}
+	p := NewPhoneParser("RU")
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			if got := plainPhone(tt.in); got != tt.plain {
+				t.Errorf("plainPhone(%q) = %v, want %v", tt.in, got, tt.plain)
+			}
+			checkPlainPhone(t, p, tt.in)
+		})
+	}
+	for _, tt := range phoneTests {
+		t.Run("table/"+tt.name, func(t *testing.T) { checkPlainPhone(t, NewPhoneParser(tt.region), tt.raw) })
+	}
+}
+
+// FuzzPlainPhone is the differential test of the plainPhone shortcut.
+func FuzzPlainPhone(f *testing.F) {
+	for _, tt := range phoneTests {
+		f.Add(tt.raw)
+	}
+	p := NewPhoneParser("RU")
+	f.Fuzz(func(t *testing.T, raw string) { checkPlainPhone(t, p, raw) })
 }
 
 func FuzzNormalizePhone(f *testing.F) {

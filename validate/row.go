@@ -30,6 +30,8 @@ type Validator struct {
 	// profile.
 	fields   []fieldSource
 	fullName fieldSource
+	// The schema's answers Row needs for every row, looked up once for the same reason.
+	takesLastName, takesGender, firstNameRequired bool
 }
 
 // fieldSource is where a field's value comes from: a column (-1 for none) and a
@@ -57,6 +59,9 @@ func NewValidator(s *Schema, m *columns.Mapping, opts Options) *Validator {
 		v.fields = append(v.fields, v.source(r))
 	}
 	v.fullName = v.source(FieldRule{Field: columns.FullName})
+	v.takesLastName, v.takesGender = s.Takes(columns.LastName), s.Takes(columns.Gender)
+	r, _ := s.Rule(columns.FirstName)
+	v.firstNameRequired = r.Required
 	return v
 }
 
@@ -81,7 +86,7 @@ func (fs *fieldSource) value(cells []string) string {
 	if fs.col >= 0 && fs.col < len(cells) {
 		raw = cells[fs.col]
 	}
-	if fs.hasSet && strings.TrimSpace(raw) == "" {
+	if fs.hasSet && isBlank(raw) {
 		return fs.set
 	}
 	return raw
@@ -139,7 +144,7 @@ func (w *Worker) Row(cells []string, marks Marks) (User, []Issue) {
 	)
 	for fi := range w.v.fields {
 		fs := &w.v.fields[fi]
-		rule, f := fs.FieldRule, fs.Field
+		rule, f := &fs.FieldRule, fs.Field
 		if len(marks.NoValue)+len(marks.Rounded) > 0 {
 			if i := fs.col; i >= 0 && i < len(cells) {
 				if slices.Contains(marks.NoValue, i) {
@@ -153,7 +158,7 @@ func (w *Worker) Row(cells []string, marks Marks) (User, []Issue) {
 			}
 		}
 		raw := fs.value(cells)
-		if strings.TrimSpace(raw) == "" {
+		if isBlank(raw) {
 			continue
 		}
 		var (
@@ -162,7 +167,7 @@ func (w *Worker) Row(cells []string, marks Marks) (User, []Issue) {
 		)
 		switch f {
 		case columns.UID, columns.CompanyID, columns.Product:
-			val = strings.TrimSpace(raw)
+			val = trimSpace(raw)
 			if looksRounded(val) {
 				found = []Issue{{Code: CodeIDPrecision, Severity: Error, Detail: val}}
 			}
@@ -173,7 +178,7 @@ func (w *Worker) Row(cells []string, marks Marks) (User, []Issue) {
 		case columns.Email:
 			val, found = NormalizeEmail(raw)
 		case columns.Password:
-			val = strings.TrimSpace(raw)
+			val = trimSpace(raw)
 		case columns.Phone:
 			var ext string
 			val, ext, found = w.phone.Normalize(raw)
@@ -210,7 +215,8 @@ func (w *Worker) Row(cells []string, marks Marks) (User, []Issue) {
 				}
 			}
 		}
-		if rule.MaxLen > 0 && utf8.RuneCountInString(val) > rule.MaxLen {
+		// A value of no more bytes than the limit has no more characters either.
+		if rule.MaxLen > 0 && len(val) > rule.MaxLen && utf8.RuneCountInString(val) > rule.MaxLen {
 			found = append(found, Issue{Code: CodeTooLong, Severity: Error, Detail: strconv.Itoa(rule.MaxLen)})
 		}
 		iss.add(f, raw, found)
@@ -218,13 +224,13 @@ func (w *Worker) Row(cells []string, marks Marks) (User, []Issue) {
 	}
 
 	// A full-name column fills the name parts the file does not give separately.
-	if s.Takes(columns.LastName) && (u.LastName == "" || u.FirstName == "") {
-		if raw := w.v.fullName.value(cells); strings.TrimSpace(raw) != "" {
+	if w.v.takesLastName && (u.LastName == "" || u.FirstName == "") {
+		if raw := w.v.fullName.value(cells); !isBlank(raw) {
 			last, first, middle, found := SplitFullName(raw)
 			// One word is not a full name where the platform needs a first name; where
 			// it does not (inSkill, iSpring, CS-Cart), the word goes as the last name
 			// and the row is only warned about.
-			if r, _ := s.Rule(columns.FirstName); !r.Required {
+			if !w.v.firstNameRequired {
 				for i := range found {
 					if found[i].Code == CodeNameIncomplete {
 						found[i].Severity = Warning
@@ -245,7 +251,7 @@ func (w *Worker) Row(cells []string, marks Marks) (User, []Issue) {
 		}
 	}
 
-	if s.Takes(columns.Gender) && u.Gender == GenderUnknown && u.MiddleName != "" {
+	if w.v.takesGender && u.Gender == GenderUnknown && u.MiddleName != "" {
 		if g := GenderFromPatronymic(u.MiddleName); g != GenderUnknown {
 			u.Gender, u.GenderInferred = g, true
 			iss.addOne(columns.Gender, "", Issue{Code: CodeGenderInferred, Severity: Warning, Detail: u.MiddleName, Normalized: g.String()})
@@ -253,8 +259,8 @@ func (w *Worker) Row(cells []string, marks Marks) (User, []Issue) {
 	}
 
 	// Required fields last, so a value that failed to normalize is not also "required".
-	for _, fs := range w.v.fields {
-		rule := fs.FieldRule
+	for i := range w.v.fields {
+		rule := &w.v.fields[i].FieldRule
 		if !rule.Required || fieldValue(&u, rule.Field) != "" {
 			continue
 		}
@@ -298,13 +304,21 @@ func looksRounded(s string) bool {
 	return s[i+1] == '+'
 }
 
-// collapseSpaces trims s and turns runs of white space into one space.
+// collapseSpaces trims s and, when it holds two spaces in a row or a tab or line break,
+// turns every run of white space into one space. One pass looks for both.
 func collapseSpaces(s string) string {
-	s = strings.TrimSpace(s)
-	if !strings.Contains(s, "  ") && !strings.ContainsAny(s, "\t\n\r") {
-		return s
+	s = trimSpace(s)
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case ' ':
+			if i+1 < len(s) && s[i+1] == ' ' {
+				return strings.Join(strings.Fields(s), " ")
+			}
+		case '\t', '\n', '\r':
+			return strings.Join(strings.Fields(s), " ")
+		}
 	}
-	return strings.Join(strings.Fields(s), " ")
+	return s
 }
 
 // setField stores a text value in the User field f stands for. Dates, gender and

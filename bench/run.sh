@@ -84,16 +84,26 @@ echo
 export USERIMPORT_COLLABORATOR_TOKEN="bench-$$"
 PORT=$((20000 + $$ % 20000))
 
-# sandbox ARGS... starts a sandbox on the next port and waits until it listens.
+# sandbox ARGS... starts a sandbox on the next free port and waits until it listens.
+# A port may be taken (the kernel hands out ephemeral ports from the same range to
+# the imports' own connections), so a sandbox that dies at once is retried on the
+# next port.
 sandbox() {
-	PORT=$((PORT + 1))
-	"$UI" sandbox --target collaborator --addr "127.0.0.1:$PORT" "$@" >"$WORK/sandbox-$PORT.log" 2>&1 &
-	PIDS+=($!)
-	for _ in $(seq 100); do
-		if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then return 0; fi
-		sleep 0.1
+	for _ in $(seq 20); do
+		PORT=$((PORT + 1))
+		"$UI" sandbox --target collaborator --addr "127.0.0.1:$PORT" "$@" >"$WORK/sandbox-$PORT.log" 2>&1 &
+		local pid=$!
+		for _ in $(seq 100); do
+			if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && kill -0 "$pid" 2>/dev/null; then
+				PIDS+=("$pid")
+				return 0
+			fi
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill "$pid" 2>/dev/null || true
+		log "sandbox on port $PORT did not start, trying the next port:"; cat "$WORK/sandbox-$PORT.log" >&2
 	done
-	log "sandbox on port $PORT did not start:"; cat "$WORK/sandbox-$PORT.log" >&2
 	exit 2
 }
 

@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"userimport/targets"
 )
 
 // parseUsers reads a list answer: {"users":[...],"params":{"total_items":"N",...}}
@@ -251,26 +253,5 @@ func isTagStart(s string) bool {
 	return c == '/' || c == '!' || (c|0x20 >= 'a' && c|0x20 <= 'z')
 }
 
-// flexString takes a JSON string, number or boolean as text; null and anything else
-// become "". CS-Cart sends numbers as strings from the database and as numbers from
-// code, sometimes in the same answer.
-type flexString string
-
-func (f *flexString) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	switch {
-	case len(b) == 0:
-		*f = ""
-	case b[0] == '"':
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-		*f = flexString(s)
-	case b[0] == '-' || (b[0] >= '0' && b[0] <= '9'), string(b) == "true", string(b) == "false":
-		*f = flexString(b)
-	default:
-		*f = ""
-	}
-	return nil
-}
+// flexString reads ids and numbers sent either as strings or as numbers.
+type flexString = targets.FlexString

@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"userimport/targets"
 )
 
 // The documentation shows only the create answer ({"data":{...},"status":"ok"}) and the
@@ -211,30 +213,8 @@ func messageList(raw json.RawMessage) []string {
 	return out
 }
 
-// flexString takes a JSON string, number or boolean as text; null and anything else
-// become "". APIs built on PHP send ids both ways.
-type flexString string
-
-func (f *flexString) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	switch {
-	case len(b) == 0:
-		*f = ""
-	case b[0] == '"':
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-		*f = flexString(s)
-	case b[0] == '-' || (b[0] >= '0' && b[0] <= '9'):
-		*f = flexString(b)
-	case string(b) == "true" || string(b) == "false":
-		*f = flexString(b)
-	default:
-		*f = ""
-	}
-	return nil
-}
+// flexString reads ids and numbers sent either as strings or as numbers.
+type flexString = targets.FlexString
 
 // flexInt takes a JSON number or a numeric string; anything else is 0.
 type flexInt int

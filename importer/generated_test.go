@@ -13,6 +13,7 @@ import (
 
 	"userimport/importer"
 	"userimport/internal/people"
+	"userimport/targets/targettest"
 	"userimport/validate"
 )
 
@@ -75,5 +76,30 @@ func TestLoginFromName(t *testing.T) {
 		if !strings.Contains(rec[5], "login made from Щеглова Юлия Андреевна (icao)") {
 			t.Errorf("row %s warnings %q do not say how the login was made", rec[0], rec[5])
 		}
+	}
+}
+
+// TestGeneratedLoginsAreNumbered: logins made from e-mails with the same local part,
+// or repeating a login the file gives, are numbered on, as passwords.csv shows.
+func TestGeneratedLoginsAreNumbered(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "x.csv")
+	os.WriteFile(p, []byte("Таб. №;ФИО;Почта;Должность;Логин\n"+
+		"1;Иванов Иван;ivanov@a.ru;x;ivanov2\n"+
+		"2;Иванов Пётр;ivanov@b.ru;x;\n"+
+		"3;Иванов Олег;ivanov@c.ru;x;\n"), 0o600)
+	opts := importer.Options{Input: p, Schema: validate.Collaborator()}
+	if _, err := importer.Run(context.Background(), opts, importer.Deps{Target: &targettest.Target{}}); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join(p+".report", "passwords.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logins []string
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n")[1:] {
+		logins = append(logins, strings.Split(line, ",")[2])
+	}
+	if diff := cmp.Diff([]string{"ivanov2", "ivanov", "ivanov3"}, logins); diff != "" {
+		t.Errorf("generated logins (-want +got):\n%s", diff)
 	}
 }

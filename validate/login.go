@@ -2,7 +2,6 @@ package validate
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -191,7 +190,8 @@ func LoginFromEmail(email string) string {
 // a dot and the initials of the first and middle names: Иванов Иван → `ivanov.i`,
 // Иванов Иван Петрович → `ivanov.ip`, Петров-Водкин Кузьма → `petrov-vodkin.k`. Spaces
 // inside a last name are dropped and hyphens kept. With no last name it is the first
-// name alone; with no usable name at all, "". Collisions are for LoginSet to resolve.
+// name alone; with no usable name at all, "". Collisions within a file are numbered by
+// the importer, which knows every earlier row's login.
 func LoginFromName(last, first, middle string, t Translit) string {
 	base := cleanLogin(strings.ReplaceAll(Transliterate(last, t), " ", ""), false)
 	initials := initialOf(first, t) + initialOf(middle, t)
@@ -218,47 +218,4 @@ func initialOf(part string, t Translit) string {
 		}
 	}
 	return ""
-}
-
-// LoginSet hands out unique logins within one file: the first claim of a login gets it
-// as is, the next ones get login2, login3, and so on (before the @ when the login is an
-// e-mail address). Logins compare case-insensitively. The zero value is ready to use.
-// A LoginSet is not safe for concurrent use: the row validator claims logins in row
-// order, so that the same file always gives the same logins.
-type LoginSet struct {
-	taken map[string]bool
-	next  map[string]int // the next number to try for a base login
-}
-
-// Claim returns login, or login with the smallest number from 2 up that no earlier
-// claim holds, and records it as taken. An empty login is returned as is.
-func (s *LoginSet) Claim(login string) string {
-	if login == "" {
-		return ""
-	}
-	if s.taken == nil {
-		s.taken, s.next = map[string]bool{}, map[string]int{}
-	}
-	key := strings.ToLower(login)
-	if !s.taken[key] {
-		s.taken[key] = true
-		return login
-	}
-	head, tail := login, ""
-	if at := strings.IndexByte(login, '@'); at > 0 {
-		head, tail = login[:at], login[at:]
-	}
-	n := s.next[key]
-	if n < 2 {
-		n = 2
-	}
-	for {
-		cand := head + strconv.Itoa(n) + tail
-		n++
-		if ck := strings.ToLower(cand); !s.taken[ck] {
-			s.taken[ck] = true
-			s.next[key] = n
-			return cand
-		}
-	}
 }

@@ -2,8 +2,6 @@ package validate
 
 import (
 	"testing"
-
-	"github.com/google/go-cmp/cmp"
 )
 
 func TestTransliterate(t *testing.T) {
@@ -134,29 +132,6 @@ func TestLoginFromName(t *testing.T) {
 	}
 }
 
-func TestLoginSet(t *testing.T) {
-	var s LoginSet
-	claims := []string{"ivanov.i", "ivanov.i", "petrov", "ivanov.i", "IVANOV.I", "ivanov.i2", "ivanov.i", "a@x.ru", "a@x.ru", "", ""}
-	var got []string
-	for _, c := range claims {
-		got = append(got, s.Claim(c))
-	}
-	want := []string{"ivanov.i", "ivanov.i2", "petrov", "ivanov.i3", "IVANOV.I4", "ivanov.i22", "ivanov.i5", "a@x.ru", "a2@x.ru", "", ""}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("claims (-want +got):\n%s", diff)
-	}
-}
-
-// TestLoginSetExplicitNumbered checks that a login the file holds already numbered is not
-// handed out again to a later duplicate.
-func TestLoginSetExplicitNumbered(t *testing.T) {
-	var s LoginSet
-	got := []string{s.Claim("ivanov2"), s.Claim("ivanov"), s.Claim("ivanov")}
-	if diff := cmp.Diff([]string{"ivanov2", "ivanov", "ivanov3"}, got); diff != "" {
-		t.Errorf("claims (-want +got):\n%s", diff)
-	}
-}
-
 func FuzzNormalizeLogin(f *testing.F) {
 	for _, tt := range loginTests {
 		f.Add(tt.raw)
@@ -225,13 +200,5 @@ func BenchmarkLoginFromName(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		LoginFromName("Петров-Водкин", "Кузьма", "Сергеевич", ICAO)
-	}
-}
-
-func BenchmarkLoginSetClaim(b *testing.B) {
-	var s LoginSet
-	b.ReportAllocs()
-	for b.Loop() {
-		s.Claim("ivanov.i")
 	}
 }

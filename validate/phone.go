@@ -108,10 +108,7 @@ func (p *PhoneParser) parse(s string) (e164, ext string, ok bool) {
 
 // fromNSN builds a +7 number from its national significant number and validates it.
 func (p *PhoneParser) fromNSN(nsn uint64) (string, string, bool) {
-	p.num.Reset()
-	p.cc, p.nsn = 7, nsn
-	p.num.CountryCode, p.num.NationalNumber = &p.cc, &p.nsn
-	if !phonenumbers.IsValidNumber(&p.num) {
+	if !p.validRU(nsn) {
 		return "", "", false
 	}
 	// E.164 of a +7 number is "+7" and the ten digits; formatting it here saves the
@@ -119,6 +116,19 @@ func (p *PhoneParser) fromNSN(nsn uint64) (string, string, bool) {
 	var buf [12]byte
 	b := append(buf[:0], '+', '7')
 	return string(strconv.AppendUint(b, nsn, 10)), "", true
+}
+
+// validRU is phonenumbers.IsValidNumber for +7 nsn: through russiaCheck, which asks
+// the library's own expressions without its locked cache, or the library itself if
+// the check could not be built from its metadata.
+func (p *PhoneParser) validRU(nsn uint64) bool {
+	if c := russiaCheck(); c != nil {
+		return c.validNSN(nsn)
+	}
+	p.num.Reset()
+	p.cc, p.nsn = 7, nsn
+	p.num.CountryCode, p.num.NationalNumber = &p.cc, &p.nsn
+	return phonenumbers.IsValidNumber(&p.num)
 }
 
 // full runs the complete libphonenumber parse.

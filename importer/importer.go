@@ -267,7 +267,11 @@ func Run(ctx context.Context, opts Options, deps Deps) (*reports.Summary, error)
 		journal:      jr,
 		workers:      runtime.GOMAXPROCS(0),
 	}
+	r.seen = newKeySet(dir, keySetMaxSlots)
 	runErr := r.run(ctx)
+	if err := r.seen.close(); err != nil && runErr == nil {
+		runErr = err
+	}
 	if jr != nil {
 		if err := jr.close(); err != nil && runErr == nil {
 			runErr = err

@@ -1,36 +1,134 @@
 package importer
 
 import (
+	"fmt"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"testing"
 )
 
-// TestKeySetAgreesWithAMap drives the table and a Go map with the same keys, many of
-// them colliding in the low bits, across several growths.
+// TestKeySetAgreesWithAMap drives the set and a Go map with the same keys, many of
+// them colliding in the low bits, with the memory table kept whole and with it
+// spilling to disk every few hundred keys, so that lookups go through the filters and
+// the files as well as the table, across the wrap at each file's end.
 func TestKeySetAgreesWithAMap(t *testing.T) {
-	var s keySet
-	m := map[uint64]int32{}
-	r := rand.New(rand.NewPCG(1, 2))
-	for i := range 200_000 {
-		h := r.Uint64()>>r.IntN(60) | 1 // small values collide in the low bits
-		if i%3 == 0 && len(m) > 0 {
-			h = uint64(i/3) | 1<<40 // repeats
-		}
-		first, dup := s.add(h, int32(i))
-		want, wantDup := m[h]
-		if dup != wantDup || (dup && first != want) {
-			t.Fatalf("add(%x) = %d, %v; map says %d, %v", h, first, dup, want, wantDup)
-		}
-		if !wantDup {
-			m[h] = int32(i)
+	for _, maxSlots := range []int{0, tableStart, 1 << 15} {
+		t.Run(fmt.Sprint(maxSlots), func(t *testing.T) {
+			dir := t.TempDir()
+			s := newKeySet(dir, maxSlots)
+			m := map[uint64]int32{}
+			r := rand.New(rand.NewPCG(1, 2))
+			for i := range 200_000 {
+				h := r.Uint64()>>r.IntN(60) | 1 // small values collide in the low bits
+				if i%3 == 0 && len(m) > 0 {
+					h = uint64(r.IntN(i/3+1)) | 1<<40 // repeats, of old keys as well as new
+				}
+				first, dup, err := s.add(h, int32(i))
+				if err != nil {
+					t.Fatal(err)
+				}
+				want, wantDup := m[h]
+				if dup != wantDup || (dup && first != want) {
+					t.Fatalf("add(%x) = %d, %v; map says %d, %v", h, first, dup, want, wantDup)
+				}
+				if !wantDup {
+					m[h] = int32(i)
+				}
+			}
+			for h, row := range m {
+				if got, ok, err := s.get(h); err != nil || !ok || got != row {
+					t.Fatalf("get(%x) = %d, %v, %v; want %d", h, got, ok, err, row)
+				}
+			}
+			for range 10_000 {
+				h := r.Uint64() | 1<<63
+				if _, ok, err := s.get(h); err != nil || ok != (m[h] != 0) {
+					t.Fatalf("get(%x) = %v, %v on a key never added", h, ok, err)
+				}
+			}
+			if s.len() != len(m) {
+				t.Errorf("len = %d, want %d", s.len(), len(m))
+			}
+			if maxSlots > 0 && len(s.spills) == 0 {
+				t.Errorf("no spill with a table limit of %d slots", maxSlots)
+			}
+			if maxSlots > 0 && len(s.mem.hashes) > maxSlots {
+				t.Errorf("the memory table grew to %d slots past its limit of %d", len(s.mem.hashes), maxSlots)
+			}
+			if err := s.close(); err != nil {
+				t.Fatal(err)
+			}
+			if left, _ := filepath.Glob(filepath.Join(dir, "*")); len(left) > 0 {
+				t.Errorf("files left behind: %v", left)
+			}
+		})
+	}
+}
+
+// TestKeySetWithoutDisk: where spills cannot be written the set stays right and
+// grows in memory.
+func TestKeySetWithoutDisk(t *testing.T) {
+	s := newKeySet(filepath.Join(t.TempDir(), "missing"), tableStart)
+	for i := range 100_000 {
+		if _, dup, err := s.add(uint64(i)+1, int32(i)); err != nil || dup {
+			t.Fatalf("add(%d) = %v, %v", i+1, dup, err)
 		}
 	}
-	for h, row := range m {
-		if got, ok := s.get(h); !ok || got != row {
-			t.Fatalf("get(%x) = %d, %v; want %d", h, got, ok, row)
+	if !s.noSpill || len(s.spills) != 0 || s.len() != 100_000 {
+		t.Fatalf("noSpill %v, %d spills, %d keys", s.noSpill, len(s.spills), s.len())
+	}
+	if row, ok, _ := s.get(5); !ok || row != 4 {
+		t.Fatalf("get(5) = %d, %v", row, ok)
+	}
+}
+
+// TestKeySetSpillReadError: a spill that cannot be read back stops the check with an
+// error rather than calling every key new.
+func TestKeySetSpillReadError(t *testing.T) {
+	s := newKeySet(t.TempDir(), tableStart)
+	for i := range 20_000 {
+		if _, _, err := s.add(uint64(i)+1, int32(i)); err != nil {
+			t.Fatal(err)
 		}
 	}
-	if s.n != len(m) {
-		t.Errorf("n = %d, want %d", s.n, len(m))
+	if len(s.spills) == 0 {
+		t.Fatal("no spill")
+	}
+	s.spills[0].f.Close()
+	if _, _, err := s.get(1); err == nil {
+		t.Fatal("get on a closed spill: no error")
+	}
+	s.spills[0].f, _ = os.Open(os.DevNull) // so close has something to close
+	s.close()
+}
+
+// TestBloomFalsePositives: the filter never forgets a key, and says "maybe" for
+// about one key in two hundred that it does not hold.
+func TestBloomFalsePositives(t *testing.T) {
+	const n = 500_000
+	b := newBloom(n)
+	r := rand.New(rand.NewPCG(5, 6))
+	keys := make([]uint64, n)
+	for i := range keys {
+		keys[i] = r.Uint64()
+		b.add(keys[i])
+	}
+	for _, h := range keys {
+		if !b.has(h) {
+			t.Fatalf("the filter lost %x", h)
+		}
+	}
+	fp := 0
+	const tries = 1_000_000
+	for range tries {
+		if b.has(r.Uint64()) {
+			fp++
+		}
+	}
+	if rate := float64(fp) / tries; rate > 0.01 {
+		t.Errorf("false positive rate %.4f, want under 0.01", rate)
+	} else {
+		t.Logf("false positive rate %.4f at %.1f bits a key", rate, float64(len(b.blocks)*512)/n)
 	}
 }

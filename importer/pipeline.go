@@ -65,7 +65,7 @@ type run struct {
 	// seen maps a hash of (key field, folded value) to the first row holding it. Hashes
 	// rather than strings keep memory at a few bytes a row for a million rows; two
 	// different keys sharing a 64-bit hash is a one-in-10^7 event for a million rows.
-	seen keySet
+	seen *keySet
 }
 
 // run reads, validates, settles and (unless a dry run) dispatches every row, writing
@@ -121,6 +121,7 @@ func (r *run) run(ctx context.Context) error {
 	pending := make(map[int]*batch)
 	next := 0
 	stopped := false
+	var settleErr error
 	for b := range done {
 		if stopped {
 			continue // drain, so the workers can finish
@@ -137,7 +138,11 @@ func (r *run) run(ctx context.Context) error {
 				if stopped = r.stopping(ctx, disp, out); stopped {
 					break
 				}
-				row := r.settle(&nb.items[i])
+				row, err := r.settle(&nb.items[i])
+				if err != nil {
+					settleErr, stopped = err, true
+					break
+				}
 				r.sample(row)
 				idx := out.reserve()
 				if row.Status == reports.Invalid || disp == nil {
@@ -167,7 +172,7 @@ func (r *run) run(ctx context.Context) error {
 		r.summary.Retries = int(disp.retries.Load())
 	}
 	if err == nil {
-		err = out.err()
+		err = cmp.Or(settleErr, out.err())
 	}
 	if err == nil && ctx.Err() != nil {
 		err = &AbortError{Reason: "interrupted", Err: context.Cause(ctx)}
@@ -256,8 +261,9 @@ func (r *run) estimateTotal(batches int) {
 }
 
 // settle finishes a validated row in file order: duplicates of earlier rows, generated
-// logins and passwords. It returns the row's report, Invalid or ready to send.
-func (r *run) settle(it *item) *reports.Row {
+// logins and passwords. It returns the row's report, Invalid or ready to send, or the
+// duplicate check's error.
+func (r *run) settle(it *item) (*reports.Row, error) {
 	s := r.val.Schema()
 	u := &it.user
 	row := &reports.Row{Num: it.row.Num, Cells: it.row.Cells, Issues: it.issues}
@@ -273,7 +279,10 @@ func (r *run) settle(it *item) *reports.Row {
 		// One lookup-or-insert per key: a row's keys are registered whether or not
 		// the row is valid, so that a later row with the same e-mail is reported
 		// now rather than after the user fixes this one.
-		first, dup := r.seen.add(h, int32(it.row.Num))
+		first, dup, err := r.seen.add(h, int32(it.row.Num))
+		if err != nil {
+			return nil, err
+		}
 		if !dup {
 			continue
 		}
@@ -285,7 +294,9 @@ func (r *run) settle(it *item) *reports.Row {
 		})
 	}
 	if valid && s.GenerateLogin && u.Login == "" {
-		r.generateLogin(row, u)
+		if err := r.generateLogin(row, u); err != nil {
+			return nil, err
+		}
 	}
 	if len(keys) > 0 {
 		row.Key = validate.Value(u, keys[0])
@@ -308,17 +319,17 @@ func (r *run) settle(it *item) *reports.Row {
 	}
 	if !valid {
 		row.Status = reports.Invalid
-		return row
+		return row, nil
 	}
 	row.Status = reports.Valid
 	row.User = u
-	return row
+	return row, nil
 }
 
 // generateLogin makes a login by the run's rule (from the e-mail's local part, or from
 // the transliterated name), numbered on from 2 when an earlier row already has it. The
 // warning says which rule made it.
-func (r *run) generateLogin(row *reports.Row, u *validate.User) {
+func (r *run) generateLogin(row *reports.Row, u *validate.User) error {
 	base, from := "", u.Email
 	if r.opts.LoginFrom == LoginFromName {
 		base = validate.LoginFromName(u.LastName, u.FirstName, u.MiddleName, r.opts.Translit)
@@ -328,21 +339,28 @@ func (r *run) generateLogin(row *reports.Row, u *validate.User) {
 		base, from = validate.LoginFromEmail(u.Email), u.Email
 	}
 	if base == "" {
-		return
+		return nil
 	}
 	login := base
 	for n := 2; ; n++ {
-		if _, taken := r.seen.get(r.keyHash(columns.Login, login)); !taken {
+		_, taken, err := r.seen.get(r.keyHash(columns.Login, login))
+		if err != nil {
+			return err
+		}
+		if !taken {
 			break
 		}
 		login = base + strconv.Itoa(n)
 	}
-	r.seen.add(r.keyHash(columns.Login, login), int32(row.Num))
+	if _, _, err := r.seen.add(r.keyHash(columns.Login, login), int32(row.Num)); err != nil {
+		return err
+	}
 	u.Login, u.LoginGenerated = login, true
 	row.Issues = append(row.Issues, validate.Issue{
 		Field: string(columns.Login), Column: r.mapping.Header(columns.Login), Code: validate.CodeLoginGenerated,
 		Severity: validate.Warning, Normalized: login, Detail: from,
 	})
+	return nil
 }
 
 // keyHash hashes a key field's value, folded as the platforms compare it. It never

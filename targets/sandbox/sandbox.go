@@ -7,6 +7,7 @@ package sandbox
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"math"
 	"math/rand/v2"
@@ -53,6 +54,8 @@ type Handler struct {
 	tokens float64
 	last   time.Time
 	now    func() time.Time // time.Now; tests replace it
+
+	timer timer
 
 	requests atomic.Int64
 	refused  atomic.Int64
@@ -109,6 +112,7 @@ func (h *Handler) Dropped() int64 { return h.dropped.Load() }
 
 // ServeHTTP applies the faults to one request.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	arrived := time.Now()
 	h.requests.Add(1)
 	delay, wait, fail, drop := h.decide()
 	if wait > 0 {
@@ -127,13 +131,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		r.Body = readCloser{io.MultiReader(bytes.NewReader(body), r.Body), r.Body}
-		t := time.NewTimer(delay)
-		select {
-		case <-t.C:
-		case <-r.Context().Done():
-			// The client is gone; there is nobody to answer.
-			t.Stop()
-			return
+		if !h.timer.sleepUntil(r.Context(), arrived.Add(delay)) {
+			return // the client is gone; there is nobody to answer
 		}
 	}
 	if fail {
@@ -210,3 +209,37 @@ type discard struct {
 func (d *discard) Header() http.Header         { return d.header }
 func (d *discard) WriteHeader(int)             {}
 func (d *discard) Write(p []byte) (int, error) { return len(p), nil }
+
+// timer sleeps until a deadline, on time on average. Go's timers fire late: on Linux
+// the runtime waits for them in whole milliseconds, so a 20 ms delay took 20.4 ms on
+// average here with 32 requests waiting, and a sandbox asked for a latency of L was
+// slower than L by that much, which the throughput benchmark, whose ideal is N/L,
+// counted against the importer. timer learns how late its wake-ups are (a moving
+// average) and asks to be woken that much early, so that requests take L on average;
+// some answer a little before L, some a little after.
+type timer struct {
+	late atomic.Int64 // nanoseconds, the moving average of how late a wake-up is
+}
+
+// maxEarly bounds how early a timer is asked to fire.
+const maxEarly = 2 * time.Millisecond
+
+// sleepUntil returns at about deadline, or false as soon as ctx is done.
+func (t *timer) sleepUntil(ctx context.Context, deadline time.Time) bool {
+	early := time.Duration(t.late.Load())
+	wake := deadline.Add(-early)
+	tm := time.NewTimer(time.Until(wake))
+	defer tm.Stop()
+	select {
+	case <-tm.C:
+	case <-ctx.Done():
+		return false
+	}
+	// The average moves an eighth of the way to each new observation. Updates from
+	// concurrent requests may overwrite one another; an observation lost now and
+	// then does not matter to an average.
+	late := int64(time.Since(wake))
+	avg := t.late.Load()
+	t.late.Store(min(max(avg+(late-avg)/8, 0), int64(maxEarly)))
+	return true
+}

@@ -2,10 +2,14 @@ package importer
 
 import (
 	"fmt"
+	"hash/maphash"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"userimport/columns"
 )
 
 // TestKeySetAgreesWithAMap drives the set and a Go map with the same keys, many of
@@ -130,5 +134,33 @@ func TestBloomFalsePositives(t *testing.T) {
 		t.Errorf("false positive rate %.4f, want under 0.01", rate)
 	} else {
 		t.Logf("false positive rate %.4f at %.1f bits a key", rate, float64(len(b.blocks)*512)/n)
+	}
+}
+
+// TestKeyHashFoldsLikeToLower: the stack-buffer path for ASCII values gives the hash
+// the strings.ToLower path gives, so a key hashes the same whichever path it takes.
+func TestKeyHashFoldsLikeToLower(t *testing.T) {
+	r := &run{seed: maphash.MakeSeed()}
+	ref := func(f columns.Field, v string) uint64 {
+		var h maphash.Hash
+		h.SetSeed(r.seed)
+		h.WriteString(string(f))
+		h.WriteByte(0)
+		h.WriteString(strings.ToLower(strings.TrimSpace(v)))
+		return max(h.Sum64(), 1)
+	}
+	long := strings.Repeat("AbC", 50)
+	for _, v := range []string{"T000001", "Ivan.Petrov@Mail.RU", " x ", "", "Иван@почта.рф", "İSTANBUL", long, long[:120], "A\x00B"} {
+		for _, f := range []columns.Field{columns.Email, columns.UID} {
+			if got, want := r.keyHash(f, v), ref(f, v); got != want {
+				t.Errorf("keyHash(%s, %q) = %x, want %x", f, v, got, want)
+			}
+		}
+	}
+	if r.keyHash(columns.Email, "A@B.RU") != r.keyHash(columns.Email, "a@b.ru") {
+		t.Error("case is not folded")
+	}
+	if r.keyHash(columns.Email, "a@b.ru") == r.keyHash(columns.UID, "a@b.ru") {
+		t.Error("the field is not part of the hash")
 	}
 }

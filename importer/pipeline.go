@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"userimport/columns"
 	"userimport/reports"
@@ -366,12 +367,39 @@ func (r *run) generateLogin(row *reports.Row, u *validate.User) error {
 // keyHash hashes a key field's value, folded as the platforms compare it. It never
 // returns 0, which marks "no value". Safe for concurrent use.
 func (r *run) keyHash(f columns.Field, v string) uint64 {
+	v = strings.TrimSpace(v)
+	// The common key (an ASCII id, e-mail or login) is folded in a buffer on the
+	// stack: strings.ToLower allocates for every value with a capital letter in it.
+	var buf [128]byte
+	if b, ok := appendLowerASCII(append(buf[:0], f...), v); ok && len(b) <= len(buf) {
+		return max(maphash.Bytes(r.seed, b), 1)
+	}
 	var h maphash.Hash
 	h.SetSeed(r.seed)
 	h.WriteString(string(f))
 	h.WriteByte(0)
-	h.WriteString(strings.ToLower(strings.TrimSpace(v)))
+	h.WriteString(strings.ToLower(v))
 	return max(h.Sum64(), 1)
+}
+
+// appendLowerASCII appends 0 and s lower-cased to b when s is ASCII and fits in b's
+// capacity, so that nothing is allocated; otherwise it returns false.
+func appendLowerASCII(b []byte, s string) ([]byte, bool) {
+	if len(b)+1+len(s) > cap(b) {
+		return b, false
+	}
+	b = append(b, 0)
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			return b, false
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b = append(b, c)
+	}
+	return b, true
 }
 
 // write records one finished row, in row order.

@@ -18,14 +18,15 @@ import (
 // sync.RWMutex, whose reader count every validating worker writes to (a tenth of a
 // 1,000,000-row validate's CPU went to that one cache line, and another tenth to the
 // concatenations). Here the expressions are compiled once and the steps are the
-// library's own, in its order:
+// library's own:
 //
 //	IsValidNumber(n) = IsValidNumberForRegion(n, GetRegionCodeForNumber(n))
 //
 // with the region chosen among those sharing the calling code (Russia and Kazakhstan
 // share +7) by leading digits or by full validation, and a number valid for a region
 // when it matches the general description and then one of the number types
-// (getNumberTypeHelper != UNKNOWN). FuzzPhoneFastPath and TestPhoneFastPathSweep check
+// (getNumberTypeHelper != UNKNOWN; which type does not matter, so the likeliest
+// are tried first). FuzzPhoneFastPath and TestPhoneFastPathSweep check
 // it against the library call.
 type countryCheck struct {
 	regions []regionCheck
@@ -63,16 +64,22 @@ func newRegionCheck(m *phonenumbers.PhoneMetadata) regionCheck {
 	if ld := m.GetLeadingDigits(); ld != "" {
 		r.leading = regexp.MustCompile("^(?:" + ld + ")")
 	}
-	// getNumberTypeHelper's order. It tests mobile only when its pattern differs from
-	// fixed line's; when they are the same, fixed line has answered already.
-	for _, d := range []*phonenumbers.PhoneNumberDesc{
-		m.GetPremiumRate(), m.GetTollFree(), m.GetSharedCost(), m.GetVoip(),
-		m.GetPersonalNumber(), m.GetPager(), m.GetUan(), m.GetVoicemail(), m.GetFixedLine(),
-	} {
-		r.types = append(r.types, newNumberDesc(d))
-	}
+	// The number types getNumberTypeHelper tries. Only whether one matches counts,
+	// not which, so the order is free: mobile and fixed line, which most numbers
+	// are, go first, and types the region does not have are left out: their pattern
+	// is empty or libphonenumber's "NA", which no string of digits matches.
+	descs := []*phonenumbers.PhoneNumberDesc{m.GetFixedLine()}
 	if !m.GetSameMobileAndFixedLinePattern() {
-		r.types = append(r.types, newNumberDesc(m.GetMobile()))
+		// It tests mobile only when its pattern differs from fixed line's; when they
+		// are the same, fixed line has answered already.
+		descs = []*phonenumbers.PhoneNumberDesc{m.GetMobile(), m.GetFixedLine()}
+	}
+	descs = append(descs, m.GetPremiumRate(), m.GetTollFree(), m.GetSharedCost(), m.GetVoip(),
+		m.GetPersonalNumber(), m.GetPager(), m.GetUan(), m.GetVoicemail())
+	for _, d := range descs {
+		if p := d.GetNationalNumberPattern(); p != "" && p != "NA" {
+			r.types = append(r.types, newNumberDesc(d))
+		}
 	}
 	return r
 }

@@ -2,7 +2,6 @@ package reports
 
 import (
 	"bufio"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"os"
@@ -25,7 +24,7 @@ type csvFile struct {
 	f    *os.File
 	bw   *bufio.Writer
 	tw   io.WriteCloser // the encoder, nil for UTF-8
-	cw   *csv.Writer
+	cw   *csvWriter
 	rec  []string
 }
 
@@ -61,10 +60,10 @@ func csvEncoding(name string) (bom []byte, enc encoding.Encoding) {
 
 // csvDelimiter is the input's delimiter (the source reader knows four), or a comma
 // for XLSX input.
-func csvDelimiter(info source.Info) rune {
+func csvDelimiter(info source.Info) byte {
 	switch info.Delimiter {
 	case ";", "\t", "|":
-		return rune(info.Delimiter[0])
+		return info.Delimiter[0]
 	}
 	return ','
 }
@@ -87,11 +86,9 @@ func createCSV(dir, name string, info source.Info) (*csvFile, error) {
 		c.tw = transform.NewWriter(c.bw, encoding.ReplaceUnsupported(enc.NewEncoder()))
 		w = c.tw
 	}
-	c.cw = csv.NewWriter(w)
-	c.cw.Comma = csvDelimiter(info)
 	// Line feeds, not CRLF: encoding/csv's CRLF mode rewrites line breaks inside
 	// cells, and a report must give back the cells byte for byte. Excel reads both.
-	c.cw.UseCRLF = false
+	c.cw = newCSVWriter(w, csvDelimiter(info))
 	return c, nil
 }
 

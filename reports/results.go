@@ -30,7 +30,7 @@ type Writer struct {
 
 	results *os.File
 	rbuf    *bufio.Writer
-	rcsv    *csv.Writer
+	rcsv    *csvWriter
 
 	passwords *os.File // opened on the first generated password
 	pcsv      *csv.Writer
@@ -69,7 +69,7 @@ func NewWriter(dir string, in Input, lang validate.Lang) (*Writer, error) {
 		return nil, err
 	}
 	w := &Writer{dir: dir, in: in, lang: lang, results: f, rbuf: bufio.NewWriterSize(f, 64<<10)}
-	w.rcsv = csv.NewWriter(w.rbuf)
+	w.rcsv = newCSVWriter(w.rbuf, ',')
 	if err := w.rcsv.Write([]string{"row", "key", "status", "target_id", "errors", "warnings", "changes"}); err != nil {
 		f.Close()
 		return nil, fmt.Errorf("write results.csv: %w", err)

@@ -267,6 +267,7 @@ func Run(ctx context.Context, opts Options, deps Deps) (*reports.Summary, error)
 		journal:      jr,
 		workers:      runtime.GOMAXPROCS(0),
 	}
+	removeSpills(dir)
 	r.seen = newKeySet(dir, keySetMaxSlots)
 	runErr := r.run(ctx)
 	if err := r.seen.close(); err != nil && runErr == nil {

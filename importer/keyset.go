@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/bits"
 	"os"
+	"path/filepath"
 )
 
 // keySet remembers the first row of every key hash seen, for the duplicate check, in
@@ -76,9 +77,21 @@ func (s *keySet) add(h uint64, row int32) (int32, bool, error) {
 	return 0, false, nil
 }
 
+// spillPattern names spill files; os.CreateTemp puts a random string at the star.
+const spillPattern = ".userimport-keys-*.tmp"
+
+// removeSpills deletes the spill files a killed run left in dir (only on systems that
+// keep an open file's name, such as Windows).
+func removeSpills(dir string) {
+	old, _ := filepath.Glob(filepath.Join(dir, spillPattern))
+	for _, p := range old {
+		_ = os.Remove(p) // a file another run still holds open stays; it is harmless
+	}
+}
+
 // spill writes the memory table to a new file and empties it.
 func (s *keySet) spill() (err error) {
-	f, err := os.CreateTemp(s.dir, ".userimport-keys-*.tmp")
+	f, err := os.CreateTemp(s.dir, spillPattern)
 	if err != nil {
 		return err
 	}

@@ -164,3 +164,23 @@ func TestKeyHashFoldsLikeToLower(t *testing.T) {
 		t.Error("the field is not part of the hash")
 	}
 }
+
+// TestRemoveSpills: spill files a killed run left (where the system keeps an open
+// file's name) are removed by the next run.
+func TestRemoveSpills(t *testing.T) {
+	dir := t.TempDir()
+	left := filepath.Join(dir, ".userimport-keys-42.tmp")
+	other := filepath.Join(dir, "results.csv")
+	for _, p := range []string{left, other} {
+		if err := os.WriteFile(p, nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	removeSpills(dir)
+	if _, err := os.Stat(left); err == nil {
+		t.Error("the spill is still there")
+	}
+	if _, err := os.Stat(other); err != nil {
+		t.Error("a report was removed")
+	}
+}

@@ -64,7 +64,10 @@ type xlsxSheet struct {
 // newXLSXSheet starts a workbook with one sheet named sheet (the input's, so --sheet
 // finds the same name) and the column widths given.
 func newXLSXSheet(dir, name, sheet string, widths []float64) (*xlsxSheet, error) {
-	x := &xlsxSheet{path: filepath.Join(dir, name), name: name, f: excelize.NewFile()}
+	// The stream writer keeps rows past 16 MB in a temporary file: in the report
+	// folder, which is owner-only, rather than /tmp, which is shared and on many
+	// systems held in memory.
+	x := &xlsxSheet{path: filepath.Join(dir, name), name: name, f: excelize.NewFile(excelize.Options{TmpDir: dir})}
 	x.sheet = "Sheet1"
 	if sheet != "" && sheet != x.sheet {
 		if err := x.f.SetSheetName(x.sheet, sheet); err == nil {
@@ -241,15 +244,24 @@ func cellName(col, row int) string {
 }
 
 // removeStale deletes report files an earlier run left that this run does not write,
-// so the folder never mixes two runs.
+// so the folder never mixes two runs, and the temporary files of a run that was
+// killed while writing a workbook.
 func removeStale(dir string, names ...string) error {
+	temps, _ := filepath.Glob(filepath.Join(dir, excelizeTemp))
 	for _, n := range names {
-		if err := os.Remove(filepath.Join(dir, n)); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return fmt.Errorf("remove old %s: %w", n, err)
+		temps = append(temps, filepath.Join(dir, n))
+	}
+	for _, p := range temps {
+		if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("remove old %s: %w", filepath.Base(p), err)
 		}
 	}
 	return nil
 }
+
+// excelizeTemp matches the temporary files excelize's stream writer makes
+// (os.CreateTemp(dir, "excelize-")).
+const excelizeTemp = "excelize-*"
 
 // clip shortens s to n runes for display, with an ellipsis.
 func clip(s string, n int) string {

@@ -57,8 +57,8 @@ func TestKeySetAgreesWithAMap(t *testing.T) {
 			if maxSlots > 0 && len(s.spills) == 0 {
 				t.Errorf("no spill with a table limit of %d slots", maxSlots)
 			}
-			if maxSlots > 0 && len(s.mem.hashes) > maxSlots {
-				t.Errorf("the memory table grew to %d slots past its limit of %d", len(s.mem.hashes), maxSlots)
+			if maxSlots > 0 && len(s.mem.slots) > maxSlots {
+				t.Errorf("the memory table grew to %d slots past its limit of %d", len(s.mem.slots), maxSlots)
 			}
 			if err := s.close(); err != nil {
 				t.Fatal(err)

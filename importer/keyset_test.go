@@ -108,7 +108,7 @@ func TestKeySetSpillReadError(t *testing.T) {
 }
 
 // TestBloomFalsePositives: the filter never forgets a key, and says "maybe" for
-// about one key in two hundred that it does not hold.
+// about one key in five hundred that it does not hold.
 func TestBloomFalsePositives(t *testing.T) {
 	const n = 500_000
 	b := newBloom(n)

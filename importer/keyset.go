@@ -65,6 +65,28 @@ func (s *keySet) get(h uint64) (int32, bool, error) {
 	return 0, false, nil
 }
 
+// warm loads the memory the lookups of hs will touch (the table's home slot and
+// each spill filter's block) and returns a value that depends on it, which the
+// caller discards. Called on a batch of keys before they are looked up one by one,
+// the loads are independent and the processor overlaps their cache misses, where the
+// lookups, each waiting for the one before, would take them one at a time.
+func (s *keySet) warm(hs []uint64) uint64 {
+	var sum uint64
+	if n := len(s.mem.slots); n > 0 {
+		mask := uint64(n - 1)
+		for _, h := range hs {
+			sum += s.mem.slots[h&mask].hash
+		}
+	}
+	for _, sp := range s.spills {
+		for _, h := range hs {
+			blk, _, _ := sp.filter.block(h)
+			sum += blk[0]
+		}
+	}
+	return sum
+}
+
 // add records h for row unless h is there already; it returns the row first seen
 // with h and whether there was one.
 func (s *keySet) add(h uint64, row int32) (int32, bool, error) {

@@ -67,6 +67,10 @@ type run struct {
 	// rather than strings keep memory at a few bytes a row for a million rows; two
 	// different keys sharing a 64-bit hash is a one-in-10^7 event for a million rows.
 	seen *keySet
+	// warmBuf and warmSink serve warmKeys: the batch's key hashes, and the sum of
+	// what was loaded, kept so that the compiler cannot drop the loads.
+	warmBuf  []uint64
+	warmSink uint64
 }
 
 // run reads, validates, settles and (unless a dry run) dispatches every row, writing
@@ -135,6 +139,7 @@ func (r *run) run(ctx context.Context) error {
 			}
 			delete(pending, next)
 			next++
+			r.warmKeys(nb)
 			for i := range nb.items {
 				if stopped = r.stopping(ctx, disp, out); stopped {
 					break
@@ -259,6 +264,21 @@ func (r *run) estimateTotal(batches int) {
 	}
 	rows := int64(batches+1) * batchSize
 	r.deps.Progress.Total.Store(max(rows, rows*size/read))
+}
+
+// warmKeys has the key set load what the batch's lookups will touch, all at once
+// (see keySet.warm).
+func (r *run) warmKeys(b *batch) {
+	hs := r.warmBuf[:0]
+	for i := range b.items {
+		for _, h := range b.items[i].hashes[:len(r.keys)] {
+			if h != 0 {
+				hs = append(hs, h)
+			}
+		}
+	}
+	r.warmBuf = hs
+	r.warmSink += r.seen.warm(hs)
 }
 
 // settle finishes a validated row in file order: duplicates of earlier rows, generated

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -99,8 +100,19 @@ func (v *Verifying) Upsert(ctx context.Context, u *validate.User) (targets.Resul
 	}
 	plan, perr := v.look(ctx, u)
 	if perr != nil {
-		// Still unknown: report it as such; a resumed run looks again.
-		return res, err
+		// Still unknown: report it as such, with why the lookup failed too; a resumed
+		// run looks again.
+		te, ok := errors.AsType[*targets.Error](err)
+		if !ok {
+			return res, err
+		}
+		cp := *te
+		cp.Messages = slices.Clip(cp.Messages)
+		if len(cp.Messages) == 0 && cp.Err != nil {
+			cp.Messages = append(cp.Messages, cp.Err.Error())
+		}
+		cp.Messages = append(cp.Messages, "looking the account up afterwards failed too: "+perr.Error())
+		return res, &cp
 	}
 	if plan.Outcome == targets.Unchanged {
 		// It landed. Whether it created or updated the account, the attempt's own

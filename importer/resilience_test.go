@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"sync"
 	"sync/atomic"
+	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -122,13 +123,23 @@ func TestVerifyingLooksBeforeResending(t *testing.T) {
 		if targets.KindOf(err) != targets.Retryable {
 			t.Errorf("a write that did not land: kind %v, want retryable", targets.KindOf(err))
 		}
+
+		// The lookup fails too: the row stays unknown, and says why.
+		v.Planner = &fakePlanner{err: &targets.Error{Kind: targets.Fatal, Code: targets.CodeAuth, Status: 401}}
+		_, err = v.Upsert(context.Background(), &validate.User{})
+		if targets.KindOf(err) != targets.Unknown || !strings.Contains(err.Error(), "looking the account up afterwards failed too: auth (HTTP 401)") {
+			t.Errorf("lookup failed: %v (kind %v), want unknown with the lookup's error", err, targets.KindOf(err))
+		}
 	})
 }
 
-type fakePlanner struct{ outcome targets.Outcome }
+type fakePlanner struct {
+	outcome targets.Outcome
+	err     error
+}
 
 func (p *fakePlanner) Plan(context.Context, *validate.User) (targets.Plan, error) {
-	return targets.Plan{Outcome: p.outcome}, nil
+	return targets.Plan{Outcome: p.outcome}, p.err
 }
 
 func TestAdaptiveSlowsDownOn429AndRecovers(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"userimport/reports"
+	"userimport/source"
 	"userimport/validate"
 )
 
@@ -90,4 +91,38 @@ func noteText(note string, ru bool) string {
 		return t[1]
 	}
 	return t[0]
+}
+
+// describeUnused says which reading options the file had no use for: the tool decides
+// from the bytes whether a file is a CSV or a workbook, and --encoding given for a
+// workbook (a script written for CSV exports, say) must not pass in silence.
+func describeUnused(w io.Writer, o source.Options, format string, lang validate.Lang) {
+	var flags []string
+	switch format {
+	case "xlsx":
+		if o.Encoding != "" {
+			flags = append(flags, "--encoding")
+		}
+		if o.Delimiter != "" {
+			flags = append(flags, "--delimiter")
+		}
+	case "csv":
+		if o.Sheet != "" {
+			flags = append(flags, "--sheet")
+		}
+	}
+	if len(flags) == 0 {
+		return
+	}
+	list := strings.Join(flags, ", ")
+	switch {
+	case lang == validate.Russian && format == "xlsx":
+		fmt.Fprintf(w, "  не использовано: %s — это параметры CSV-файлов, а этот файл — книга Excel\n", list)
+	case lang == validate.Russian:
+		fmt.Fprintf(w, "  не использовано: %s — это параметр книг Excel, а этот файл — CSV\n", list)
+	case format == "xlsx":
+		fmt.Fprintf(w, "  not used: %s, which apply to CSV files; this file is an Excel workbook\n", list)
+	default:
+		fmt.Fprintf(w, "  not used: %s, which applies to Excel workbooks; this file is a CSV\n", list)
+	}
 }

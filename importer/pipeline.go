@@ -450,4 +450,5 @@ func (r *run) describe() {
 	}
 	r.described = true
 	describeSource(r.deps.Log, r.opts.Input, r.summary.Source, r.opts.Lang)
+	describeUnused(r.deps.Log, r.opts.Source, r.summary.Source.Format, r.opts.Lang)
 }

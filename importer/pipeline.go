@@ -63,8 +63,8 @@ type run struct {
 
 	seed maphash.Seed
 	keys []columns.Field // the schema's key fields, at most maxKeys
-	// seen maps a hash of (key field, folded value) to the first row holding it. Hashes
-	// rather than strings keep memory at a few bytes a row for a million rows; two
+	// seen maps a hash of (key field, folded value) to the first row holding it, in
+	// memory that stops growing past a few hundred thousand keys (see keySet). Two
 	// different keys sharing a 64-bit hash is a one-in-10^7 event for a million rows.
 	seen *keySet
 	// warmBuf and warmSink serve warmKeys: the batch's key hashes, and the sum of

@@ -84,6 +84,9 @@ type Verifying struct {
 	// Settle is how long to wait before looking, so a write still being processed
 	// by the platform is seen; zero means 500 ms.
 	Settle time.Duration
+	// Tries bounds the lookups of one uncertain write, retryable failures included;
+	// zero or less means lookTries.
+	Tries int
 }
 
 func (v *Verifying) Upsert(ctx context.Context, u *validate.User) (targets.Result, error) {
@@ -132,16 +135,21 @@ func (v *Verifying) Upsert(ctx context.Context, u *validate.User) (targets.Resul
 	return res, &cp
 }
 
-// lookTries bounds the lookups of one uncertain write: the platform that just lost an
-// answer may be briefly unwell, and giving up early would leave the row unknown.
+// lookTries is the least number of lookups of one uncertain write: the platform that
+// just lost an answer may be briefly unwell, and giving up early would leave the row
+// unknown. The dispatcher gives a lookup at least the tries it gives a write.
 const lookTries = 6
 
 // look plans u, trying again while the lookup itself fails in a retryable way.
 func (v *Verifying) look(ctx context.Context, u *validate.User) (targets.Plan, error) {
+	tries := v.Tries
+	if tries <= 0 {
+		tries = lookTries
+	}
 	delay := 200 * time.Millisecond
 	for i := 0; ; i++ {
 		plan, err := v.Planner.Plan(ctx, u)
-		if err == nil || i == lookTries-1 || targets.KindOf(err) != targets.Retryable {
+		if err == nil || i >= tries-1 || targets.KindOf(err) != targets.Retryable {
 			return plan, err
 		}
 		wait := delay

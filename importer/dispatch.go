@@ -147,17 +147,19 @@ func newDispatcher(ctx context.Context, t targets.Target, opts *Options, out *se
 		}
 	}()
 
+	retries := opts.Retries
+	if retries == 0 {
+		retries = DefaultRetries
+	}
 	if p, ok := t.(targets.Planner); ok && !opts.Plan {
-		t = &Verifying{Target: t, Planner: p, Settle: opts.RetryBase}
+		// Looking up a write that may have landed gets at least the tries a write
+		// gets: a row whose lookup gave up first stays unknown, and fails.
+		t = &Verifying{Target: t, Planner: p, Settle: opts.RetryBase, Tries: max(lookTries, retries+1)}
 	}
 	d.adaptive = NewAdaptive(t, opts.Rate, now)
 	if progress != nil {
 		progress.setRate(d.adaptive.Rate())
 		d.adaptive.OnRate = progress.setRate
-	}
-	retries := opts.Retries
-	if retries == 0 {
-		retries = DefaultRetries
 	}
 	budget := &atomic.Int64{}
 	budget.Store(int64(cmp.Or(opts.RetryBudget, DefaultRetryBudget)))

@@ -133,6 +133,38 @@ func TestVerifyingLooksBeforeResending(t *testing.T) {
 	})
 }
 
+// TestVerifyingLooksAsOftenAsItIsTold: a lookup that fails in a retryable way is
+// tried Tries times (lookTries by default) before the row is left unknown.
+func TestVerifyingLooksAsOftenAsItIsTold(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		for _, tt := range []struct {
+			tries, failures int
+			landed          bool
+		}{
+			{0, 5, true}, {0, 6, false}, {16, 15, true}, {16, 16, false},
+		} {
+			p := &flakyPlanner{failures: tt.failures}
+			v := &importer.Verifying{Target: &targettest.Target{UpsertFunc: func(context.Context, *validate.User) (targets.Result, error) {
+				return targets.Result{}, &targets.Error{Kind: targets.Unknown, Code: targets.CodeUnreachable, Intent: targets.Created}
+			}}, Planner: p, Tries: tt.tries}
+			res, err := v.Upsert(context.Background(), &validate.User{})
+			if landed := err == nil && res.Outcome == targets.Created; landed != tt.landed {
+				t.Errorf("tries %d, %d failed lookups: %v %v, want landed %v", tt.tries, tt.failures, res, err, tt.landed)
+			}
+		}
+	})
+}
+
+// flakyPlanner fails its first lookups with a 500, then finds the account as sent.
+type flakyPlanner struct{ failures, calls int }
+
+func (p *flakyPlanner) Plan(context.Context, *validate.User) (targets.Plan, error) {
+	if p.calls++; p.calls <= p.failures {
+		return targets.Plan{}, &targets.Error{Kind: targets.Retryable, Code: targets.CodeHTTP, Status: 500}
+	}
+	return targets.Plan{Outcome: targets.Unchanged}, nil
+}
+
 type fakePlanner struct {
 	outcome targets.Outcome
 	err     error

@@ -45,7 +45,8 @@ type keySet struct {
 // that a file of a hundred thousand rows never spills and a million rows make eight
 // spills, each one more filter to ask for every new key. With 2^20 slots a million
 // rows took 17 MB more memory and no less time.
-const keySetMaxSlots = 1 << 19
+// A variable so that tests can make a small file spill.
+var keySetMaxSlots = 1 << 19
 
 // newKeySet returns a set that spills to dir once its table has maxSlots slots.
 func newKeySet(dir string, maxSlots int) *keySet {

@@ -51,6 +51,9 @@ type xlsxSheet struct {
 	sw    *excelize.StreamWriter
 	sheet string
 
+	rows  *sheetRows // the data rows, spliced in when the workbook is written
+	cells []sheetCell
+
 	headerRow int
 	lastRow   int
 	notes     int
@@ -93,6 +96,9 @@ func newXLSXSheet(dir, name, sheet string, widths []float64) (*xlsxSheet, error)
 	if err == nil {
 		x.sw, err = x.f.NewStreamWriter(x.sheet)
 	}
+	if err == nil {
+		x.rows, err = newSheetRows(dir)
+	}
 	for i, w := range widths {
 		if err == nil && w > 0 {
 			err = x.sw.SetColWidth(i+1, i+1, w)
@@ -100,6 +106,9 @@ func newXLSXSheet(dir, name, sheet string, widths []float64) (*xlsxSheet, error)
 	}
 	if err != nil {
 		x.f.Close()
+		if x.rows != nil {
+			x.rows.close()
+		}
 		return nil, fmt.Errorf("create %s: %w", name, err)
 	}
 	return x, nil
@@ -129,7 +138,7 @@ func (x *xlsxSheet) row(num int, cells []string, marks map[int]cellMark, extra [
 	if num <= x.lastRow {
 		num = x.lastRow + 1
 	}
-	x.vals = x.vals[:0]
+	x.cells = x.cells[:0]
 	for i, v := range cells {
 		m := marks[i]
 		style := 0
@@ -139,22 +148,34 @@ func (x *xlsxSheet) row(num int, cells []string, marks map[int]cellMark, extra [
 		case 2:
 			style = x.styleErr
 		}
-		switch {
-		case v == "" && style == 0:
-			x.vals = append(x.vals, nil)
-		case v == "":
-			x.vals = append(x.vals, excelize.Cell{StyleID: style})
-		default:
-			x.vals = append(x.vals, excelize.Cell{StyleID: style, Value: v})
-		}
+		x.cells = append(x.cells, sheetCell{set: v != "" || style != 0, style: style, text: v, empty: v == ""})
 		if m.note != "" {
 			if err := x.note(i, num, m.note); err != nil {
 				return err
 			}
 		}
 	}
-	x.vals = append(x.vals, extra...)
-	return x.setRow(num)
+	for _, v := range extra {
+		x.cells = append(x.cells, cellOf(v))
+	}
+	if err := x.rows.row(num, x.cells); err != nil {
+		return fmt.Errorf("write %s row %d: %w", x.name, num, err)
+	}
+	x.lastRow = num
+	return nil
+}
+
+// cellOf is a data row's cell from what the callers pass: nil for none, a string, or
+// an excelize.Cell with a style and a string or no value.
+func cellOf(v any) sheetCell {
+	switch v := v.(type) {
+	case string:
+		return sheetCell{set: true, text: v}
+	case excelize.Cell:
+		s, _ := v.Value.(string)
+		return sheetCell{set: true, style: v.StyleID, text: s, empty: v.Value == nil}
+	}
+	return sheetCell{}
 }
 
 func (x *xlsxSheet) setRow(num int) error {
@@ -200,7 +221,11 @@ func (x *xlsxSheet) finish(lastCol int) error {
 			}
 		}
 	}
+	defer x.rows.close()
 	if err := x.sw.Flush(); err != nil {
+		return fmt.Errorf("write %s: %w", x.name, err)
+	}
+	if err := x.rows.finish(); err != nil {
 		return fmt.Errorf("write %s: %w", x.name, err)
 	}
 	// SaveAs creates the file with mode 0666&^umask; make it owner-only before any
@@ -217,7 +242,7 @@ func (x *xlsxSheet) finish(lastCol int) error {
 		zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
 			return flate.NewWriter(out, flate.BestSpeed)
 		})
-		return zw
+		return &spliceZip{ZipWriter: zw, rows: x.rows.f}
 	})
 	if _, err := x.f.WriteTo(out); err != nil {
 		out.Close()
@@ -232,6 +257,7 @@ func (x *xlsxSheet) finish(lastCol int) error {
 // abandon drops an unfinished workbook and its temporary files.
 func (x *xlsxSheet) abandon() {
 	x.f.Close()
+	x.rows.close()
 }
 
 // cellName is the A1 name of a 0-based column and a 1-based row.
@@ -248,6 +274,8 @@ func cellName(col, row int) string {
 // killed while writing a workbook.
 func removeStale(dir string, names ...string) error {
 	temps, _ := filepath.Glob(filepath.Join(dir, excelizeTemp))
+	rows, _ := filepath.Glob(filepath.Join(dir, sheetRowsPattern))
+	temps = append(temps, rows...)
 	for _, n := range names {
 		temps = append(temps, filepath.Join(dir, n))
 	}

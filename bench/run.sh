@@ -9,7 +9,7 @@
 #   1. builds the binary and bench/gendata;
 #   2. generates, deterministically (seed 1, 3% deliberate errors), a 1,000,000-row
 #      and a 100,000-row CSV and a 100,000-row XLSX;
-#   3. runs `userimport validate` on each, three times, under /usr/bin/time -v: the
+#   3. runs `userimport validate` on each, five times, under /usr/bin/time -v: the
 #      median wall time, rows per second, and the highest peak RSS;
 #   4. runs `userimport import` against local `userimport sandbox` processes:
 #      latency L and concurrency N, where the ideal is N/L rows per second, for
@@ -71,7 +71,7 @@ cpu_pct() { awk -F': ' '/Percent of CPU this job got/ { sub(/%/, "", $2); print 
 # The machine's speed wanders from run to run (the same validate has taken 2.0 s and
 # 3.5 s minutes apart here), so each file is validated VALIDATE_RUNS times and the
 # table shows the run with the median wall time, and the highest peak memory of all.
-RUNS=${VALIDATE_RUNS:-3}
+RUNS=${VALIDATE_RUNS:-5}
 declare -A V_WALL V_RSS V_CPU V_ROWS
 
 echo "### validate (median of $RUNS runs; peak RSS is the highest of them)"

@@ -25,10 +25,9 @@ import (
 // header row, styles, frozen pane, filter, notes, column widths), so the workbook's
 // structure stays its own.
 type sheetRows struct {
-	f    *os.File
-	w    *bufio.Writer
-	buf  []byte
-	rows int
+	f   *os.File
+	w   *bufio.Writer
+	buf []byte
 }
 
 // sheetCell is one cell of a data row: no cell at all, a styled empty cell, or text.
@@ -82,7 +81,6 @@ func (s *sheetRows) row(num int, cells []sheetCell) error {
 	}
 	b = append(b, `</row>`...)
 	s.buf = b
-	s.rows++
 	_, err := s.w.Write(b)
 	return err
 }

@@ -67,9 +67,9 @@ type xlsxSheet struct {
 // newXLSXSheet starts a workbook with one sheet named sheet (the input's, so --sheet
 // finds the same name) and the column widths given.
 func newXLSXSheet(dir, name, sheet string, widths []float64) (*xlsxSheet, error) {
-	// The stream writer keeps rows past 16 MB in a temporary file: in the report
-	// folder, which is owner-only, rather than /tmp, which is shared and on many
-	// systems held in memory.
+	// Temporary files, excelize's (its stream writer's past 16 MB) and the data rows'
+	// (sheetRows), go in the report folder, which is owner-only, rather than /tmp,
+	// which is shared and on many systems held in memory.
 	x := &xlsxSheet{path: filepath.Join(dir, name), name: name, f: excelize.NewFile(excelize.Options{TmpDir: dir})}
 	x.sheet = "Sheet1"
 	if sheet != "" && sheet != x.sheet {

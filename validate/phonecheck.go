@@ -26,8 +26,9 @@ import (
 // share +7) by leading digits or by full validation, and a number valid for a region
 // when it matches the general description and then one of the number types
 // (getNumberTypeHelper != UNKNOWN; which type does not matter, so the likeliest
-// are tried first). FuzzPhoneFastPath and TestPhoneFastPathSweep check
-// it against the library call.
+// are tried first). TestCountryCheckSweep and FuzzCountryCheck check it against
+// IsValidNumber; FuzzPhoneFastPath and TestPhoneFastPathSweep check the whole fast
+// path against the library's full parse.
 type countryCheck struct {
 	regions []regionCheck
 }

@@ -226,7 +226,10 @@ const maxEarly = 2 * time.Millisecond
 
 // sleepUntil returns at about deadline, or false as soon as ctx is done.
 func (t *timer) sleepUntil(ctx context.Context, deadline time.Time) bool {
-	early := time.Duration(t.late.Load())
+	if ctx.Err() != nil {
+		return false
+	}
+	early := min(time.Duration(t.late.Load()), maxEarly)
 	wake := deadline.Add(-early)
 	tm := time.NewTimer(time.Until(wake))
 	defer tm.Stop()

@@ -274,3 +274,24 @@ func TestJitterStaysInRange(t *testing.T) {
 		t.Errorf("only %d distinct delays in 500 draws", len(seen))
 	}
 }
+
+// TestTimerLearnsWithinBounds: the timer's estimate of its own lateness stays between
+// zero and maxEarly whatever it observes, and a cancelled request stops the wait.
+func TestTimerLearnsWithinBounds(t *testing.T) {
+	var tm timer
+	for i := range 40 {
+		deadline := time.Now().Add(time.Duration(i%3) * time.Millisecond) // some already past
+		if !tm.sleepUntil(context.Background(), deadline) {
+			t.Fatal("sleepUntil returned false without a cancelled context")
+		}
+		if late := time.Duration(tm.late.Load()); late < 0 || late > maxEarly {
+			t.Fatalf("lateness estimate %v outside [0, %v]", late, maxEarly)
+		}
+	}
+	tm.late.Store(int64(time.Hour)) // a wild estimate is still capped when used next
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if tm.sleepUntil(ctx, time.Now().Add(time.Hour)) {
+		t.Error("sleepUntil waited out a cancelled request")
+	}
+}

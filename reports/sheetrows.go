@@ -12,6 +12,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
+
+	"userimport/source"
 )
 
 // sheetRows writes a worksheet's data rows as SpreadsheetML into a temporary file in
@@ -117,7 +119,7 @@ func appendCellText(b []byte, s string) []byte {
 		switch {
 		case r == utf8.RuneError && size == 1:
 			b = append(b, "\uFFFD"...)
-		case r == '_' && isEscapeAt(s, i):
+		case r == '_' && source.EscapeAt(s, i):
 			b = append(b, "_x005F_"...)
 		case r == '&':
 			b = append(b, "&amp;"...)
@@ -143,19 +145,6 @@ func appendCellText(b []byte, s string) []byte {
 		i += size
 	}
 	return b
-}
-
-// isEscapeAt reports whether s holds _xHHHH_ at i.
-func isEscapeAt(s string, i int) bool {
-	if i+7 > len(s) || s[i] != '_' || s[i+1] != 'x' || s[i+6] != '_' {
-		return false
-	}
-	for _, c := range []byte(s[i+2 : i+6]) {
-		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
-			return false
-		}
-	}
-	return true
 }
 
 // inXMLCharRange is XML 1.0's Char production, as encoding/xml's escaping checks it.

@@ -442,7 +442,7 @@ func bstrUnmarshal(b []byte) []byte {
 	}
 	w := i
 	for i < len(b) {
-		if isEscapeAt(b, i) {
+		if EscapeAt(b, i) {
 			v, _ := strconv.ParseUint(string(b[i+2:i+6]), 16, 16)
 			switch {
 			case v == 0x5F:
@@ -465,19 +465,22 @@ func bstrUnmarshal(b []byte) []byte {
 
 func indexEscape(b []byte, from int) int {
 	for i := from; i+7 <= len(b); i++ {
-		if isEscapeAt(b, i) {
+		if EscapeAt(b, i) {
 			return i
 		}
 	}
 	return -1
 }
 
-func isEscapeAt(b []byte, i int) bool {
-	if i+7 > len(b) || b[i] != '_' || b[i+1] != 'x' || b[i+6] != '_' {
+// EscapeAt reports whether s holds one of Excel's _xHHHH_ escapes at i. The report
+// writer asks it too: a literal _xHHHH_ in a cell must be written escaped, or Excel
+// (and this reader) would decode it.
+func EscapeAt[T ~string | ~[]byte](s T, i int) bool {
+	if i+7 > len(s) || s[i] != '_' || s[i+1] != 'x' || s[i+6] != '_' {
 		return false
 	}
-	for _, c := range b[i+2 : i+6] {
-		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+	for j := i + 2; j < i+6; j++ {
+		if c := s[j]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
 			return false
 		}
 	}

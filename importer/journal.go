@@ -94,13 +94,12 @@ func (j *journal) loop() {
 			unsynced = 0
 		}
 	}
-	var line []byte
 	write := func(e Entry) {
 		if j.err != nil {
 			return
 		}
-		line = appendEntry(line[:0], &e)
-		if _, err := j.w.Write(line); err != nil {
+		line, _ := json.Marshal(e) // an Entry always marshals
+		if _, err := j.w.Write(append(line, '\n')); err != nil {
 			j.err = err
 		}
 		unsynced++
@@ -134,13 +133,6 @@ func (j *journal) loop() {
 			sync()
 		}
 	}
-}
-
-// appendEntry appends e as one line of JSON.
-func appendEntry(b []byte, e *Entry) []byte {
-	m, _ := json.Marshal(e) // an Entry always marshals
-	b = append(b, m...)
-	return append(b, '\n')
 }
 
 // dropTornLine cuts a last line the crashed run left half-written, so that lines

@@ -167,15 +167,6 @@ func (s *keySet) close() error {
 	return first
 }
 
-// len returns the number of keys in the set.
-func (s *keySet) len() int {
-	n := s.mem.n
-	for _, sp := range s.spills {
-		n += sp.filter.n
-	}
-	return n
-}
-
 // table is an open-addressing hash table of key hash → row, with linear probing.
 // A slot holds both, so that a lookup and an insert touch one cache line: with the
 // hashes and rows in two arrays, a new key cost two cache misses, and the lookups

@@ -32,12 +32,12 @@ type sheetRows struct {
 	buf []byte
 }
 
-// sheetCell is one cell of a data row: no cell at all, a styled empty cell, or text.
+// sheetCell is one cell of a data row: no cell at all (set false), a styled cell
+// without text, or text.
 type sheetCell struct {
 	set   bool
 	style int
 	text  string
-	empty bool // a styled cell without text
 }
 
 func newSheetRows(dir string) (*sheetRows, error) {
@@ -69,7 +69,7 @@ func (s *sheetRows) row(num int, cells []sheetCell) error {
 			b = strconv.AppendInt(b, int64(c.style), 10)
 			b = append(b, '"')
 		}
-		if c.empty {
+		if c.text == "" {
 			b = append(b, `></c>`...)
 			continue
 		}

@@ -148,7 +148,7 @@ func (x *xlsxSheet) row(num int, cells []string, marks map[int]cellMark, extra [
 		case 2:
 			style = x.styleErr
 		}
-		x.cells = append(x.cells, sheetCell{set: v != "" || style != 0, style: style, text: v, empty: v == ""})
+		x.cells = append(x.cells, sheetCell{set: v != "" || style != 0, style: style, text: v})
 		if m.note != "" {
 			if err := x.note(i, num, m.note); err != nil {
 				return err
@@ -173,7 +173,7 @@ func cellOf(v any) sheetCell {
 		return sheetCell{set: true, text: v}
 	case excelize.Cell:
 		s, _ := v.Value.(string)
-		return sheetCell{set: true, style: v.StyleID, text: s, empty: v.Value == nil}
+		return sheetCell{set: true, style: v.StyleID, text: s}
 	}
 	return sheetCell{}
 }

@@ -121,7 +121,11 @@ func describeUnused(w io.Writer, o source.Options, format string, lang validate.
 	case lang == validate.Russian:
 		fmt.Fprintf(w, "  не использовано: %s — это параметр книг Excel, а этот файл — CSV\n", list)
 	case format == "xlsx":
-		fmt.Fprintf(w, "  not used: %s, which apply to CSV files; this file is an Excel workbook\n", list)
+		verb := "applies"
+		if len(flags) > 1 {
+			verb = "apply"
+		}
+		fmt.Fprintf(w, "  not used: %s, which %s to CSV files; this file is an Excel workbook\n", list, verb)
 	default:
 		fmt.Fprintf(w, "  not used: %s, which applies to Excel workbooks; this file is a CSV\n", list)
 	}

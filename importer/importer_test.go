@@ -323,6 +323,8 @@ func TestUnusedReadingOptionsAreNamed(t *testing.T) {
 			"not used: --encoding, --delimiter, which apply to CSV files; this file is an Excel workbook"},
 		{"../testdata/staff.csv", func(o *source.Options) { o.Sheet = "Сотрудники" },
 			"not used: --sheet, which applies to Excel workbooks; this file is a CSV"},
+		{"../testdata/staff.xlsx", func(o *source.Options) { o.Delimiter = ";" },
+			"not used: --delimiter, which applies to CSV files; this file is an Excel workbook"},
 		{"../testdata/staff.csv", func(o *source.Options) { o.Encoding = "utf-8" }, ""},
 	} {
 		opts := importer.Options{Input: tt.input, Schema: validate.Collaborator(), DryRun: true, ReportDir: t.TempDir()}

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptrace"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -46,9 +48,18 @@ func Do(ctx context.Context, hc *http.Client, req *http.Request) (*Response, err
 		if wrote.Load() && req.Method != http.MethodGet {
 			kind = Unknown
 		}
-		return nil, &Error{Kind: kind, Code: CodeUnreachable, Err: err}
+		return nil, &Error{Kind: kind, Code: CodeUnreachable, Err: redactURLError(err)}
 	}
 	defer resp.Body.Close()
+	if resp.StatusCode >= 300 && resp.StatusCode < 400 && resp.StatusCode != http.StatusNotModified {
+		return nil, redirectError(req, resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if resp.Request != nil && resp.Request.URL.String() != req.URL.String() {
+		// The client followed a redirect after all (one not made by HTTPClient): the
+		// answer is not the one to the request sent, and a write may have become a
+		// read. Stop the run rather than trust it.
+		return nil, redirectError(req, http.StatusFound, resp.Request.URL.String())
+	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxBody))
 	if err != nil {
 		if ctx.Err() != nil {
@@ -61,6 +72,68 @@ func Do(ctx context.Context, hc *http.Client, req *http.Request) (*Response, err
 		return nil, &Error{Kind: kind, Status: resp.StatusCode, Code: CodeUnreachable, Err: err}
 	}
 	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: body}, nil
+}
+
+// HTTPClient returns a copy of hc (nil: a new client with timeout) that never follows
+// a redirect. Every client sends its requests through one: Go's client turns a
+// redirected POST, PUT or PATCH into a GET, so a write would be reported done while
+// nothing was written, and it would carry credentials to whatever address the
+// redirect names. Do turns the 3xx answer into a Fatal error that says where to point
+// --url instead.
+func HTTPClient(hc *http.Client, timeout time.Duration) *http.Client {
+	c := &http.Client{Timeout: timeout}
+	if hc != nil {
+		cp := *hc
+		c = &cp
+	}
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return c
+}
+
+// redirectError is the Fatal error for a redirect answer to req: it names where the
+// platform sends us, and suggests the --url that would have reached it directly.
+func redirectError(req *http.Request, status int, location string) *Error {
+	to, err := req.URL.Parse(location)
+	if location == "" || err != nil {
+		return &Error{Kind: Fatal, Status: status, Code: CodeRedirect,
+			Messages: []string{fmt.Sprintf("%s answered with a redirect (HTTP %d) and no usable address: check --url", Redact(req.URL), status)}}
+	}
+	// The part of the path the client added (the API path) is the longest common
+	// tail of the two paths; what precedes it in the new address is the new base.
+	from, dst := req.URL.Path, to.Path
+	for from != "" && dst != "" && from[len(from)-1] == dst[len(dst)-1] {
+		from, dst = from[:len(from)-1], dst[:len(dst)-1]
+	}
+	base := url.URL{Scheme: to.Scheme, Host: to.Host, Path: strings.TrimRight(dst, "/")}
+	return &Error{Kind: Fatal, Status: status, Code: CodeRedirect,
+		Messages: []string{fmt.Sprintf("%s redirects to %s (HTTP %d), and userimport follows no redirect: use --url %s",
+			Redact(req.URL), Redact(to), status, base.String())}}
+}
+
+// Redact is a URL fit for a message: scheme, host and path, without the query (which
+// holds e-mails in lookups), credentials or fragment.
+func Redact(u *url.URL) string {
+	if u == nil {
+		return ""
+	}
+	r := url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path}
+	return r.String()
+}
+
+// redactURLError drops the query from the URL a transport error names: Go's
+// *url.Error prints the whole URL, and a lookup's query holds a person's e-mail.
+func redactURLError(err error) error {
+	ue, ok := errors.AsType[*url.Error](err)
+	if !ok {
+		return err
+	}
+	cp := *ue
+	if u, perr := url.Parse(ue.URL); perr == nil {
+		cp.URL = Redact(u)
+	} else {
+		cp.URL = ""
+	}
+	return &cp
 }
 
 // StatusError classifies a non-success answer. 401 and 403 are Fatal (credentials);

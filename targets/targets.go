@@ -65,6 +65,10 @@ type Result struct {
 	// Changes are the fields an update changes, where the target knows them (always
 	// for a plan; see AsTarget).
 	Changes []Change
+	// PasswordSet is true when the call sent the user's password: with a create, or
+	// with an update the Policy allowed. The importer records a generated password
+	// only then, in passwords.csv.
+	PasswordSet bool
 }
 
 // Kind classifies a failed call.
@@ -107,6 +111,13 @@ const (
 	CodeUnreachable = "unreachable" // no answer after the retries
 	CodeAuth        = "auth"        // credentials rejected
 	CodeHTTP        = "http_error"  // an answer the client does not understand
+	// CodeIdentity: an update would change who the account is (Policy.Apply).
+	CodeIdentity = "identity_change"
+	// CodeRedirect: the platform answered with a redirect, which no client follows.
+	CodeRedirect = "redirect"
+	// CodeNoLookup: a generated password would go to an account that may exist,
+	// and the platform cannot be asked whether it does.
+	CodeNoLookup = "cannot_check"
 )
 
 // Error is a failed call, classified by the target that made it.
@@ -176,6 +187,14 @@ type Change struct {
 	Field string `json:"field"`
 	Old   string `json:"old"`
 	New   string `json:"new"`
+}
+
+// Checker is implemented by targets that can prove, with one cheap authenticated read
+// (or the token request), that the address and the credentials work. The importer
+// calls Check before the first row of an import or plan; an error is an *Error of
+// kind Fatal whose one message names what to fix (see CheckFailed).
+type Checker interface {
+	Check(ctx context.Context) error
 }
 
 // Preparer is implemented by targets that need something once per run before the first

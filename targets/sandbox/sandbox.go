@@ -246,3 +246,21 @@ func (t *timer) sleepUntil(ctx context.Context, deadline time.Time) bool {
 	t.late.Store(min(max(avg+(late-avg)/8, 0), int64(maxEarly)))
 	return true
 }
+
+// Stats are what a platform's stand-in counts, so that a test can prove what an
+// import changed: every sandbox has a Stats method, and `userimport sandbox` serves
+// them at StatsPath for tests of the built binary.
+type Stats struct {
+	// Accounts is how many accounts the stand-in holds.
+	Accounts int `json:"accounts"`
+	// Writes counts requests that created or changed an account.
+	Writes int64 `json:"writes"`
+	// PasswordResets counts passwords set on accounts that already existed: an
+	// import must cause none unless the file's password column or
+	// --reset-passwords asks for it.
+	PasswordResets int64 `json:"password_resets"`
+}
+
+// StatsPath is where `userimport sandbox` answers its stand-in's Stats as JSON. No
+// platform has this path; only the sandbox command serves it.
+const StatsPath = "/_sandbox/stats"

@@ -1,0 +1,132 @@
+package targets
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"syscall"
+)
+
+// Fix names what a person changes when a target's Check fails: the platform as people
+// call it, the address given, and the environment variables the credentials come
+// from. Its methods build Check's errors, so that every target words them alike: one
+// line, the flag or variable to fix, nothing from a URL's query (see Redact).
+type Fix struct {
+	Platform    string   // "Collaborator"
+	URL         *url.URL // the address the run was given
+	Credentials string   // "USERIMPORT_COLLABORATOR_TOKEN", or two joined with "and"
+}
+
+// Failed turns a check's failed read into Check's error: resp is the answer (nil when
+// none came) and err the error Do returned. A cancelled context comes back as it is;
+// a 429 or 502-504 is Retryable, so the caller may try the check again; everything
+// else is Fatal.
+func (f Fix) Failed(resp *Response, err error) error {
+	if err != nil {
+		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) && !isTimeout(err) {
+			return err
+		}
+		if e, ok := errors.AsType[*Error](err); ok {
+			switch {
+			case e.Code == CodeRedirect:
+				return e
+			case e.Err != nil:
+				return &Error{Kind: Fatal, Code: CodeUnreachable, Messages: []string{f.transport(e.Err)}}
+			}
+			if e.Kind == Fatal {
+				return e
+			}
+		}
+		return &Error{Kind: Fatal, Code: CodeUnreachable, Messages: []string{f.transport(err)}}
+	}
+	host := Redact(f.URL)
+	switch s := resp.Status; {
+	case s == http.StatusUnauthorized || s == http.StatusForbidden:
+		return &Error{Kind: Fatal, Status: s, Code: CodeAuth, Messages: []string{
+			fmt.Sprintf("%s refused the credentials (HTTP %d): check %s", f.Platform, s, f.Credentials)}}
+	case s == http.StatusNotFound || s == http.StatusMethodNotAllowed:
+		return &Error{Kind: Fatal, Status: s, Code: CodeHTTP, Messages: []string{
+			fmt.Sprintf("no %s API at %s (HTTP %d): check --url, the platform's address without the API path", f.Platform, host, s)}}
+	case s == http.StatusTooManyRequests || s == http.StatusBadGateway || s == http.StatusServiceUnavailable || s == http.StatusGatewayTimeout:
+		return &Error{Kind: Retryable, Status: s, Code: CodeUnreachable, Messages: []string{
+			fmt.Sprintf("%s at %s is busy or restarting (HTTP %d): try again in a few minutes", f.Platform, host, s)}}
+	}
+	return &Error{Kind: Fatal, Status: resp.Status, Code: CodeHTTP, Messages: []string{
+		fmt.Sprintf("%s at %s answered a test read with HTTP %d: check --url and %s", f.Platform, host, resp.Status, f.Credentials)}}
+}
+
+// NotAPI is Check's error for an answer that came but is not the platform's API (a
+// login page, a proxy's placeholder).
+func (f Fix) NotAPI(resp *Response) error {
+	return &Error{Kind: Fatal, Status: resp.Status, Code: CodeHTTP, Messages: []string{
+		fmt.Sprintf("%s answered, but not as %s's API does: check --url, the platform's address without the API path", Redact(f.URL), f.Platform)}}
+}
+
+// transport words a failure to reach the platform for people.
+func (f Fix) transport(err error) string {
+	host := Redact(f.URL)
+	var (
+		dns  *net.DNSError
+		cert *tls.CertificateVerificationError
+		ua   x509.UnknownAuthorityError
+		hn   x509.HostnameError
+		ci   x509.CertificateInvalidError
+		rec  tls.RecordHeaderError
+	)
+	switch {
+	case errors.As(err, &dns):
+		return fmt.Sprintf("cannot find the host %s: check --url", f.URL.Hostname())
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return fmt.Sprintf("nothing answers at %s (connection refused): check --url, and that %s is running", host, f.Platform)
+	case errors.As(err, &cert), errors.As(err, &ua), errors.As(err, &hn), errors.As(err, &ci):
+		return fmt.Sprintf("no secure connection to %s: its certificate is not trusted (%s): check --url", host, certReason(err))
+	case errors.As(err, &rec):
+		return fmt.Sprintf("no secure connection to %s: it does not speak HTTPS on that port: check --url (http:// or https://)", host)
+	case isTimeout(err):
+		return fmt.Sprintf("%s did not answer in time: check --url, and the network", host)
+	}
+	return fmt.Sprintf("cannot reach %s: %s: check --url", host, netReason(err))
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// certReason is the certificate problem without the URL the error wraps.
+func certReason(err error) string {
+	var (
+		ua x509.UnknownAuthorityError
+		hn x509.HostnameError
+		ci x509.CertificateInvalidError
+	)
+	switch {
+	case errors.As(err, &ua):
+		return "signed by an unknown authority"
+	case errors.As(err, &hn):
+		return hn.Error()
+	case errors.As(err, &ci):
+		return ci.Error()
+	}
+	return "verification failed"
+}
+
+// netReason is the innermost error's text, which names the failure without the URL.
+func netReason(err error) string {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Err != nil {
+		return op.Err.Error()
+	}
+	for {
+		u := errors.Unwrap(err)
+		if u == nil {
+			return err.Error()
+		}
+		err = u
+	}
+}

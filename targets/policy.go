@@ -167,5 +167,7 @@ func shareWord(a, b string) bool {
 
 func words(s string) []string {
 	s = strings.NewReplacer("ё", "е", "Ё", "е").Replace(strings.ToLower(s))
-	return strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '@' && r != '.' && r != '-' && r != '_' && r != '+' })
+	return strings.FieldsFunc(s, func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '@' && r != '.' && r != '-' && r != '_' && r != '+'
+	})
 }

@@ -41,6 +41,26 @@ const (
 	Status     Field = "status"
 )
 
+// Bookkeeping fields: the columns the tool itself adds to a failed file, so that the
+// file keeps each row's identity when it is fixed and run again. They are not fields of
+// any platform, are never sent, and are not offered by templates (Fields leaves them
+// out); their headers carry both languages, as the annotated copy's do.
+const (
+	// SourceRow is the row of the original file a failed row came from: "5
+	// (staff.xlsx)".
+	SourceRow Field = "source_row"
+	// Repeats says which earlier row a duplicate repeats and by which key: "2
+	// (staff.xlsx): uid=T000001", several joined by "; ". While the row still holds
+	// that key it stays a duplicate.
+	Repeats Field = "repeats"
+)
+
+// Headers of the bookkeeping columns, as the failed file writes them.
+const (
+	SourceRowHeader = "Исходная строка/Source row"
+	RepeatsHeader   = "Повторяет/Repeats"
+)
+
 // Ignore is the --map target that drops a column on purpose.
 const Ignore Field = "-"
 
@@ -85,6 +105,8 @@ var index = func() map[string]Field {
 			m[Fold(n)] = a.field
 		}
 	}
+	m[Fold(SourceRowHeader)] = SourceRow
+	m[Fold(RepeatsHeader)] = Repeats
 	return m
 }()
 

@@ -45,13 +45,19 @@ func PrintSummary(w io.Writer, s *Summary, lang validate.Lang, color bool) {
 		return paint(code, s)
 	}
 	rows := paint(ansiBold, fmt.Sprint(s.Rows))
-	if s.DryRun && s.Created+s.Updated+s.Unchanged == 0 {
+	if s.Command != "plan" && s.DryRun && s.Created+s.Updated+s.Unchanged == 0 {
 		if lang == validate.Russian {
 			fmt.Fprintf(w, "%s строк: верных %s, с ошибками %s, предупреждений %s\n", rows, n(ansiGreen, s.Valid), n(ansiRed, s.Invalid), n(ansiYellow, s.Warnings))
 		} else {
 			fmt.Fprintf(w, "%s %s: %s valid, %s invalid, %s %s\n", rows, plural(s.Rows, "row", "rows"), n(ansiGreen, s.Valid), n(ansiRed, s.Invalid),
 				n(ansiYellow, s.Warnings), plural(s.Warnings, "warning", "warnings"))
 		}
+	} else if s.Command == "plan" {
+		fmt.Fprintf(w, t("%s rows: would create %s, would update %s, %s unchanged, %s invalid, %s failed, would skip %s\n",
+			"%s строк: будет создано %s, будет обновлено %s, без изменений %s, с ошибками %s, не удалось %s, будет пропущено %s\n"),
+			rows, n(ansiGreen, s.Created), n(ansiGreen, s.Updated), fmt.Sprint(s.Unchanged), n(ansiRed, s.Invalid), n(ansiRed, s.Failed), fmt.Sprint(s.Skipped))
+		fmt.Fprintln(w, paint(ansiDim, t("a plan: nothing was written to the platform; import does this",
+			"это план: на платформе ничего не записано; так сделает import")))
 	} else {
 		fmt.Fprintf(w, t("%s rows: %s created, %s updated, %s unchanged, %s invalid, %s failed, %s skipped",
 			"%s строк: создано %s, обновлено %s, без изменений %s, с ошибками %s, не удалось %s, пропущено %s"),
@@ -90,18 +96,24 @@ func PrintSummary(w io.Writer, s *Summary, lang validate.Lang, color bool) {
 		{reportHTML, "review", "обзор"},
 		{annotatedXLSX, "every row, problems marked", "все строки, ошибки отмечены"},
 		{annotatedCSV, "every row, with status and errors", "все строки, со статусом и ошибками"},
-		{failedXLSX, "the rows to fix and run again", "строки, которые надо исправить и запустить снова"},
-		{failedCSV, "the rows to fix and run again", "строки, которые надо исправить и запустить снова"},
+		{s.FailedFile, "the rows to fix and run again", "строки, которые надо исправить и запустить снова"},
 		{"results.csv", "one line per row", "по строке на каждую строку файла"},
 		{"passwords.csv", "generated passwords, keep it safe", "созданные пароли, храните надёжно"},
 	}
 	fmt.Fprintf(w, "%s %s\n", t("report:", "отчёт:"), s.ReportDir)
 	for _, f := range files {
+		if f.name == "" {
+			continue
+		}
 		path := filepath.Join(s.ReportDir, f.name)
 		if _, err := os.Stat(path); err != nil {
 			continue
 		}
 		fmt.Fprintf(w, "  %s  %s\n", paint(ansiBold, path), paint(ansiDim, t(f.en, f.ru)))
+	}
+	for _, k := range s.KeptFailed {
+		fmt.Fprintf(w, "  %s  %s\n", paint(ansiBold, filepath.Join(s.ReportDir, k)),
+			paint(ansiDim, t("changed since userimport wrote it: kept as it is", "изменён после userimport: оставлен как есть")))
 	}
 }
 

@@ -49,11 +49,16 @@ type Row struct {
 	Cells []string
 	// User is the normalized user, for generated passwords; nil for invalid rows.
 	User *validate.User
+	// Origin is the row of the original file this row came from, "5 (staff.xlsx)",
+	// when the input is itself a failed file; "" means the row is its own origin.
+	Origin string
 }
 
 // Summary is summary.json, and what --json prints. Its fields and their meaning are
 // part of the contract in design.md.
 type Summary struct {
+	// Command is the command that made the summary: validate, plan or import.
+	Command   string `json:"command,omitempty"`
 	Target    string `json:"target"`
 	Mode      string `json:"mode"`
 	DryRun    bool   `json:"dry_run"`
@@ -79,6 +84,12 @@ type Summary struct {
 	Aborted string `json:"aborted,omitempty"`
 	// ReportDir is the folder the reports were written to.
 	ReportDir string `json:"report_dir,omitempty"`
+	// FailedFile is the name of the file of failed rows this run wrote in ReportDir:
+	// failed.xlsx, or failed-2.xlsx when KeptFailed holds failed.xlsx.
+	FailedFile string `json:"failed_file,omitempty"`
+	// KeptFailed are failed files an earlier run wrote and a person has changed since:
+	// no run overwrites them.
+	KeptFailed []string `json:"kept_failed,omitempty"`
 	// Problems groups errors by field and code, most frequent first.
 	Problems []Problem `json:"problems,omitempty"`
 	// Source says how the file was read.
@@ -217,6 +228,20 @@ func Create(dir, name string) (*os.File, error) {
 	if err := f.Chmod(0o600); err != nil {
 		f.Close()
 		return nil, fmt.Errorf("create %s: %w", name, err)
+	}
+	return f, nil
+}
+
+// openAppend opens a report file for appending (and reading), creating it owner-only;
+// one that existed is made owner-only too.
+func openAppend(dir, name string) (*os.File, error) {
+	f, err := os.OpenFile(filepath.Join(dir, name), os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", name, err)
+	}
+	if err := f.Chmod(0o600); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("open %s: %w", name, err)
 	}
 	return f, nil
 }

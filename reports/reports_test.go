@@ -87,7 +87,7 @@ func TestWriterFilesArePrivateAndSafe(t *testing.T) {
 	if err := reports.MkdirReport(dir); err != nil {
 		t.Fatal(err)
 	}
-	// A passwords.csv from an earlier run, readable by others: it must go.
+	// A results.csv from an earlier run, readable by others: it is replaced, owner-only.
 	os.WriteFile(filepath.Join(dir, "results.csv"), []byte("old"), 0o644)
 	w, err := reports.NewWriter(dir, reports.Input{}, validate.English)
 	if err != nil {
@@ -104,6 +104,13 @@ func TestWriterFilesArePrivateAndSafe(t *testing.T) {
 		}
 	}
 	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	pw := reports.NewPasswords(dir)
+	if err := pw.Add(2, rows[0].Key, u.Login, u.Email, u.Password); err != nil {
+		t.Fatal(err)
+	}
+	if err := pw.Close(); err != nil {
 		t.Fatal(err)
 	}
 	if runtime.GOOS != "windows" {
@@ -139,11 +146,12 @@ func TestWriterFilesArePrivateAndSafe(t *testing.T) {
 	if strings.Contains(string(results), "Secret123abc") {
 		t.Error("the password is in results.csv")
 	}
-	got, err := reports.LoadPasswords(dir)
+	got, err := reports.ReadPasswords(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(map[string]string{`=HYPERLINK("x")`: "Secret123abc"}, got); diff != "" {
-		t.Errorf("LoadPasswords (-want +got):\n%s", diff)
+	want := []reports.PasswordLine{{Row: 2, Key: `=HYPERLINK("x")`, Login: u.Login, Email: "a@b.ru", Password: "Secret123abc"}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("ReadPasswords (-want +got):\n%s", diff)
 	}
 }

@@ -2,14 +2,10 @@ package reports
 
 import (
 	"bufio"
-	"encoding/csv"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
-
-	"github.com/gocarina/gocsv"
 
 	"userimport/source"
 
@@ -17,7 +13,7 @@ import (
 )
 
 // Writer writes the per-row reports of a run as rows arrive, in row order, holding no
-// more than a batch of them: results.csv, passwords.csv, the annotated copy of the input,
+// more than a batch of them: results.csv, the annotated copy of the input,
 // the file of failed rows, and (at Finish) report.html. It is not safe for concurrent
 // use: the importer calls it from the one goroutine that puts rows back in order. The
 // annotated copy and the failed rows are written on a goroutine of their own (the
@@ -32,10 +28,10 @@ type Writer struct {
 	rbuf    *bufio.Writer
 	rcsv    *csvWriter
 
-	passwords *os.File // opened on the first generated password
-	pcsv      *csv.Writer
-
 	record []string
+
+	failedName string   // this run's failed file, see failedFiles
+	keptFailed []string // failed files a person edited, left alone
 
 	html *htmlReport
 
@@ -74,16 +70,27 @@ func NewWriter(dir string, in Input, lang validate.Lang) (*Writer, error) {
 		f.Close()
 		return nil, fmt.Errorf("write results.csv: %w", err)
 	}
-	// Remove the files an earlier run left, so the folder never mixes two runs and
-	// never holds passwords this run did not make; a run with no failed rows writes
-	// no failed file.
-	if err := removeStale(dir, "passwords.csv", annotatedCSV, annotatedXLSX, failedCSV, failedXLSX, reportHTML); err != nil {
+	// Remove the files an earlier run left, so the folder never mixes two runs; a run
+	// with no failed rows writes no failed file. Two kinds of file are never removed:
+	// passwords.csv (see Passwords) and a failed file a person has edited (see
+	// failedFiles).
+	ext := "csv"
+	if in.Info.Format == "xlsx" {
+		ext = "xlsx"
+	}
+	stale, kept, failedName, err := failedFiles(dir, ext)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	w.failedName, w.keptFailed = failedName, kept
+	if err := removeStale(dir, append([]string{annotatedCSV, annotatedXLSX, reportHTML}, stale...)...); err != nil {
 		f.Close()
 		return nil, err
 	}
 	w.html = newHTMLReport(lang)
 	if len(in.Header) > 0 {
-		sr, err := newSheetReports(dir, in, lang)
+		sr, err := newSheetReports(dir, failedName, in, lang)
 		if err != nil {
 			f.Close()
 			return nil, err
@@ -117,48 +124,6 @@ func (w *Writer) Write(r *Row) error {
 			w.batch = make([]*Row, 0, sheetBatch)
 		}
 	}
-	if r.User != nil && r.User.PasswordGenerated && (r.Status == Created || r.Status == Updated || r.Status == Unchanged) {
-		if err := w.writePassword(r); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// passwordLine is one line of passwords.csv.
-type passwordLine struct {
-	Row      int    `csv:"row"`
-	Key      string `csv:"key"`
-	Login    string `csv:"login"`
-	Email    string `csv:"email"`
-	Password string `csv:"password"`
-}
-
-// writePassword records a generated password in passwords.csv, the only file that ever
-// holds one. The platform got the password with the account, so the administrator
-// needs it to hand on; an upsert sends it with every run (Collaborator's import cannot
-// tell a new account from an old one), so every row that reached the platform is listed,
-// and the next run reuses the same password (LoadPasswords) instead of resetting it.
-func (w *Writer) writePassword(r *Row) error {
-	u := r.User
-	if w.passwords == nil {
-		f, err := Create(w.dir, "passwords.csv")
-		if err != nil {
-			return err
-		}
-		w.passwords = f
-		w.pcsv = csv.NewWriter(f)
-		// The header comes from the struct LoadPasswords reads the file back into.
-		if err := gocsv.MarshalCSV([]passwordLine{}, gocsv.NewSafeCSVWriter(w.pcsv)); err != nil {
-			return fmt.Errorf("write passwords.csv: %w", err)
-		}
-	}
-	// Lines go straight to encoding/csv: gocsv's reflection per line showed in the
-	// import path's profile.
-	rec := []string{strconv.Itoa(r.Num), Neutralize(r.Key), Neutralize(u.Login), Neutralize(u.Email), u.Password}
-	if err := w.pcsv.Write(rec); err != nil {
-		return fmt.Errorf("write passwords.csv: %w", err)
-	}
 	return nil
 }
 
@@ -166,6 +131,11 @@ func (w *Writer) writePassword(r *Row) error {
 // run's summary, then flushes and closes every file; it reports the first error.
 func (w *Writer) Finish(s *Summary) error {
 	err := w.stopSheets(true)
+	s.KeptFailed = w.keptFailed
+	if _, serr := os.Stat(filepath.Join(w.dir, w.failedName)); err == nil && serr == nil {
+		s.FailedFile = w.failedName
+		err = recordWritten(w.dir, w.failedName)
+	}
 	if e := w.writeHTML(s); err == nil {
 		err = e
 	}
@@ -221,7 +191,10 @@ func (s *sheetReports) run(in <-chan []*Row, out chan<- error) {
 // writeHTML writes report.html, listing the report files the folder holds.
 func (w *Writer) writeHTML(s *Summary) error {
 	var files []string
-	for _, n := range []string{annotatedXLSX, annotatedCSV, failedXLSX, failedCSV, "results.csv", "summary.json"} {
+	for _, n := range []string{annotatedXLSX, annotatedCSV, s.FailedFile, "results.csv", "summary.json"} {
+		if n == "" {
+			continue
+		}
 		if _, err := os.Stat(filepath.Join(w.dir, n)); err == nil || n == "summary.json" {
 			files = append(files, n)
 		}
@@ -263,44 +236,8 @@ func (w *Writer) Close() error {
 	if e := w.results.Close(); err == nil {
 		err = e
 	}
-	if w.passwords != nil {
-		w.pcsv.Flush()
-		if e := w.pcsv.Error(); err == nil {
-			err = e
-		}
-		if e := w.passwords.Close(); err == nil {
-			err = e
-		}
-	}
 	if err != nil {
 		return fmt.Errorf("write reports: %w", err)
 	}
 	return nil
-}
-
-// LoadPasswords reads the passwords an earlier run generated, by key, from dir's
-// passwords.csv, so a re-run sends the same ones. A missing file is no passwords.
-func LoadPasswords(dir string) (map[string]string, error) {
-	f, err := os.Open(filepath.Join(dir, "passwords.csv"))
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read passwords.csv: %w", err)
-	}
-	defer f.Close()
-	var lines []passwordLine
-	if err := gocsv.UnmarshalCSV(csv.NewReader(f), &lines); err != nil {
-		return nil, fmt.Errorf("read passwords.csv: %w", err)
-	}
-	m := make(map[string]string, len(lines))
-	for _, l := range lines {
-		if len(l.Key) > 1 && l.Key[0] == '\'' && Neutralize(l.Key[1:]) == l.Key {
-			l.Key = l.Key[1:] // written neutralized, see Neutralize
-		}
-		if l.Key != "" && l.Password != "" {
-			m[l.Key] = l.Password
-		}
-	}
-	return m, nil
 }

@@ -1,11 +1,14 @@
 package reports
 
 import (
+	"path/filepath"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
+	"userimport/columns"
 	"userimport/validate"
 )
 
@@ -39,10 +42,19 @@ type sheetReports struct {
 	acsv *csvFile
 	axl  *xlsxSheet
 
-	fcsv    *csvFile
-	fxl     *xlsxSheet
-	fRow    int // the last row written to failed.xlsx
-	anyFail bool
+	// failedName is the failed file's name: failed.xlsx, or failed-2.xlsx when a
+	// person edited failed.xlsx (see failedFiles).
+	failedName string
+	fcsv       *csvFile
+	fxl        *xlsxSheet
+	fRow       int // the last row written to failed.xlsx
+	anyFail    bool
+	// fSrcCol and fRepCol are the failed file's bookkeeping columns: the input's own
+	// when it is a failed file, else two put first, shifting the input's columns by
+	// fShift. fCells and fMarks are a row's cells and marks there.
+	fSrcCol, fRepCol, fShift int
+	fCells                   []string
+	fMarks                   map[int]cellMark
 
 	lastRow int
 	marks   map[int]cellMark
@@ -53,13 +65,11 @@ type sheetReports struct {
 const (
 	annotatedCSV  = "annotated.csv"
 	annotatedXLSX = "annotated.xlsx"
-	failedCSV     = "failed.csv"
-	failedXLSX    = "failed.xlsx"
 	reportHTML    = "report.html"
 )
 
-func newSheetReports(dir string, in Input, lang validate.Lang) (*sheetReports, error) {
-	s := &sheetReports{dir: dir, in: in, lang: lang, xlsx: in.Info.Format == "xlsx", marks: make(map[int]cellMark)}
+func newSheetReports(dir, failedName string, in Input, lang validate.Lang) (*sheetReports, error) {
+	s := &sheetReports{dir: dir, failedName: failedName, in: in, lang: lang, xlsx: in.Info.Format == "xlsx", marks: make(map[int]cellMark), fMarks: make(map[int]cellMark)}
 	header := in.Header
 	for len(header) > 0 && strings.TrimSpace(header[len(header)-1]) == "" {
 		header = header[:len(header)-1]
@@ -190,38 +200,96 @@ func (s *sheetReports) write(r *Row) error {
 	return nil
 }
 
-// writeFailed adds r to the failed rows, creating the file on the first one.
+// writeFailed adds r to the failed rows, creating the file on the first one. Each
+// row keeps its identity there: the row of the original file it came from, and for a
+// duplicate the earlier row it repeats and by which key (package columns' SourceRow
+// and Repeats), so that fixing and running the failed file treats a duplicate as one
+// until the person changes its key, and a note's "row 2" is never read as the failed
+// file's own row 2. The two columns come first, before the input's own (whose cells
+// past the header, if any, are kept); a failed file run again already has them, in
+// place.
 func (s *sheetReports) writeFailed(r *Row) error {
 	var err error
 	if !s.anyFail {
 		s.anyFail = true
+		src, srcOK := s.fieldCol[string(columns.SourceRow)]
+		rep, repOK := s.fieldCol[string(columns.Repeats)]
+		header := s.in.Header
+		if srcOK && repOK {
+			s.fSrcCol, s.fRepCol = src, rep
+		} else {
+			s.fShift = 2
+			s.fSrcCol, s.fRepCol = 0, 1
+			header = append([]string{columns.SourceRowHeader, columns.RepeatsHeader}, header...)
+		}
 		if s.xlsx {
-			widths := make([]float64, len(s.in.Header))
-			for i, h := range s.in.Header {
+			widths := make([]float64, len(header))
+			for i, h := range header {
 				widths[i] = float64(min(max(utf8.RuneCountInString(h)+2, minColWidth), maxColWidth))
 			}
-			if s.fxl, err = newXLSXSheet(s.dir, failedXLSX, s.in.Info.Sheet, widths); err != nil {
+			if s.fShift > 0 {
+				widths[0], widths[1] = 18, maxColWidth
+			}
+			if s.fxl, err = newXLSXSheet(s.dir, s.failedName, s.in.Info.Sheet, widths); err != nil {
 				return err
 			}
 			s.fxl.capNote = capNoteText(s.lang)
 			s.fRow = 1
-			if err = s.fxl.header(1, s.in.Header); err != nil {
+			if err = s.fxl.header(1, header); err != nil {
 				return err
 			}
 		} else {
-			if s.fcsv, err = createCSV(s.dir, failedCSV, s.in.Info); err != nil {
+			if s.fcsv, err = createCSV(s.dir, s.failedName, s.in.Info); err != nil {
 				return err
 			}
-			if err = s.fcsv.write(s.in.Header); err != nil {
+			if err = s.fcsv.write(header); err != nil {
 				return err
 			}
 		}
 	}
-	if s.xlsx {
-		s.fRow++
-		return s.fxl.row(s.fRow, r.Cells, s.marks, nil)
+	origin := r.Origin
+	if origin == "" {
+		origin = Origin(r.Num, s.in.Path)
 	}
-	return s.fcsv.write(r.Cells)
+	s.fCells = s.fCells[:0]
+	if s.fShift > 0 {
+		s.fCells = append(s.fCells, "", "")
+	}
+	s.fCells = append(s.fCells, r.Cells...)
+	for len(s.fCells) <= max(s.fSrcCol, s.fRepCol) {
+		s.fCells = append(s.fCells, "")
+	}
+	s.fCells[s.fSrcCol], s.fCells[s.fRepCol] = origin, repeatsText(r)
+	if s.xlsx {
+		marks := s.marks
+		if s.fShift > 0 {
+			clear(s.fMarks)
+			for c, m := range s.marks {
+				s.fMarks[c+s.fShift] = m
+			}
+			marks = s.fMarks
+		}
+		s.fRow++
+		return s.fxl.row(s.fRow, s.fCells, marks, nil)
+	}
+	return s.fcsv.write(s.fCells)
+}
+
+// Origin is how the failed file names a row of the original file: "5 (staff.xlsx)".
+func Origin(row int, path string) string {
+	return strconv.Itoa(row) + " (" + filepath.Base(path) + ")"
+}
+
+// repeatsText is the Repeats cell of a failed row: the earlier row each duplicate key
+// repeats, "2 (staff.xlsx): uid=T000001", joined with "; ".
+func repeatsText(r *Row) string {
+	var parts []string
+	for _, i := range r.Issues {
+		if i.Code == validate.CodeDuplicate && i.Severity == validate.Error {
+			parts = append(parts, i.Detail+": "+i.Field+"="+i.Normalized)
+		}
+	}
+	return strings.Join(parts, "; ")
 }
 
 // finish completes every file: filters and notes, then saves the workbooks.

@@ -1,0 +1,77 @@
+package reports_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"userimport/reports"
+	"userimport/validate"
+)
+
+// TestPasswordsAreNeverLost: a second run adds to passwords.csv, a new report writer
+// (validate, import) leaves it alone, and a line torn by a killed run is ended before
+// new lines and skipped when read.
+func TestPasswordsAreNeverLost(t *testing.T) {
+	dir := t.TempDir()
+	first := reports.NewPasswords(dir)
+	if err := first.Add(2, "T1", "ivan", "ivan@x.ru", "Pass-1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := first.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// A validate or import of the file starts a report writer in the same folder.
+	w, err := reports.NewWriter(dir, reports.Input{}, validate.English)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Finish(&reports.Summary{}); err != nil {
+		t.Fatal(err)
+	}
+	// A killed run left half a line.
+	f, err := os.OpenFile(filepath.Join(dir, reports.PasswordsName), os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString("3,T2,petr,petr@x.r")
+	f.Close()
+	lines, err := reports.ReadPasswords(dir)
+	if err != nil {
+		t.Fatalf("a torn last line stops the read: %v", err)
+	}
+	if len(lines) != 1 {
+		t.Fatalf("read %d lines before the next run, want 1: %+v", len(lines), lines)
+	}
+	second := reports.NewPasswords(dir)
+	if err := second.Add(4, "T3", "olga", "olga@x.ru", "Pass-3"); err != nil {
+		t.Fatal(err)
+	}
+	if err := second.Close(); err != nil {
+		t.Fatal(err)
+	}
+	got, err := reports.ReadPasswords(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []reports.PasswordLine{
+		{Row: 2, Key: "T1", Login: "ivan", Email: "ivan@x.ru", Password: "Pass-1"},
+		{Row: 4, Key: "T3", Login: "olga", Email: "olga@x.ru", Password: "Pass-3"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("passwords (-want +got):\n%s", diff)
+	}
+}
+
+// TestNoPasswordsNoFile: a run that generates none creates no passwords.csv.
+func TestNoPasswordsNoFile(t *testing.T) {
+	dir := t.TempDir()
+	if err := reports.NewPasswords(dir).Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, reports.PasswordsName)); !os.IsNotExist(err) {
+		t.Errorf("passwords.csv exists after a run with no passwords: %v", err)
+	}
+}

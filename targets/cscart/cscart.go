@@ -1,12 +1,13 @@
 // Package cscart puts customers into a CS-Cart store through its REST API 2.0.
 //
-// What was read in the documentation and the 4.20.1 code, and what is inferred, is in
-// targets.md §4. In short: HTTP Basic with the admin's e-mail and API key; the identity
-// is the e-mail, looked up with GET /api/2.0/users?email=&user_type=, whose e-mail
-// filter is a substring match (SQL LIKE %x%), so the client keeps only exact matches
-// itself; POST /api/2.0/users creates (201) and PUT /api/2.0/users/{id} updates only the
-// fields it is sent (200); every failure is a 400 with the envelope {"message",
-// "messages", "errors", "status"}.
+// Every API fact the client relies on, with its source, is in docs/platforms/cscart.md.
+// In short: HTTP Basic with the admin's e-mail and API key; the identity is the e-mail,
+// looked up with GET /api/2.0/users?email=&user_type=, whose e-mail filter is a
+// substring match (SQL LIKE %x%), so the client keeps only exact matches itself; POST
+// /api/2.0/users creates (201) and PUT /api/2.0/users/{id} updates only the fields it is
+// sent (200); every failure is a 400 with the envelope {"message", "messages",
+// "errors", "status"}. No redirect is followed (targets.HTTPClient), and Check reads
+// one customer before the first row.
 package cscart
 
 import (
@@ -34,10 +35,10 @@ const (
 const (
 	// DefaultUserType is a customer; "A" is an administrator, "V" a vendor's.
 	DefaultUserType = "C"
-	// DefaultCompanyID is the first storefront. company_id must be present on create
-	// (targets.md §4.4), and CS-Cart Ultimate refuses a customer with company 0, while
-	// Multi-Vendor keeps customers at 0: 1 is right for Ultimate, the edition the notes
-	// were read from, and a Multi-Vendor store sets it to 0. INFERRED.
+	// DefaultCompanyID is the first storefront. company_id must be present on create,
+	// and CS-Cart Ultimate refuses a customer with company 0, while Multi-Vendor keeps
+	// customers at 0: 1 is right for Ultimate, the edition the code was read from, and
+	// a Multi-Vendor store sets it to 0 (docs/platforms/cscart.md, "Create").
 	DefaultCompanyID = "1"
 	// DefaultStatus is "active"; "D" is disabled.
 	DefaultStatus = "A"
@@ -73,11 +74,15 @@ type Config struct {
 	HTTPClient *http.Client
 	// Mode is upsert (the default), create or update.
 	Mode targets.Mode
+	// Policy is what an update may change on an account that exists: which fields,
+	// whether a name may change entirely, whether a generated password goes along.
+	Policy targets.Policy
 }
 
 // Client is a CS-Cart target. It is safe for concurrent use.
 type Client struct {
-	base      string // https://shop.example.com/api/2.0
+	base      string   // https://shop.example.com/api/2.0
+	store     *url.URL // https://shop.example.com, what --url names
 	email     string
 	apiKey    string
 	userType  string
@@ -85,16 +90,18 @@ type Client struct {
 	status    string
 	hc        *http.Client
 	mode      targets.Mode
+	policy    targets.Policy
 }
 
 var (
 	_ targets.Target  = (*Client)(nil)
 	_ targets.Planner = (*Client)(nil)
+	_ targets.Checker = (*Client)(nil)
 )
 
 // New checks cfg and builds a Client.
 func New(cfg Config) (*Client, error) {
-	base, err := apiBase(cfg.BaseURL)
+	store, base, err := apiBase(cfg.BaseURL)
 	if err != nil {
 		return nil, fmt.Errorf("cscart: %w", err)
 	}
@@ -115,17 +122,15 @@ func New(cfg Config) (*Client, error) {
 		return nil, fmt.Errorf("cscart: %w", err)
 	}
 	c := &Client{
-		base: base, email: email, apiKey: key,
+		base: base, store: store, email: email, apiKey: key,
 		userType:  orDefault(strings.ToUpper(cfg.UserType), DefaultUserType),
 		companyID: orDefault(cfg.CompanyID, DefaultCompanyID),
 		status:    orDefault(strings.ToUpper(cfg.Status), DefaultStatus),
-		hc:        cfg.HTTPClient, mode: mode,
+		hc:        targets.HTTPClient(cfg.HTTPClient, defaultTimeout),
+		mode:      mode, policy: cfg.Policy,
 	}
 	if _, err := strconv.ParseUint(c.companyID, 10, 32); err != nil {
 		return nil, fmt.Errorf("cscart: company id %q: want a whole number (the storefront's id)", c.companyID)
-	}
-	if c.hc == nil {
-		c.hc = &http.Client{Timeout: defaultTimeout}
 	}
 	return c, nil
 }
@@ -137,23 +142,25 @@ func orDefault(s, def string) string {
 	return def
 }
 
-// apiBase turns the store's address into the API root, accepting it with or without
-// the /api/2.0 the user may have pasted.
-func apiBase(raw string) (string, error) {
+// apiBase turns the store's address into the store's own address (for messages) and
+// the API root, accepting it with or without the /api/2.0 the user may have pasted.
+func apiBase(raw string) (*url.URL, string, error) {
 	raw = strings.TrimSpace(raw)
 	if raw == "" {
-		return "", errors.New("no URL: give the store's address, e.g. https://shop.example.com")
+		return nil, "", errors.New("no URL: give the store's address, e.g. https://shop.example.com")
 	}
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return "", fmt.Errorf("URL %q: want an http or https address such as https://shop.example.com", raw)
+		return nil, "", fmt.Errorf("URL %q: want an http or https address such as https://shop.example.com", raw)
 	}
 	p := strings.TrimRight(u.Path, "/")
 	p = strings.TrimSuffix(p, "/api/2.0")
 	p = strings.TrimSuffix(p, "/api")
+	u.User, u.RawQuery, u.RawPath, u.Fragment = nil, "", "", ""
+	store := *u
+	store.Path = p
 	u.Path = p + "/api/2.0"
-	u.User, u.RawQuery, u.Fragment = nil, "", ""
-	return u.String(), nil
+	return &store, u.String(), nil
 }
 
 // Name implements targets.Target.
@@ -168,17 +175,17 @@ func (c *Client) Upsert(ctx context.Context, u *validate.User) (targets.Result, 
 	}
 	if acc == nil {
 		if c.mode == targets.ModeUpdate {
-			return targets.Result{}, notFound(u.Email)
+			return targets.Result{}, notFound()
 		}
 		id, err := c.create(ctx, u)
 		if err == nil {
-			return targets.Result{Outcome: targets.Created, ID: id}, nil
+			return targets.Result{Outcome: targets.Created, ID: id, PasswordSet: u.Password != ""}, nil
 		}
 		if e, ok := errors.AsType[*targets.Error](err); !ok || e.Code != targets.CodeConflict {
 			return targets.Result{}, err
 		}
 		// "Already exists": the e-mail appeared since our lookup, or the login belongs
-		// to someone else. Look again to tell which (targets.md §4.5 step 4).
+		// to someone else. Look again to tell which (docs/platforms/cscart.md, "Upsert").
 		again, ferr := c.find(ctx, u.Email, userType)
 		if ferr != nil || again == nil {
 			return targets.Result{}, err
@@ -190,17 +197,21 @@ func (c *Client) Upsert(ctx context.Context, u *validate.User) (targets.Result, 
 	} else if c.mode == targets.ModeCreate {
 		return targets.Result{}, exists(acc.ID)
 	}
-	body, changes := c.updateBody(acc, u)
-	if len(changes) == 0 {
+	body, pl, err := c.planUpdate(acc, u)
+	if err != nil {
+		return targets.Result{}, err
+	}
+	if pl.Outcome == targets.Unchanged {
 		return targets.Result{Outcome: targets.Unchanged, ID: acc.ID}, nil
 	}
 	if err := c.update(ctx, acc.ID, body); err != nil {
 		return targets.Result{}, err
 	}
-	return targets.Result{Outcome: targets.Updated, ID: acc.ID}, nil
+	return targets.Result{Outcome: targets.Updated, ID: acc.ID, PasswordSet: body.Password != ""}, nil
 }
 
-// Plan implements targets.Planner with lookups only.
+// Plan implements targets.Planner with lookups only. It decides as Upsert does: the
+// mode, then the Policy.
 func (c *Client) Plan(ctx context.Context, u *validate.User) (targets.Plan, error) {
 	acc, err := c.find(ctx, u.Email, c.userTypeOf(u))
 	if err != nil {
@@ -208,22 +219,58 @@ func (c *Client) Plan(ctx context.Context, u *validate.User) (targets.Plan, erro
 	}
 	switch {
 	case acc == nil && c.mode == targets.ModeUpdate:
-		return targets.Plan{}, notFound(u.Email)
+		return targets.Plan{}, notFound()
 	case acc == nil:
 		return targets.Plan{Outcome: targets.Created}, nil
 	case c.mode == targets.ModeCreate:
 		return targets.Plan{}, exists(acc.ID)
 	}
-	_, changes := c.updateBody(acc, u)
-	if len(changes) == 0 {
-		return targets.Plan{Outcome: targets.Unchanged, ID: acc.ID}, nil
-	}
-	return targets.Plan{Outcome: targets.Updated, ID: acc.ID, Changes: changes}, nil
+	_, pl, err := c.planUpdate(acc, u)
+	return pl, err
 }
 
-func notFound(email string) error {
+// Check implements targets.Checker: one list read of a single customer, which needs
+// the credentials and the view_users privilege, and answers the list's own shape
+// (docs/platforms/cscart.md, "Check").
+func (c *Client) Check(ctx context.Context) error {
+	fix := targets.Fix{Platform: "CS-Cart", URL: c.store, Credentials: EmailEnv + " and " + APIKeyEnv}
+	q := url.Values{"user_type": {DefaultUserType}, "items_per_page": {"1"}}
+	resp, err := c.do(ctx, http.MethodGet, c.base+"/users?"+q.Encode(), nil)
+	if err != nil {
+		return fix.Failed(nil, err)
+	}
+	if resp.Status != http.StatusOK {
+		if resp.Status == http.StatusForbidden && httpsOnly(resp) {
+			https := *c.store
+			https.Scheme = "https"
+			return &targets.Error{Kind: targets.Fatal, Status: resp.Status, Code: targets.CodeHTTP, Messages: []string{
+				fmt.Sprintf("CS-Cart at %s takes API calls over HTTPS only (HTTP 403): use --url %s", targets.Redact(c.store), targets.Redact(&https))}}
+		}
+		return fix.Failed(resp, nil)
+	}
+	if !isUserList(resp.Body) {
+		return fix.NotAPI(resp)
+	}
+	return nil
+}
+
+// httpsOnly reports whether a 403 is the store's "api_https_only" refusal rather than
+// missing privileges.
+func httpsOnly(resp *targets.Response) bool {
+	for _, m := range parseErrors(resp.Status, resp.Body) {
+		if strings.Contains(strings.ToLower(m), "only accessible over https") {
+			return true
+		}
+	}
+	return false
+}
+
+// notFound is --mode update's failure for an e-mail nobody has. Like every message of
+// this client, it does not repeat the e-mail: the row already shows it, and a message
+// may end up where the row does not (a log, a run's fatal error).
+func notFound() error {
 	return &targets.Error{Kind: targets.Permanent, Code: targets.CodeNotFound,
-		Messages: []string{"email: no user with e-mail " + email}}
+		Messages: []string{"email: no user with this e-mail"}}
 }
 
 func exists(id string) error {
@@ -274,7 +321,8 @@ type createRequest struct {
 	Phone     string `json:"phone,omitempty"`
 	Login     string `json:"user_login,omitempty"`
 	Password  string `json:"password,omitempty"`
-	// Birthday is a Unix timestamp: the column is an int (targets.md §4.4, INFERRED).
+	// Birthday is a Unix timestamp: the column is an int (docs/platforms/cscart.md,
+	// "Create").
 	Birthday int64 `json:"birthday,omitempty"`
 }
 
@@ -296,8 +344,8 @@ func (c *Client) createBody(u *validate.User) createRequest {
 }
 
 // updateRequest is the body of PUT /users/{id}. company_id is always sent: CS-Cart
-// Ultimate may move a customer to another storefront when it is missing (targets.md
-// §4.4, INFERRED from the code).
+// Ultimate may move a customer to another storefront when it is missing
+// (docs/platforms/cscart.md, "Update").
 type updateRequest struct {
 	CompanyID string `json:"company_id"`
 	Status    string `json:"status,omitempty"`
@@ -305,15 +353,19 @@ type updateRequest struct {
 	LastName  string `json:"lastname,omitempty"`
 	Phone     string `json:"phone,omitempty"`
 	Login     string `json:"user_login,omitempty"`
-	Birthday  int64  `json:"birthday,omitempty"`
+	// Password goes only where the Policy sends one (SendPassword); see
+	// docs/platforms/cscart.md, "Passwords", for what the store does with it.
+	Password string `json:"password,omitempty"`
+	Birthday int64  `json:"birthday,omitempty"`
 }
 
 // updateBody compares the account with u and returns the update to send and the
-// changes it makes; no changes means no write. Only non-empty values of u are sent, so
-// an update never erases. Not sent on update, on purpose: a password (it would be reset
-// on every run), a login the importer made up (the account keeps the one it has), the
-// default status (a disabled customer stays disabled unless the row says otherwise).
-// The birthday is sent with a change but cannot make one: the list does not show it.
+// changes it makes, before the Policy; no changes means no write. Only non-empty
+// values of u are sent, so an update never erases. Not sent on update, on purpose: a
+// login the importer made up (the account keeps the one it has), the default status (a
+// disabled customer stays disabled unless the row says otherwise), a password the
+// Policy does not send. The birthday is sent with a change but cannot make one: the
+// list does not show it.
 func (c *Client) updateBody(acc *account, u *validate.User) (updateRequest, []targets.Change) {
 	var ch []targets.Change
 	r := updateRequest{CompanyID: orDefault(u.CompanyID, orDefault(acc.CompanyID, c.companyID))}
@@ -330,6 +382,8 @@ func (c *Client) updateBody(acc *account, u *validate.User) (updateRequest, []ta
 		return new
 	}
 	exact := func(a, b string) bool { return a == b }
+	// "firstname" and "lastname" are the API's names, which targets.IdentityChange
+	// knows: both changing means the row may be another person.
 	r.FirstName = diff("firstname", acc.FirstName, u.FirstName, exact)
 	r.LastName = diff("lastname", acc.LastName, u.LastName, exact)
 	// The phone is free text in CS-Cart; the same digits written another way are the
@@ -339,10 +393,52 @@ func (c *Client) updateBody(acc *account, u *validate.User) (updateRequest, []ta
 	if !u.LoginGenerated {
 		r.Login = diff("user_login", acc.Login, u.Login, strings.EqualFold)
 	}
+	if c.policy.SendPassword(u) {
+		r.Password = u.Password
+		ch = append(ch, targets.PasswordChange())
+	}
 	if !u.BirthDate.IsZero() {
 		r.Birthday = u.BirthDate.Unix()
 	}
 	return r, ch
+}
+
+// planUpdate is what an update of acc to u does under the Policy: the body to send and
+// the plan (Updated with its changes, or Unchanged). An error (CodeIdentity) means
+// nothing may be sent. With UpdateMissing the body keeps only the fields the Policy
+// kept, the account's own company_id (so that Ultimate does not move it), and no
+// birthday (the list does not show whether the store has one).
+func (c *Client) planUpdate(acc *account, u *validate.User) (updateRequest, targets.Plan, error) {
+	r, changes := c.updateBody(acc, u)
+	if len(changes) == 0 {
+		return r, targets.Plan{Outcome: targets.Unchanged, ID: acc.ID}, nil
+	}
+	pl, err := c.policy.Apply(targets.Plan{Outcome: targets.Updated, ID: acc.ID, Changes: changes})
+	if err != nil {
+		return updateRequest{}, targets.Plan{}, err
+	}
+	if pl.Outcome != targets.Updated || len(pl.Changes) == 0 {
+		return updateRequest{}, targets.Plan{Outcome: targets.Unchanged, ID: acc.ID}, nil
+	}
+	if c.policy.UpdateFields == targets.UpdateMissing {
+		keep := func(field, v string) string {
+			if targets.Keeps(pl.Changes, field) {
+				return v
+			}
+			return ""
+		}
+		if !targets.Keeps(pl.Changes, "company_id") && acc.CompanyID != "" {
+			r.CompanyID = acc.CompanyID
+		}
+		r.Status = keep("status", r.Status)
+		r.FirstName = keep("firstname", r.FirstName)
+		r.LastName = keep("lastname", r.LastName)
+		r.Phone = keep("phone", r.Phone)
+		r.Login = keep("user_login", r.Login)
+		r.Password = keep(targets.PasswordField, r.Password)
+		r.Birthday = 0
+	}
+	return r, pl, nil
 }
 
 func digits(s string) string {
@@ -357,6 +453,8 @@ func digits(s string) string {
 
 // find looks email up among users of userType and returns the one whose e-mail is
 // exactly it (case-insensitively), or nil. The store's filter is a substring match.
+// Its errors never name the e-mail: the lookup's query holds it, and targets.Do drops
+// the query from transport errors for the same reason.
 func (c *Client) find(ctx context.Context, email, userType string) (*account, error) {
 	var found []account
 	ids := map[string]bool{} // a store that ignores page answers the same page again
@@ -368,14 +466,14 @@ func (c *Client) find(ctx context.Context, email, userType string) (*account, er
 		}
 		resp, err := c.do(ctx, http.MethodGet, c.base+"/users?"+q.Encode(), nil)
 		if err != nil {
-			return nil, fmt.Errorf("cscart: look up %s: %w", email, err)
+			return nil, fmt.Errorf("cscart: look up user: %w", err)
 		}
 		if resp.Status != http.StatusOK {
-			return nil, fmt.Errorf("cscart: look up %s: %w", email, statusError(http.MethodGet, resp))
+			return nil, fmt.Errorf("cscart: look up user: %w", statusError(http.MethodGet, resp))
 		}
 		list, total, err := parseUsers(resp.Body)
 		if err != nil {
-			return nil, fmt.Errorf("cscart: look up %s: %w", email, &targets.Error{
+			return nil, fmt.Errorf("cscart: look up user: %w", &targets.Error{
 				Kind: targets.Permanent, Status: resp.Status, Code: targets.CodeHTTP, Err: err})
 		}
 		for _, a := range list {

@@ -502,6 +502,18 @@ func TestBodies(t *testing.T) {
 			b, _ := c.updateBody(&account{ID: "5", CompanyID: "1", FirstName: "Анна", LastName: "Иванова", Login: "anna"}, u)
 			return b
 		}()},
+		// --update-fields missing: the empty fields only, the account's own company.
+		{name: "update_missing", body: func() any {
+			m, err := New(Config{BaseURL: "https://shop.example.com", Email: "a", APIKey: "k", Policy: targets.Policy{UpdateFields: targets.UpdateMissing}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _, err := m.planUpdate(&account{ID: "5", CompanyID: "2", FirstName: "Аня", Status: "A"}, withPassword)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return b
+		}()},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

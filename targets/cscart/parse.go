@@ -14,9 +14,9 @@ import (
 )
 
 // parseUsers reads a list answer: {"users":[...],"params":{"total_items":"N",...}}
-// (VERIFIED in the 4.20.1 code), with the list also accepted as an object keyed by id
-// (how PHP encodes an array whose keys are not 0..n-1), as a bare list, or as a single
-// user object (GET /users/{id}). Numbers may be strings or numbers. total is
+// (docs/platforms/cscart.md, "Lookup"), with the list also accepted as an object keyed
+// by id (how PHP encodes an array whose keys are not 0..n-1), as a bare list, or as a
+// single user object (GET /users/{id}). Numbers may be strings or numbers. total is
 // params.total_items, 0 when absent. An empty list, or no list, is no users.
 func parseUsers(body []byte) ([]account, int, error) {
 	body = bytes.TrimSpace(body)
@@ -47,6 +47,21 @@ func parseUsers(body []byte) ([]account, int, error) {
 	}
 	list, err := decodeAccounts(env.Users)
 	return list, max(total, 0), err
+}
+
+// isUserList reports whether body has the list answer's shape: an object with "users"
+// (a list, or an object keyed by id) and "params". Check uses it to tell the API from
+// a page that answers 200 at the same address (a storefront, a login page).
+func isUserList(body []byte) bool {
+	var env map[string]json.RawMessage
+	if json.Unmarshal(bytes.TrimSpace(body), &env) != nil {
+		return false
+	}
+	container := func(key string) bool {
+		v := bytes.TrimSpace(env[key])
+		return len(v) > 0 && (v[0] == '[' || v[0] == '{')
+	}
+	return container("users") && container("params")
 }
 
 // decodeAccounts reads a list of users or an object of users keyed by id (in key

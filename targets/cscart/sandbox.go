@@ -16,21 +16,26 @@ import (
 	"unicode"
 
 	"userimport/targets"
+	"userimport/targets/sandbox"
 )
 
 // Sandbox is an in-memory stand-in for a CS-Cart Ultimate store's users API, behaving
-// as targets.md §4 describes the 4.20.1 code: HTTP Basic (401 with WWW-Authenticate);
+// as docs/platforms/cscart.md describes the 4.20.1 code: HTTP Basic (401 with WWW-Authenticate);
 // GET /users requires user_type and filters e-mails with a case-insensitive substring
 // match, answering {"users":[...],"params":{...}} with every number as a string; an
 // unknown id answers 200 with an empty list; POST requires email, user_type and
 // company_id to be present and reports only the last one missing; names take letters,
 // apostrophes and dashes; a taken e-mail or login is a 400; an empty login becomes
 // user_<id>; PUT writes only what it is sent. Passwords are not checked against CS-Cart's
-// rules and are not kept. It is safe for concurrent use.
+// rules and are not kept; Stats counts those set on existing accounts. It is safe for
+// concurrent use.
 type Sandbox struct {
 	email, apiKey string // both empty: any credentials, or none, are accepted
 
 	reads, writes atomic.Int64
+	// changed counts requests that created, changed or deleted an account; resets the
+	// PUTs that carried a password (Stats).
+	changed, resets atomic.Int64
 
 	mu     sync.Mutex
 	users  map[int64]*Account
@@ -109,6 +114,14 @@ func (s *Sandbox) Reads() int64 { return s.reads.Load() }
 // Writes counts the authenticated POST, PUT and DELETE requests served, whatever their
 // answer: plan must leave it at zero.
 func (s *Sandbox) Writes() int64 { return s.writes.Load() }
+
+// Stats implements what `userimport sandbox` serves: the accounts held, the requests
+// that created, changed or deleted one (a PUT that sends what the account already
+// holds is not counted, unless it carries a password), and the PUTs that carried a
+// password, each of which sets a new one on an account that existed.
+func (s *Sandbox) Stats() sandbox.Stats {
+	return sandbox.Stats{Accounts: s.Len(), Writes: s.changed.Load(), PasswordResets: s.resets.Load()}
+}
 
 // route matches /api/users, /api/2.0/users and /api/2.1/users, with an optional id.
 var route = regexp.MustCompile(`^/api(?:/[0-9]+\.[0-9]+)?/users(?:/([^/]*))?/?$`)
@@ -217,7 +230,8 @@ func (s *Sandbox) show(w http.ResponseWriter, id string) {
 	}
 	s.mu.Unlock()
 	if !ok {
-		// 4.20.1 answers an unknown id with 200 and an empty list (targets.md §4.4).
+		// 4.20.1 answers an unknown id with 200 and an empty list
+		// (docs/platforms/cscart.md, "Lookup").
 		writeJSON(w, http.StatusOK, map[string]any{"users": []any{}, "params": map[string]any{"user_id": id}})
 		return
 	}
@@ -234,6 +248,7 @@ func (s *Sandbox) remove(w http.ResponseWriter, id string) {
 		fail(w, http.StatusNotFound, nil, nil)
 		return
 	}
+	s.changed.Add(1)
 	w.WriteHeader(http.StatusNoContent)
 }
 
@@ -348,6 +363,7 @@ func (s *Sandbox) create(w http.ResponseWriter, r *http.Request) {
 	s.users[a.ID] = a
 	id := a.ID
 	s.mu.Unlock()
+	s.changed.Add(1)
 	writeJSON(w, http.StatusCreated, map[string]any{"user_id": id, "profile_id": strconv.FormatInt(id, 10)})
 }
 
@@ -373,6 +389,7 @@ func (s *Sandbox) update(w http.ResponseWriter, r *http.Request, id string) {
 		fail(w, http.StatusBadRequest, []string{errUserExists}, nil)
 		return
 	}
+	before := *a
 	if v, ok := in["email"]; ok && v != "" {
 		a.Email = v
 	}
@@ -380,6 +397,13 @@ func (s *Sandbox) update(w http.ResponseWriter, r *http.Request, id string) {
 		a.CompanyID = v
 	}
 	a.apply(in)
+	password := in["password"] != ""
+	if password {
+		s.resets.Add(1)
+	}
+	if password || *a != before {
+		s.changed.Add(1)
+	}
 	writeJSON(w, http.StatusOK, map[string]any{"user_id": strconv.FormatInt(a.ID, 10), "profile_id": false})
 }
 

@@ -1,11 +1,18 @@
 // Package inskill puts users into an inSkill school through its API v3 (students).
 //
-// What the documentation says and what is inferred is in targets.md §1. In short: the
-// identity is the e-mail; POST /api/v3/students with force=true creates or updates;
-// without force an existing e-mail is a 422 that carries the existing student in data;
-// PATCH /api/v3/students/{id} updates name, phone and product; GET
-// /api/v3/students?search= is a fuzzy search over e-mail, name and phone, so the client
-// keeps only exact e-mail matches itself.
+// What the documentation says and what is inferred is in docs/platforms/inskill.md. In
+// short: the identity is the e-mail; POST /api/v3/students creates a student, and an
+// existing e-mail is a 422 that carries the existing student in data; PATCH
+// /api/v3/students/{id} updates name, phone and product; GET /api/v3/students?search=
+// is a fuzzy search over e-mail, name and phone, so the client keeps only exact e-mail
+// matches itself. inSkill makes up a new student's password and e-mails it; the API
+// takes none, so the client never sends one.
+//
+// The client never sends force=true, which makes the create an update of an existing
+// student: that update would bypass the Policy (an identity check, --update-fields
+// missing), and what else it does (a new password, the welcome e-mail again) is not
+// documented. A student who appears between the search and the create comes back as
+// the 422 and is updated through the Policy like any other.
 package inskill
 
 import (
@@ -45,7 +52,7 @@ type Config struct {
 	// Token is the API token (USERIMPORT_INSKILL_TOKEN).
 	Token string
 	// AuthHeader is the header the token goes in; empty means "Authorization". The
-	// documentation does not say which header inSkill reads (targets.md §1.2).
+	// documentation does not say which header inSkill reads (docs/platforms/inskill.md).
 	AuthHeader string
 	// AuthScheme is the word before the token in that header. Empty means "Bearer" for
 	// the Authorization header and no word (the raw token) for any other header;
@@ -61,6 +68,9 @@ type Config struct {
 	HTTPClient *http.Client
 	// Mode is upsert (the default), create or update.
 	Mode targets.Mode
+	// Policy is what an update may change on a student who exists. Its
+	// ResetPasswords changes nothing here: inSkill takes no password.
+	Policy targets.Policy
 }
 
 // NoScheme as Config.AuthScheme sends the bare token, without "Bearer ".
@@ -68,23 +78,27 @@ const NoScheme = "none"
 
 // Client is an inSkill target. It is safe for concurrent use.
 type Client struct {
-	base       string // ends without a slash: https://school.inskill.ru/api/v3
+	site       *url.URL // the school's address as given, without the API path
+	base       string   // ends without a slash: https://school.inskill.ru/api/v3
 	authHeader string
+	authScheme string // as sent, for messages: "" for the bare token
 	authValue  string
 	product    string
 	notify     bool
 	hc         *http.Client
 	mode       targets.Mode
+	policy     targets.Policy
 }
 
 var (
 	_ targets.Target  = (*Client)(nil)
 	_ targets.Planner = (*Client)(nil)
+	_ targets.Checker = (*Client)(nil)
 )
 
 // New checks cfg and builds a Client.
 func New(cfg Config) (*Client, error) {
-	base, err := apiBase(cfg.BaseURL)
+	site, base, err := apiBase(cfg.BaseURL)
 	if err != nil {
 		return nil, fmt.Errorf("inskill: %w", err)
 	}
@@ -120,33 +134,35 @@ func New(cfg Config) (*Client, error) {
 	if _, err := targets.ParseMode(string(mode)); err != nil {
 		return nil, fmt.Errorf("inskill: %w", err)
 	}
-	hc := cfg.HTTPClient
-	if hc == nil {
-		hc = &http.Client{Timeout: defaultTimeout}
-	}
 	return &Client{
-		base: base, authHeader: header, authValue: value, product: product,
-		notify: cfg.NotifyAboutProduct, hc: hc, mode: mode,
+		site: site, base: base, authHeader: header, authScheme: scheme, authValue: value,
+		product: product, notify: cfg.NotifyAboutProduct, mode: mode, policy: cfg.Policy,
+		// A client that follows no redirect: a redirected PATCH would come back as a
+		// GET that "succeeded", and the token would go to another host.
+		hc: targets.HTTPClient(cfg.HTTPClient, defaultTimeout),
 	}, nil
 }
 
-// apiBase turns the school's address into the API root, accepting it with or without
-// the /api/v3 the user may have pasted from the documentation.
-func apiBase(raw string) (string, error) {
+// apiBase turns the school's address into the site (the address without the API
+// path, for messages) and the API root, accepting it with or without the /api/v3 the
+// user may have pasted from the documentation.
+func apiBase(raw string) (*url.URL, string, error) {
 	raw = strings.TrimSpace(raw)
 	if raw == "" {
-		return "", errors.New("no URL: give the school's address, e.g. https://school.inskill.ru")
+		return nil, "", errors.New("no URL: give the school's address, e.g. https://school.inskill.ru")
 	}
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return "", fmt.Errorf("URL %q: want an http or https address such as https://school.inskill.ru", raw)
+		return nil, "", fmt.Errorf("URL %q: want an http or https address such as https://school.inskill.ru", raw)
 	}
 	p := strings.TrimRight(u.Path, "/")
 	p = strings.TrimSuffix(p, "/api/v3")
-	u.Path = p + "/api/v3"
 	// Credentials pasted into the URL would show in every error that names it.
-	u.User, u.RawQuery, u.Fragment = nil, "", ""
-	return u.String(), nil
+	u.User, u.RawQuery, u.RawFragment, u.Fragment, u.RawPath = nil, "", "", "", ""
+	site := *u
+	site.Path = p
+	u.Path = p + "/api/v3"
+	return &site, u.String(), nil
 }
 
 // parseProduct checks that a product id is a positive integer, as inSkill's product
@@ -162,16 +178,18 @@ func parseProduct(s string) (int64, error) {
 // Name implements targets.Target.
 func (c *Client) Name() string { return "inskill" }
 
-// Upsert implements targets.Target.
+// Upsert implements targets.Target. It never sends a password: inSkill makes up a new
+// student's password itself and e-mails it, and its API takes none, so
+// Result.PasswordSet stays false and no generated password is recorded.
 func (c *Client) Upsert(ctx context.Context, u *validate.User) (targets.Result, error) {
 	product, err := c.productOf(u)
 	if err != nil {
 		return targets.Result{}, err
 	}
 	if c.mode == targets.ModeCreate {
-		// Create-only needs no lookup: without force inSkill refuses an existing e-mail
-		// and tells us who holds it.
-		id, dup, err := c.create(ctx, u, product, false)
+		// Create-only needs no lookup: inSkill refuses an existing e-mail and tells us
+		// who holds it.
+		id, dup, err := c.create(ctx, u, product)
 		if err != nil {
 			return targets.Result{}, err
 		}
@@ -188,22 +206,20 @@ func (c *Client) Upsert(ctx context.Context, u *validate.User) (targets.Result, 
 		if c.mode == targets.ModeUpdate {
 			return targets.Result{}, notFound(u.Email)
 		}
-		// force=true: if someone created the student since our search, inSkill updates
-		// it instead of failing the row.
-		id, dup, err := c.create(ctx, u, product, true)
+		id, dup, err := c.create(ctx, u, product)
 		if err != nil {
 			return targets.Result{}, err
 		}
 		if dup == nil {
 			return targets.Result{Outcome: targets.Created, ID: id}, nil
 		}
-		// A server that ignores force answers 422 with the existing student; update
-		// it as the search would have (targets.md §1.4 step 2).
+		// Someone created the student since our search: inSkill answered 422 with the
+		// student, who is updated, by the Policy, as if the search had found them.
 		st = &dup.student
 	}
-	body, changes := patchBody(st, u, product)
-	if len(changes) == 0 {
-		return targets.Result{Outcome: targets.Unchanged, ID: st.ID}, nil
+	pl, body, err := c.update(st, u, product)
+	if err != nil || pl.Outcome == targets.Unchanged {
+		return targets.Result{Outcome: pl.Outcome, ID: pl.ID}, err
 	}
 	if err := c.patch(ctx, st.ID, body); err != nil {
 		return targets.Result{}, err
@@ -211,7 +227,8 @@ func (c *Client) Upsert(ctx context.Context, u *validate.User) (targets.Result, 
 	return targets.Result{Outcome: targets.Updated, ID: st.ID}, nil
 }
 
-// Plan implements targets.Planner with one search and no write.
+// Plan implements targets.Planner with one search and no write. It decides as Upsert
+// does, the Policy included.
 func (c *Client) Plan(ctx context.Context, u *validate.User) (targets.Plan, error) {
 	product, err := c.productOf(u)
 	if err != nil {
@@ -229,11 +246,80 @@ func (c *Client) Plan(ctx context.Context, u *validate.User) (targets.Plan, erro
 	case c.mode == targets.ModeCreate:
 		return targets.Plan{}, exists(st.ID, nil)
 	}
-	_, changes := patchBody(st, u, product)
-	if len(changes) == 0 {
-		return targets.Plan{Outcome: targets.Unchanged, ID: st.ID}, nil
+	pl, _, err := c.update(st, u, product)
+	return pl, err
+}
+
+// update decides, by the Policy, what an update of the existing student st sends: the
+// plan (Updated with the changes, or Unchanged) and the body, which holds only the
+// fields among the plan's changes. An update the Policy refuses is the error, and
+// nothing is to be sent.
+func (c *Client) update(st *student, u *validate.User, product int64) (targets.Plan, patchRequest, error) {
+	body, changes := patchBody(st, u, product)
+	pl := targets.Plan{Outcome: targets.Unchanged, ID: st.ID}
+	if len(changes) > 0 {
+		pl.Outcome, pl.Changes = targets.Updated, changes
 	}
-	return targets.Plan{Outcome: targets.Updated, ID: st.ID, Changes: changes}, nil
+	pl, err := c.policy.Apply(pl)
+	if err != nil {
+		return targets.Plan{}, patchRequest{}, err
+	}
+	if pl.Outcome != targets.Updated {
+		return targets.Plan{Outcome: pl.Outcome, ID: pl.ID}, patchRequest{}, nil
+	}
+	if !targets.Keeps(pl.Changes, fieldName) {
+		body.Name = ""
+	}
+	if !targets.Keeps(pl.Changes, fieldPhone) {
+		body.Phone = ""
+	}
+	if !targets.Keeps(pl.Changes, fieldProduct) {
+		body.Product = 0
+	}
+	return pl, body, nil
+}
+
+// Names of the fields in a Change. "name" is inSkill's one full name (ФИО), which
+// targets.IdentityChange recognises as a full name.
+const (
+	fieldName    = "name"
+	fieldPhone   = "phone"
+	fieldProduct = "product"
+)
+
+// checkSearch is what Check searches for: a string no e-mail, name or phone contains,
+// so that the answer is small and names nobody.
+const checkSearch = "userimport-check-no-such-student"
+
+// Check implements targets.Checker with one search, the cheapest authenticated read
+// the API documents. It proves that --url leads to an inSkill API and that the token
+// is taken in the configured header; an answer of another shape (a login page, a
+// proxy's placeholder) is refused too.
+func (c *Client) Check(ctx context.Context) error {
+	fix := targets.Fix{Platform: "inSkill", URL: c.site, Credentials: TokenEnv}
+	q := url.Values{"search": {checkSearch}}
+	resp, err := c.do(ctx, http.MethodGet, c.base+"/students?"+q.Encode(), nil)
+	if err == nil && resp.Status == http.StatusOK {
+		if !searchShaped(resp.Body) {
+			return fix.NotAPI(resp)
+		}
+		return nil
+	}
+	err = fix.Failed(resp, err)
+	if e, ok := errors.AsType[*targets.Error](err); ok && e.Code == targets.CodeAuth && len(e.Messages) == 1 {
+		// inSkill does not document where it reads the token: the header may be the
+		// thing to fix, not the token.
+		e.Messages[0] += fmt.Sprintf(", or where the token goes (%s): --auth-header and --auth-scheme", c.authDescription())
+	}
+	return err
+}
+
+// authDescription says how the token is sent, without the token.
+func (c *Client) authDescription() string {
+	if c.authScheme == "" {
+		return "the bare token in " + c.authHeader
+	}
+	return c.authHeader + ": " + c.authScheme + " <token>"
 }
 
 // productOf is the product to grant u: the row's own, else the configured one, else 0.
@@ -284,20 +370,21 @@ type createRequest struct {
 	Phone              string `json:"phone,omitempty"`
 	Product            int64  `json:"product,omitempty"`
 	NotifyAboutProduct *bool  `json:"notify_about_product,omitempty"`
-	Force              bool   `json:"force,omitempty"`
 }
 
 // createBody maps u to the create request. notify_about_product only means something
-// with a product, so it is sent only then.
-func createBody(u *validate.User, product int64, notify, force bool) createRequest {
-	r := createRequest{Email: u.Email, Name: u.FullName(), Phone: u.Phone, Product: product, Force: force}
+// with a product, so it is sent only then. There is no force (see the package comment)
+// and no password (inSkill takes none).
+func createBody(u *validate.User, product int64, notify bool) createRequest {
+	r := createRequest{Email: u.Email, Name: u.FullName(), Phone: u.Phone, Product: product}
 	if product != 0 {
 		r.NotifyAboutProduct = &notify
 	}
 	return r
 }
 
-// patchRequest is the body of PATCH /students/{id}: only what changes.
+// patchRequest is the body of PATCH /students/{id}: only what changes. inSkill's update
+// takes no password, and none is ever sent.
 type patchRequest struct {
 	Name    string `json:"name,omitempty"`
 	Phone   string `json:"phone,omitempty"`
@@ -314,11 +401,11 @@ func patchBody(st *student, u *validate.User, product int64) (patchRequest, []ta
 	var ch []targets.Change
 	if n := u.FullName(); n != "" && n != strings.TrimSpace(st.Name) {
 		r.Name = n
-		ch = append(ch, targets.Change{Field: "name", Old: st.Name, New: n})
+		ch = append(ch, targets.Change{Field: fieldName, Old: st.Name, New: n})
 	}
 	if u.Phone != "" && u.Phone != strings.TrimSpace(st.Phone) {
 		r.Phone = u.Phone
-		ch = append(ch, targets.Change{Field: "phone", Old: st.Phone, New: u.Phone})
+		ch = append(ch, targets.Change{Field: fieldPhone, Old: st.Phone, New: u.Phone})
 	}
 	if product != 0 && !(st.HasProducts && hasProduct(st.Products, product)) {
 		r.Product = product
@@ -326,7 +413,7 @@ func patchBody(st *student, u *validate.User, product int64) (patchRequest, []ta
 		if !st.HasProducts {
 			old = "?" // inSkill did not say which products the student has
 		}
-		ch = append(ch, targets.Change{Field: "product", Old: old, New: strconv.FormatInt(product, 10)})
+		ch = append(ch, targets.Change{Field: fieldProduct, Old: old, New: strconv.FormatInt(product, 10)})
 	}
 	return r, ch
 }
@@ -342,26 +429,29 @@ func hasProduct(list []int64, p int64) bool {
 
 // find searches for email and returns the one student whose e-mail is exactly it
 // (case-insensitively), or nil. The search is fuzzy, so other people come back too.
+// Its errors do not repeat the e-mail: a Fatal one stops the run and is shown on its
+// own, and the row's report names the row.
 func (c *Client) find(ctx context.Context, email string, withProducts bool) (*student, error) {
 	var found []student
 	for page := 1; page <= maxSearchPages; page++ {
 		q := url.Values{"search": {email}}
 		if withProducts {
-			q.Set("withProducts", "true")
+			// A Laravel boolean: "1", not "true" (docs/platforms/inskill.md).
+			q.Set("withProducts", "1")
 		}
 		if page > 1 {
 			q.Set("page", strconv.Itoa(page))
 		}
 		resp, err := c.do(ctx, http.MethodGet, c.base+"/students?"+q.Encode(), nil)
 		if err != nil {
-			return nil, fmt.Errorf("inskill: search %s: %w", email, err)
+			return nil, fmt.Errorf("inskill: search: %w", err)
 		}
 		if resp.Status != http.StatusOK {
-			return nil, fmt.Errorf("inskill: search %s: %w", email, statusError(http.MethodGet, resp))
+			return nil, fmt.Errorf("inskill: search: %w", statusError(http.MethodGet, resp))
 		}
 		list, last, err := parseSearch(resp.Body)
 		if err != nil {
-			return nil, fmt.Errorf("inskill: search %s: %w", email, &targets.Error{
+			return nil, fmt.Errorf("inskill: search: %w", &targets.Error{
 				Kind: targets.Permanent, Status: resp.Status, Code: targets.CodeHTTP, Err: err})
 		}
 		for _, s := range list {
@@ -394,10 +484,10 @@ type duplicate struct {
 	msgs []string
 }
 
-// create sends POST /students and returns the new (or, with force, updated) student's
-// id. When inSkill refuses the e-mail as taken, it returns the existing student instead.
-func (c *Client) create(ctx context.Context, u *validate.User, product int64, force bool) (string, *duplicate, error) {
-	body, err := json.Marshal(createBody(u, product, c.notify, force))
+// create sends POST /students and returns the new student's id. When inSkill refuses
+// the e-mail as taken, it returns the existing student instead.
+func (c *Client) create(ctx context.Context, u *validate.User, product int64) (string, *duplicate, error) {
+	body, err := json.Marshal(createBody(u, product, c.notify))
 	if err != nil {
 		return "", nil, targets.WithIntent(fmt.Errorf("inskill: create student: %w", err), targets.Created)
 	}
@@ -434,6 +524,7 @@ func (c *Client) patch(ctx context.Context, id string, r patchRequest) error {
 	return nil
 }
 
+// do sends one request, with the token, through targets.Do, which follows no redirect.
 func (c *Client) do(ctx context.Context, method, u string, body []byte) (*targets.Response, error) {
 	req, err := targets.JSONRequest(method, u, body)
 	if err != nil {

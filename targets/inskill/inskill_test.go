@@ -1,7 +1,6 @@
 package inskill
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -169,7 +168,7 @@ func TestUpsert(t *testing.T) {
 		{
 			name:      "mode update: an existing student",
 			mode:      targets.ModeUpdate,
-			preload:   []Student{{ID: 7, Email: "anna@corp.ru", Name: "Старое Имя"}},
+			preload:   []Student{{ID: 7, Email: "anna@corp.ru", Name: "Иванова Анна"}},
 			want:      targets.Updated,
 			wantAfter: []Student{{ID: 7, Email: "anna@corp.ru", Name: "Иванова Анна Сергеевна", Phone: "+79123456789"}},
 		},
@@ -243,19 +242,14 @@ func TestSearchPages(t *testing.T) {
 	}
 }
 
-// TestForceIgnored covers a server that answers 422 even with force: the client takes
-// the id from the answer and updates.
-func TestForceIgnored(t *testing.T) {
+// TestStudentAppearsBeforeCreate covers a student created by someone else between our
+// search and our create: the create (which never forces) is refused with the student,
+// whom the client then updates.
+func TestStudentAppearsBeforeCreate(t *testing.T) {
 	sb := NewSandbox(testToken)
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodPost {
-			var m map[string]any
-			_ = json.NewDecoder(r.Body).Decode(&m)
-			delete(m, "force")
-			b, _ := json.Marshal(m)
-			r.Body = io.NopCloser(bytes.NewReader(b))
-			// The student appears between our search and our create.
-			sb.Preload(Student{ID: 5, Email: "anna@corp.ru", Name: "Старое Имя"})
+			sb.Preload(Student{ID: 5, Email: "anna@corp.ru", Name: "Иванова Анна"})
 		}
 		sb.ServeHTTP(w, r)
 	})
@@ -266,6 +260,9 @@ func TestForceIgnored(t *testing.T) {
 	}
 	if got := sb.Students()[0].Name; got != "Иванова Анна Сергеевна" {
 		t.Errorf("name = %q", got)
+	}
+	if st := sb.Stats(); st.PasswordResets != 0 || st.Writes != 1 {
+		t.Errorf("stats = %+v, want one write and no password reset", st)
 	}
 }
 
@@ -441,9 +438,8 @@ func TestBodies(t *testing.T) {
 		name string
 		body any
 	}{
-		{name: "create_upsert", body: createBody(u, 0, false, true)},
-		{name: "create_only", body: createBody(u, 0, false, false)},
-		{name: "create_product_notify", body: createBody(u, 55, true, true)},
+		{name: "create_only", body: createBody(u, 0, false)},
+		{name: "create_product_notify", body: createBody(u, 55, true)},
 		{name: "patch_all", body: func() any { b, _ := patchBody(&student{ID: "7"}, u, 55); return b }()},
 		{name: "patch_phone", body: func() any {
 			b, _ := patchBody(&student{ID: "7", Name: u.FullName(), Phone: "+70000000000"}, u, 0)

@@ -12,8 +12,8 @@ import (
 )
 
 // The documentation shows only the create answer ({"data":{...},"status":"ok"}) and the
-// 422 validation error. The shape of the search answer is not documented (targets.md
-// §1.3): the parser below is INFERRED from the backend being Laravel, and accepts
+// 422 validation error. The shape of the search answer is not documented
+// (docs/platforms/inskill.md): the parser below is INFERRED from the backend being Laravel, and accepts
 // {"data":[...]} (an API resource collection, with or without Laravel's "links" and
 // "meta" pagination), a bare list, and a paginator ({"current_page":1,"data":[...],
 // "last_page":3}) either at the top or inside "data".
@@ -48,6 +48,39 @@ func parseSearch(body []byte) ([]student, int, error) {
 	}
 	list, err := parseStudents(data)
 	return list, last, err
+}
+
+// searchShaped reports whether a 200 answer to a search is one parseSearch reads as a
+// search: a list of students, or an object whose "data" is a list or a paginator. A
+// login page, a proxy's placeholder or any other JSON object is not.
+func searchShaped(body []byte) bool {
+	if _, _, err := parseSearch(body); err != nil {
+		return false
+	}
+	body = bytes.TrimSpace(body)
+	if len(body) > 0 && body[0] == '[' {
+		return true
+	}
+	var env struct {
+		Data json.RawMessage `json:"data"`
+	}
+	if json.Unmarshal(body, &env) != nil {
+		return false
+	}
+	data := bytes.TrimSpace(env.Data)
+	if len(data) == 0 {
+		return false
+	}
+	if data[0] == '[' {
+		return true
+	}
+	if data[0] != '{' {
+		return false
+	}
+	var inner struct {
+		Data json.RawMessage `json:"data"`
+	}
+	return json.Unmarshal(data, &inner) == nil && bytes.HasPrefix(bytes.TrimSpace(inner.Data), []byte("["))
 }
 
 // parseStudents reads a JSON list of students, skipping entries that are not objects.
@@ -134,7 +167,7 @@ func parseOne(body []byte) (student, error) {
 }
 
 // parseDuplicate recognizes inSkill's "already added" refusal: a 422 whose errors name
-// the e-mail and whose data is the existing student (targets.md §1.3). Both are
+// the e-mail and whose data is the existing student (docs/platforms/inskill.md). Both are
 // required, so an e-mail refused for its format is not mistaken for a duplicate.
 func parseDuplicate(body []byte) (student, bool) {
 	var env struct {

@@ -10,20 +10,33 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+
+	"userimport/targets/sandbox"
 )
 
 // Sandbox is an in-memory stand-in for an inSkill school's students API, behaving as
-// targets.md §1 describes it: a token in a header, students unique by e-mail
-// (case-insensitively), a fuzzy search over e-mail, name and phone, POST with force as
-// an upsert and without it as a 422 that returns the existing student, phones in E.164,
-// Laravel's 422 shape. Where the documentation is silent (the search answer, 404, 401)
-// it answers as a stock Laravel API does. It is safe for concurrent use.
+// docs/platforms/inskill.md describes it: a token in a header, students unique by
+// e-mail (case-insensitively), a fuzzy search over e-mail, name and phone, POST with
+// force as an upsert and without it as a 422 that returns the existing student, phones
+// in E.164, Laravel's 422 shape. Where the documentation is silent (the search answer,
+// 404, 401) it answers as a stock Laravel API does. Its paths and header names are
+// written here from the documentation, not taken from the client. It is safe for
+// concurrent use.
+//
+// inSkill makes up a new student's password itself and its API takes none, so the
+// sandbox holds no passwords. Its Stats count as a password reset what could set one
+// on a student who exists: an update that carries a "password" (a field inSkill does
+// not document), and a forced create of an existing student, whose effect on the
+// password and the welcome e-mail is not documented.
 type Sandbox struct {
 	token  string // empty: any token, or none, is accepted
 	header string
 	scheme string
 
 	reads, writes atomic.Int64
+	// changes counts requests that created or changed a student, resets those that
+	// could have set a password on a student who existed (see Sandbox).
+	changes, resets atomic.Int64
 
 	mu       sync.Mutex
 	students map[int64]*Student
@@ -105,6 +118,13 @@ func (s *Sandbox) Reads() int64 { return s.reads.Load() }
 // Writes counts the authenticated POST, PATCH, PUT and DELETE requests served, whatever
 // their answer: plan must leave it at zero.
 func (s *Sandbox) Writes() int64 { return s.writes.Load() }
+
+// Stats implements what every sandbox reports: the students held, the requests that
+// created or changed one (a write that changed nothing is not counted, unlike
+// Writes), and the password resets as Sandbox defines them.
+func (s *Sandbox) Stats() sandbox.Stats {
+	return sandbox.Stats{Accounts: s.Len(), Writes: s.changes.Load(), PasswordResets: s.resets.Load()}
+}
 
 // e164 is the form the documentation asks phones in: "+" and up to 15 digits.
 var e164 = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
@@ -226,6 +246,14 @@ type studentInput struct {
 	Product *json.RawMessage `json:"product"`
 	Force   *json.RawMessage `json:"force"`
 	Notify  *json.RawMessage `json:"notify_about_product"`
+	// Password is not in inSkill's API; the sandbox reads it only to count it.
+	Password *json.RawMessage `json:"password"`
+}
+
+// hasPassword reports whether in carries a non-empty password.
+func (in *studentInput) hasPassword() bool {
+	p, _ := text(in.Password)
+	return p != ""
 }
 
 func text(raw *json.RawMessage) (string, bool) {
@@ -289,7 +317,13 @@ func (s *Sandbox) create(w http.ResponseWriter, r *http.Request) {
 			invalid(w, data, map[string][]string{"email": {"Пользователь с таким email уже добавлен в проект."}})
 			return
 		}
-		st.apply(name, phone, product)
+		// force: the documentation says only that the student "will be updated". Count
+		// it as a possible password reset: a new password and the welcome e-mail may
+		// go out again.
+		if st.apply(name, phone, product) {
+			s.changes.Add(1)
+		}
+		s.resets.Add(1)
 		data := st.wire(false)
 		s.mu.Unlock()
 		writeJSON(w, http.StatusOK, map[string]any{"data": data, "status": "ok", "message": "Пользователь успешно обновлён"})
@@ -300,6 +334,7 @@ func (s *Sandbox) create(w http.ResponseWriter, r *http.Request) {
 	st.apply(name, phone, product)
 	s.students[st.ID] = st
 	s.byEmail[strings.ToLower(email)] = st.ID
+	s.changes.Add(1)
 	data := st.wire(false)
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, map[string]any{"data": data, "status": "ok", "message": "Пользователь успешно добавлен"})
@@ -323,28 +358,39 @@ func (s *Sandbox) update(w http.ResponseWriter, r *http.Request, id int64) {
 		invalid(w, nil, errs)
 		return
 	}
-	st.apply(name, phone, product)
+	changed := st.apply(name, phone, product)
+	if in.hasPassword() {
+		// inSkill's update takes no password; a client that sends one means to
+		// reset it, which is what the count is for.
+		changed = true
+		s.resets.Add(1)
+	}
+	if changed {
+		s.changes.Add(1)
+	}
 	data := st.wire(false)
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, map[string]any{"data": data, "status": "ok"})
 }
 
-// apply writes the non-empty values into st; an absent value leaves the field alone.
-func (st *Student) apply(name, phone string, product int64) {
-	if name != "" {
-		st.Name = name
+// apply writes the non-empty values into st, and reports whether that changed it; an
+// absent value leaves the field alone.
+func (st *Student) apply(name, phone string, product int64) (changed bool) {
+	if name != "" && name != st.Name {
+		st.Name, changed = name, true
 	}
-	if phone != "" {
-		st.Phone = phone
+	if phone != "" && phone != st.Phone {
+		st.Phone, changed = phone, true
 	}
 	if product != 0 {
 		for _, p := range st.Products {
 			if p == product {
-				return
+				return changed
 			}
 		}
-		st.Products = append(st.Products, product)
+		st.Products, changed = append(st.Products, product), true
 	}
+	return changed
 }
 
 // wire is the student as the API answers it.

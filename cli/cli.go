@@ -129,6 +129,7 @@ func codeFor(err error) exitCode {
 		fe *source.FileError
 		ce *importer.ColumnsError
 		ae *importer.AbortError
+		pf *importer.PreflightError
 		ue *usageError
 		pe *importer.PlanError
 		me *config.PermissionError
@@ -139,7 +140,7 @@ func codeFor(err error) exitCode {
 		return exitOK
 	case errors.Is(err, rowsError{}):
 		return exitRows
-	case errors.As(err, &ae):
+	case errors.As(err, &ae), errors.As(err, &pf):
 		return exitAborted
 	case errors.As(err, &fe), errors.As(err, &ce), errors.As(err, &ue), errors.As(err, &pe),
 		errors.As(err, &me), errors.As(err, &se):

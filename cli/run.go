@@ -2,6 +2,8 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -235,6 +237,16 @@ func runAndReport(ctx context.Context, opts importer.Options, deps importer.Deps
 		return nil, err
 	}
 	con.log.Debug("finished", "elapsed", time.Since(start).Round(time.Millisecond).String(), "report", sum.ReportDir)
+	if _, ok := errors.AsType[*importer.PreflightError](err); ok {
+		// Nothing was sent: the one line saying what to fix is the whole story
+		// (summary.json and --json still say it, for scripts).
+		if f.json {
+			if werr := reports.WriteSummary(stdio.Stdout, sum); werr != nil {
+				return sum, werr
+			}
+		}
+		return sum, err
+	}
 	reports.PrintSummary(stdio.Stderr, sum, opts.Lang, reports.ColorTerminal(stdio.Stderr, os.Getenv("NO_COLOR")))
 	if w := con.summaryTo(); w != nil {
 		reports.PrintSummary(w, sum, opts.Lang, false)
@@ -301,7 +313,17 @@ connection dropped, and a rate limit answered with 429 and Retry-After.`,
 			if err != nil {
 				return &usageError{msg: fmt.Sprintf(tr(lang, "listen on %s: %v", "не удалось занять адрес %s: %v"), addr, err)}
 			}
-			srv := &http.Server{Handler: sandbox.Wrap(spec.newSandbox(env), faults), ReadHeaderTimeout: 10 * time.Second}
+			stand := spec.newSandbox(env)
+			mux := http.NewServeMux()
+			mux.Handle("/", sandbox.Wrap(stand, faults))
+			if st, ok := stand.(interface{ Stats() sandbox.Stats }); ok {
+				// For tests of the built binary: what the imports changed, never faulted.
+				mux.HandleFunc("GET "+sandbox.StatsPath, func(w http.ResponseWriter, _ *http.Request) {
+					w.Header().Set("Content-Type", "application/json")
+					json.NewEncoder(w).Encode(st.Stats())
+				})
+			}
+			srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 			fmt.Fprintf(stdio.Stderr, tr(lang, "sandbox: %s stand-in listening on http://%s (Ctrl-C to stop)\n",
 				"песочница: замена %s слушает http://%s (Ctrl-C — остановить)\n"), spec.name, ln.Addr())
 			errc := make(chan error, 1)

@@ -34,6 +34,14 @@ type sendFlags struct {
 	unreachable time.Duration
 	grace       time.Duration
 	platform    platformFlags
+	policy      policyFlags
+}
+
+// policyFlags say what an import may change on accounts that exist (targets.Policy).
+type policyFlags struct {
+	updateFields        string
+	allowIdentityChange bool
+	resetPasswords      bool
 }
 
 // platformFlags are options only some platforms have.
@@ -59,7 +67,9 @@ func newSendCmd(env Env, stdio IO, argv []string, plan bool, cfg *configFlag, la
 		Long: `Check every row, then create or update the accounts of the valid ones on the
 platform, several at a time within the rate limit. Invalid rows are not sent; the report
 says what happened to each row. Updates never erase: an empty cell leaves the platform's
-value as it is. Progress shows on stderr: a bar on a terminal, a line every few seconds
+value as it is. A generated password goes only to a new account; an update that would
+make an account someone else (another e-mail and another name) is refused. Before the
+first row, one read proves the address and the credentials. Progress shows on stderr: a bar on a terminal, a line every few seconds
 elsewhere. Credentials come from the environment:
 ` + envHelp() + exitStatusHelp(lang),
 		Example: `  USERIMPORT_COLLABORATOR_TOKEN=... userimport import staff.xlsx --target collaborator --url https://lms.example.ru
@@ -75,9 +85,9 @@ elsewhere. Credentials come from the environment:
 			"Показать, что сделает import, только читая с платформы; ничего не записывается")
 		cmd.Long = `Read and check the file as import does, then look every valid row up on the platform,
 without writing anything, and report what import would do with it: create, update (with
-the fields that would change, old → new, in results.csv's changes column) or leave
-unchanged. The summary says "dry_run": true. Collaborator's API cannot look accounts up,
-so plan is not available for it. Credentials come from the environment:
+the fields that would change, old → new, in results.csv's changes column), leave
+unchanged, or skip (--mode create, an existing account). The summary says "dry_run":
+true. Credentials come from the environment:
 ` + envHelp() + exitStatusHelp(lang)
 		cmd.Example = `  USERIMPORT_ISPRING_CLIENT_ID=... USERIMPORT_ISPRING_CLIENT_SECRET=... userimport plan staff.xlsx --target ispring --url https://api-learn.ispringlearn.com
   userimport plan staff.csv --target cscart --url https://shop.example.com --json`
@@ -107,6 +117,10 @@ so plan is not available for it. Credentials come from the environment:
 		guard, err := parseMaxUpdates(f.maxUpdates)
 		if err != nil {
 			return err
+		}
+		policy := targets.Policy{AllowIdentityChange: f.policy.allowIdentityChange, ResetPasswords: f.policy.resetPasswords}
+		if policy.UpdateFields, err = targets.ParseUpdateFields(f.policy.updateFields); err != nil {
+			return &usageError{msg: err.Error(), hint: "--update-fields missing"}
 		}
 		opts.Concurrency, opts.Rate, opts.Retries, opts.Plan = f.concurrency, f.rate, f.retries, plan
 		opts.Resume, opts.RetryBudget, opts.UnreachableAfter, opts.Grace = f.resume, f.retryBudget, f.unreachable, f.grace
@@ -139,12 +153,9 @@ so plan is not available for it. Credentials come from the environment:
 				hint: "userimport " + cmd.Name() + " " + args[0] + " --target " + spec.name + " --sandbox",
 			}
 		}
-		client, err := spec.newClient(clientConfig{url: url, env: creds, http: httpClient(f.timeout, f.concurrency), mode: opts.Mode, platform: f.platform})
+		client, err := spec.newClient(clientConfig{url: url, env: creds, http: httpClient(f.timeout, f.concurrency), mode: opts.Mode, policy: policy, platform: f.platform})
 		if err != nil {
 			return &usageError{msg: err.Error()}
-		}
-		if err := importer.Prepare(cmd.Context(), client, max(opts.Retries, 0)); err != nil {
-			return &importer.AbortError{Reason: "could not prepare the " + cmd.Name(), Err: err}
 		}
 		logOptions(con, &opts, &f.commonFlags)
 		deps := importer.Deps{Target: client}
@@ -164,7 +175,10 @@ so plan is not available for it. Credentials come from the environment:
 	completeTargets(cmd)
 	fs := cmd.Flags()
 	fs.StringVar(&f.url, "url", "", "the platform's address, e.g. https://lms.example.ru (the tool adds the API path)")
-	fs.StringVar(&f.mode, "mode", "upsert", "upsert, create (never update) or update (never create)")
+	fs.StringVar(&f.mode, "mode", "upsert", "upsert, create (never update: existing accounts are skipped) or update (never create)")
+	fs.StringVar(&f.policy.updateFields, "update-fields", "all", "all, or missing: an existing account gets only the fields it has empty")
+	fs.BoolVar(&f.policy.allowIdentityChange, "allow-identity-change", false, "let an update change an account's e-mail and name together (normally refused as another person)")
+	fs.BoolVar(&f.policy.resetPasswords, "reset-passwords", false, "send generated passwords to existing accounts too (normally only new accounts get one)")
 	fs.IntVar(&f.concurrency, "concurrency", importer.DefaultConcurrency, "calls in flight at once")
 	fs.Float64Var(&f.rate, "rate", 0, "at most this many calls per second (0: no limit)")
 	fs.DurationVar(&f.timeout, "timeout", 30*time.Second, "give up on one call after this long")

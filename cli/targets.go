@@ -19,6 +19,7 @@ type clientConfig struct {
 	env      Env
 	http     *http.Client
 	mode     targets.Mode
+	policy   targets.Policy
 	platform platformFlags
 }
 
@@ -48,6 +49,7 @@ var registry = []*targetSpec{
 				API:        c.platform.api,
 				HTTPClient: c.http,
 				Mode:       c.mode,
+				Policy:     c.policy,
 			})
 		},
 		newSandbox: func(env Env) http.Handler {
@@ -68,6 +70,7 @@ var registry = []*targetSpec{
 				NotifyAboutProduct: c.platform.notify,
 				HTTPClient:         c.http,
 				Mode:               c.mode,
+				Policy:             c.policy,
 			})
 		},
 		newSandbox: func(env Env) http.Handler {
@@ -89,6 +92,7 @@ var registry = []*targetSpec{
 				InvitationMessage: c.platform.invitation,
 				HTTPClient:        c.http,
 				Mode:              c.mode,
+				Policy:            c.policy,
 			})
 		},
 		newSandbox: func(env Env) http.Handler {
@@ -110,6 +114,7 @@ var registry = []*targetSpec{
 				Status:     c.platform.status,
 				HTTPClient: c.http,
 				Mode:       c.mode,
+				Policy:     c.policy,
 			})
 		},
 		newSandbox: func(env Env) http.Handler {

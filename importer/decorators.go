@@ -102,6 +102,11 @@ func (v *Verifying) Upsert(ctx context.Context, u *validate.User) (targets.Resul
 	case <-t.C:
 	}
 	plan, perr := v.look(ctx, u)
+	te0, _ := errors.AsType[*targets.Error](err)
+	if pe, ok := errors.AsType[*targets.Error](perr); ok && pe.Code == targets.CodeExists && te0 != nil && te0.Intent == targets.Created {
+		// --mode create, and the account our create was making now exists: it landed.
+		return targets.Result{Outcome: targets.Created, PasswordSet: u.Password != ""}, nil
+	}
 	if perr != nil {
 		// Still unknown: report it as such, with why the lookup failed too; a resumed
 		// run looks again.
@@ -124,7 +129,9 @@ func (v *Verifying) Upsert(ctx context.Context, u *validate.User) (targets.Resul
 		if te, ok := errors.AsType[*targets.Error](err); ok && te.Intent == targets.Created {
 			out = targets.Created
 		}
-		return targets.Result{Outcome: out, ID: plan.ID}, nil
+		// A create always carries the password; an update carried it only if the
+		// policy let it, which the lookup cannot tell: then it is not recorded as set.
+		return targets.Result{Outcome: out, ID: plan.ID, PasswordSet: out == targets.Created && u.Password != ""}, nil
 	}
 	te, ok := errors.AsType[*targets.Error](err)
 	if !ok {

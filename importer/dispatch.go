@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -97,7 +98,9 @@ type dispatcher struct {
 	retries  atomic.Int64
 	out      *sequencer
 	journal  *journal // nil for a plan
-	abort    atomic.Bool
+	// passwords records the generated passwords the platform took; nil for a plan.
+	passwords *reports.Passwords
+	abort     atomic.Bool
 
 	unreachableAfter time.Duration
 	lastSuccess      atomic.Int64 // unix nanoseconds of the last answer that was not a failure to reach the platform
@@ -120,13 +123,13 @@ const (
 	DefaultRetryBudget = 10000
 )
 
-func newDispatcher(ctx context.Context, t targets.Target, opts *Options, out *sequencer, j *journal, now func() time.Time, progress *Progress) *dispatcher {
+func newDispatcher(ctx context.Context, t targets.Target, opts *Options, out *sequencer, j *journal, pw *reports.Passwords, now func() time.Time, progress *Progress) *dispatcher {
 	g, stop := errgroup.WithContext(ctx)
 	g.SetLimit(opts.Concurrency)
 	calls, cancelCalls := context.WithCancel(context.WithoutCancel(ctx))
 	d := &dispatcher{
 		g: g, stop: stop, calls: calls, cancelCalls: cancelCalls, finished: make(chan struct{}),
-		out: out, journal: j, now: now,
+		out: out, journal: j, passwords: pw, now: now,
 		unreachableAfter: cmp.Or(opts.UnreachableAfter, DefaultUnreachableAfter),
 		attempts:         make(map[*validate.User]int),
 	}
@@ -187,6 +190,21 @@ func (d *dispatcher) send(idx int, row *reports.Row, hash string) {
 		tries := d.attempts[row.User] + 1
 		delete(d.attempts, row.User)
 		d.mu.Unlock()
+		// The password reaches the disk before the journal says the row is done: a
+		// resumed run skips done rows, and their passwords must not be lost.
+		if err == nil && res.PasswordSet && row.User.PasswordGenerated && d.passwords != nil {
+			if perr := d.passwords.Add(row.Num, row.Key, row.User.Login, row.User.Email, row.User.Password); perr != nil {
+				row.Issues = append(row.Issues, validate.Issue{Field: "password", Code: validate.CodeRequired, Severity: validate.Warning,
+					Detail: "the account got a generated password that could not be saved: " + perr.Error()})
+				if d.journal != nil {
+					d.journal.add(Entry{Row: row.Num, Key: row.Key, Hash: "", Status: string(reports.Failed), ID: row.TargetID, Attempts: tries, Code: "passwords"})
+				}
+				d.out.put(idx, row)
+				d.abort.Store(true)
+				return &AbortError{Reason: "the generated passwords cannot be saved (" + perr.Error() + "); the account of row " +
+					strconv.Itoa(row.Num) + " was created with a password that is not recorded: set a new one on the platform", Err: perr}
+			}
+		}
 		if d.journal != nil {
 			d.journal.add(Entry{Row: row.Num, Key: row.Key, Hash: hash, Status: string(row.Status), ID: row.TargetID, Attempts: tries, Code: row.FailCode})
 		}
@@ -232,6 +250,12 @@ func fillRow(row *reports.Row, res targets.Result, err error) {
 		return
 	}
 	row.Status = reports.Failed
+	if te, ok := errors.AsType[*targets.Error](err); ok && te.Code == targets.CodeExists {
+		// --mode create: an existing account is left alone, which is what was asked,
+		// not a failure (Moodle's "add new only, skip existing").
+		row.Status, row.FailCode, row.Failure = reports.Skipped, te.Code, strings.Join(te.Messages, "; ")
+		return
+	}
 	if te, ok := errors.AsType[*targets.Error](err); ok {
 		row.FailCode = te.Code
 		row.Failure = strings.Join(te.Messages, "; ")

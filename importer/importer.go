@@ -145,6 +145,21 @@ func (e *AbortError) Error() string {
 
 func (e *AbortError) Unwrap() error { return e.Err }
 
+// PreflightError is a run stopped before its first row because the target's check
+// (the address and the credentials, proven with one read) failed. Nothing was sent
+// and no row was touched: the command line prints the one line and exits 3 with no
+// advice to resume; summary.json says what stopped the run.
+type PreflightError struct{ Err error }
+
+func (e *PreflightError) Error() string {
+	if te, ok := errors.AsType[*targets.Error](e.Err); ok && len(te.Messages) > 0 {
+		return strings.Join(te.Messages, "; ")
+	}
+	return e.Err.Error()
+}
+
+func (e *PreflightError) Unwrap() error { return e.Err }
+
 // PlanError is a plan asked of a target that cannot look accounts up.
 type PlanError struct{ Target string }
 
@@ -183,11 +198,9 @@ func Run(ctx context.Context, opts Options, deps Deps) (*reports.Summary, error)
 		return nil, errors.New("importer: no target to import into")
 	}
 	if opts.Plan {
-		p, ok := deps.Target.(targets.Planner)
-		if !ok {
+		if _, ok := deps.Target.(targets.Planner); !ok {
 			return nil, &PlanError{Target: opts.Schema.Target}
 		}
-		deps.Target = targets.AsTarget(deps.Target.Name(), p)
 	}
 	start := deps.Now()
 
@@ -213,24 +226,50 @@ func Run(ctx context.Context, opts Options, deps Deps) (*reports.Summary, error)
 	if err := reports.MkdirReport(dir); err != nil {
 		return nil, err
 	}
-	var oldPasswords map[string]string
-	if !opts.DryRun && !opts.Plan && opts.Schema.GeneratePassword {
-		if oldPasswords, err = reports.LoadPasswords(dir); err != nil {
-			return nil, err
+	si := sourceInfo(src.Info(), header.Num, &mapping)
+	command := "import"
+	switch {
+	case opts.DryRun:
+		command = "validate"
+	case opts.Plan:
+		command = "plan"
+	}
+	sum := &reports.Summary{
+		Command:   command,
+		Target:    opts.Schema.Target,
+		Mode:      string(opts.Mode),
+		DryRun:    opts.DryRun || opts.Plan,
+		Input:     filepath.Base(opts.Input),
+		ReportDir: dir,
+		Source:    si,
+	}
+	if !opts.DryRun {
+		if err := preflight(ctx, deps.Target, opts.Retries); err != nil {
+			if errors.Is(err, context.Canceled) {
+				return nil, &AbortError{Reason: "interrupted", Err: err}
+			}
+			pe := &PreflightError{Err: err}
+			sum.Aborted = pe.Error()
+			sum.ElapsedMS = deps.Now().Sub(start).Milliseconds()
+			if serr := reports.SaveSummary(dir, sum); serr != nil {
+				return nil, serr
+			}
+			return sum, pe
 		}
 	}
-	si := sourceInfo(src.Info(), header.Num, &mapping)
 	var (
 		prev map[string]Entry
 		jr   *journal
+		pw   *reports.Passwords
 	)
 	if !opts.DryRun && !opts.Plan {
+		pw = reports.NewPasswords(dir)
 		if opts.Resume {
 			if prev, err = readJournal(dir); err != nil {
 				return nil, err
 			}
 		}
-		if jr, err = openJournal(dir, opts.Resume); err != nil {
+		if jr, err = openJournal(dir, opts.Resume, pw.Sync); err != nil {
 			return nil, err
 		}
 	}
@@ -238,16 +277,10 @@ func Run(ctx context.Context, opts Options, deps Deps) (*reports.Summary, error)
 		Path: opts.Input, Info: si.Info, HeaderRow: header.Num, Header: header.Cells, Columns: si.Columns,
 	}, opts.Lang)
 	if err != nil {
+		if jr != nil {
+			jr.close()
+		}
 		return nil, err
-	}
-
-	sum := &reports.Summary{
-		Target:    opts.Schema.Target,
-		Mode:      string(opts.Mode),
-		DryRun:    opts.DryRun || opts.Plan,
-		Input:     filepath.Base(opts.Input),
-		ReportDir: dir,
-		Source:    si,
 	}
 	today := deps.Now()
 	r := &run{
@@ -260,21 +293,33 @@ func Run(ctx context.Context, opts Options, deps Deps) (*reports.Summary, error)
 			Sets:   opts.Sets,
 			Today:  validate.Date{Year: today.Year(), Month: today.Month(), Day: today.Day()},
 		}),
-		writer:       w,
-		summary:      sum,
-		oldPasswords: oldPasswords,
-		prev:         prev,
-		journal:      jr,
-		workers:      runtime.GOMAXPROCS(0),
+		writer:    w,
+		summary:   sum,
+		passwords: pw,
+		prev:      prev,
+		journal:   jr,
+		workers:   runtime.GOMAXPROCS(0),
+	}
+	if mapping.Has(columns.SourceRow) {
+		r.origins = make(map[int32]string)
 	}
 	removeSpills(dir)
 	r.seen = newKeySet(dir, keySetMaxSlots)
+	if opts.Plan {
+		// The check above ran on the target itself; the rows only plan.
+		r.deps.Target = targets.AsTarget(deps.Target.Name(), deps.Target.(targets.Planner))
+	}
 	runErr := r.run(ctx)
 	if err := r.seen.close(); err != nil && runErr == nil {
 		runErr = err
 	}
 	if jr != nil {
 		if err := jr.close(); err != nil && runErr == nil {
+			runErr = err
+		}
+	}
+	if pw != nil {
+		if err := pw.Close(); err != nil && runErr == nil {
 			runErr = err
 		}
 	}
@@ -356,23 +401,34 @@ func sourceInfo(info source.Info, headerRow int, m *columns.Mapping) *reports.So
 	return si
 }
 
-// Prepare runs a target's per-run setup (a token, the department tree), trying again
-// while it fails in a retryable way, as a row's call would.
-func Prepare(ctx context.Context, t targets.Target, retries int) error {
-	p, ok := t.(targets.Preparer)
-	if !ok {
-		return nil
+// preflight proves, before the first row, that the target can be reached with the
+// credentials given (targets.Checker), then runs its per-run setup (a token, the
+// department tree: targets.Preparer). Each is tried again while it fails in a
+// retryable way, as a row's call would be.
+func preflight(ctx context.Context, t targets.Target, retries int) error {
+	if retries <= 0 {
+		retries = DefaultRetries
 	}
-	r := &Retrying{Target: prepareTarget{p}, Retries: retries}
-	_, err := r.Upsert(ctx, nil)
-	return err
+	if c, ok := t.(targets.Checker); ok {
+		r := &Retrying{Target: callTarget{c.Check}, Retries: min(retries, 3), Cap: 2 * time.Second}
+		if _, err := r.Upsert(ctx, nil); err != nil {
+			return err
+		}
+	}
+	if p, ok := t.(targets.Preparer); ok {
+		r := &Retrying{Target: callTarget{p.Prepare}, Retries: retries}
+		if _, err := r.Upsert(ctx, nil); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
-// prepareTarget lets Retrying drive Prepare.
-type prepareTarget struct{ p targets.Preparer }
+// callTarget lets Retrying drive a per-run call (Check, Prepare).
+type callTarget struct{ call func(context.Context) error }
 
-func (prepareTarget) Name() string { return "prepare" }
+func (callTarget) Name() string { return "preflight" }
 
-func (t prepareTarget) Upsert(ctx context.Context, _ *validate.User) (targets.Result, error) {
-	return targets.Result{}, t.p.Prepare(ctx)
+func (t callTarget) Upsert(ctx context.Context, _ *validate.User) (targets.Result, error) {
+	return targets.Result{}, t.call(ctx)
 }

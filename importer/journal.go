@@ -49,11 +49,14 @@ func (e Entry) done() bool {
 // whole machine can lose lines that were not, and a row whose line was lost is looked
 // up again by --resume rather than created twice.
 type journal struct {
-	f     *os.File
-	w     *bufio.Writer
-	lines chan Entry
-	done  chan struct{}
-	err   error // the first write error, read after close
+	// beforeSync, when set, runs before each sync of the journal: the passwords file
+	// is synced there, so that on disk no row is done without its password.
+	beforeSync func() error
+	f          *os.File
+	w          *bufio.Writer
+	lines      chan Entry
+	done       chan struct{}
+	err        error // the first write error, read after close
 }
 
 const (
@@ -63,7 +66,7 @@ const (
 
 // openJournal opens the journal in dir: appended to when resuming, started afresh
 // otherwise.
-func openJournal(dir string, resume bool) (*journal, error) {
+func openJournal(dir string, resume bool, beforeSync func() error) (*journal, error) {
 	flags := os.O_RDWR | os.O_CREATE | os.O_APPEND
 	if !resume {
 		flags |= os.O_TRUNC
@@ -78,7 +81,7 @@ func openJournal(dir string, resume bool) (*journal, error) {
 			return nil, fmt.Errorf("open journal: %w", err)
 		}
 	}
-	j := &journal{f: f, w: bufio.NewWriterSize(f, 64<<10), lines: make(chan Entry, 256), done: make(chan struct{})}
+	j := &journal{beforeSync: beforeSync, f: f, w: bufio.NewWriterSize(f, 64<<10), lines: make(chan Entry, 256), done: make(chan struct{})}
 	go j.loop()
 	return j, nil
 }
@@ -90,6 +93,11 @@ func (j *journal) loop() {
 	unsynced := 0
 	sync := func() {
 		if unsynced > 0 && j.err == nil {
+			if j.beforeSync != nil {
+				if j.err = j.beforeSync(); j.err != nil {
+					return
+				}
+			}
 			j.err = j.f.Sync()
 			unsynced = 0
 		}

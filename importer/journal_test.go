@@ -13,7 +13,7 @@ import (
 
 func TestJournalRoundTripAndTornLine(t *testing.T) {
 	dir := t.TempDir()
-	j, err := openJournal(dir, false)
+	j, err := openJournal(dir, false, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +44,7 @@ func TestJournalRoundTripAndTornLine(t *testing.T) {
 	}
 
 	// Resuming appends.
-	j, _ = openJournal(dir, true)
+	j, _ = openJournal(dir, true, nil)
 	j.add(Entry{Row: 3, Key: "b", Hash: "h2", Status: "created"})
 	j.close()
 	got, err = readJournal(dir)

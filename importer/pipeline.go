@@ -57,9 +57,12 @@ type run struct {
 	// prev is what the run being resumed finished, by key; journal records this run.
 	prev    map[string]Entry
 	journal *journal
-	// oldPasswords are the passwords an earlier run generated, by key: sending them
-	// again keeps a re-run from resetting every password it made before.
-	oldPasswords map[string]string
+	// passwords records generated passwords the platform took; nil unless importing.
+	passwords *reports.Passwords
+	// origins maps a row to the row of the original file it came from, when the
+	// input is a failed file (it has a SourceRow column): a duplicate's message
+	// then names the original row, not the failed file's own.
+	origins map[int32]string
 
 	seed maphash.Seed
 	keys []columns.Field // the schema's key fields, at most maxKeys
@@ -118,7 +121,7 @@ func (r *run) run(ctx context.Context) error {
 	out := newSequencer(r.write, windowFor(r.opts.Concurrency))
 	var disp *dispatcher
 	if !r.opts.DryRun {
-		disp = newDispatcher(ctx, r.deps.Target, &r.opts, out, r.journal, r.deps.Now, r.deps.Progress)
+		disp = newDispatcher(ctx, r.deps.Target, &r.opts, out, r.journal, r.passwords, r.deps.Now, r.deps.Progress)
 	}
 
 	// Put batches back in file order and settle each row there: duplicates and
@@ -291,6 +294,27 @@ func (r *run) settle(it *item) (*reports.Row, error) {
 
 	keys := r.keys
 	valid := !validate.HasErrors(row.Issues)
+	origin := reports.Origin(it.row.Num, r.opts.Input)
+	if r.origins != nil {
+		if o := r.mapping.Get(it.row.Cells, columns.SourceRow); validOrigin(o) {
+			row.Origin, origin = o, o
+		}
+		r.origins[int32(it.row.Num)] = origin
+	}
+	// A row of a failed file that still holds the key its Repeats column names is
+	// still a duplicate of that earlier row, which is not in this file.
+	for _, rep := range parseRepeats(r.mapping.Get(it.row.Cells, columns.Repeats)) {
+		f := columns.Field(rep.field)
+		v := validate.Value(u, f)
+		if v == "" || !strings.EqualFold(strings.TrimSpace(v), strings.TrimSpace(rep.value)) {
+			continue
+		}
+		valid = false
+		row.Issues = append(row.Issues, validate.Issue{
+			Field: string(f), Column: r.mapping.Header(f), Code: validate.CodeDuplicate,
+			Severity: validate.Error, Raw: r.mapping.Get(it.row.Cells, f), Normalized: v, Detail: rep.origin,
+		})
+	}
 	for k, f := range keys {
 		h := it.hashes[k]
 		if h == 0 {
@@ -308,10 +332,14 @@ func (r *run) settle(it *item) (*reports.Row, error) {
 			continue
 		}
 		valid = false
+		detail := reports.Origin(int(first), r.opts.Input)
+		if o, ok := r.origins[first]; ok {
+			detail = o
+		}
 		row.Issues = append(row.Issues, validate.Issue{
 			Field: string(f), Column: r.mapping.Header(f), Code: validate.CodeDuplicate,
 			Severity: validate.Error, Raw: r.mapping.Get(it.row.Cells, f), Normalized: v,
-			Detail: strconv.Itoa(int(first)),
+			Detail: detail,
 		})
 	}
 	if valid && s.GenerateLogin && u.Login == "" {
@@ -325,11 +353,11 @@ func (r *run) settle(it *item) (*reports.Row, error) {
 			row.Key = validate.Value(u, keys[1])
 		}
 	}
-	// A dry run or a plan makes no passwords: nobody would receive them.
+	// A dry run or a plan makes no passwords: nobody would receive them. A password
+	// made here goes to the platform only with a create (or --reset-passwords): the
+	// target decides, and says so in its Result (see targets.Policy).
 	if valid && s.GeneratePassword && u.Password == "" && !r.opts.DryRun && !r.opts.Plan {
-		if p, ok := r.oldPasswords[row.Key]; ok {
-			u.Password, u.PasswordGenerated = p, true
-		} else if p, err := validate.GeneratePassword(); err != nil {
+		if p, err := validate.GeneratePassword(); err != nil {
 			// crypto/rand does not fail on any supported system; if it does, the row
 			// must not go out with no password.
 			row.Issues = append(row.Issues, validate.Issue{Field: string(columns.Password), Code: validate.CodeRequired, Detail: err.Error()})
@@ -451,4 +479,46 @@ func (r *run) describe() {
 	r.described = true
 	describeSource(r.deps.Log, r.opts.Input, r.summary.Source, r.opts.Lang)
 	describeUnused(r.deps.Log, r.opts.Source, r.summary.Source.Format, r.opts.Lang)
+}
+
+// repeat is one entry of a failed file's Repeats cell: the earlier row (as Origin
+// writes it) and the key it shares.
+type repeat struct{ origin, field, value string }
+
+// parseRepeats reads a Repeats cell, "2 (staff.xlsx): uid=T000001; 7 (staff.xlsx):
+// email=a@b.ru". Entries that do not read so are ignored: the person may have
+// cleared or rewritten the cell to say the row is not a duplicate.
+func parseRepeats(cell string) []repeat {
+	if strings.TrimSpace(cell) == "" {
+		return nil
+	}
+	var out []repeat
+	for part := range strings.SplitSeq(cell, ";") {
+		origin, kv, ok := strings.Cut(part, "):")
+		if !ok {
+			continue
+		}
+		origin = strings.TrimSpace(origin) + ")"
+		field, value, ok := strings.Cut(kv, "=")
+		field = strings.TrimSpace(field)
+		if !ok || !validOrigin(origin) || field == "" || strings.TrimSpace(value) == "" {
+			continue
+		}
+		f, known := columns.Lookup(field)
+		if !known {
+			continue
+		}
+		out = append(out, repeat{origin: origin, field: string(f), value: strings.TrimSpace(value)})
+	}
+	return out
+}
+
+// validOrigin reports whether s reads as reports.Origin writes it: "5 (staff.xlsx)".
+func validOrigin(s string) bool {
+	num, rest, ok := strings.Cut(strings.TrimSpace(s), " (")
+	if !ok || !strings.HasSuffix(rest, ")") || len(rest) < 2 {
+		return false
+	}
+	n, err := strconv.Atoi(num)
+	return err == nil && n > 0
 }

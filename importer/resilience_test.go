@@ -253,9 +253,6 @@ func TestFaultsLoseNothing(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := importer.Prepare(context.Background(), tgt, 8); err != nil {
-				t.Fatal(err)
-			}
 			opts := options(in)
 			// Enough retries that a row failing on every try (10% of each of several calls)
 			// is out of reach: the test is about losing nothing, not about giving up.

@@ -291,7 +291,8 @@ func ErrorsText(r *Row, lang validate.Lang) string {
 			parts = append(parts, issueText(i, lang))
 		}
 	}
-	if r.Status == Failed {
+	if r.Status == Failed || r.Status == Skipped && r.FailCode != "" {
+		// A skipped row's reason (--mode create: exists) is said the same way.
 		parts = append(parts, "platform: "+r.FailCode+": "+r.Failure)
 	}
 	return strings.Join(parts, " | ")

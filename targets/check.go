@@ -24,8 +24,8 @@ type Fix struct {
 
 // Failed turns a check's failed read into Check's error: resp is the answer (nil when
 // none came) and err the error Do returned. A cancelled context comes back as it is;
-// a 429 or 502-504 is Retryable, so the caller may try the check again; everything
-// else is Fatal.
+// a 429 or 5xx is Retryable, so the caller may try the check again; everything
+// else (401/403, a missing API, a redirect, no connection) is Fatal.
 func (f Fix) Failed(resp *Response, err error) error {
 	if err != nil {
 		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) && !isTimeout(err) {
@@ -52,9 +52,10 @@ func (f Fix) Failed(resp *Response, err error) error {
 	case s == http.StatusNotFound || s == http.StatusMethodNotAllowed:
 		return &Error{Kind: Fatal, Status: s, Code: CodeHTTP, Messages: []string{
 			fmt.Sprintf("no %s API at %s (HTTP %d): check --url, the platform's address without the API path", f.Platform, host, s)}}
-	case s == http.StatusTooManyRequests || s == http.StatusBadGateway || s == http.StatusServiceUnavailable || s == http.StatusGatewayTimeout:
+	case s == http.StatusTooManyRequests || s >= 500:
+		// A read may be tried again; if every try fails, this is the message.
 		return &Error{Kind: Retryable, Status: s, Code: CodeUnreachable, Messages: []string{
-			fmt.Sprintf("%s at %s is busy or restarting (HTTP %d): try again in a few minutes", f.Platform, host, s)}}
+			fmt.Sprintf("%s at %s is failing or busy (HTTP %d to a test read): try again in a few minutes", f.Platform, host, s)}}
 	}
 	return &Error{Kind: Fatal, Status: resp.Status, Code: CodeHTTP, Messages: []string{
 		fmt.Sprintf("%s at %s answered a test read with HTTP %d: check --url and %s", f.Platform, host, resp.Status, f.Credentials)}}

@@ -103,7 +103,8 @@ func TestFixWordsEachFailure(t *testing.T) {
 		{"403", &targets.Response{Status: 403}, nil, targets.Fatal, "check USERIMPORT_COLLABORATOR_TOKEN"},
 		{"404", &targets.Response{Status: 404}, nil, targets.Fatal, "no Collaborator API at http://127.0.0.1:1/lms (HTTP 404): check --url"},
 		{"503", &targets.Response{Status: 503}, nil, targets.Retryable, "try again"},
-		{"500", &targets.Response{Status: 500}, nil, targets.Fatal, "HTTP 500"},
+		{"500", &targets.Response{Status: 500}, nil, targets.Retryable, "HTTP 500"},
+		{"418", &targets.Response{Status: 418}, nil, targets.Fatal, "HTTP 418"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := fix.Failed(tc.resp, tc.err)

@@ -26,10 +26,10 @@ func (t *Target) Name() string {
 	return t.NameValue
 }
 
-// Upsert calls UpsertFunc, or reports every user created.
+// Upsert calls UpsertFunc, or reports every user created, with the password it has.
 func (t *Target) Upsert(ctx context.Context, u *validate.User) (targets.Result, error) {
 	if t.UpsertFunc == nil {
-		return targets.Result{Outcome: targets.Created, ID: u.UID}, nil
+		return targets.Result{Outcome: targets.Created, ID: u.UID, PasswordSet: u.Password != ""}, nil
 	}
 	return t.UpsertFunc(ctx, u)
 }

@@ -1,0 +1,183 @@
+package importer_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"userimport/importer"
+	"userimport/reports"
+	"userimport/targets"
+	"userimport/targets/targettest"
+	"userimport/validate"
+)
+
+// checking is a fake target with a preflight check.
+type checking struct {
+	targettest.Target
+	check func(context.Context) error
+}
+
+func (c *checking) Check(ctx context.Context) error { return c.check(ctx) }
+
+// TestPreflightStopsBeforeAnyRow: a failed check stops the run before a row is sent
+// or reported, with a PreflightError and a summary.json that says why.
+func TestPreflightStopsBeforeAnyRow(t *testing.T) {
+	in := writeCSV(t, 50)
+	var calls, checks atomic.Int64
+	fake := &checking{
+		Target: targettest.Target{UpsertFunc: func(context.Context, *validate.User) (targets.Result, error) {
+			calls.Add(1)
+			return targets.Result{Outcome: targets.Created}, nil
+		}},
+		check: func(context.Context) error {
+			checks.Add(1)
+			return &targets.Error{Kind: targets.Fatal, Status: 401, Code: targets.CodeAuth,
+				Messages: []string{"Collaborator refused the credentials (HTTP 401): check USERIMPORT_COLLABORATOR_TOKEN"}}
+		},
+	}
+	sum, err := importer.Run(context.Background(), options(in), importer.Deps{Target: fake})
+	pe, ok := errors.AsType[*importer.PreflightError](err)
+	if !ok {
+		t.Fatalf("err = %v, want a PreflightError", err)
+	}
+	if !strings.Contains(pe.Error(), "USERIMPORT_COLLABORATOR_TOKEN") || strings.Contains(pe.Error(), "HTTP 401): check USERIMPORT_COLLABORATOR_TOKEN:") {
+		t.Errorf("message %q", pe.Error())
+	}
+	if calls.Load() != 0 || checks.Load() != 1 {
+		t.Errorf("%d rows sent, %d checks; want 0 and 1", calls.Load(), checks.Load())
+	}
+	if sum == nil || sum.Aborted == "" || sum.Rows != 0 {
+		t.Fatalf("summary %+v: want an aborted run with no rows", sum)
+	}
+	for _, name := range []string{"results.csv", "failed.csv", "journal.jsonl"} {
+		if _, err := os.Stat(filepath.Join(sum.ReportDir, name)); err == nil {
+			t.Errorf("%s written after a failed check", name)
+		}
+	}
+	data, err := os.ReadFile(filepath.Join(sum.ReportDir, "summary.json"))
+	if err != nil || !strings.Contains(string(data), "USERIMPORT_COLLABORATOR_TOKEN") {
+		t.Errorf("summary.json does not say what stopped the run: %v\n%s", err, data)
+	}
+}
+
+// TestPreflightRetriesABusyPlatform: a 503 to the check is tried again.
+func TestPreflightRetriesABusyPlatform(t *testing.T) {
+	in := writeCSV(t, 3)
+	var checks atomic.Int64
+	fake := &checking{check: func(context.Context) error {
+		if checks.Add(1) == 1 {
+			return &targets.Error{Kind: targets.Retryable, Status: 503, Code: targets.CodeUnreachable}
+		}
+		return nil
+	}}
+	opts := options(in)
+	opts.RetryBase = 1
+	sum, err := importer.Run(context.Background(), opts, importer.Deps{Target: fake})
+	if err != nil || sum.Created != 3 || checks.Load() != 2 {
+		t.Fatalf("err %v, created %d, checks %d", err, sum.Created, checks.Load())
+	}
+}
+
+// TestModeCreateSkipsExisting: --mode create leaves an existing account alone, and
+// that is a skipped row, not a failure: exit 0, nothing in the failed file.
+func TestModeCreateSkipsExisting(t *testing.T) {
+	in := writeCSV(t, 4)
+	fake := &targettest.Target{UpsertFunc: func(_ context.Context, u *validate.User) (targets.Result, error) {
+		if u.UID == "T00001" {
+			return targets.Result{}, &targets.Error{Kind: targets.Permanent, Code: targets.CodeExists, Messages: []string{"uid: the account exists"}}
+		}
+		return targets.Result{Outcome: targets.Created}, nil
+	}}
+	opts := options(in)
+	opts.Mode = targets.ModeCreate
+	sum, err := importer.Run(context.Background(), opts, importer.Deps{Target: fake})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkInvariants(t, sum)
+	if sum.Skipped != 1 || sum.Failed != 0 || sum.Created != 3 {
+		t.Errorf("summary %+v: want 3 created, 1 skipped, 0 failed", *sum)
+	}
+	if got := results(t, sum)[1]; got[2] != "skipped" || !strings.Contains(got[4], "exists") {
+		t.Errorf("row 3 = %q, want skipped with the reason exists", got)
+	}
+	if sum.FailedFile != "" {
+		t.Errorf("a failed file (%s) for a run where nothing failed", sum.FailedFile)
+	}
+}
+
+// TestGeneratedPasswordsOnlyWhereTaken: passwords.csv lists a generated password only
+// where the target says it sent it (a create), and a later run adds to the file.
+func TestGeneratedPasswordsOnlyWhereTaken(t *testing.T) {
+	in := writeCSV(t, 4)
+	existing := map[string]bool{"T00001": true, "T00003": true}
+	fake := &targettest.Target{UpsertFunc: func(_ context.Context, u *validate.User) (targets.Result, error) {
+		if !u.PasswordGenerated || u.Password == "" {
+			t.Errorf("row %s: no generated password to send", u.UID)
+		}
+		if existing[u.UID] {
+			return targets.Result{Outcome: targets.Unchanged}, nil
+		}
+		return targets.Result{Outcome: targets.Created, PasswordSet: true}, nil
+	}}
+	sum, err := importer.Run(context.Background(), options(in), importer.Deps{Target: fake})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines, err := reports.ReadPasswords(sum.ReportDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(lines) != 2 || lines[0].Key != "T00000" || lines[1].Key != "T00002" {
+		t.Fatalf("passwords.csv = %+v, want the two created rows", lines)
+	}
+	// Run again: everyone exists now; the first passwords stay.
+	existing["T00000"], existing["T00002"] = true, true
+	if _, err := importer.Run(context.Background(), options(in), importer.Deps{Target: fake}); err != nil {
+		t.Fatal(err)
+	}
+	again, _ := reports.ReadPasswords(sum.ReportDir)
+	if len(again) != 2 || again[0] != lines[0] {
+		t.Errorf("after a second run passwords.csv = %+v, want the first run's two lines", again)
+	}
+}
+
+// TestFailedFileDuplicateStaysADuplicate: a failed file's row whose Repeats column
+// names a key it still holds is invalid as a duplicate of the original row; once the
+// person changes the key, it is valid.
+func TestFailedFileDuplicateStaysADuplicate(t *testing.T) {
+	dir := t.TempDir()
+	failed := filepath.Join(dir, "failed.csv")
+	content := "Исходная строка/Source row;Повторяет/Repeats;" + header +
+		"8 (staff.csv);3 (staff.csv): uid=T00001;T00001;Петров Пётр Петрович;petrov@example.ru;Инженер;89123456780\n" +
+		"9 (staff.csv);4 (staff.csv): email=ivan2@example.ru;T00200;Сидоров Сидор;sidorov@example.ru;Инженер;89123456781\n"
+	if err := os.WriteFile(failed, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	opts := options(failed)
+	opts.DryRun = true
+	sum, err := importer.Run(context.Background(), opts, importer.Deps{})
+	if err == nil && sum.Invalid != 1 {
+		t.Fatalf("summary %+v: want the uid duplicate invalid and the fixed e-mail valid", sum)
+	}
+	rows := results(t, sum)
+	if rows[0][2] != "invalid" || !strings.Contains(rows[0][4], "the same as row 3 (staff.csv)") {
+		t.Errorf("row 2 = %q, want a duplicate of row 3 of staff.csv", rows[0])
+	}
+	if rows[1][2] != "valid" {
+		t.Errorf("row 3 = %q, want valid: its e-mail is no longer the repeated one", rows[1])
+	}
+	// The next failed file keeps the same identity, in the same columns.
+	data, err := os.ReadFile(filepath.Join(sum.ReportDir, sum.FailedFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), "8 (staff.csv);3 (staff.csv): uid=T00001;T00001") {
+		t.Errorf("the failed file lost the row's identity:\n%s", data)
+	}
+}

@@ -10,7 +10,8 @@ import (
 
 // Policy is what an import may change on an account that already exists, beyond the
 // mode. Every client applies it the same way, through Apply and SendPassword, both
-// to what it sends and to what it plans; docs/safety.md says why each rule exists.
+// to what it sends and to what it plans; the README's "What the tool never changes"
+// says why each rule exists.
 type Policy struct {
 	// UpdateFields says which fields an update sends: all that differ (the default),
 	// or only those the platform holds empty (Moodle's "fill in missing from file").

@@ -44,10 +44,11 @@ func (c *Client) call(ctx context.Context, method, path string, body []byte) (*t
 	}
 }
 
-// statusError classifies a non-success answer with the platform's own messages. A
-// 401 that survived a token refresh gets a sentence saying so.
-func (c *Client) statusError(method string, r *targets.Response) *targets.Error {
-	msgs := c.scrub(errorMessages(r.Body))
+// statusError classifies a non-success answer with the platform's own messages, with
+// the secret and the given passwords taken out. A 401 that survived a token refresh
+// gets a sentence saying so.
+func (c *Client) statusError(method string, r *targets.Response, passwords ...string) *targets.Error {
+	msgs := c.scrub(errorMessages(r.Body), passwords...)
 	e := targets.StatusError(method, r, msgs)
 	if r.Status == http.StatusUnauthorized {
 		e.Messages = append(e.Messages, "the access token was rejected even after a refresh")

@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"userimport/targets"
 	"userimport/validate"
 )
 
@@ -39,6 +40,9 @@ func TestRequestBodies(t *testing.T) {
 		{name: "update_renames_login", existing: new(existingAnna()), edit: func(u *validate.User) {
 			u.Login = "anna.i"
 		}},
+		// Only what the account holds empty, and the login the API requires.
+		{name: "update_missing", cfg: Config{Policy: targets.Policy{UpdateFields: targets.UpdateMissing}},
+			existing: new(existingAnna())},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

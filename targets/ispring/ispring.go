@@ -1,9 +1,10 @@
 // Package ispring puts users into iSpring Learn through its REST API: an OAuth
 // client-credentials token, the department tree and groups loaded once per run, a lookup
-// by e-mail then login, and POST /user or POST /user/{id}. It also holds Sandbox, an
-// in-memory stand-in for the API that tests and `userimport sandbox` use.
+// by e-mail then login, and POST /user, or POST /user/{id} and POST /user/{id}/password.
+// It also holds Sandbox, an in-memory stand-in for the API that tests and `userimport
+// sandbox` use.
 //
-// What the API is known to do, and what is inferred, is in targets.md §2.
+// What the API is known to do, and what is inferred, is in docs/platforms/ispring.md.
 package ispring
 
 import (
@@ -59,7 +60,11 @@ type Config struct {
 	InvitationMessage string
 	// Mode is upsert (the default), create or update.
 	Mode targets.Mode
-	// HTTPClient sends the requests; nil means a client with a 30 s timeout.
+	// Policy is what an update may change on an account that exists: which fields,
+	// whether its identity, whether its password.
+	Policy targets.Policy
+	// HTTPClient sends the requests; nil means a client with a 30 s timeout. The
+	// client is copied so that it follows no redirect (targets.HTTPClient).
 	HTTPClient *http.Client
 	// Now is the clock the token cache uses; nil means time.Now. Tests move it forward.
 	Now func() time.Time
@@ -68,18 +73,21 @@ type Config struct {
 // Client is an iSpring Learn target. It is safe for concurrent use: rows share one
 // token and one copy of the department tree.
 type Client struct {
-	cfg  Config
-	base string
-	hc   *http.Client
-	now  func() time.Time
-	tok  tokenSource
-	dir  directoryCache
+	cfg    Config
+	base   string
+	url    *url.URL // base, parsed, for Check's messages
+	policy targets.Policy
+	hc     *http.Client
+	now    func() time.Time
+	tok    tokenSource
+	dir    directoryCache
 }
 
 var (
 	_ targets.Target   = (*Client)(nil)
 	_ targets.Planner  = (*Client)(nil)
 	_ targets.Preparer = (*Client)(nil)
+	_ targets.Checker  = (*Client)(nil)
 )
 
 // New checks cfg and returns a client. It makes no request; the first one is made by
@@ -110,10 +118,11 @@ func New(cfg Config) (*Client, error) {
 	if cfg.SendLoginEmail && strings.TrimSpace(cfg.InvitationMessage) == "" {
 		return nil, errors.New("ispring: an invitation message is required when login e-mails are sent")
 	}
-	c := &Client{cfg: cfg, base: base, hc: cfg.HTTPClient, now: cfg.Now}
-	if c.hc == nil {
-		c.hc = &http.Client{Timeout: defaultTimeout}
+	if cfg.Policy.UpdateFields, err = targets.ParseUpdateFields(string(cfg.Policy.UpdateFields)); err != nil {
+		return nil, fmt.Errorf("ispring: %w", err)
 	}
+	c := &Client{cfg: cfg, base: base, url: u, policy: cfg.Policy, now: cfg.Now,
+		hc: targets.HTTPClient(cfg.HTTPClient, defaultTimeout)}
 	if c.now == nil {
 		c.now = time.Now
 	}
@@ -140,9 +149,13 @@ func (c *Client) Prepare(ctx context.Context) error {
 	return nil
 }
 
-// Upsert creates or updates u according to the mode. Unknown departments and groups
-// fail the row before anything is written; where the account already holds every
-// value of the row, nothing is sent and the outcome is Unchanged.
+// Upsert creates or updates u according to the mode and the Policy. Unknown
+// departments and groups, and an update the Policy forbids, fail the row before
+// anything is written; where the account already holds every value the Policy lets
+// the row send, nothing is sent and the outcome is Unchanged. An update that sets a
+// password sends it first (POST /user/{id}/password), so that a password the platform
+// refuses leaves the profile as it was, then the profile (POST /user/{id}) if any of
+// it changes.
 func (c *Client) Upsert(ctx context.Context, u *validate.User) (targets.Result, error) {
 	d, err := c.decide(ctx, u)
 	if err != nil {
@@ -152,20 +165,29 @@ func (c *Client) Upsert(ctx context.Context, u *validate.User) (targets.Result, 
 	case targets.Unchanged:
 		return targets.Result{Outcome: targets.Unchanged, ID: d.plan.ID}, nil
 	case targets.Updated:
-		if err := c.update(ctx, d.plan.ID, d.body); err != nil {
-			return targets.Result{}, err
+		if d.password != "" {
+			if err := c.setPassword(ctx, d.plan.ID, d.password); err != nil {
+				return targets.Result{}, err
+			}
 		}
-		return targets.Result{Outcome: targets.Updated, ID: d.plan.ID}, nil
+		if d.body != nil {
+			if err := c.update(ctx, d.plan.ID, d.body); err != nil {
+				return targets.Result{}, err
+			}
+		}
+		return targets.Result{Outcome: targets.Updated, ID: d.plan.ID, Changes: d.plan.Changes,
+			PasswordSet: d.password != ""}, nil
 	}
-	id, err := c.create(ctx, d.body)
+	id, err := c.create(ctx, d.body, u.Password)
 	if err != nil {
 		return targets.Result{}, err
 	}
-	return targets.Result{Outcome: targets.Created, ID: id}, nil
+	return targets.Result{Outcome: targets.Created, ID: id, PasswordSet: u.Password != ""}, nil
 }
 
 // Plan says what Upsert would do to u, with read-only requests only: the token, the
-// directory and the lookups. It returns the same row errors Upsert would.
+// directory and the lookups. It applies the Policy as Upsert does, and returns the
+// same row errors.
 func (c *Client) Plan(ctx context.Context, u *validate.User) (targets.Plan, error) {
 	d, err := c.decide(ctx, u)
 	if err != nil {

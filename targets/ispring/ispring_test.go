@@ -128,7 +128,7 @@ func TestUpsertCreate(t *testing.T) {
 	if len(users) != 1 {
 		t.Fatalf("sandbox holds %d users, want 1", len(users))
 	}
-	want := targets.Result{Outcome: targets.Created, ID: users[0].ID}
+	want := targets.Result{Outcome: targets.Created, ID: users[0].ID, PasswordSet: true}
 	if diff := cmp.Diff(want, res); diff != "" {
 		t.Errorf("result (-want +got):\n%s", diff)
 	}
@@ -157,7 +157,15 @@ func TestUpsertUpdate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(targets.Result{Outcome: targets.Updated, ID: id}, res); diff != "" {
+	// The row's password is the file's own: it goes with the update, in its own request.
+	wantRes := targets.Result{Outcome: targets.Updated, ID: id, PasswordSet: true, Changes: []targets.Change{
+		{Field: "last_name", Old: "Петрова", New: "Иванова"},
+		{Field: "position", Old: "", New: "Менеджер по продажам"},
+		{Field: "department", Old: "Компания/Казань/Продажи", New: "Компания/Москва/Продажи"},
+		{Field: "groups", Old: "Новички", New: "Новички, Менеджеры"},
+		targets.PasswordChange(),
+	}}
+	if diff := cmp.Diff(wantRes, res); diff != "" {
 		t.Errorf("result (-want +got):\n%s", diff)
 	}
 	got := e.sb.Users()[0]
@@ -168,10 +176,13 @@ func TestUpsertUpdate(t *testing.T) {
 			"first_name": "Анна", "last_name": "Иванова", "phone": "+7 912 345-67-89",
 			"job_title": "Менеджер по продажам"},
 		GroupIDs: []string{SandboxNewcomersID, SandboxManagersID},
-		Status:   1,
+		Status:   1, HasPassword: true,
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("stored user (-want +got):\n%s", diff)
+	}
+	if st := e.sb.Stats(); st.Writes != 2 || st.PasswordResets != 1 {
+		t.Errorf("stats %+v, want 2 writes (password, profile) and 1 password reset", st)
 	}
 }
 
@@ -181,20 +192,29 @@ func TestUpsertUnchanged(t *testing.T) {
 		t.Fatal(err)
 	}
 	writes := e.sb.Writes()
-	// The same person again, with the e-mail in another case and no optional fields:
+	// The same person again, with the e-mail in another case, no optional fields and
+	// no password (or one made up, which an existing account never gets by default):
 	// nothing differs, so nothing is sent.
-	u := canonicalUser()
-	u.Email = "ANNA.IVANOVA@example.com"
-	u.Phone, u.Position = "", ""
-	res, err := e.c.Upsert(t.Context(), u)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.Outcome != targets.Unchanged || res.ID == "" {
-		t.Errorf("result %+v, want unchanged with the id", res)
+	for _, generated := range []bool{false, true} {
+		u := canonicalUser()
+		u.Email = "ANNA.IVANOVA@example.com"
+		u.Phone, u.Position, u.Password = "", "", ""
+		if generated {
+			u.Password, u.PasswordGenerated = "Generated-1234", true
+		}
+		res, err := e.c.Upsert(t.Context(), u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Outcome != targets.Unchanged || res.ID == "" || res.PasswordSet {
+			t.Errorf("generated %v: result %+v, want unchanged with the id", generated, res)
+		}
 	}
 	if got := e.sb.Writes(); got != writes {
 		t.Errorf("writes went from %d to %d, want none for an unchanged row", writes, got)
+	}
+	if st := e.sb.Stats(); st.Writes != 1 || st.PasswordResets != 0 || st.Accounts != 1 {
+		t.Errorf("stats %+v, want the one create", st)
 	}
 }
 
@@ -204,7 +224,8 @@ func TestLookupByLogin(t *testing.T) {
 	ex.Fields["email"] = "old.address@example.com"
 	id := mustAdd(t, e.sb, ex)
 	u := canonicalUser()
-	u.Login = "A.Ivanova" // logins match without regard to case
+	u.Login = "A.Ivanova"  // logins match without regard to case
+	u.LastName = "Петрова" // a new e-mail alone is an ordinary update
 	res, err := e.c.Upsert(t.Context(), u)
 	if err != nil {
 		t.Fatal(err)
@@ -475,6 +496,7 @@ func TestPlanWritesNothing(t *testing.T) {
 			{Field: "position", Old: "", New: "Менеджер по продажам"},
 			{Field: "department", Old: "Компания/Казань/Продажи", New: "Компания/Москва/Продажи"},
 			{Field: "groups", Old: "Новички", New: "Новички, Менеджеры"},
+			{Field: "password", New: "(new password)"},
 		}}},
 	}
 	for _, tt := range tests {

@@ -10,6 +10,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"maps"
 	"mime"
 	"net/http"
 	"slices"
@@ -19,15 +20,19 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"userimport/targets/sandbox"
 )
 
-// Sandbox is an in-memory stand-in for the iSpring Learn REST API, as targets.md §2
-// describes it: client-credentials tokens that expire, 401 on an expired or unknown
-// token, a department tree (with two departments of the same name) and groups, users
-// whose login and e-mail are unique, profile fields answered as the upper-case
-// {name, value} list real servers send, JSON only when Accept asks for it and XML
-// otherwise. It is safe for concurrent use. Latency, failures and rate limits are
-// added by wrapping it (package targets/sandbox).
+// Sandbox is an in-memory stand-in for the iSpring Learn REST API, as
+// docs/platforms/ispring.md describes it: client-credentials tokens that expire, 401 on
+// an expired or unknown token, a department tree (with two departments of the same
+// name) and groups, users whose login and e-mail are unique, profile fields answered
+// as the upper-case {name, value} list real servers send, passwords set by
+// POST /user/{id}/password, JSON only when Accept asks for it and XML otherwise. Its
+// paths and field names are written from the documentation, not taken from the
+// client. It is safe for concurrent use. Latency, failures and rate limits are added
+// by wrapping it (package targets/sandbox).
 type Sandbox struct {
 	clientID, clientSecret string
 
@@ -42,7 +47,18 @@ type Sandbox struct {
 	nextID   int
 
 	reads, writes, tokensIssued, unauthorized, xmlAnswers atomic.Int64
+	// changed counts the requests that created or changed an account, resets the
+	// passwords set on accounts that existed (Stats).
+	changed, resets atomic.Int64
 }
+
+// The API as the sandbox serves it, from the documentation (docs/platforms/ispring.md):
+// the token path, the documented token lifetime, and the default and largest page.
+const (
+	sbTokenPath = "/api/v3/token"
+	sbTokenTTL  = 1800 * time.Second
+	sbPageSize  = 1000
+)
 
 // SandboxUser is an account held by the sandbox. Fields are keyed by lower-case system
 // name (login, email, first_name, last_name, phone, job_title).
@@ -99,7 +115,7 @@ func NewSandbox(clientID, clientSecret string) *Sandbox {
 func newSandbox(clientID, clientSecret string) *Sandbox {
 	return &Sandbox{
 		clientID: clientID, clientSecret: clientSecret,
-		now: time.Now, ttl: defaultTokenTTL, pageSize: pageSize,
+		now: time.Now, ttl: sbTokenTTL, pageSize: sbPageSize,
 		tokens: map[string]time.Time{},
 		users:  map[string]*SandboxUser{},
 		depts: []Department{
@@ -215,6 +231,14 @@ func (s *Sandbox) Reads() int64 { return s.reads.Load() }
 // their answer.
 func (s *Sandbox) Writes() int64 { return s.writes.Load() }
 
+// Stats is what `userimport sandbox` serves: the accounts held, the requests that
+// created or changed one (an update that sends what the account already holds is not
+// counted, unless it carries a password), and the passwords set on accounts that
+// existed (POST /user/{id}/password, or a password in an update's body).
+func (s *Sandbox) Stats() sandbox.Stats {
+	return sandbox.Stats{Accounts: s.Len(), Writes: s.changed.Load(), PasswordResets: s.resets.Load()}
+}
+
 // Tokens counts the tokens issued.
 func (s *Sandbox) Tokens() int64 { return s.tokensIssued.Load() }
 
@@ -230,7 +254,7 @@ const maxRequestBody = 1 << 20
 // ServeHTTP answers one API request.
 func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	path := strings.TrimRight(r.URL.Path, "/")
-	if path == tokenPath {
+	if path == sbTokenPath {
 		if r.Method != http.MethodPost {
 			s.fail(w, r, http.StatusMethodNotAllowed, "Method not allowed")
 			return
@@ -252,12 +276,18 @@ func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case path == "/departments" && r.Method == http.MethodGet:
 		s.mu.Lock()
-		items := slices.Clone(s.depts)
+		items := make([]sandboxDepartment, len(s.depts))
+		for i, d := range s.depts {
+			items[i] = sandboxDepartment(d)
+		}
 		s.mu.Unlock()
 		s.page(w, r, "departments", items)
 	case path == "/groups" && r.Method == http.MethodGet:
 		s.mu.Lock()
-		items := slices.Clone(s.groups)
+		items := make([]sandboxGroup, len(s.groups))
+		for i, g := range s.groups {
+			items[i] = sandboxGroup(g)
+		}
 		s.mu.Unlock()
 		s.page(w, r, "groups", items)
 	case path == "/users/v2" && r.Method == http.MethodGet:
@@ -266,6 +296,9 @@ func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.createUser(w, r)
 	case strings.HasPrefix(path, "/user/") && r.Method == http.MethodPost && !strings.Contains(path[len("/user/"):], "/"):
 		s.updateUser(w, r, path[len("/user/"):])
+	case strings.HasPrefix(path, "/user/") && strings.HasSuffix(path, "/password") && r.Method == http.MethodPost &&
+		!strings.Contains(strings.TrimSuffix(path[len("/user/"):], "/password"), "/"):
+		s.setPassword(w, r, strings.TrimSuffix(path[len("/user/"):], "/password"))
 	case path == "/departments" || path == "/groups" || path == "/users/v2" || path == "/user" || strings.HasPrefix(path, "/user/"):
 		s.fail(w, r, http.StatusMethodNotAllowed, "Method not allowed")
 	default:
@@ -304,7 +337,29 @@ func (s *Sandbox) token(w http.ResponseWriter, r *http.Request) {
 	s.tokens[tok] = s.now().Add(ttl)
 	s.mu.Unlock()
 	s.tokensIssued.Add(1)
-	s.answer(w, r, http.StatusOK, tokenAnswer{AccessToken: tok, ExpiresIn: int64(ttl / time.Second), TokenType: "bearer"})
+	s.answer(w, r, http.StatusOK, sandboxTokenAnswer{AccessToken: tok, ExpiresIn: int64(ttl / time.Second), TokenType: "bearer"})
+}
+
+// sandboxTokenAnswer is the token answer (TokenResponse in the spec).
+type sandboxTokenAnswer struct {
+	AccessToken string `json:"access_token"`
+	ExpiresIn   int64  `json:"expires_in"`
+	TokenType   string `json:"token_type"`
+}
+
+// sandboxDepartment and sandboxGroup are Department and Group as the spec names their
+// JSON fields, kept apart from the client's tags.
+type sandboxDepartment struct {
+	DepartmentID       string `json:"departmentId"`
+	Name               string `json:"name"`
+	ParentDepartmentID string `json:"parentDepartmentId,omitempty"`
+	Code               string `json:"code,omitempty"`
+}
+
+type sandboxGroup struct {
+	GroupID string `json:"groupId"`
+	Name    string `json:"name"`
+	IsSmart bool   `json:"isSmart"`
 }
 
 func (s *Sandbox) authorized(r *http.Request) bool {
@@ -346,9 +401,9 @@ func writePage[T any](s *Sandbox, w http.ResponseWriter, r *http.Request, key st
 
 func (s *Sandbox) page(w http.ResponseWriter, r *http.Request, key string, items any) {
 	switch v := items.(type) {
-	case []Department:
+	case []sandboxDepartment:
 		writePage(s, w, r, key, v)
-	case []Group:
+	case []sandboxGroup:
 		writePage(s, w, r, key, v)
 	case []sandboxProfile:
 		writePage(s, w, r, key, v)
@@ -484,6 +539,7 @@ func (s *Sandbox) createUser(w http.ResponseWriter, r *http.Request) {
 		SendLoginEmail: b.SendLoginEmail}
 	s.users[u.ID] = u
 	s.mu.Unlock()
+	s.changed.Add(1)
 	s.answer(w, r, http.StatusCreated, u.ID)
 }
 
@@ -520,7 +576,10 @@ func (s *Sandbox) updateUser(w http.ResponseWriter, r *http.Request, id string) 
 		}
 	}
 	// Only what was sent changes. groupIds replaces the membership: the pessimistic
-	// reading of the spec, which the client must cope with.
+	// reading of the spec, which the client must cope with. The spec's update has no
+	// password; one sent anyway is taken, again the pessimistic reading, and counted
+	// as a reset.
+	before := copyUser(u)
 	for k, v := range b.Fields {
 		u.Fields[k] = v
 	}
@@ -533,7 +592,61 @@ func (s *Sandbox) updateUser(w http.ResponseWriter, r *http.Request, id string) 
 	if b.Role != "" {
 		u.Role = b.Role
 	}
+	if b.Password != "" {
+		u.HasPassword = true
+		s.resets.Add(1)
+	}
+	if b.Password != "" || !sameUser(before, *u) {
+		s.changed.Add(1)
+	}
 	w.WriteHeader(http.StatusOK)
+}
+
+// setPassword answers POST /user/{id}/password {"password": ...}: 200 with no body.
+// The sandbox keeps no password, only that one was set.
+func (s *Sandbox) setPassword(w http.ResponseWriter, r *http.Request, id string) {
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if mt != "application/json" {
+		s.fail(w, r, http.StatusBadRequest, "The sandbox takes JSON bodies only (Content-Type: application/json)")
+		return
+	}
+	var b struct {
+		Password string `json:"password"`
+	}
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxRequestBody))
+	if err != nil || json.Unmarshal(data, &b) != nil {
+		s.fail(w, r, http.StatusBadRequest, "Invalid request body")
+		return
+	}
+	if b.Password == "" {
+		s.fail(w, r, http.StatusBadRequest, "Field password is required")
+		return
+	}
+	s.mu.Lock()
+	u, found := s.users[id]
+	if found {
+		u.HasPassword = true
+	}
+	s.mu.Unlock()
+	if !found {
+		s.fail(w, r, http.StatusNotFound, "User not found")
+		return
+	}
+	s.resets.Add(1)
+	s.changed.Add(1)
+	w.WriteHeader(http.StatusOK)
+}
+
+func copyUser(u *SandboxUser) SandboxUser {
+	c := *u
+	c.Fields = maps.Clone(u.Fields)
+	c.GroupIDs = slices.Clone(u.GroupIDs)
+	return c
+}
+
+func sameUser(a, b SandboxUser) bool {
+	return a.DepartmentID == b.DepartmentID && a.Role == b.Role && maps.Equal(a.Fields, b.Fields) &&
+		slices.Equal(a.GroupIDs, b.GroupIDs)
 }
 
 // checkNew applies POST /user's rules; it returns the platform's message, or "".

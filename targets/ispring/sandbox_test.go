@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"userimport/targets/sandbox"
 )
 
 // sandboxCall sends one raw request to h and returns the status and body.
@@ -28,7 +30,7 @@ func sandboxCall(t *testing.T, h http.Handler, method, target, token, accept, bo
 		req.Header.Set("Accept", accept)
 	}
 	switch {
-	case target == tokenPath:
+	case target == sbTokenPath:
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	case body != "":
 		req.Header.Set("Content-Type", "application/json")
@@ -41,7 +43,7 @@ func sandboxCall(t *testing.T, h http.Handler, method, target, token, accept, bo
 func sandboxToken(t *testing.T, sb *Sandbox) string {
 	t.Helper()
 	form := url.Values{"client_id": {testID}, "client_secret": {testSecret}, "grant_type": {"client_credentials"}}
-	code, body := sandboxCall(t, sb, http.MethodPost, tokenPath, "", "application/json", form.Encode())
+	code, body := sandboxCall(t, sb, http.MethodPost, sbTokenPath, "", "application/json", form.Encode())
 	if code != http.StatusOK {
 		t.Fatalf("token: %d %s", code, body)
 	}
@@ -71,7 +73,7 @@ func TestSandboxToken(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			sb := NewSandbox(tt.id, tt.sec)
-			code, body := sandboxCall(t, sb, http.MethodPost, tokenPath, "", "application/json", tt.form.Encode())
+			code, body := sandboxCall(t, sb, http.MethodPost, sbTokenPath, "", "application/json", tt.form.Encode())
 			if code != tt.wantCode {
 				t.Fatalf("status %d (%s), want %d", code, body, tt.wantCode)
 			}
@@ -238,5 +240,73 @@ func TestSandboxAddUserChecks(t *testing.T) {
 	}
 	if _, err := sb.AddUser(SandboxUser{Fields: map[string]string{"login": "x", "email": "x@x.ru"}}); err == nil {
 		t.Error("adding a user without a department succeeded")
+	}
+}
+
+func TestSandboxPasswordAndStats(t *testing.T) {
+	sb := NewSandbox("", "")
+	tok := sandboxToken(t, sb)
+	dept := `"departmentId":"` + SandboxRootID + `"`
+	code, body := sandboxCall(t, sb, http.MethodPost, "/user", tok, "application/json",
+		`{`+dept+`,"fields":{"login":"ivanov","email":"ivanov@x.ru"},"password":"Start-123"}`)
+	if code != http.StatusCreated {
+		t.Fatalf("create: %d %s", code, body)
+	}
+	var id string
+	if err := json.Unmarshal([]byte(body), &id); err != nil {
+		t.Fatal(err)
+	}
+	steps := []struct {
+		name, path, body string
+		wantCode         int
+		want             sandbox.Stats
+	}{
+		// A password on create is not a reset.
+		{"after the create", "", "", 0, sandbox.Stats{Accounts: 1, Writes: 1}},
+		{"an update that changes nothing", "/user/" + id, `{"fields":{"login":"ivanov","email":"ivanov@x.ru"}}`, 200,
+			sandbox.Stats{Accounts: 1, Writes: 1}},
+		{"an update that changes a field", "/user/" + id, `{"fields":{"login":"ivanov","first_name":"Иван"}}`, 200,
+			sandbox.Stats{Accounts: 1, Writes: 2}},
+		{"a password", "/user/" + id + "/password", `{"password":"Next-456"}`, 200,
+			sandbox.Stats{Accounts: 1, Writes: 3, PasswordResets: 1}},
+		{"an empty password", "/user/" + id + "/password", `{"password":""}`, 400,
+			sandbox.Stats{Accounts: 1, Writes: 3, PasswordResets: 1}},
+		{"a password for nobody", "/user/nope/password", `{"password":"Next-456"}`, 404,
+			sandbox.Stats{Accounts: 1, Writes: 3, PasswordResets: 1}},
+		// The spec's update has no password; the sandbox takes one anyway and counts it.
+		{"a password in an update", "/user/" + id, `{"fields":{"login":"ivanov"},"password":"Other-789"}`, 200,
+			sandbox.Stats{Accounts: 1, Writes: 4, PasswordResets: 2}},
+		{"a refused update", "/user/" + id, `{"fields":{"first_name":"Пётр"}}`, 400,
+			sandbox.Stats{Accounts: 1, Writes: 4, PasswordResets: 2}},
+	}
+	for _, st := range steps {
+		if st.path != "" {
+			code, body := sandboxCall(t, sb, http.MethodPost, st.path, tok, "application/json", st.body)
+			if code != st.wantCode {
+				t.Errorf("%s: %d %s, want %d", st.name, code, body, st.wantCode)
+			}
+		}
+		if diff := cmp.Diff(st.want, sb.Stats()); diff != "" {
+			t.Errorf("%s: stats (-want +got):\n%s", st.name, diff)
+		}
+	}
+	if u := sb.Users()[0]; !u.HasPassword || u.Fields["first_name"] != "Иван" {
+		t.Errorf("user %+v", u)
+	}
+}
+
+// The sandbox serves the documented paths itself; the client's constants are checked
+// against it by every client test.
+func TestSandboxServesDocumentedPaths(t *testing.T) {
+	sb := NewSandbox("", "")
+	tok := sandboxToken(t, sb)
+	for _, path := range []string{"/departments?pageSize=1", "/groups?pageSize=1", "/users/v2?pageSize=1"} {
+		if code, body := sandboxCall(t, sb, http.MethodGet, path, tok, "application/json", ""); code != http.StatusOK {
+			t.Errorf("GET %s: %d %s", path, code, body)
+		}
+	}
+	code, body := sandboxCall(t, sb, http.MethodGet, "/departments?pageSize=1", tok, "application/json", "")
+	if code != 200 || !strings.Contains(body, `"departmentId":"`+SandboxRootID+`"`) || !strings.Contains(body, `"nextPageToken":"1"`) {
+		t.Errorf("departments page: %s", body)
 	}
 }

@@ -15,7 +15,7 @@ import (
 )
 
 const (
-	// tokenPath is the only versioned path of the API.
+	// tokenPath is the only versioned path of the API (docs/platforms/ispring.md).
 	tokenPath = "/api/v3/token"
 	// defaultTokenTTL is the lifetime iSpring documents (30 minutes), used when the
 	// answer gives none.
@@ -63,10 +63,7 @@ func (t *tokenSource) get(ctx context.Context, stale string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	t.mu.Lock()
-	t.tok = tok
-	t.refreshAt = t.c.now().Add(time.Duration(float64(ttl) * refreshShare))
-	t.mu.Unlock()
+	t.store(tok, ttl)
 	return tok, nil
 }
 
@@ -86,10 +83,19 @@ type tokenAnswer struct {
 	TokenType   string `json:"token_type"`
 }
 
-// fetch asks the token endpoint for a new token. A refusal (400, 401, 403) is Fatal:
-// no row can succeed with a key the platform rejects.
-func (t *tokenSource) fetch(ctx context.Context) (string, time.Duration, error) {
-	c := t.c
+// store caches a token fetched outside get (by Check), so that the rows reuse it.
+func (t *tokenSource) store(tok string, ttl time.Duration) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.tok = tok
+	t.refreshAt = t.c.now().Add(time.Duration(float64(ttl) * refreshShare))
+}
+
+// tokenRequest sends the client-credentials request (docs/platforms/ispring.md,
+// "Token") and returns the answer as it came. Like every request it goes through
+// targets.Do with a client that follows no redirect: the form carries the secret, and
+// a redirect must not take it to another address.
+func (c *Client) tokenRequest(ctx context.Context) (*targets.Response, error) {
 	form := url.Values{
 		"client_id":     {c.cfg.ClientID},
 		"client_secret": {c.cfg.ClientSecret},
@@ -97,12 +103,34 @@ func (t *tokenSource) fetch(ctx context.Context) (string, time.Duration, error) 
 	}
 	req, err := http.NewRequest(http.MethodPost, c.base+tokenPath, strings.NewReader(form.Encode()))
 	if err != nil {
-		return "", 0, fmt.Errorf("get token: %w", err)
+		return nil, err
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", "userimport")
-	resp, err := targets.Do(ctx, c.hc, req)
+	return targets.Do(ctx, c.hc, req)
+}
+
+// parseToken reads a successful token answer: the token and its lifetime (the
+// documented 30 minutes when the answer gives none). ok is false when the body holds
+// no token, which is not the API answering.
+func parseToken(body []byte) (tok string, ttl time.Duration, ok bool) {
+	var a tokenAnswer
+	if err := json.Unmarshal(body, &a); err != nil || strings.TrimSpace(a.AccessToken) == "" {
+		return "", 0, false
+	}
+	ttl = time.Duration(a.ExpiresIn) * time.Second
+	if ttl <= 0 {
+		ttl = defaultTokenTTL
+	}
+	return a.AccessToken, ttl, true
+}
+
+// fetch asks the token endpoint for a new token. A refusal (400, 401, 403) is Fatal:
+// no row can succeed with a key the platform rejects.
+func (t *tokenSource) fetch(ctx context.Context) (string, time.Duration, error) {
+	c := t.c
+	resp, err := c.tokenRequest(ctx)
 	if err != nil {
 		// A token request creates nothing, so sending it again is always safe.
 		if e, ok := errors.AsType[*targets.Error](err); ok && e.Kind == targets.Unknown {
@@ -122,28 +150,26 @@ func (t *tokenSource) fetch(ctx context.Context) (string, time.Duration, error) 
 		e := targets.StatusError(http.MethodGet, resp, msgs)
 		return "", 0, fmt.Errorf("get token: %w", e)
 	}
-	var a tokenAnswer
-	if err := json.Unmarshal(resp.Body, &a); err != nil || strings.TrimSpace(a.AccessToken) == "" {
+	tok, ttl, ok := parseToken(resp.Body)
+	if !ok {
 		return "", 0, fmt.Errorf("get token: %w", &targets.Error{
 			Kind: targets.Fatal, Status: resp.Status, Code: targets.CodeHTTP,
 			Messages: []string{"the token endpoint answered without an access token; is the url the API host?"},
 		})
 	}
-	ttl := time.Duration(a.ExpiresIn) * time.Second
-	if ttl <= 0 {
-		ttl = defaultTokenTTL
-	}
-	return a.AccessToken, ttl, nil
+	return tok, ttl, nil
 }
 
-// scrub removes the client secret from messages the platform sent back, in case an
-// error page echoes the request.
-func (c *Client) scrub(msgs []string) []string {
-	if c.cfg.ClientSecret == "" {
-		return msgs
-	}
-	for i, m := range msgs {
-		msgs[i] = strings.ReplaceAll(m, c.cfg.ClientSecret, "***")
+// scrub removes the client secret, and any of the given passwords, from messages the
+// platform sent back, in case an error page echoes the request.
+func (c *Client) scrub(msgs []string, passwords ...string) []string {
+	for _, s := range append([]string{c.cfg.ClientSecret}, passwords...) {
+		if s == "" {
+			continue
+		}
+		for i, m := range msgs {
+			msgs[i] = strings.ReplaceAll(m, s, "***")
+		}
 	}
 	return msgs
 }

@@ -43,14 +43,17 @@ var profileFields = []profileField{
 	{"job_title", "position", func(u *validate.User) string { return u.Position }},
 }
 
-// decision is what a row comes to: the plan, and the body that carries it out.
+// decision is what a row comes to: the plan, and the requests that carry it out. For
+// an update, body is nil when no profile field changes, and password is set when the
+// Policy lets the row's password go with it.
 type decision struct {
-	plan targets.Plan
-	body []byte
+	plan     targets.Plan
+	body     []byte
+	password string
 }
 
 // decide resolves the row's department and groups, looks the account up, and works out
-// the request Upsert would send. It only reads.
+// the requests Upsert would send. It only reads.
 func (c *Client) decide(ctx context.Context, u *validate.User) (*decision, error) {
 	dir, err := c.directory(ctx)
 	if err != nil {
@@ -121,14 +124,24 @@ func (c *Client) decideCreate(dir *directory, u *validate.User, dept *Department
 	return &decision{plan: targets.Plan{Outcome: targets.Created}, body: body}, nil
 }
 
-// decideUpdate compares the row with the account. Fields are compared as written,
-// except the e-mail (case-insensitive) and the phone (digits only); the department by
-// id; groups are added to the account's, never taken away. The update body carries the
-// account's own values for the system fields the row leaves empty, so that a server
-// that clears omitted fields loses nothing, and always the login, which iSpring
-// requires on update.
+// decideUpdate compares the row with the account and applies the Policy. Fields are
+// compared as written, except the e-mail (case-insensitive) and the phone (digits
+// only); the department by id; groups are added to the account's, never taken away.
+// A password is listed as a change when the Policy sends it (the file's own, or a
+// generated one with --reset-passwords); it goes in its own request, since the
+// update's body has no password (docs/platforms/ispring.md, "Passwords").
+//
+// Sending every field (UpdateAll), the body carries the account's own values for the
+// system fields the row leaves empty, so that a server that clears omitted fields
+// loses nothing. With UpdateMissing it carries only the fields the Policy kept. Both
+// always carry the login, which iSpring requires on update.
 func (c *Client) decideUpdate(ctx context.Context, dir *directory, u *validate.User, ex *apiUser, dept *Department, groups []string) (*decision, error) {
-	b := userBody{Fields: map[string]string{}}
+	// The raw plan: everything the row would change, old → new.
+	type value struct {
+		f      profileField
+		old, v string // v is "" when the row leaves the field as it is
+	}
+	values := make([]value, 0, len(profileFields))
 	var changes []targets.Change
 	for _, f := range profileFields {
 		old := ex.Fields[f.api]
@@ -136,55 +149,85 @@ func (c *Client) decideUpdate(ctx context.Context, dir *directory, u *validate.U
 		if f.api == "login" && (u.LoginGenerated || v == "") && old != "" {
 			v = "" // keep the account's login rather than one made up from the row
 		}
-		if v == "" || sameValue(f.api, old, v) {
-			if old != "" {
-				b.Fields[f.api] = old
-			}
-			continue
+		if v != "" && sameValue(f.api, old, v) {
+			v = ""
 		}
-		b.Fields[f.api] = v
-		changes = append(changes, targets.Change{Field: f.canonical, Old: old, New: v})
+		values = append(values, value{f: f, old: old, v: v})
+		if v != "" {
+			changes = append(changes, targets.Change{Field: f.canonical, Old: old, New: v})
+		}
+	}
+	if dept != nil && dept.DepartmentID != ex.DepartmentID {
+		changes = append(changes, targets.Change{Field: "department",
+			Old: dir.path(ex.DepartmentID), New: dir.path(dept.DepartmentID)})
+	}
+	union := slices.Clone([]string(ex.Groups))
+	for _, g := range groups {
+		if !slices.Contains(union, g) {
+			union = append(union, g)
+		}
+	}
+	if len(union) != len(ex.Groups) {
+		changes = append(changes, targets.Change{Field: "groups",
+			Old: groupNames(dir, ex.Groups), New: groupNames(dir, union)})
+	}
+	if c.policy.SendPassword(u) {
+		changes = append(changes, targets.PasswordChange())
+	}
+	plan := targets.Plan{Outcome: targets.Updated, ID: ex.UserID, Changes: changes}
+	if len(changes) == 0 {
+		plan.Outcome = targets.Unchanged
+	}
+
+	// What the Policy lets the row do.
+	plan, err := c.policy.Apply(plan)
+	if err != nil {
+		return nil, err
+	}
+	if plan.Outcome != targets.Updated {
+		plan.Changes = nil
+		return &decision{plan: plan}, nil
+	}
+	d := &decision{plan: plan}
+	if targets.Keeps(plan.Changes, targets.PasswordField) {
+		d.password = u.Password
+	}
+	if !slices.ContainsFunc(plan.Changes, func(ch targets.Change) bool { return ch.Field != targets.PasswordField }) {
+		return d, nil // only the password changes: no profile update
+	}
+
+	all := c.policy.UpdateFields != targets.UpdateMissing
+	b := userBody{Fields: map[string]string{}}
+	for _, fv := range values {
+		switch {
+		case fv.v != "" && targets.Keeps(plan.Changes, fv.f.canonical):
+			b.Fields[fv.f.api] = fv.v
+		case all && fv.old != "":
+			b.Fields[fv.f.api] = fv.old
+		}
 	}
 	if b.Fields["login"] == "" {
-		// The account has no login to keep (it always should): send the row's, or the
-		// e-mail, since the API refuses an update without one.
-		b.Fields["login"] = cmp.Or(u.Login, u.Email, ex.Fields["email"])
+		// The account's own login; failing that (it always should have one), the row's,
+		// or the e-mail, since the API refuses an update without one.
+		b.Fields["login"] = cmp.Or(ex.Fields["login"], u.Login, u.Email, ex.Fields["email"])
 	}
 	if nl, ol := b.Fields["login"], ex.Fields["login"]; nl != "" && !strings.EqualFold(nl, ol) {
 		if err := c.checkLoginFree(ctx, nl, ex.UserID); err != nil {
 			return nil, err
 		}
 	}
-	if dept != nil {
+	if dept != nil && (all || targets.Keeps(plan.Changes, "department")) {
 		b.DepartmentID = dept.DepartmentID
-		if dept.DepartmentID != ex.DepartmentID {
-			changes = append(changes, targets.Change{Field: "department",
-				Old: dir.path(ex.DepartmentID), New: dir.path(dept.DepartmentID)})
-		}
 	}
-	if len(groups) > 0 {
-		union := slices.Clone([]string(ex.Groups))
-		for _, g := range groups {
-			if !slices.Contains(union, g) {
-				union = append(union, g)
-			}
-		}
+	if len(groups) > 0 && (all || targets.Keeps(plan.Changes, "groups")) {
 		b.GroupIDs = union
-		if len(union) != len(ex.Groups) {
-			changes = append(changes, targets.Change{Field: "groups",
-				Old: groupNames(dir, ex.Groups), New: groupNames(dir, union)})
-		}
-	}
-	plan := targets.Plan{Outcome: targets.Updated, ID: ex.UserID, Changes: changes}
-	if len(changes) == 0 {
-		plan.Outcome = targets.Unchanged
-		return &decision{plan: plan}, nil
 	}
 	body, err := json.Marshal(b)
 	if err != nil {
 		return nil, fmt.Errorf("ispring: update user: %w", err)
 	}
-	return &decision{plan: plan, body: body}, nil
+	d.body = body
+	return d, nil
 }
 
 func sameValue(field, old, v string) bool {
@@ -297,8 +340,9 @@ func (c *Client) findUsers(ctx context.Context, filter, value string) ([]*apiUse
 }
 
 // create sends POST /user and returns the new account's id. A 201 whose body holds no
-// readable id still means the account exists, so it is a success with no id.
-func (c *Client) create(ctx context.Context, body []byte) (string, error) {
+// readable id still means the account exists, so it is a success with no id. password
+// is the one the body carries, kept out of error messages.
+func (c *Client) create(ctx context.Context, body []byte, password string) (string, error) {
 	resp, err := c.call(ctx, http.MethodPost, "/user", body)
 	if err != nil {
 		return "", targets.WithIntent(fmt.Errorf("ispring: create user: %w", err), targets.Created)
@@ -308,7 +352,7 @@ func (c *Client) create(ctx context.Context, body []byte) (string, error) {
 		id, _ := parseCreatedID(resp.Body)
 		return id, nil
 	}
-	return "", targets.WithIntent(fmt.Errorf("ispring: create user: %w", c.statusError(http.MethodPost, resp)), targets.Created)
+	return "", targets.WithIntent(fmt.Errorf("ispring: create user: %w", c.statusError(http.MethodPost, resp, password)), targets.Created)
 }
 
 // update sends POST /user/{id}.
@@ -322,4 +366,28 @@ func (c *Client) update(ctx context.Context, id string, body []byte) error {
 		return nil
 	}
 	return fmt.Errorf("ispring: update user %s: %w", id, c.statusError(http.MethodPost, resp))
+}
+
+// passwordPath is where an account's password is set: the update's body has no
+// password (docs/platforms/ispring.md, "Passwords").
+func passwordPath(id string) string { return "/user/" + url.PathEscape(id) + "/password" }
+
+// setPassword sends POST /user/{id}/password. The password is kept out of every
+// message, the platform's included.
+func (c *Client) setPassword(ctx context.Context, id, password string) error {
+	body, err := json.Marshal(struct {
+		Password string `json:"password"`
+	}{password})
+	if err != nil {
+		return fmt.Errorf("ispring: set password of user %s: %w", id, err)
+	}
+	resp, err := c.call(ctx, http.MethodPost, passwordPath(id), body)
+	if err != nil {
+		return fmt.Errorf("ispring: set password of user %s: %w", id, err)
+	}
+	switch resp.Status {
+	case http.StatusOK, http.StatusNoContent, http.StatusCreated:
+		return nil
+	}
+	return fmt.Errorf("ispring: set password of user %s: %w", id, c.statusError(http.MethodPost, resp, password))
 }

@@ -36,13 +36,13 @@ func (f Fix) Failed(resp *Response, err error) error {
 			case e.Code == CodeRedirect:
 				return e
 			case e.Err != nil:
-				return &Error{Kind: Fatal, Code: CodeUnreachable, Messages: []string{f.transport(e.Err)}}
+				return &Error{Kind: f.transportKind(e.Err), Code: CodeUnreachable, Messages: []string{f.transport(e.Err)}}
 			}
 			if e.Kind == Fatal {
 				return e
 			}
 		}
-		return &Error{Kind: Fatal, Code: CodeUnreachable, Messages: []string{f.transport(err)}}
+		return &Error{Kind: f.transportKind(err), Code: CodeUnreachable, Messages: []string{f.transport(err)}}
 	}
 	host := Redact(f.URL)
 	switch s := resp.Status; {
@@ -66,6 +66,27 @@ func (f Fix) Failed(resp *Response, err error) error {
 func (f Fix) NotAPI(resp *Response) error {
 	return &Error{Kind: Fatal, Status: resp.Status, Code: CodeHTTP, Messages: []string{
 		fmt.Sprintf("%s answered, but not as %s's API does: check --url, the platform's address without the API path", Redact(f.URL), f.Platform)}}
+}
+
+// transportKind says whether a failure to reach the platform is worth another try: a
+// host that does not exist, a refused connection, a certificate or TLS mismatch or a
+// timeout will not change in a second (and the person should hear so at once); a
+// connection reset or closed mid-answer may be a passing fault.
+func (f Fix) transportKind(err error) Kind {
+	var (
+		dns  *net.DNSError
+		cert *tls.CertificateVerificationError
+		ua   x509.UnknownAuthorityError
+		hn   x509.HostnameError
+		ci   x509.CertificateInvalidError
+		rec  tls.RecordHeaderError
+	)
+	switch {
+	case errors.As(err, &dns), errors.Is(err, syscall.ECONNREFUSED), errors.As(err, &cert), errors.As(err, &ua),
+		errors.As(err, &hn), errors.As(err, &ci), errors.As(err, &rec), isTimeout(err):
+		return Fatal
+	}
+	return Retryable
 }
 
 // transport words a failure to reach the platform for people.

@@ -141,7 +141,22 @@ func TestUpdateMissingSendsOnlyEmptyFields(t *testing.T) {
 	if err := json.Unmarshal([]byte(writes[0].body), &body); err != nil {
 		t.Fatal(err)
 	}
-	wantBody := map[string]any{"fields": map[string]any{"login": "a.ivanova", "job_title": "Менеджер по продажам"}}
+	// The one new field, and everything else the account has sent back as it is.
+	anna := existingAnna()
+	wantFields := map[string]any{"job_title": "Менеджер по продажам"}
+	for k, v := range anna.Fields {
+		if v != "" {
+			wantFields[k] = v
+		}
+	}
+	wantBody := map[string]any{"fields": wantFields, "departmentId": anna.DepartmentID}
+	if len(anna.GroupIDs) > 0 {
+		var gs []any
+		for _, g := range anna.GroupIDs {
+			gs = append(gs, g)
+		}
+		wantBody["groupIds"] = gs
+	}
 	if diff := cmp.Diff(wantBody, body); diff != "" {
 		t.Errorf("body (-want +got):\n%s", diff)
 	}

@@ -196,13 +196,16 @@ func (c *Client) decideUpdate(ctx context.Context, dir *directory, u *validate.U
 		return d, nil // only the password changes: no profile update
 	}
 
+	// Every field the account has goes back as it is, unless the plan changes it: the
+	// documentation does not say whether the update keeps a field left out, and sending
+	// the account's own value is right either way (docs/platforms/ispring.md).
 	all := c.policy.UpdateFields != targets.UpdateMissing
 	b := userBody{Fields: map[string]string{}}
 	for _, fv := range values {
 		switch {
 		case fv.v != "" && targets.Keeps(plan.Changes, fv.f.canonical):
 			b.Fields[fv.f.api] = fv.v
-		case all && fv.old != "":
+		case fv.old != "":
 			b.Fields[fv.f.api] = fv.old
 		}
 	}
@@ -216,11 +219,17 @@ func (c *Client) decideUpdate(ctx context.Context, dir *directory, u *validate.U
 			return nil, err
 		}
 	}
-	if dept != nil && (all || targets.Keeps(plan.Changes, "department")) {
+	switch {
+	case dept != nil && (all || targets.Keeps(plan.Changes, "department")):
 		b.DepartmentID = dept.DepartmentID
+	case ex.DepartmentID != "":
+		b.DepartmentID = ex.DepartmentID
 	}
-	if len(groups) > 0 && (all || targets.Keeps(plan.Changes, "groups")) {
+	switch {
+	case len(groups) > 0 && (all || targets.Keeps(plan.Changes, "groups")):
 		b.GroupIDs = union
+	case len(ex.Groups) > 0:
+		b.GroupIDs = slices.Clone([]string(ex.Groups))
 	}
 	body, err := json.Marshal(b)
 	if err != nil {

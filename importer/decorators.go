@@ -37,6 +37,13 @@ type Retrying struct {
 // politeness.
 const maxRetryAfter = 2 * time.Minute
 
+// max429 bounds the tries of one call that the platform keeps answering 429. A 429 is
+// the platform saying "not now": nothing was done, and the adaptive rate slows down for
+// it, so it does not use up the row's Retries (with 30% of calls refused, five in a
+// row would fail one row in 400); the run's budget and --unreachable-after still
+// bound the whole.
+const max429 = 50
+
 func (r *Retrying) Upsert(ctx context.Context, u *validate.User) (targets.Result, error) {
 	base, maxDelay := r.Base, r.Cap
 	if base <= 0 {
@@ -45,9 +52,17 @@ func (r *Retrying) Upsert(ctx context.Context, u *validate.User) (targets.Result
 	if maxDelay <= 0 {
 		maxDelay = 30 * time.Second
 	}
-	for attempt := 0; ; attempt++ {
+	// failures counts the retryable failures that use up Retries; refused, the 429s,
+	// which do not (up to max429).
+	failures, refused := 0, 0
+	for {
 		res, err := r.Target.Upsert(ctx, u)
-		if err == nil || attempt >= r.Retries || targets.KindOf(err) != targets.Retryable || ctx.Err() != nil {
+		if err == nil || targets.KindOf(err) != targets.Retryable || ctx.Err() != nil {
+			return res, err
+		}
+		if te, ok := errors.AsType[*targets.Error](err); ok && te.Status == 429 && refused < max429 {
+			refused++
+		} else if failures++; failures > r.Retries {
 			return res, err
 		}
 		if r.Budget != nil && r.Budget.Add(-1) < 0 {
@@ -55,6 +70,7 @@ func (r *Retrying) Upsert(ctx context.Context, u *validate.User) (targets.Result
 		}
 		// Full jitter (AWS architecture blog, "Exponential Backoff and Jitter"): a
 		// uniform wait in [0, min(cap, base·2^attempt)] spreads retries of many rows.
+		attempt := failures + refused - 1
 		ceiling := min(maxDelay, base<<min(attempt, 20))
 		delay := rand.N(ceiling + 1)
 		if te, ok := errors.AsType[*targets.Error](err); ok && te.RetryAfter > delay {

@@ -368,3 +368,35 @@ func TestProgressEstimatesTheTotal(t *testing.T) {
 		t.Errorf("estimated total %d for %d rows", total, n)
 	}
 }
+
+// TestRetry429DoesNotUseUpRetries: a platform refusing many calls with 429 slows the
+// run down; it does not fail rows that a few more tries would have sent (issue 14).
+func TestRetry429DoesNotUseUpRetries(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		calls := 0
+		fake := &targettest.Target{UpsertFunc: func(ctx context.Context, u *validate.User) (targets.Result, error) {
+			calls++
+			switch {
+			case calls <= 12:
+				return targets.Result{}, &targets.Error{Kind: targets.Retryable, Status: 429, Code: targets.CodeUnreachable}
+			case calls == 13:
+				return targets.Result{}, &targets.Error{Kind: targets.Retryable, Status: 503, Code: targets.CodeUnreachable}
+			}
+			return targets.Result{Outcome: targets.Created}, nil
+		}}
+		r := &importer.Retrying{Target: fake, Retries: 2}
+		if res, err := r.Upsert(context.Background(), &validate.User{}); err != nil || res.Outcome != targets.Created {
+			t.Fatalf("after 12 refusals and a 503: res %v err %v; want created", res, err)
+		}
+		// Other failures still count: three 503s with Retries 2 fail the row.
+		calls = 0
+		always503 := &targettest.Target{UpsertFunc: func(ctx context.Context, u *validate.User) (targets.Result, error) {
+			calls++
+			return targets.Result{}, &targets.Error{Kind: targets.Retryable, Status: 503}
+		}}
+		r = &importer.Retrying{Target: always503, Retries: 2}
+		if _, err := r.Upsert(context.Background(), &validate.User{}); err == nil || calls != 3 {
+			t.Errorf("503s: err %v after %d calls, want a failure after 3", err, calls)
+		}
+	})
+}

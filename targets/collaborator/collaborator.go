@@ -1,11 +1,18 @@
 // Package collaborator puts users into Collaborator LMS (collaborator.biz, by Davintoo)
 // through its single-user import, and holds a stand-in of that API (Sandbox) for tests,
-// `--sandbox` and `userimport sandbox`.
+// `--sandbox` and `userimport sandbox`. Every API fact it relies on, with its source,
+// is in docs/platforms/collaborator.md.
 //
 // The import is an upsert keyed by uid: the platform creates the account when the uid
 // is new and updates it otherwise, and answers how many accounts it created, updated,
-// blocked and unblocked. Because of that, sending the same user twice is harmless, and
-// this client treats every "the write may have landed" failure as safe to retry.
+// blocked and unblocked. It cannot be told to create only, and it takes every field it
+// is sent, password included. So the client first looks the account up in the user
+// list (read-only, filtered by e-mail, then by login, matched on the uid here) and
+// decides itself: a create sends everything and the password; an update sends the uid,
+// the account's identifying fields as they are, the fields that change, and a password
+// only when the Policy says so; an account that would not change is not written.
+// Where the list cannot answer, a row whose password was generated is failed rather
+// than sent, since its password could reset an existing account's.
 package collaborator
 
 import (
@@ -19,6 +26,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -34,20 +42,26 @@ const (
 	APIv2 = "v2"
 )
 
-// Paths of the single-user import, relative to the instance's address.
+// Paths relative to the instance's address (docs/platforms/collaborator.md, "Paths").
 const (
 	pathV1  = "/api/rest.php/imports-user"
 	queryV1 = "action=single-import"
 	pathV2  = "/api/v2/users-import/single"
+	listV1  = "/api/rest.php/auth/users"
+	listV2  = "/api/v2/users/list"
 )
+
+// checkFilter is what Check looks for in the v2 user list: a name nobody has, so
+// that the answer is small and holds nobody's data.
+const checkFilter = "userimport-preflight-check"
 
 // TokenEnv is the environment variable the command line reads the token from. The
 // client itself never reads the environment; it only names the variable in errors.
 const TokenEnv = "USERIMPORT_COLLABORATOR_TOKEN"
 
-// defaultTimeout bounds one import call when the caller brings no http.Client: a
-// single-user import answers in well under a second, and 30 s leaves room for a slow
-// instance without letting a dead one hold a worker for minutes.
+// defaultTimeout bounds one call when the caller brings no http.Client: a single-user
+// import or a list page answers in well under a second, and 30 s leaves room for a
+// slow instance without letting a dead one hold a worker for minutes.
 const defaultTimeout = 30 * time.Second
 
 // maxMessage caps a platform message built from a body we do not understand (an HTML
@@ -64,32 +78,49 @@ type Config struct {
 	// API is "v1" (the default, /api/rest.php) or "v2" (/api/v2).
 	API string
 	// HTTPClient sends the requests; nil means a client with a 30 s timeout. The client
-	// is copied and never follows redirects (see New).
+	// is copied and never follows redirects (targets.HTTPClient).
 	HTTPClient *http.Client
-	// Mode must be upsert (or empty): the import API offers no other.
+	// Mode is upsert (the default), create or update.
 	Mode targets.Mode
+	// Policy is what an update may change on an account that exists: which fields,
+	// whether who the account is may change, whether a generated password goes along.
+	Policy targets.Policy
 }
 
 // Client imports users into one Collaborator instance. It is safe for concurrent use.
 type Client struct {
-	endpoint   string
-	authHeader string // Authorization or X-Cbr-Authorization
+	base       *url.URL // the instance's address, as messages name it
+	endpoint   string   // the single-user import
+	list       string   // the user list, without a query
+	api        string   // APIv1 or APIv2
+	authHeader string   // Authorization or X-Cbr-Authorization
 	token      string
 	hc         *http.Client
+	mode       targets.Mode
+	policy     targets.Policy
+	// noLookup, once set, says why the user list cannot be read with this token: the
+	// rest of the run does without it (see blind).
+	noLookup atomic.Pointer[string]
 }
 
-// Statically ensure that Client is a target.
-var _ targets.Target = (*Client)(nil)
+var (
+	_ targets.Target  = (*Client)(nil)
+	_ targets.Planner = (*Client)(nil)
+	_ targets.Checker = (*Client)(nil)
+)
 
 // New checks cfg and returns a client. It sends nothing.
-//
-// The client does not follow redirects: Go forwards custom headers such as
-// X-Cbr-Authorization to whatever host a redirect names, and a redirected POST becomes
-// a GET, so a redirect is reported (with the address to use) instead of followed.
 func New(cfg Config) (*Client, error) {
-	endpoint, err := endpointURL(cfg.BaseURL, cfg.API)
+	base, err := parseBase(cfg.BaseURL)
 	if err != nil {
 		return nil, err
+	}
+	api := cfg.API
+	if api == "" {
+		api = APIv1
+	}
+	if api != APIv1 && api != APIv2 {
+		return nil, fmt.Errorf("collaborator: unknown API %q: use v1 or v2", cfg.API)
 	}
 	if cfg.Token == "" {
 		return nil, fmt.Errorf("collaborator: no API token: set %s", TokenEnv)
@@ -98,66 +129,68 @@ func New(cfg Config) (*Client, error) {
 		// Never echo the token: it is a secret even when it is malformed.
 		return nil, fmt.Errorf("collaborator: the API token in %s contains spaces or control characters", TokenEnv)
 	}
-	switch cfg.Mode {
-	case "", targets.ModeUpsert:
-	case targets.ModeCreate, targets.ModeUpdate:
-		return nil, fmt.Errorf("collaborator: mode %s is not supported: Collaborator's import API is an upsert keyed by uid, so only upsert is supported until a lookup exists", cfg.Mode)
+	mode := cfg.Mode
+	switch mode {
+	case "":
+		mode = targets.ModeUpsert
+	case targets.ModeUpsert, targets.ModeCreate, targets.ModeUpdate:
 	default:
 		return nil, fmt.Errorf("collaborator: unknown mode %q", cfg.Mode)
 	}
-	hc := &http.Client{Timeout: defaultTimeout}
-	if cfg.HTTPClient != nil {
-		c := *cfg.HTTPClient
-		hc = &c
-	}
-	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	c := &Client{endpoint: endpoint, token: cfg.Token, hc: hc, authHeader: "Authorization"}
-	if cfg.API == APIv2 {
+	c := &Client{base: base, api: api, token: cfg.Token, mode: mode, policy: cfg.Policy,
+		hc: targets.HTTPClient(cfg.HTTPClient, defaultTimeout), authHeader: "Authorization"}
+	imp, list := *base, *base
+	if api == APIv2 {
 		c.authHeader = "X-Cbr-Authorization"
+		imp.Path, list.Path = base.Path+pathV2, base.Path+listV2
+	} else {
+		imp.Path, imp.RawQuery, list.Path = base.Path+pathV1, queryV1, base.Path+listV1
 	}
+	c.endpoint, c.list = imp.String(), list.String()
 	return c, nil
 }
 
-// endpointURL joins the instance's address and the import path of api, keeping any
-// path prefix and dropping a trailing slash.
-func endpointURL(base, api string) (string, error) {
-	u, err := url.Parse(strings.TrimSpace(base))
+// parseBase checks the instance's address and returns it without a trailing slash,
+// keeping any path prefix.
+func parseBase(raw string) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil {
-		return "", fmt.Errorf("collaborator: parse URL %q: %w", base, err)
+		return nil, fmt.Errorf("collaborator: parse URL %q: %w", raw, err)
 	}
 	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
-		return "", fmt.Errorf("collaborator: URL %q: want the instance's address, e.g. https://lms.example.ru", base)
+		return nil, fmt.Errorf("collaborator: URL %q: want the instance's address, e.g. https://lms.example.ru", raw)
 	}
 	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-		return "", fmt.Errorf("collaborator: URL %q: want the instance's address without a query, fragment or credentials", u.Redacted())
+		return nil, fmt.Errorf("collaborator: URL %q: want the instance's address without a query, fragment or credentials", u.Redacted())
 	}
-	prefix := strings.TrimRight(u.Path, "/")
-	u.RawPath = ""
-	switch api {
-	case "", APIv1:
-		u.Path, u.RawQuery = prefix+pathV1, queryV1
-	case APIv2:
-		u.Path = prefix + pathV2
-	default:
-		return "", fmt.Errorf("collaborator: unknown API %q: use v1 or v2", api)
-	}
-	return u.String(), nil
+	u.Path, u.RawPath, u.ForceQuery = strings.TrimRight(u.Path, "/"), "", false
+	return u, nil
 }
 
 // Name is "collaborator".
 func (c *Client) Name() string { return "collaborator" }
 
-// Upsert imports u. The result's ID is u's uid, since Collaborator returns no id of its
-// own. A failure is a *targets.Error (wrapped with the uid); a write that may have
-// landed is Retryable, not Unknown, because resending an import keyed by uid is the
-// lookup.
+// decision is what to do with one row.
+type decision struct {
+	plan targets.Plan
+	body []byte // the import to send; nil when nothing is sent
+	// password is true when body carries the user's password.
+	password bool
+	// blind is why the row could not be looked up, when it could not: the import
+	// then decides, as an upsert by uid.
+	blind string
+}
+
+// Upsert looks u up and creates, updates or leaves the account, by the mode and the
+// Policy. The result's ID is u's uid, the key Collaborator matches accounts by. A
+// failure is a *targets.Error wrapped with the uid.
+//
+// A create whose answer was lost is Unknown (with Intent Created), so that the
+// importer looks the account up before anything is sent again and, if the create
+// landed, reports it created with its password. Any other lost answer is Retryable:
+// sending the same import again is harmless, and the next attempt looks the account
+// up afresh.
 func (c *Client) Upsert(ctx context.Context, u *validate.User) (targets.Result, error) {
-	if u.UID == "" {
-		// Without a uid the platform cannot match the account, and a resend after a lost
-		// answer would create a second one.
-		return targets.Result{}, &targets.Error{Kind: targets.Permanent, Code: targets.CodeRejected,
-			Messages: []string{"uid: Collaborator matches accounts by uid, and this row has none"}}
-	}
 	res, err := c.upsert(ctx, u)
 	if err != nil {
 		return targets.Result{}, fmt.Errorf("collaborator: import uid %q: %w", u.UID, err)
@@ -167,9 +200,201 @@ func (c *Client) Upsert(ctx context.Context, u *validate.User) (targets.Result, 
 }
 
 func (c *Client) upsert(ctx context.Context, u *validate.User) (targets.Result, error) {
-	body, err := encodeUser(u)
+	d, err := c.decide(ctx, u)
 	if err != nil {
 		return targets.Result{}, err
+	}
+	if d.body == nil {
+		return targets.Result{Outcome: targets.Unchanged}, nil
+	}
+	res, err := c.send(ctx, d.body, d.plan.Outcome)
+	if err != nil {
+		return targets.Result{}, err
+	}
+	res.PasswordSet = d.password
+	if d.plan.Outcome == targets.Updated {
+		if d.password && res.Outcome == targets.Unchanged {
+			// The platform may not count a new password as a change; it was sent.
+			res.Outcome = targets.Updated
+		}
+		if res.Outcome == targets.Updated {
+			res.Changes = d.plan.Changes
+		}
+	}
+	return res, nil
+}
+
+// Plan says what Upsert would do to u, with lookups only, and fails where Upsert
+// would fail before sending. A row that cannot be looked up cannot be planned.
+func (c *Client) Plan(ctx context.Context, u *validate.User) (targets.Plan, error) {
+	d, err := c.decide(ctx, u)
+	if err == nil && d.blind != "" {
+		err = &targets.Error{Kind: targets.Permanent, Code: targets.CodeNoLookup,
+			Messages: []string{fmt.Sprintf("cannot tell whether uid %q exists: %s", u.UID, d.blind)}}
+	}
+	if err != nil {
+		return targets.Plan{}, fmt.Errorf("collaborator: plan uid %q: %w", u.UID, err)
+	}
+	return d.plan, nil
+}
+
+// Check reads one filtered page of the user list: it needs the address, the API
+// version and a token allowed to list users, which every lookup needs too.
+func (c *Client) Check(ctx context.Context) error {
+	fix := targets.Fix{Platform: "Collaborator", URL: c.base, Credentials: TokenEnv}
+	q := url.Values{"filter[login]": {""}}
+	if c.api == APIv2 {
+		q = url.Values{"filter[fullname]": {checkFilter}}
+	}
+	resp, err := c.get(ctx, c.list+"?"+q.Encode())
+	if err != nil {
+		return fix.Failed(nil, err)
+	}
+	if resp.Status != http.StatusOK {
+		return fix.Failed(resp, nil)
+	}
+	if _, ok := parseList(resp.Body); !ok {
+		return fix.NotAPI(resp)
+	}
+	return nil
+}
+
+// decide looks u up and says what to send, by the mode and the Policy. An error is
+// the row's: nothing may be sent.
+func (c *Client) decide(ctx context.Context, u *validate.User) (decision, error) {
+	if strings.TrimSpace(u.UID) == "" {
+		// Without a uid the platform cannot match the account, and a resend after a lost
+		// answer would create a second one.
+		return decision{}, &targets.Error{Kind: targets.Permanent, Code: targets.CodeRejected,
+			Messages: []string{"uid: Collaborator matches accounts by uid, and this row has none"}}
+	}
+	l, err := c.find(ctx, u)
+	if err != nil {
+		return decision{}, err
+	}
+	if l.blind != "" {
+		return c.blind(u, l.blind)
+	}
+	if l.acc == nil {
+		if c.mode == targets.ModeUpdate {
+			return decision{}, &targets.Error{Kind: targets.Permanent, Code: targets.CodeNotFound,
+				Messages: []string{fmt.Sprintf("uid: no account with uid %q", u.UID)}}
+		}
+		for _, k := range []struct{ key, value string }{{"email", u.Email}, {"login", u.Login}} {
+			if err := conflict(l.seen, u.UID, k.key, k.value); err != nil {
+				return decision{}, err
+			}
+		}
+		body, err := encodeUser(u)
+		if err != nil {
+			return decision{}, err
+		}
+		return decision{plan: targets.Plan{Outcome: targets.Created}, body: body, password: u.Password != ""}, nil
+	}
+	if c.mode == targets.ModeCreate {
+		return decision{}, &targets.Error{Kind: targets.Permanent, Code: targets.CodeExists,
+			Messages: []string{fmt.Sprintf("uid: an account with uid %q exists", u.UID)}}
+	}
+	return c.update(l, u)
+}
+
+// update decides the update of the account l found: the changes, the Policy, then the
+// body. The body holds the account's uid, its identifying fields as the list shows
+// them (the documentation marks them required, and says nothing of whether that holds
+// for an update: sent unchanged, they change nothing), and the changed fields the
+// Policy kept.
+func (c *Client) update(l lookup, u *validate.User) (decision, error) {
+	diffs := compare(l.acc, u)
+	changes := make([]targets.Change, 0, len(diffs)+1)
+	for _, d := range diffs {
+		changes = append(changes, d.change)
+	}
+	if c.policy.SendPassword(u) {
+		changes = append(changes, targets.PasswordChange())
+	}
+	unchanged := decision{plan: targets.Plan{Outcome: targets.Unchanged, ID: u.UID}}
+	if len(changes) == 0 {
+		return unchanged, nil
+	}
+	pl, err := c.policy.Apply(targets.Plan{Outcome: targets.Updated, ID: u.UID, Changes: changes})
+	if err != nil {
+		return decision{}, err
+	}
+	if pl.Outcome != targets.Updated || len(pl.Changes) == 0 {
+		return unchanged, nil
+	}
+	for _, k := range []struct{ key, value string }{{"email", u.Email}, {"login", u.Login}} {
+		if targets.Keeps(pl.Changes, k.key) {
+			if err := conflict(l.seen, u.UID, k.key, k.value); err != nil {
+				return decision{}, err
+			}
+		}
+	}
+	// The uid as the platform holds it: the lookup matched it ignoring case, and the
+	// import must find the same account whatever its own collation.
+	b := user{UID: l.acc.uid}
+	for _, key := range []string{"secondname", "firstname", "login", "email", "position"} {
+		if v, ok := l.acc.get(key); ok {
+			b.set(key, v)
+		}
+	}
+	for _, d := range diffs {
+		if targets.Keeps(pl.Changes, d.change.Field) {
+			b.set(d.key, d.value)
+		}
+	}
+	password := targets.Keeps(pl.Changes, targets.PasswordField)
+	if password {
+		b.Password = u.Password
+	}
+	body, err := marshal(b)
+	if err != nil {
+		return decision{}, err
+	}
+	return decision{plan: pl, body: body, password: password}, nil
+}
+
+// blind decides a row that cannot be looked up (why says why): the import, an upsert
+// by uid, goes as it is, unless it could reset an existing account's password with
+// one the importer made up, or the mode needs to know whether the account exists.
+func (c *Client) blind(u *validate.User, why string) (decision, error) {
+	if c.mode != targets.ModeUpsert {
+		return decision{}, &targets.Error{Kind: targets.Permanent, Code: targets.CodeNoLookup,
+			Messages: []string{fmt.Sprintf("cannot tell whether uid %q exists (%s), which --mode %s needs", u.UID, why, c.mode)}}
+	}
+	if u.PasswordGenerated && !c.policy.ResetPasswords {
+		return decision{}, &targets.Error{Kind: targets.Permanent, Code: targets.CodeNoLookup,
+			Messages: []string{fmt.Sprintf("cannot tell whether uid %q exists (%s), so a generated password could reset an existing account's: "+
+				"add a password column, or run with --reset-passwords if resetting is intended", u.UID, why)}}
+	}
+	body, err := encodeUser(u)
+	if err != nil {
+		return decision{}, err
+	}
+	return decision{body: body, password: u.Password != "", blind: why}, nil
+}
+
+// get sends an authenticated GET.
+func (c *Client) get(ctx context.Context, u string) (*targets.Response, error) {
+	req, err := targets.JSONRequest(http.MethodGet, u, nil)
+	if err != nil {
+		return nil, fmt.Errorf("build request: %w", err)
+	}
+	req.Header.Set(c.authHeader, "Bearer "+c.token)
+	return targets.Do(ctx, c.hc, req)
+}
+
+// send posts one import. intent is what the decision expected (Created, Updated, or
+// "" for a row that could not be looked up); the outcome is what the platform's counts
+// say.
+func (c *Client) send(ctx context.Context, body []byte, intent targets.Outcome) (targets.Result, error) {
+	// lost turns a "may have landed" failure into what the importer should do with it.
+	lost := func(e *targets.Error) {
+		if intent == targets.Created {
+			e.Kind, e.Intent = targets.Unknown, targets.Created
+		} else {
+			e.Kind = targets.Retryable
+		}
 	}
 	req, err := targets.JSONRequest(http.MethodPost, c.endpoint, body)
 	if err != nil {
@@ -179,22 +404,17 @@ func (c *Client) upsert(ctx context.Context, u *validate.User) (targets.Result, 
 	resp, err := targets.Do(ctx, c.hc, req)
 	if err != nil {
 		if e, ok := errors.AsType[*targets.Error](err); ok && e.Kind == targets.Unknown {
-			e.Kind = targets.Retryable
+			lost(e)
 		}
 		return targets.Result{}, err
 	}
-	switch {
-	case resp.Status >= 200 && resp.Status < 300:
+	if resp.Status >= 200 && resp.Status < 300 {
 		res, ok := parseCounts(resp.Body)
 		if !ok {
 			return targets.Result{}, &targets.Error{Kind: targets.Permanent, Status: resp.Status, Code: targets.CodeHTTP,
 				Messages: []string{"an answer without import counts: " + c.redact(snippet(resp.Body))}}
 		}
 		return res, nil
-	case resp.Status >= 300 && resp.Status < 400:
-		// Every row would be redirected the same way: stop and say where to.
-		return targets.Result{}, &targets.Error{Kind: targets.Fatal, Status: resp.Status, Code: targets.CodeHTTP,
-			Messages: []string{fmt.Sprintf("the instance redirects to %q: use that address as the URL", resp.Header.Get("Location"))}}
 	}
 	msgs, conflict := parseErrors(resp.Body)
 	for i := range msgs {
@@ -203,7 +423,7 @@ func (c *Client) upsert(ctx context.Context, u *validate.User) (targets.Result, 
 	e := targets.StatusError(http.MethodPost, resp, msgs)
 	switch {
 	case e.Kind == targets.Unknown:
-		e.Kind = targets.Retryable
+		lost(e)
 	case resp.Status == http.StatusNotFound || resp.Status == http.StatusMethodNotAllowed:
 		// No import endpoint at this address: every row would fail alike.
 		e.Kind, e.Code = targets.Fatal, targets.CodeHTTP
@@ -224,7 +444,8 @@ func (c *Client) redact(s string) string {
 }
 
 // user is the import body. Field order is the wire order; every field but uid is
-// omitted when empty, so that an update never erases what the platform holds.
+// omitted when empty, so that an update never erases what the platform holds, and an
+// update sends only what it sets (see Client.update).
 type user struct {
 	UID              string `json:"uid"`
 	SecondName       string `json:"secondname,omitempty"`
@@ -275,6 +496,54 @@ func encodeUser(u *validate.User) ([]byte, error) {
 	case validate.No:
 		b.IsActive = new(0)
 	}
+	return marshal(b)
+}
+
+// set puts v, as the import names the field (key), into b: the fields of an update.
+func (b *user) set(key, v string) {
+	flagOf := func(v string) *int {
+		switch flagValue(v) {
+		case "0":
+			return new(0)
+		case "1":
+			return new(1)
+		}
+		return nil
+	}
+	switch key {
+	case "secondname":
+		b.SecondName = v
+	case "firstname":
+		b.FirstName = v
+	case "patronymic":
+		b.Patronymic = v
+	case "login":
+		b.Login = v
+	case "email":
+		b.Email = v
+	case "birth_date":
+		b.BirthDate = v
+	case "gender":
+		b.Gender = flagOf(v)
+	case "is_active":
+		b.IsActive = flagOf(v)
+	case "city":
+		b.City = v
+	case "department":
+		b.Department = v
+	case "position":
+		b.Position = v
+	case "phone":
+		b.Phone = v
+	case "tags":
+		b.Tags = v
+	case "date_of_employment":
+		b.DateOfEmployment = v
+	}
+}
+
+// marshal encodes an import body.
+func marshal(b user) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false) // "&" in a department name stays readable in captures

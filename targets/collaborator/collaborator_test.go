@@ -26,6 +26,9 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 const testToken = "s3cr3t-T0ken-value"
 
+// emptyList is a user list that matched nobody.
+const emptyList = `{"data":[],"pager":{"current":1,"count":0,"total":0,"countPerPage":10}}`
+
 func fullUser() *validate.User {
 	return &validate.User{
 		UID:        "cl123456",
@@ -93,8 +96,11 @@ func TestNew(t *testing.T) {
 			"https://x.ru/api/rest.php/imports-user?action=single-import", "Authorization", ""},
 		{"no token", Config{BaseURL: "https://x.ru"}, "", "", "USERIMPORT_COLLABORATOR_TOKEN"},
 		{"token with a newline", Config{BaseURL: "https://x.ru", Token: "abc\n"}, "", "", "control characters"},
-		{"create mode", Config{BaseURL: "https://x.ru", Token: "tok-123", Mode: targets.ModeCreate}, "", "", "only upsert is supported"},
-		{"update mode", Config{BaseURL: "https://x.ru", Token: "tok-123", Mode: targets.ModeUpdate}, "", "", "upsert keyed by uid"},
+		{"create mode", Config{BaseURL: "https://x.ru", Token: "tok-123", Mode: targets.ModeCreate},
+			"https://x.ru/api/rest.php/imports-user?action=single-import", "Authorization", ""},
+		{"update mode", Config{BaseURL: "https://x.ru", Token: "tok-123", API: "v2", Mode: targets.ModeUpdate},
+			"https://x.ru/api/v2/users-import/single", "X-Cbr-Authorization", ""},
+		{"unknown mode", Config{BaseURL: "https://x.ru", Token: "tok-123", Mode: "merge"}, "", "", `unknown mode "merge"`},
 		{"unknown API", Config{BaseURL: "https://x.ru", Token: "tok-123", API: "v3"}, "", "", `unknown API "v3"`},
 		{"no scheme", Config{BaseURL: "lms.example.ru", Token: "tok-123"}, "", "", "instance's address"},
 		{"ftp", Config{BaseURL: "ftp://lms.example.ru", Token: "tok-123"}, "", "", "instance's address"},
@@ -119,6 +125,11 @@ func TestNew(t *testing.T) {
 			}
 			if c.endpoint != tt.endpoint || c.authHeader != tt.header {
 				t.Errorf("endpoint %q header %q, want %q %q", c.endpoint, c.authHeader, tt.endpoint, tt.header)
+			}
+			wantList := strings.Replace(strings.TrimSuffix(tt.endpoint, "?action=single-import"), "imports-user", "auth/users", 1)
+			wantList = strings.Replace(wantList, "users-import/single", "users/list", 1)
+			if c.list != wantList {
+				t.Errorf("list %q, want %q", c.list, wantList)
 			}
 			if c.Name() != "collaborator" {
 				t.Errorf("Name() = %q", c.Name())
@@ -157,6 +168,10 @@ func TestBodyGolden(t *testing.T) {
 			var got []byte
 			var gotReq *http.Request
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.Method == http.MethodGet {
+					_, _ = io.WriteString(w, emptyList)
+					return
+				}
 				got, _ = io.ReadAll(r.Body)
 				gotReq = r
 				_, _ = io.WriteString(w, `{"created_count":1,"updated_count":0,"blocked_count":0,"unblocked_count":0}`)
@@ -200,33 +215,43 @@ func golden(t *testing.T, name string, got []byte) {
 	}
 }
 
+// genUser is fullUser with a password the importer made up.
+func genUser() *validate.User {
+	u := fullUser()
+	u.Password, u.PasswordGenerated = "Gen3rated-Pass", true
+	return u
+}
+
 // TestUpsertAgainstSandbox walks one account through every outcome, on both API
-// generations.
+// generations: each row is looked up first, and only what changes is written.
 func TestUpsertAgainstSandbox(t *testing.T) {
 	with := func(f func(u *validate.User)) *validate.User {
-		u := fullUser()
+		u := genUser()
 		f(u)
 		return u
+	}
+	ch := func(field, old, new string) []targets.Change {
+		return []targets.Change{{Field: field, Old: old, New: new}}
 	}
 	steps := []struct {
 		name string
 		user *validate.User
 		want targets.Result
 	}{
-		{"create", fullUser(), targets.Result{Outcome: targets.Created, ID: "cl123456"}},
-		{"same again", fullUser(), targets.Result{Outcome: targets.Unchanged, ID: "cl123456"}},
+		{"create", genUser(), targets.Result{Outcome: targets.Created, ID: "cl123456", PasswordSet: true}},
+		{"same again", genUser(), targets.Result{Outcome: targets.Unchanged, ID: "cl123456"}},
 		{"new position", with(func(u *validate.User) { u.Position = "Руководитель" }),
-			targets.Result{Outcome: targets.Updated, ID: "cl123456"}},
+			targets.Result{Outcome: targets.Updated, ID: "cl123456", Changes: ch("position", "Менеджер", "Руководитель")}},
 		{"block", with(func(u *validate.User) { u.Position = "Руководитель"; u.Active = validate.No }),
-			targets.Result{Outcome: targets.Updated, Blocked: true, ID: "cl123456"}},
+			targets.Result{Outcome: targets.Updated, Blocked: true, ID: "cl123456", Changes: ch("active", "yes", "no")}},
 		{"still blocked", with(func(u *validate.User) { u.Position = "Руководитель"; u.Active = validate.No }),
 			targets.Result{Outcome: targets.Unchanged, ID: "cl123456"}},
 		{"unblock", with(func(u *validate.User) { u.Position = "Руководитель" }),
-			targets.Result{Outcome: targets.Updated, Unblocked: true, ID: "cl123456"}},
-		{"sparse update keeps the rest", &validate.User{UID: "cl123456", City: "Казань"},
-			targets.Result{Outcome: targets.Updated, ID: "cl123456"}},
-		{"sparse and the same", &validate.User{UID: "cl123456", City: "Казань"},
-			targets.Result{Outcome: targets.Unchanged, ID: "cl123456"}},
+			targets.Result{Outcome: targets.Updated, Unblocked: true, ID: "cl123456", Changes: ch("active", "no", "yes")}},
+		{"sparse update keeps the rest", &validate.User{UID: "cl123456", Email: "a.smirnova@example.ru", City: "Казань"},
+			targets.Result{Outcome: targets.Updated, ID: "cl123456", Changes: ch("city", "Москва", "Казань")}},
+		{"sparse and the same", &validate.User{UID: "CL123456 ", Email: "a.smirnova@example.ru", City: "Казань"},
+			targets.Result{Outcome: targets.Unchanged, ID: "CL123456 "}},
 	}
 	for _, api := range []string{APIv1, APIv2} {
 		t.Run(api, func(t *testing.T) {
@@ -242,15 +267,15 @@ func TestUpsertAgainstSandbox(t *testing.T) {
 			}
 			want := []User{{
 				UID: "cl123456", SecondName: "Смирнова", FirstName: "Анна", Patronymic: "Сергеевна",
-				Login: "a.smirnova", Email: "a.smirnova@example.ru", Password: "s3cret&Pass<1>",
+				Login: "a.smirnova", Email: "a.smirnova@example.ru", Password: "Gen3rated-Pass",
 				BirthDate: "26.07.1988", Gender: "1", City: "Казань", Department: "Продажи & маркетинг",
 				Position: "Руководитель", Phone: "+79123456789", Tags: "новички,продажи", HireDate: "01.03.2020",
 			}}
 			if diff := cmp.Diff(want, sb.Users()); diff != "" {
 				t.Errorf("stored (-want +got):\n%s", diff)
 			}
-			if sb.Writes() != int64(len(steps)) {
-				t.Errorf("Writes() = %d, want %d", sb.Writes(), len(steps))
+			if got, want := sb.Stats(), (sandbox.Stats{Accounts: 1, Writes: 5}); got != want {
+				t.Errorf("Stats() = %+v, want %+v: a row that changes nothing is not written", got, want)
 			}
 		})
 	}
@@ -281,22 +306,28 @@ func TestUpsertFailures(t *testing.T) {
 			},
 		},
 		{
-			name:     "login taken by another uid",
+			name:     "login taken by another uid, found before sending",
 			preload:  []User{{UID: "other", Login: "anna", Email: "anna@example.ru"}},
 			user:     with(fullUser(), func(u *validate.User) { u.Login = "ANNA" }),
 			kind:     targets.Permanent,
 			code:     targets.CodeConflict,
-			status:   400,
-			messages: []string{"login: Login already taken by another user"},
+			messages: []string{`login: this login belongs to the account with uid "other"`},
 		},
 		{
-			name:     "e-mail taken by another uid",
+			name:     "e-mail taken by another uid, found before sending",
 			preload:  []User{{UID: "other", Login: "someone", Email: "A.Smirnova@example.ru"}},
 			user:     fullUser(),
 			kind:     targets.Permanent,
 			code:     targets.CodeConflict,
-			status:   400,
-			messages: []string{"email: Email already taken by another user"},
+			messages: []string{`email: this e-mail belongs to the account with uid "other"`},
+		},
+		{
+			name:     "e-mail of an account made by hand",
+			preload:  []User{{Login: "anna.s", Email: "a.smirnova@example.ru"}},
+			user:     fullUser(),
+			kind:     targets.Permanent,
+			code:     targets.CodeConflict,
+			messages: []string{"email: this e-mail belongs to an account with no uid (made by hand, or by another tool)"},
 		},
 		{
 			name:   "bad token",
@@ -342,8 +373,8 @@ func TestUpsertFailures(t *testing.T) {
 						t.Errorf("the error shows a token: %v", err)
 					}
 				}
-				if sb.Len() != len(tt.preload) {
-					t.Errorf("the sandbox holds %d accounts, want %d", sb.Len(), len(tt.preload))
+				if sb.Len() != len(tt.preload) || sb.Writes() != 0 {
+					t.Errorf("the sandbox holds %d accounts after %d writes, want %d and none", sb.Len(), sb.Writes(), len(tt.preload))
 				}
 			})
 		}
@@ -355,40 +386,67 @@ func with(u *validate.User, f func(*validate.User)) *validate.User {
 	return u
 }
 
+// imports routes the imports (POSTs) to imp and everything else to rest, so that a
+// fault can hit the write and not the lookups before it.
+func imports(imp, rest http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			imp.ServeHTTP(w, r)
+			return
+		}
+		rest.ServeHTTP(w, r)
+	})
+}
+
 func TestUpsertFaults(t *testing.T) {
 	tests := []struct {
 		name       string
 		faults     sandbox.Faults
-		warmup     int // calls that succeed first, to drain a rate limit
+		onImport   bool // the faults hit the import only, not the lookups
+		existing   bool // the account exists and the row changes it
+		kind       targets.Kind
+		intent     targets.Outcome
 		status     int
 		retryAfter time.Duration
 		stored     int // accounts in the sandbox after the failed call
 	}{
-		{"429 with Retry-After", sandbox.Faults{RateLimit: 0.5}, 1, 429, 2 * time.Second, 1},
-		{"500 before applying", sandbox.Faults{FailRate: 1}, 0, 500, 0, 0},
-		{"connection dropped after applying", sandbox.Faults{DropRate: 1}, 0, 0, 0, 1},
+		{"429 with Retry-After on a lookup", sandbox.Faults{RateLimit: 0.5}, false, false, targets.Retryable, "", 429, 2 * time.Second, 0},
+		{"500 on a lookup", sandbox.Faults{FailRate: 1}, false, false, targets.Retryable, "", 500, 0, 0},
+		{"lookup dropped", sandbox.Faults{DropRate: 1}, false, false, targets.Retryable, "", 0, 0, 0},
+		{"500 before applying a create", sandbox.Faults{FailRate: 1}, true, false, targets.Unknown, targets.Created, 500, 0, 0},
+		{"create dropped after applying", sandbox.Faults{DropRate: 1}, true, false, targets.Unknown, targets.Created, 0, 0, 1},
+		{"update dropped after applying: resend is safe", sandbox.Faults{DropRate: 1}, true, true, targets.Retryable, "", 0, 0, 1},
 	}
 	for _, api := range []string{APIv1, APIv2} {
 		for _, tt := range tests {
 			t.Run(api+"/"+tt.name, func(t *testing.T) {
-				c, sb, fh := newClient(t, api, &tt.faults)
-				for i := range tt.warmup {
-					u := fullUser()
-					u.UID, u.Login, u.Email = "warm", "warm", "warm@example.ru"
-					if _, err := c.Upsert(context.Background(), u); err != nil {
-						t.Fatalf("warm-up %d: %v", i, err)
-					}
+				sb := NewSandbox(testToken)
+				fh := sandbox.Wrap(sb, tt.faults)
+				var h http.Handler = fh
+				if tt.onImport {
+					h = imports(fh, sb)
 				}
-				_, err := c.Upsert(context.Background(), fullUser())
+				srv := httptest.NewServer(h)
+				defer srv.Close()
+				c, err := New(Config{BaseURL: srv.URL, Token: testToken, API: api})
+				if err != nil {
+					t.Fatal(err)
+				}
+				u := genUser()
+				if tt.existing {
+					sb.Put(User{UID: u.UID, SecondName: u.LastName, FirstName: u.FirstName, Login: u.Login, Email: u.Email, Position: "Стажёр"})
+				}
+				_, err = c.Upsert(context.Background(), u)
 				e, ok := errors.AsType[*targets.Error](err)
 				if !ok {
 					t.Fatalf("error %v (%T), want a *targets.Error", err, err)
 				}
-				if e.Kind != targets.Retryable || e.Status != tt.status || e.RetryAfter != tt.retryAfter {
-					t.Errorf("kind %v status %d RetryAfter %v, want retryable %d %v", e.Kind, e.Status, e.RetryAfter, tt.status, tt.retryAfter)
+				if e.Kind != tt.kind || e.Intent != tt.intent || e.Status != tt.status || e.RetryAfter != tt.retryAfter {
+					t.Errorf("kind %v intent %q status %d RetryAfter %v, want %v %q %d %v",
+						e.Kind, e.Intent, e.Status, e.RetryAfter, tt.kind, tt.intent, tt.status, tt.retryAfter)
 				}
-				if targets.KindOf(err) != targets.Retryable || targets.IsFatal(err) {
-					t.Errorf("KindOf = %v", targets.KindOf(err))
+				if targets.IsFatal(err) {
+					t.Errorf("fatal: %v", err)
 				}
 				if sb.Len() != tt.stored {
 					t.Errorf("the sandbox holds %d accounts, want %d", sb.Len(), tt.stored)
@@ -401,11 +459,13 @@ func TestUpsertFaults(t *testing.T) {
 	}
 }
 
-// TestResendAfterDropIsTheLookup shows why a dropped answer is retryable: the write
-// landed, and sending it again reports it unchanged instead of creating it twice.
-func TestResendAfterDropIsTheLookup(t *testing.T) {
+// TestLostCreateIsLookedUp shows why a create whose answer was lost is Unknown: the
+// write landed, and the lookup the importer makes then finds the account as sent, so
+// that the row is reported created (with its password) instead of sent again, which
+// would report it unchanged and lose the password.
+func TestLostCreateIsLookedUp(t *testing.T) {
 	sb := NewSandbox(testToken)
-	dropping := httptest.NewServer(sandbox.Wrap(sb, sandbox.Faults{DropRate: 1}))
+	dropping := httptest.NewServer(imports(sandbox.Wrap(sb, sandbox.Faults{DropRate: 1}), sb))
 	defer dropping.Close()
 	healthy := httptest.NewServer(sb)
 	defer healthy.Close()
@@ -413,16 +473,21 @@ func TestResendAfterDropIsTheLookup(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := first.Upsert(context.Background(), fullUser()); targets.KindOf(err) != targets.Retryable {
-		t.Fatalf("dropped call: %v, want retryable", err)
+	_, err = first.Upsert(context.Background(), genUser())
+	if e, ok := errors.AsType[*targets.Error](err); !ok || e.Kind != targets.Unknown || e.Intent != targets.Created {
+		t.Fatalf("dropped create: %v, want unknown with intent created", err)
 	}
 	second, err := New(Config{BaseURL: healthy.URL, Token: testToken})
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := second.Upsert(context.Background(), fullUser())
-	if err != nil || got.Outcome != targets.Unchanged || sb.Len() != 1 {
-		t.Errorf("resend: %+v, %v, %d accounts; want unchanged and one account", got, err, sb.Len())
+	pl, err := second.Plan(context.Background(), genUser())
+	if err != nil || pl.Outcome != targets.Unchanged {
+		t.Errorf("plan after the drop: %+v, %v; want unchanged (the create landed)", pl, err)
+	}
+	got, err := second.Upsert(context.Background(), genUser())
+	if err != nil || got.Outcome != targets.Unchanged || sb.Len() != 1 || sb.Stats().PasswordResets != 0 {
+		t.Errorf("resend: %+v, %v, %+v; want unchanged, one account, no password reset", got, err, sb.Stats())
 	}
 }
 
@@ -439,28 +504,41 @@ func TestUpsertCancelled(t *testing.T) {
 	}
 }
 
-// TestUpsertAnswers covers answers the sandbox does not give: other shapes, redirects,
-// a missing endpoint, a body echoing the token.
+// annaItem is fullUser's account as the list shows it, with another position.
+const annaItem = `{"data":[{"id":7,"uid":"cl123456","login":"a.smirnova","email":"a.smirnova@example.ru",` +
+	`"secondname":"Смирнова","firstname":"Анна","position":"Стажёр"}],"pager":{"current":1,"count":1,"total":1,"countPerPage":10}}`
+
+// TestUpsertAnswers covers import answers the sandbox does not give: other shapes, a
+// missing endpoint, a body echoing the token. The lookups before find nobody (or, with
+// list, the account).
 func TestUpsertAnswers(t *testing.T) {
 	tests := []struct {
 		name     string
+		list     string // the lookups' answer; "" is emptyList
 		status   int
 		header   map[string]string
 		body     string
 		want     targets.Result
 		kind     targets.Kind
+		intent   targets.Outcome
 		code     string
 		messages []string
 	}{
 		{name: "counts as strings", status: 200,
 			body: `{"created_count":"0","updated_count":"1","blocked_count":"1","unblocked_count":"0"}`,
-			want: targets.Result{Outcome: targets.Updated, Blocked: true, ID: "cl123456"}},
+			want: targets.Result{Outcome: targets.Updated, Blocked: true, ID: "cl123456", PasswordSet: true}},
 		{name: "201 is success too", status: 201, body: `{"created_count":1}`,
-			want: targets.Result{Outcome: targets.Created, ID: "cl123456"}},
+			want: targets.Result{Outcome: targets.Created, ID: "cl123456", PasswordSet: true}},
+		{name: "an update the platform counts as none still set the password", list: annaItem, status: 200,
+			body: `{"created_count":0,"updated_count":0}`,
+			want: targets.Result{Outcome: targets.Updated, ID: "cl123456", PasswordSet: true, Changes: []targets.Change{
+				{Field: "position", Old: "Стажёр", New: "Менеджер"}, targets.PasswordChange()}}},
 		{name: "200 without counts", status: 200, body: `<html>Login</html>`,
 			kind: targets.Permanent, code: targets.CodeHTTP, messages: []string{"an answer without import counts: <html>Login</html>"}},
 		{name: "error envelope", status: 400, body: `{"error":"User import is disabled"}`,
 			kind: targets.Permanent, code: targets.CodeRejected, messages: []string{"User import is disabled"}},
+		{name: "a conflict the lookup could not see", status: 400, body: `{"login":{"unique":"Login already taken by another user"}}`,
+			kind: targets.Permanent, code: targets.CodeConflict, messages: []string{"login: Login already taken by another user"}},
 		{name: "token echoed back", status: 400, body: `{"error":"bad header Bearer ` + testToken + `"}`,
 			kind: targets.Permanent, code: targets.CodeRejected, messages: []string{"bad header Bearer [token]"}},
 		{name: "403", status: 403, body: `{"error":"forbidden"}`,
@@ -469,11 +547,10 @@ func TestUpsertAnswers(t *testing.T) {
 			kind: targets.Retryable, code: targets.CodeUnreachable, messages: []string{"bad gateway"}},
 		{name: "503 HTML page", status: 503, body: "<html>\n  <h1>Maintenance</h1>\n</html>\n",
 			kind: targets.Retryable, code: targets.CodeUnreachable, messages: []string{"<html>\n  <h1>Maintenance</h1>\n</html>"}},
-		{name: "other 5xx may have landed, resend is safe", status: 500, body: ``,
+		{name: "other 5xx on a create may have landed: look before sending again", status: 500, body: ``,
+			kind: targets.Unknown, intent: targets.Created, code: targets.CodeHTTP, messages: []string{"Internal Server Error"}},
+		{name: "other 5xx on an update: resend is safe", list: annaItem, status: 500, body: ``,
 			kind: targets.Retryable, code: targets.CodeHTTP, messages: []string{"Internal Server Error"}},
-		{name: "redirect", status: 301, header: map[string]string{"Location": "https://new.example.ru/api/rest.php/imports-user"},
-			kind: targets.Fatal, code: targets.CodeHTTP,
-			messages: []string{`the instance redirects to "https://new.example.ru/api/rest.php/imports-user": use that address as the URL`}},
 		{name: "no such endpoint", status: 404, body: `{"error":"not found"}`,
 			kind: targets.Fatal, code: targets.CodeHTTP,
 			messages: []string{"not found", "no single-user import at this address: check the URL and the API version (v1 or v2)"}},
@@ -481,6 +558,14 @@ func TestUpsertAnswers(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.Method == http.MethodGet {
+					list := tt.list
+					if list == "" {
+						list = emptyList
+					}
+					_, _ = io.WriteString(w, list)
+					return
+				}
 				for k, v := range tt.header {
 					w.Header().Set(k, v)
 				}
@@ -506,8 +591,8 @@ func TestUpsertAnswers(t *testing.T) {
 			if !ok {
 				t.Fatalf("error %v, want a *targets.Error", err)
 			}
-			if e.Kind != tt.kind || e.Code != tt.code || e.Status != tt.status {
-				t.Errorf("kind %v code %q status %d, want %v %q %d", e.Kind, e.Code, e.Status, tt.kind, tt.code, tt.status)
+			if e.Kind != tt.kind || e.Intent != tt.intent || e.Code != tt.code || e.Status != tt.status {
+				t.Errorf("kind %v intent %q code %q status %d, want %v %q %q %d", e.Kind, e.Intent, e.Code, e.Status, tt.kind, tt.intent, tt.code, tt.status)
 			}
 			if diff := cmp.Diff(tt.messages, e.Messages); diff != "" {
 				t.Errorf("messages (-want +got):\n%s", diff)

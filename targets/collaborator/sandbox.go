@@ -8,10 +8,13 @@ import (
 	"net/http"
 	"net/mail"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"userimport/targets/sandbox"
 )
 
 // maxRequestBody caps an import request the sandbox reads: one user is a few hundred
@@ -41,25 +44,33 @@ type User struct {
 	HireDate   string // date_of_employment
 }
 
-// Sandbox is an in-memory stand-in of Collaborator's single-user import, both API
-// generations, behaving as targets.md §3 describes: an upsert keyed by uid, required
-// fields on create, field errors as {"field":{"rule":"message"}}, a login or e-mail
-// taken by another uid refused, and counts that say what happened. It is an
-// http.Handler, safe for concurrent use.
+// Sandbox is an in-memory stand-in of Collaborator's single-user import and user list,
+// both API generations, behaving as docs/platforms/collaborator.md describes: an upsert
+// keyed by uid, required fields on create, field errors as {"field":{"rule":"message"}},
+// a login or e-mail taken by another uid refused, counts that say what happened, and a
+// list filtered by substring and paged ten at a time. It is an http.Handler, safe for
+// concurrent use. Its paths and headers are written here from the documentation, not
+// taken from the client.
 //
 // Choices where the documentation is silent: an update that changes nothing answers
 // all counts zero; a create with is_active 0 answers created_count 1 and blocked_count
 // 0 (blocked_count counts active accounts that became blocked, and a new account never
 // was active); a block or unblock is also an update (updated_count 1); a field sent
-// empty erases it, except the required ones, which answer "required".
+// empty erases it, except the required ones, which answer "required"; a list item
+// carries the import's field names plus the account's numeric id, with null for a
+// missing uid or gender; the page is chosen with page=N.
 type Sandbox struct {
 	token string
 
 	mu     sync.Mutex
 	users  map[string]*User  // by uid
+	ids    map[string]int64  // uid → the platform's own id
+	nextID int64             // the last id given
 	logins map[string]string // lower-cased login → uid
 	emails map[string]string // lower-cased e-mail → uid
-	writes atomic.Int64
+
+	writes atomic.Int64 // imports that created or changed an account
+	resets atomic.Int64 // imports that carried a password for a uid that existed
 }
 
 // NewSandbox returns an empty sandbox that accepts token in the header of the API
@@ -69,6 +80,7 @@ func NewSandbox(token string) *Sandbox {
 	return &Sandbox{
 		token:  token,
 		users:  map[string]*User{},
+		ids:    map[string]int64{},
 		logins: map[string]string{},
 		emails: map[string]string{},
 	}
@@ -93,10 +105,17 @@ func (s *Sandbox) Len() int {
 	return len(s.users)
 }
 
-// Writes is the number of import requests that reached the store: authenticated,
-// well-formed JSON, then applied or refused by the store's rules. A plan must leave it
-// unchanged.
+// Writes is the number of imports that created or changed an account. An import
+// that changes nothing, one refused, a list request and Put do not count: a plan must
+// leave it unchanged.
 func (s *Sandbox) Writes() int64 { return s.writes.Load() }
+
+// Stats are what the sandbox counts: accounts, writes (Writes), and password resets,
+// which are imports carrying a password for a uid that already existed, whether or not
+// the password differed.
+func (s *Sandbox) Stats() sandbox.Stats {
+	return sandbox.Stats{Accounts: s.Len(), Writes: s.writes.Load(), PasswordResets: s.resets.Load()}
+}
 
 // Put stores u as it is, replacing the account with the same uid, without checking any
 // rule: it preloads accounts for a test.
@@ -105,6 +124,9 @@ func (s *Sandbox) Put(u User) {
 	defer s.mu.Unlock()
 	if old, ok := s.users[u.UID]; ok {
 		s.unindex(old)
+	} else {
+		s.nextID++
+		s.ids[u.UID] = s.nextID
 	}
 	s.users[u.UID] = &u
 	s.index(&u)
@@ -128,26 +150,36 @@ func (s *Sandbox) unindex(u *User) {
 	}
 }
 
-// ServeHTTP answers POST /api/rest.php/imports-user?action=single-import (v1) and
-// POST /api/v2/users-import/single (v2).
+// ServeHTTP answers the single-user import, POST
+// /api/rest.php/imports-user?action=single-import (v1, token in Authorization) and POST
+// /api/v2/users-import/single (v2, token in X-Cbr-Authorization), and the user list,
+// GET /api/rest.php/auth/users (v1) and GET /api/v2/users/list (v2).
 func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	var header string
+	var header, method string
 	switch {
-	case r.URL.Path == pathV1 && r.URL.Query().Get("action") == "single-import":
-		header = "Authorization"
-	case r.URL.Path == pathV2:
-		header = "X-Cbr-Authorization"
+	case r.URL.Path == "/api/rest.php/imports-user" && r.URL.Query().Get("action") == "single-import":
+		header, method = "Authorization", http.MethodPost
+	case r.URL.Path == "/api/v2/users-import/single":
+		header, method = "X-Cbr-Authorization", http.MethodPost
+	case r.URL.Path == "/api/rest.php/auth/users":
+		header, method = "Authorization", http.MethodGet
+	case r.URL.Path == "/api/v2/users/list":
+		header, method = "X-Cbr-Authorization", http.MethodGet
 	default:
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": "not found"})
 		return
 	}
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", http.MethodPost)
+	if r.Method != method {
+		w.Header().Set("Allow", method)
 		writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": "method not allowed"})
 		return
 	}
 	if !s.authorized(r.Header.Get(header)) {
 		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "invalid or missing API token in " + header})
+		return
+	}
+	if method == http.MethodGet {
+		s.serveList(w, r)
 		return
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxRequestBody))
@@ -170,6 +202,119 @@ func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, res)
+}
+
+// perPage is the list's page size: the documentation's example answers countPerPage 10.
+const perPage = 10
+
+// listFilters are the list's filters; fullname matches the full name, the e-mail or
+// the login. Each is a case-insensitive substring match; several must all match.
+var listFilters = []string{"fullname", "login", "email", "position", "department", "city", "tags"}
+
+// listItem is one account as the list shows it.
+type listItem struct {
+	ID               int64   `json:"id"`
+	UID              *string `json:"uid"`
+	Login            string  `json:"login"`
+	Email            string  `json:"email"`
+	SecondName       string  `json:"secondname"`
+	FirstName        string  `json:"firstname"`
+	Patronymic       string  `json:"patronymic"`
+	BirthDate        string  `json:"birth_date"`
+	Gender           *int    `json:"gender"`
+	IsActive         int     `json:"is_active"`
+	City             string  `json:"city"`
+	Department       string  `json:"department"`
+	Position         string  `json:"position"`
+	Phone            string  `json:"phone"`
+	Tags             string  `json:"tags"`
+	DateOfEmployment string  `json:"date_of_employment"`
+}
+
+type listPager struct {
+	Current      int `json:"current"`
+	Count        int `json:"count"` // pages
+	Total        int `json:"total"`
+	CountPerPage int `json:"countPerPage"`
+}
+
+// serveList answers one page of the filtered list, accounts in the order of their id.
+func (s *Sandbox) serveList(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	page := 1
+	if p := q.Get("page"); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 1 {
+			writeJSON(w, http.StatusBadRequest, fieldErrors{"page": {"integer": "Must be a positive integer"}})
+			return
+		}
+		page = n
+	}
+	want := map[string]string{}
+	for _, f := range listFilters {
+		if v := strings.ToLower(strings.TrimSpace(q.Get("filter[" + f + "]"))); v != "" {
+			want[f] = v
+		}
+	}
+	s.mu.Lock()
+	var items []listItem
+	for uid, u := range s.users {
+		if matches(u, want) {
+			items = append(items, item(s.ids[uid], u))
+		}
+	}
+	s.mu.Unlock()
+	sort.Slice(items, func(i, j int) bool { return items[i].ID < items[j].ID })
+	pager := listPager{Current: page, Count: (len(items) + perPage - 1) / perPage, Total: len(items), CountPerPage: perPage}
+	from, to := min((page-1)*perPage, len(items)), min(page*perPage, len(items))
+	writeJSON(w, http.StatusOK, struct {
+		Data  []listItem `json:"data"`
+		Pager listPager  `json:"pager"`
+	}{append([]listItem{}, items[from:to]...), pager})
+}
+
+func matches(u *User, want map[string]string) bool {
+	has := func(s, sub string) bool { return strings.Contains(strings.ToLower(s), sub) }
+	for f, v := range want {
+		var ok bool
+		switch f {
+		case "fullname":
+			name := strings.Join(strings.Fields(u.SecondName+" "+u.FirstName+" "+u.Patronymic), " ")
+			ok = has(name, v) || has(u.Email, v) || has(u.Login, v)
+		case "login":
+			ok = has(u.Login, v)
+		case "email":
+			ok = has(u.Email, v)
+		case "position":
+			ok = has(u.Position, v)
+		case "department":
+			ok = has(u.Department, v)
+		case "city":
+			ok = has(u.City, v)
+		case "tags":
+			ok = has(u.Tags, v)
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+func item(id int64, u *User) listItem {
+	it := listItem{ID: id, Login: u.Login, Email: u.Email, SecondName: u.SecondName, FirstName: u.FirstName,
+		Patronymic: u.Patronymic, BirthDate: u.BirthDate, IsActive: 1, City: u.City, Department: u.Department,
+		Position: u.Position, Phone: u.Phone, Tags: u.Tags, DateOfEmployment: u.HireDate}
+	if uid := u.UID; uid != "" {
+		it.UID = &uid
+	}
+	if g, err := strconv.Atoi(u.Gender); err == nil {
+		it.Gender = &g
+	}
+	if u.Blocked {
+		it.IsActive = 0
+	}
+	return it
 }
 
 func (s *Sandbox) authorized(h string) bool {
@@ -257,7 +402,6 @@ func decodeImport(body []byte) (in map[string]string, errs fieldErrors, ok bool)
 func (s *Sandbox) upsert(in map[string]string, errs fieldErrors) (importCounts, fieldErrors) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.writes.Add(1)
 
 	uid := in["uid"]
 	old, exists := s.users[uid]
@@ -336,9 +480,14 @@ func (s *Sandbox) upsert(in map[string]string, errs fieldErrors) (importCounts, 
 	}
 
 	var res importCounts
+	if exists && in["password"] != "" {
+		s.resets.Add(1)
+	}
 	switch {
 	case !exists:
 		res.Created = 1
+		s.nextID++
+		s.ids[uid] = s.nextID
 	case u != *old:
 		res.Updated = 1
 		if u.Blocked && !old.Blocked {
@@ -350,6 +499,7 @@ func (s *Sandbox) upsert(in map[string]string, errs fieldErrors) (importCounts, 
 	default:
 		return res, nil
 	}
+	s.writes.Add(1)
 	if exists {
 		s.unindex(old)
 	}

@@ -200,7 +200,12 @@ func TestSandboxRouting(t *testing.T) {
 		{"GET", testToken, "GET", v1URL, "Authorization", "Bearer " + testToken, 405},
 		{"PUT on v2", testToken, "PUT", v2URL, "X-Cbr-Authorization", "Bearer " + testToken, 405},
 		{"unknown action", testToken, "POST", "/api/rest.php/imports-user?action=import", "Authorization", "Bearer " + testToken, 404},
-		{"unknown path", testToken, "POST", "/api/v2/users/list", "X-Cbr-Authorization", "Bearer " + testToken, 404},
+		{"unknown path", testToken, "POST", "/api/v2/users/lists", "X-Cbr-Authorization", "Bearer " + testToken, 404},
+		{"v2 list", testToken, "GET", "/api/v2/users/list", "X-Cbr-Authorization", "Bearer " + testToken, 200},
+		{"v1 list", testToken, "GET", "/api/rest.php/auth/users?filter[login]=anna", "Authorization", "Bearer " + testToken, 200},
+		{"v2 list with the v1 header", testToken, "GET", "/api/v2/users/list", "Authorization", "Bearer " + testToken, 401},
+		{"v1 list with the v2 header", testToken, "GET", "/api/rest.php/auth/users", "X-Cbr-Authorization", "Bearer " + testToken, 401},
+		{"POST to the list", testToken, "POST", "/api/v2/users/list", "X-Cbr-Authorization", "Bearer " + testToken, 405},
 		{"batch is not served", testToken, "POST", "/api/v2/users-import/batch", "X-Cbr-Authorization", "Bearer " + testToken, 404},
 	}
 	for _, tt := range tests {
@@ -217,7 +222,7 @@ func TestSandboxRouting(t *testing.T) {
 				t.Errorf("the answer shows the token: %s", body)
 			}
 			wantWrites := int64(0)
-			if status == 200 {
+			if status == 200 && tt.method == http.MethodPost {
 				wantWrites = 1
 			}
 			if sb.Writes() != wantWrites || sb.Len() != int(wantWrites) {
@@ -296,8 +301,10 @@ func TestSandboxConcurrent(t *testing.T) {
 			won++
 		}
 	}
-	if ok != 200 || won != 1 || sb.Len() != 101 || sb.Writes() != 400 {
-		t.Errorf("ok %d, won %d, Len %d, Writes %d; want 200, 1, 101, 400", ok, won, sb.Len(), sb.Writes())
+	// Each of the 100 uids is sent twice alike: created once, then unchanged, which is
+	// no write; of the racers, one wins.
+	if ok != 200 || won != 1 || sb.Len() != 101 || sb.Writes() != 101 {
+		t.Errorf("ok %d, won %d, Len %d, Writes %d; want 200, 1, 101, 101", ok, won, sb.Len(), sb.Writes())
 	}
 }
 

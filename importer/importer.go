@@ -324,6 +324,10 @@ func Run(ctx context.Context, opts Options, deps Deps) (*reports.Summary, error)
 		}
 	}
 	sum.Problems = r.problems.List()
+	importing := !opts.DryRun && !opts.Plan
+	if importing {
+		runErr = stoppedPartWay(runErr)
+	}
 	if ae, ok := errors.AsType[*AbortError](runErr); ok {
 		sum.Aborted = ae.Error()
 	}
@@ -334,12 +338,36 @@ func Run(ctx context.Context, opts Options, deps Deps) (*reports.Summary, error)
 	if err := reports.SaveSummary(dir, sum); err != nil && runErr == nil {
 		runErr = err
 	}
+	if importing {
+		runErr = stoppedPartWay(runErr)
+	}
 	if fe, ok := errors.AsType[*source.FileError](runErr); ok {
 		// The file broke part-way (a damaged sheet, a cell over the cap): what was read
 		// is reported, but the run is a file-level failure.
 		return sum, fe
 	}
 	return sum, runErr
+}
+
+// stoppedPartWay turns an import's failure to write its own files (a full disk, a
+// folder gone) into an AbortError: rows may already be on the platform, so this is a
+// run stopped part-way, to be finished with --resume (exit 3), not "nothing was
+// written" (exit 2). A file-level error, a check that failed before any row, and an
+// abort stay as they are.
+func stoppedPartWay(err error) error {
+	if err == nil {
+		return nil
+	}
+	var (
+		ae *AbortError
+		fe *source.FileError
+		pe *PreflightError
+	)
+	if errors.As(err, &ae) || errors.As(err, &fe) || errors.As(err, &pe) || errors.Is(err, context.Canceled) {
+		return err
+	}
+	return &AbortError{Reason: "the reports could not be written, so no more rows were sent (is the disk full?); " +
+		"the platform has every row sent so far: free some space, then finish with --resume", Err: err}
 }
 
 // findHeader skips title lines above the table: the header is the first row, among

@@ -203,8 +203,11 @@ type lookup struct {
 }
 
 // find looks u up: by e-mail, then by login when that found no account with u's uid
-// (login first on the old API, whose only documented filter it is). The list's
-// filters are fuzzy, so the account is the item whose uid is u's, compared here.
+// (login first on the old API, whose only documented filter it is), then, on the new
+// API, by surname and first name: an account whose e-mail and login both changed on
+// the platform is still found before it could be taken for a new one and sent a
+// generated password. The list's filters are fuzzy, so the account is the item whose
+// uid is u's, compared here.
 func (c *Client) find(ctx context.Context, u *validate.User) (lookup, error) {
 	if why := c.noLookup.Load(); why != nil {
 		return lookup{blind: *why}, nil
@@ -213,6 +216,9 @@ func (c *Client) find(ctx context.Context, u *validate.User) (lookup, error) {
 	var stages []stage
 	if c.api == APIv2 {
 		stages = []stage{{"filter[fullname]", u.Email}, {"filter[fullname]", u.Login}}
+		if u.LastName != "" && u.FirstName != "" {
+			stages = append(stages, stage{"filter[fullname]", u.LastName + " " + u.FirstName})
+		}
 	} else {
 		stages = []stage{{"filter[login]", u.Login}, {"filter[email]", u.Email}}
 	}

@@ -738,3 +738,26 @@ func TestConcurrentUpserts(t *testing.T) {
 		t.Errorf("Stats() = %+v", st)
 	}
 }
+
+// TestFoundByNameWhenEmailAndLoginChanged: an account whose e-mail and login both
+// changed in the file is still found (by its name) and updated without the generated
+// password, never taken for a new account and reset.
+func TestFoundByNameWhenEmailAndLoginChanged(t *testing.T) {
+	c, sb, rec := policyClient(t, APIv2, targets.ModeUpsert, targets.Policy{}, annaAccount())
+	u := withUser(genUser(), func(u *validate.User) { u.Email, u.Login = "anna.s@example.ru", "anna.s" })
+	res, err := c.Upsert(context.Background(), u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Outcome != targets.Updated || res.PasswordSet {
+		t.Errorf("result %+v: want an update without the password", res)
+	}
+	for _, b := range rec.bodies() {
+		if strings.Contains(b, "Gen3rated-Pass") {
+			t.Errorf("the generated password was sent: %s", b)
+		}
+	}
+	if st := sb.Stats(); st.PasswordResets != 0 || st.Accounts != 1 {
+		t.Errorf("sandbox %+v: want one account and no reset", st)
+	}
+}

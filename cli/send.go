@@ -69,8 +69,9 @@ platform, several at a time within the rate limit. Invalid rows are not sent; th
 says what happened to each row. Updates never erase: an empty cell leaves the platform's
 value as it is. A generated password goes only to a new account; an update that would
 make an account someone else (another e-mail and another name) is refused. Before the
-first row, one read proves the address and the credentials. Progress shows on stderr: a bar on a terminal, a line every few seconds
-elsewhere. Credentials come from the environment:
+first row, one read proves the address and the credentials. Progress shows on stderr:
+a bar on a terminal, a line every few seconds elsewhere. Credentials come from the
+environment:
 ` + envHelp() + exitStatusHelp(lang),
 		Example: `  USERIMPORT_COLLABORATOR_TOKEN=... userimport import staff.xlsx --target collaborator --url https://lms.example.ru
   userimport import staff.xlsx --target collaborator --sandbox

@@ -437,11 +437,15 @@ func (c *Client) send(ctx context.Context, body []byte, intent targets.Outcome) 
 // redact removes the token from text that came from the platform, in case an error
 // page echoes the request's headers.
 func (c *Client) redact(s string) string {
-	if c.token == "" {
-		return s
+	if len(c.token) < minSecret {
+		return s // too short to tell from ordinary text; no real token is
 	}
 	return strings.ReplaceAll(s, c.token, "[token]")
 }
+
+// minSecret is the shortest token redact looks for: a one-letter test token would
+// otherwise be cut out of every word that holds its letter.
+const minSecret = 6
 
 // user is the import body. Field order is the wire order; every field but uid is
 // omitted when empty, so that an update never erases what the platform holds, and an

@@ -212,15 +212,20 @@ func (c *Client) find(ctx context.Context, u *validate.User) (lookup, error) {
 	if why := c.noLookup.Load(); why != nil {
 		return lookup{blind: *why}, nil
 	}
-	type stage struct{ key, value string }
+	// A best-effort stage (the name) adds a chance to find the account; a list it
+	// cannot read to the end (a common name matches hundreds) is no reason to give up.
+	type stage struct {
+		key, value string
+		bestEffort bool
+	}
 	var stages []stage
 	if c.api == APIv2 {
-		stages = []stage{{"filter[fullname]", u.Email}, {"filter[fullname]", u.Login}}
+		stages = []stage{{"filter[fullname]", u.Email, false}, {"filter[fullname]", u.Login, false}}
 		if u.LastName != "" && u.FirstName != "" {
-			stages = append(stages, stage{"filter[fullname]", u.LastName + " " + u.FirstName})
+			stages = append(stages, stage{"filter[fullname]", u.LastName + " " + u.FirstName, true})
 		}
 	} else {
-		stages = []stage{{"filter[login]", u.Login}, {"filter[email]", u.Email}}
+		stages = []stage{{"filter[login]", u.Login, false}, {"filter[email]", u.Email, false}}
 	}
 	var l lookup
 	asked := false
@@ -232,6 +237,9 @@ func (c *Client) find(ctx context.Context, u *validate.User) (lookup, error) {
 		items, found, why, err := c.search(ctx, st.key, st.value, u.UID)
 		if err != nil {
 			return lookup{}, err
+		}
+		if why != "" && st.bestEffort && c.noLookup.Load() == nil {
+			continue
 		}
 		if why != "" {
 			return lookup{blind: why}, nil

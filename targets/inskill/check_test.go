@@ -131,7 +131,7 @@ func TestCheckFails(t *testing.T) {
 		{name: "an HTML page", h: answer(http.StatusOK, `<!DOCTYPE html><html><form action="/login"></form></html>`),
 			wantKind: targets.Fatal, wantCode: targets.CodeHTTP, want: []string{"--url"}},
 		{name: "a server error", h: answer(http.StatusInternalServerError, `{"message":"Server Error"}`),
-			wantKind: targets.Fatal, wantCode: targets.CodeHTTP, want: []string{"--url", "HTTP 500"}},
+			wantKind: targets.Retryable, wantCode: targets.CodeUnreachable, want: []string{"HTTP 500"}},
 		{name: "busy", h: answer(http.StatusServiceUnavailable, ``), wantKind: targets.Retryable,
 			wantCode: targets.CodeUnreachable, want: []string{"HTTP 503"}},
 	}

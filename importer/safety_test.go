@@ -2,7 +2,11 @@ package importer_test
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +16,7 @@ import (
 	"userimport/importer"
 	"userimport/reports"
 	"userimport/targets"
+	"userimport/targets/cscart"
 	"userimport/targets/targettest"
 	"userimport/validate"
 )
@@ -179,5 +184,50 @@ func TestFailedFileDuplicateStaysADuplicate(t *testing.T) {
 	}
 	if !strings.Contains(string(data), "8 (staff.csv);3 (staff.csv): uid=T00001;T00001") {
 		t.Errorf("the failed file lost the row's identity:\n%s", data)
+	}
+}
+
+// TestEchoedCredentialsReachNoFile: a platform whose error answers repeat the
+// request's Authorization header (as a misconfigured proxy or a debug page does) puts
+// the API key in no report and no log line (issue 14).
+func TestEchoedCredentialsReachNoFile(t *testing.T) {
+	const key = "k3y-that-must-not-leak"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet {
+			w.Write([]byte(`{"users":[],"params":{"items_per_page":10,"page":1,"total_items":0}}`))
+			return
+		}
+		w.WriteHeader(http.StatusBadRequest)
+		fmt.Fprintf(w, `{"message":"bad request from %s"}`, r.Header.Get("Authorization"))
+	}))
+	defer srv.Close()
+	client, err := cscart.New(cscart.Config{BaseURL: srv.URL, Email: "admin@shop.example", APIKey: key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := writeCSV(t, 5)
+	opts := options(in)
+	opts.Schema = validate.CSCart()
+	var log strings.Builder
+	sum, err := importer.Run(context.Background(), opts, importer.Deps{Target: client, Log: &log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Failed != 5 {
+		t.Fatalf("summary %+v: want the 5 rows failed", *sum)
+	}
+	basic := base64.StdEncoding.EncodeToString([]byte("admin@shop.example:" + key))
+	files, _ := os.ReadDir(sum.ReportDir)
+	for _, f := range files {
+		data, _ := os.ReadFile(filepath.Join(sum.ReportDir, f.Name()))
+		if strings.Contains(string(data), key) || strings.Contains(string(data), basic) {
+			t.Errorf("%s holds the credentials", f.Name())
+		}
+	}
+	if strings.Contains(log.String(), key) || strings.Contains(log.String(), basic) {
+		t.Error("the log holds the credentials")
+	}
+	if !strings.Contains(results(t, sum)[0][4], "[redacted]") {
+		t.Errorf("results.csv row %q: want the echoed credential shown as [redacted]", results(t, sum)[0])
 	}
 }

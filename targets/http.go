@@ -71,7 +71,7 @@ func Do(ctx context.Context, hc *http.Client, req *http.Request) (*Response, err
 		}
 		return nil, &Error{Kind: kind, Status: resp.StatusCode, Code: CodeUnreachable, Err: err}
 	}
-	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: body}, nil
+	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: redactSecrets(body, requestSecrets(req))}, nil
 }
 
 // HTTPClient returns a copy of hc (nil: a new client with timeout) that never follows

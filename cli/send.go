@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	neturl "net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -154,6 +156,9 @@ true. Credentials come from the environment:
 				hint: "userimport " + cmd.Name() + " " + args[0] + " --target " + spec.name + " --sandbox",
 			}
 		}
+		if !f.sandbox {
+			warnPlainHTTP(con.people, url, lang)
+		}
 		client, err := spec.newClient(clientConfig{url: url, env: creds, http: httpClient(f.timeout, f.concurrency), mode: opts.Mode, policy: policy, platform: f.platform})
 		if err != nil {
 			return &usageError{msg: err.Error()}
@@ -203,6 +208,27 @@ true. Credentials come from the environment:
 	fs.StringVar(&p.companyID, "company-id", "", "cscart: storefront for rows without one (default 1)")
 	fs.StringVar(&p.status, "status", "", "cscart: status for new accounts without one: A active (default) or D disabled")
 	return cmd
+}
+
+// warnPlainHTTP warns when --url is plain http:// to another machine: the credentials
+// and every person's data would cross the network unencrypted. An address on this
+// machine (a sandbox, a tunnel) is fine. It is a warning, not a refusal: an intranet
+// platform without TLS is the administrator's call.
+func warnPlainHTTP(w io.Writer, raw string, lang validate.Lang) {
+	u, err := neturl.Parse(raw)
+	if err != nil || !strings.EqualFold(u.Scheme, "http") {
+		return
+	}
+	host := u.Hostname()
+	if strings.EqualFold(host, "localhost") {
+		return
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return
+	}
+	fmt.Fprintf(w, tr(lang, "warning: %s is plain http://: the credentials and the people's data cross the network unencrypted; use https:// if the platform has it\n",
+		"внимание: %s — это http:// без шифрования: ключи доступа и данные сотрудников пойдут по сети открытыми; используйте https://, если платформа его поддерживает\n"),
+		targets.Redact(u))
 }
 
 // maxUpdates is the --max-updates guard: a count, or a percentage of the valid rows.

@@ -12,6 +12,8 @@ import (
 	"sync"
 	"unicode/utf8"
 
+	"golang.org/x/sync/semaphore"
+
 	"userimport/columns"
 	"userimport/reports"
 	"userimport/source"
@@ -20,6 +22,22 @@ import (
 
 // maxKeys bounds the key fields a schema may declare (the platforms have two or three).
 const maxKeys = 4
+
+// inFlightBytes bounds the bytes of cells read but not yet written to the reports:
+// rows are counted as well as batches, so that forty 15 MB lines do not take a
+// gigabyte between the reader and the reports (a row larger than the bound goes
+// alone). With the reader's own cap on a line, it keeps a run within its memory
+// budget whatever the file.
+const inFlightBytes = 32 << 20
+
+// rowCost is what a row counts against inFlightBytes: its cells and their headers.
+func rowCost(cells []string) int64 {
+	n := int64(32 * len(cells))
+	for _, c := range cells {
+		n += int64(len(c))
+	}
+	return min(n, inFlightBytes)
+}
 
 // batchSize is how many rows travel together from the reader to a validating worker:
 // enough to make channel hand-offs cheap next to the work, few enough that memory
@@ -70,6 +88,9 @@ type run struct {
 	// memory that stops growing past a few hundred thousand keys (see keySet). Two
 	// different keys sharing a 64-bit hash is a one-in-10^7 event for a million rows.
 	seen *keySet
+	// inFlight holds rowCost for each row from when it is read until its reports are
+	// written.
+	inFlight *semaphore.Weighted
 	// warmBuf and warmSink serve warmKeys: the batch's key hashes, and the sum of
 	// what was loaded, kept so that the compiler cannot drop the loads.
 	warmBuf  []uint64
@@ -80,6 +101,7 @@ type run struct {
 // each row's outcome in row order.
 func (r *run) run(ctx context.Context) error {
 	r.seed = maphash.MakeSeed()
+	r.inFlight = semaphore.NewWeighted(inFlightBytes)
 	r.keys = r.val.Schema().KeyFields()
 	if len(r.keys) > maxKeys {
 		r.keys = r.keys[:maxKeys]
@@ -233,6 +255,16 @@ func (r *run) read(ctx context.Context, jobs chan<- *batch) error {
 				send()
 			}
 			return err
+		}
+		if cost := rowCost(row.Cells); !r.inFlight.TryAcquire(cost) {
+			// Hand on what this batch holds before waiting, so that the rows the
+			// wait is for can get written.
+			if len(b.items) > 0 && !send() {
+				return nil
+			}
+			if r.inFlight.Acquire(ctx, cost) != nil {
+				return nil
+			}
 		}
 		b.items = append(b.items, item{row: row})
 		if len(b.items) == batchSize {
@@ -452,6 +484,7 @@ func appendLowerASCII(b []byte, s string) ([]byte, bool) {
 
 // write records one finished row, in row order.
 func (r *run) write(row *reports.Row) error {
+	defer r.inFlight.Release(rowCost(row.Cells))
 	r.summary.Add(row)
 	r.deps.Progress.add(row)
 	r.problems.Add(row, r.opts.Lang)

@@ -498,10 +498,37 @@ func (r *run) sample(row *reports.Row) {
 	if len(si.Samples) >= sampleRows {
 		return
 	}
-	si.Samples = append(si.Samples, reports.Sample{Row: row.Num, Cells: row.Cells})
+	si.Samples = append(si.Samples, reports.Sample{Row: row.Num, Cells: sampleCells(row.Cells)})
 	if len(si.Samples) == sampleRows {
 		r.describe()
 	}
+}
+
+// Bounds of a sample row: enough to see how the file was read, never a copy of a
+// hostile file's megabytes in summary.json or on the terminal.
+const (
+	sampleCellBytes = 200
+	sampleMaxCells  = 100
+)
+
+// sampleCells copies cells for a sample, each clipped to sampleCellBytes (on a rune
+// boundary, marked with an ellipsis), at most sampleMaxCells of them.
+func sampleCells(cells []string) []string {
+	out := make([]string, 0, min(len(cells), sampleMaxCells))
+	for i, c := range cells {
+		if i == sampleMaxCells {
+			break
+		}
+		if len(c) > sampleCellBytes {
+			cut := sampleCellBytes
+			for cut > 0 && !utf8.RuneStart(c[cut]) {
+				cut--
+			}
+			c = c[:cut] + "…"
+		}
+		out = append(out, strings.Clone(c))
+	}
+	return out
 }
 
 // describe prints how the file was read, once.

@@ -36,16 +36,22 @@ type Writer struct {
 	html *htmlReport
 
 	// The sheet goroutine: batches of rows in, its first error out.
-	batch    []*Row
-	sheetCh  chan []*Row
-	sheetErr chan error
-	sheetRes error
-	closed   bool
+	batch      []*Row
+	batchBytes int // the cells' bytes in batch
+	sheetCh    chan []*Row
+	sheetErr   chan error
+	sheetRes   error
+	closed     bool
 }
 
 // sheetBatch is how many rows travel together to the sheet goroutine: channel
-// hand-offs stay rare next to the work, and a batch is a few kilobytes.
-const sheetBatch = 256
+// hand-offs stay rare next to the work, and a batch is a few kilobytes. A batch of long
+// rows goes at sheetBatchBytes, so the rows waiting for the sheet goroutine (a batch
+// being filled and the channel's four) stay a few megabytes whatever the file.
+const (
+	sheetBatch      = 256
+	sheetBatchBytes = 2 << 20
+)
 
 // Input describes the file a run reads, for reports that copy it (the annotated copy,
 // the file of failed rows).
@@ -106,9 +112,9 @@ func NewWriter(dir string, in Input, lang validate.Lang) (*Writer, error) {
 func (w *Writer) Write(r *Row) error {
 	w.record = append(w.record[:0],
 		strconv.Itoa(r.Num),
-		Neutralize(r.Key),
+		Neutralize(clip(r.Key, maxShown)),
 		string(r.Status),
-		Neutralize(r.TargetID),
+		Neutralize(clip(r.TargetID, maxShown)),
 		Neutralize(ErrorsText(r, w.lang)),
 		Neutralize(WarningsText(r, w.lang)),
 		Neutralize(ChangesText(r)),
@@ -119,9 +125,12 @@ func (w *Writer) Write(r *Row) error {
 	w.html.add(r)
 	if w.sheetCh != nil {
 		w.batch = append(w.batch, r)
-		if len(w.batch) == sheetBatch {
+		for _, c := range r.Cells {
+			w.batchBytes += len(c)
+		}
+		if len(w.batch) == sheetBatch || w.batchBytes >= sheetBatchBytes {
 			w.sheetCh <- w.batch
-			w.batch = make([]*Row, 0, sheetBatch)
+			w.batch, w.batchBytes = make([]*Row, 0, sheetBatch), 0
 		}
 	}
 	return nil

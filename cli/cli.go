@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -88,7 +89,8 @@ func Main(ctx context.Context, args []string, env Env, stdio IO) int {
 	err := root.ExecuteContext(ctx)
 	code := codeFor(err)
 	if err != nil && code != exitRows {
-		fmt.Fprintln(stdio.Stderr, "userimport: "+explain(err, lang))
+		// An error quotes file names, headers and the platform's words: shown, not obeyed.
+		fmt.Fprintln(stdio.Stderr, "userimport: "+printableLines(explain(err, lang, env)))
 	}
 	return int(code)
 }
@@ -153,9 +155,10 @@ func codeFor(err error) exitCode {
 
 // explain is the message for an error: its text, kept to the lines it has, with the
 // missing-column error said in lang and with a guess at the column meant.
-func explain(err error, lang validate.Lang) string {
+func explain(err error, lang validate.Lang, env Env) string {
 	if ce, ok := errors.AsType[*importer.ColumnsError](err); ok {
-		return columnsMessage(ce, lang)
+		sh, _ := detectShell(runtime.GOOS, env)
+		return columnsMessage(ce, lang, sh)
 	}
 	return strings.TrimRight(err.Error(), "\n")
 }
@@ -214,7 +217,7 @@ What each platform takes: userimport targets collaborator
 		newSendCmd(env, stdio, argv, false, cfg, lang),
 		newSendCmd(env, stdio, argv, true, cfg, lang),
 		newSandboxCmd(ctx, env, stdio, lang),
-		newTemplateCmd(stdio, lang),
+		newTemplateCmd(env, stdio, lang),
 		newTargetsCmd(stdio, lang),
 		newVersionCmd(stdio),
 	)

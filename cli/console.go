@@ -84,7 +84,9 @@ func openConsole(stdio IO, f logFlags, lang validate.Lang) (*console, error) {
 		handlers = append(handlers, slog.NewTextHandler(lw, &slog.HandlerOptions{Level: slog.LevelDebug}))
 		people = io.MultiWriter(people, lw)
 	}
-	c.people = people
+	// What the run prints about the file and the platform goes through Printable: a
+	// header or a cell with terminal escapes in it is shown, not obeyed.
+	c.people = &printableWriter{w: people}
 	c.log = slog.New(slog.NewMultiHandler(handlers...))
 	return c, nil
 }

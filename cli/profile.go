@@ -89,6 +89,13 @@ func applyProfile(cmd *cobra.Command, f *commonFlags, cfg *configFlag, env Env, 
 	var sets []string
 	for _, k := range slices.Sorted(maps.Keys(p.Set)) {
 		sets = append(sets, k+"="+p.Set[k])
+		if secretField(k) {
+			// An earlier version saved --set password=... here; say so, and keep working.
+			fmt.Fprintf(cmd.ErrOrStderr(), tr(lang,
+				"warning: %s, profile %s: set.%s is a secret, which the settings file should not hold; remove it and give it with --set\n",
+				"внимание: %s, профиль %s: set.%s — секрет, а в файле настроек секретов быть не должно; удалите его и указывайте через --set\n"),
+				reports.Printable(path), reports.Printable(f.profile), reports.Printable(k))
+		}
 	}
 	f.sets = append(sets, f.sets...)
 	vars := p.CredentialVars()

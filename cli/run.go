@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -104,13 +105,25 @@ func (f *commonFlags) options(file string, env Env) (importer.Options, *targetSp
 		field, value, ok := strings.Cut(s, "=")
 		fld, known := columns.Lookup(strings.TrimSpace(field))
 		if !ok || !known {
+			// Only the field is repeated: the value may be a misspelt field's secret.
+			shown := strings.TrimSpace(field)
+			if ok {
+				shown += "=" + placeholder
+			}
 			return opts, nil, &usageError{
 				msg: fmt.Sprintf(tr(lang, "--set %q: write it as 'field=value' with a known field",
-					"--set %q: пишите 'поле=значение' с известным полем"), s),
+					"--set %q: пишите 'поле=значение' с известным полем"), shown),
 				hint: "--set department=Продажи",
 			}
 		}
-		opts.Sets[fld] = strings.TrimSpace(value)
+		value = strings.TrimSpace(value)
+		if value == placeholder && secretField(field) {
+			return opts, nil, &usageError{msg: fmt.Sprintf(tr(lang,
+				"--set %s=%s: put the value in place of %s (the command printed to resume an import leaves secrets out)",
+				"--set %s=%s: впишите значение вместо %s (команда для продолжения загрузки секретов не повторяет)"),
+				strings.TrimSpace(field), placeholder, placeholder)}
+		}
+		opts.Sets[fld] = value
 	}
 	return opts, spec, nil
 }
@@ -168,14 +181,22 @@ profile, so the next run needs only --profile NAME.`, `Проверить каж
 			sum, err := runAndReport(cmd.Context(), opts, importer.Deps{}, &f, stdio, con)
 			if save != "" && sum != nil {
 				path, perr := cfg.file(env)
+				sets, secret := f.setsMap()
 				if perr == nil {
-					perr = saveProfile(path, save, spec.name, sum, f.setsMap())
+					perr = saveProfile(path, save, spec.name, sum, sets)
 				}
 				if perr != nil {
 					return perr
 				}
+				shown := reports.Printable(path)
 				fmt.Fprintf(stdio.Stderr, tr(opts.Lang, "saved profile %s in %s; next time: userimport validate FILE --profile %s\n",
-					"профиль %s сохранён в %s; в следующий раз: userimport validate ФАЙЛ --profile %s\n"), save, path, save)
+					"профиль %s сохранён в %s; в следующий раз: userimport validate ФАЙЛ --profile %s\n"), reports.Printable(save), shown, reports.Printable(save))
+				if len(secret) > 0 {
+					fmt.Fprintf(stdio.Stderr, tr(opts.Lang,
+						"not saved in the profile: --set %s, a secret (%s never holds one); give it on the command line each time\n",
+						"не сохранено в профиле: --set %s — это секрет (в %s секретов не бывает); указывайте его в командной строке каждый раз\n"),
+						strings.Join(secret, ", --set "), shown)
+				}
 			}
 			return err
 		},
@@ -188,24 +209,33 @@ profile, so the next run needs only --profile NAME.`, `Проверить каж
 	return cmd
 }
 
-// setsMap is --set as field → value, for a profile.
-func (f *commonFlags) setsMap() map[string]string {
-	m := map[string]string{}
+// setsMap is --set as field → value, for a profile, without the secrets: the settings
+// file never holds one. secret names the fields left out.
+func (f *commonFlags) setsMap() (m map[string]string, secret []string) {
+	m = map[string]string{}
 	for _, s := range f.sets {
 		k, v, ok := strings.Cut(s, "=")
-		if fld, known := columns.Lookup(strings.TrimSpace(k)); ok && known {
+		fld, known := columns.Lookup(strings.TrimSpace(k))
+		switch {
+		case !ok || !known:
+		case secretField(k):
+			if !slices.Contains(secret, string(fld)) {
+				secret = append(secret, string(fld))
+			}
+		default:
 			m[string(fld)] = strings.TrimSpace(v)
 		}
 	}
-	return m
+	return m, secret
 }
 
 // logOptions records what a run was asked to do, at debug level: --verbose shows it,
-// --log keeps it. Nothing secret is among the options.
+// --log keeps it. The values of secret --set fields (a password for every new account)
+// are written as the placeholder; the credentials are never among the options.
 func logOptions(con *console, opts *importer.Options, f *commonFlags) {
 	con.log.Debug("options", "input", opts.Input, "target", opts.Schema.Target, "profile", f.profile,
 		"dry_run", opts.DryRun, "plan", opts.Plan, "mode", string(opts.Mode), "concurrency", opts.Concurrency,
-		"rate", opts.Rate, "region", opts.Region, "lang", string(opts.Lang), "map", f.maps, "set", f.sets,
+		"rate", opts.Rate, "region", opts.Region, "lang", string(opts.Lang), "map", f.maps, "set", redactSets(f.sets),
 		"report", importer.ReportDir(opts))
 }
 

@@ -172,8 +172,7 @@ true. Credentials come from the environment:
 		}
 		_, err = runAndReport(cmd.Context(), opts, deps, &f.commonFlags, stdio, con)
 		if _, aborted := errors.AsType[*importer.AbortError](err); aborted && !plan {
-			fmt.Fprintf(stdio.Stderr, t("to finish the job, run the same command with --resume:\n  userimport %s\n",
-				"чтобы закончить, запустите ту же команду с --resume:\n  userimport %s\n"), resumeCommand(argv))
+			printResumeHere(stdio.Stderr, argv, env, lang)
 		}
 		return err
 	}
@@ -293,26 +292,6 @@ func checkMaxUpdates(cmd *cobra.Command, opts importer.Options, deps importer.De
 			"nothing written: %d existing accounts would change, more than --max-updates allows (%d); run plan to see which", sum.Updated, limit)}
 	}
 	return nil
-}
-
-// resumeCommand is the command line to finish an interrupted import: the same
-// arguments with --resume, quoted for a shell where needed.
-func resumeCommand(args []string) string {
-	var parts []string
-	has := false
-	for _, a := range args {
-		if a == "--resume" || a == "--resume=true" {
-			has = true
-		}
-		if strings.ContainsAny(a, " '\"$;&|<>()*?") || a == "" {
-			a = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
-		}
-		parts = append(parts, a)
-	}
-	if !has {
-		parts = append(parts, "--resume")
-	}
-	return strings.Join(parts, " ")
 }
 
 // httpClient is the client every call of a run goes through. Go's default transport

@@ -87,8 +87,9 @@ func flagError(c *cobra.Command, err error, lang validate.Lang) error {
 
 // columnsMessage says which required columns are missing, what the file has, and the
 // --map that would fix it: for a header close to a known name of the missing field
-// (a typo such as "Эл. пчта", "Фамиля"), that header; otherwise the first header.
-func columnsMessage(e *importer.ColumnsError, lang validate.Lang) string {
+// (a typo such as "Эл. пчта", "Фамиля"), that header; otherwise the first header. The
+// --map is quoted for sh, since people paste it: a header is whatever the file says.
+func columnsMessage(e *importer.ColumnsError, lang validate.Lang, sh shell) string {
 	var names []string
 	for _, f := range e.Missing {
 		names = append(names, string(f))
@@ -105,21 +106,26 @@ func columnsMessage(e *importer.ColumnsError, lang validate.Lang) string {
 	var guesses []string
 	for _, f := range e.Missing {
 		if h, ok := guessColumn(f, e.Found); ok {
-			guesses = append(guesses, fmt.Sprintf("--map '%s=%s'", h, f))
+			if q, err := sh.quoteAlways(h + "=" + string(f)); err == nil {
+				guesses = append(guesses, "--map "+q)
+			}
 		}
 	}
 	if len(guesses) > 0 {
 		return msg + fmt.Sprintf(tr(lang, " Did you mean %s?", " Возможно, нужно %s?"), strings.Join(guesses, " "))
 	}
-	example := "Header"
-	if len(e.Found) > 0 {
-		example = e.Found[0]
-	}
 	if len(e.Missing) == 0 {
 		return msg
 	}
-	return msg + fmt.Sprintf(tr(lang, " Use --map '%s=%s' to say which column holds it",
-		" Укажите, в каком столбце он есть: --map '%s=%s'"), example, e.Missing[0])
+	example, err := "", error(nil)
+	if len(e.Found) > 0 {
+		example, err = sh.quoteAlways(e.Found[0] + "=" + string(e.Missing[0]))
+	}
+	if len(e.Found) == 0 || err != nil {
+		example, _ = sh.quoteAlways("Header=" + string(e.Missing[0]))
+	}
+	return msg + fmt.Sprintf(tr(lang, " Use --map %s to say which column holds it",
+		" Укажите, в каком столбце он есть: --map %s"), example)
 }
 
 // guessColumn finds the header in found that looks most like a name of field f, by edit

@@ -6,14 +6,16 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"runtime"
 
 	"github.com/spf13/cobra"
 
+	"userimport/reports"
 	"userimport/template"
 	"userimport/validate"
 )
 
-func newTemplateCmd(stdio IO, lang validate.Lang) *cobra.Command {
+func newTemplateCmd(env Env, stdio IO, lang validate.Lang) *cobra.Command {
 	var (
 		target, out, langFlag string
 		force                 bool
@@ -74,10 +76,20 @@ and the example row only.`, `Создать пустую таблицу для �
 			if err := file.Close(); err != nil {
 				return &usageError{msg: fmt.Sprintf(tr(l, "write template: %v", "не удалось записать шаблон: %v"), err)}
 			}
-			fmt.Fprintf(stdio.Stderr, tr(l,
-				"wrote %s: fill it in (replace the grey example row), then check it:\n  userimport validate %s --target %s\n",
-				"записан %s: заполните (серую строку-пример замените), затем проверьте:\n  userimport validate %s --target %s\n"),
-				out, out, spec.name)
+			// The next command is quoted for the user's shell; a name that cannot be
+			// quoted safely gets no command to paste.
+			sh, _ := detectShell(runtime.GOOS, env)
+			if q, err := sh.quote(out); err == nil {
+				fmt.Fprintf(stdio.Stderr, tr(l,
+					"wrote %s: fill it in (replace the grey example row), then check it:\n  userimport validate %s --target %s\n",
+					"записан %s: заполните (серую строку-пример замените), затем проверьте:\n  userimport validate %s --target %s\n"),
+					reports.Printable(out), q, spec.name)
+			} else {
+				fmt.Fprintf(stdio.Stderr, tr(l,
+					"wrote %s: fill it in (replace the grey example row), then check it with userimport validate\n",
+					"записан %s: заполните (серую строку-пример замените), затем проверьте командой userimport validate\n"),
+					reports.Printable(out))
+			}
 			return nil
 		},
 	}

@@ -16,9 +16,12 @@ const sampleRows = 3
 
 // describeSource tells people how the file was read: format, encoding, delimiter or
 // sheet, the header row, what became of every column, and a few decoded rows. It is
-// the first thing to check when the counts look wrong.
+// the first thing to check when the counts look wrong. The file's name, sheet, headers
+// and cells are shown through reports.Printable: a cell holding ESC ] 0 ; ... BEL must
+// not retitle the window or clear the screen of the person checking it.
 func describeSource(w io.Writer, input string, si *reports.SourceInfo, lang validate.Lang) {
 	ru := lang == validate.Russian
+	input = reports.Printable(input)
 	var how []string
 	switch si.Format {
 	case "csv":
@@ -26,7 +29,7 @@ func describeSource(w io.Writer, input string, si *reports.SourceInfo, lang vali
 	case "xlsx":
 		sheet := fmt.Sprintf("sheet %q", si.Sheet)
 		if ru {
-			sheet = fmt.Sprintf("лист «%s»", si.Sheet)
+			sheet = fmt.Sprintf("лист «%s»", reports.Printable(si.Sheet))
 		}
 		how = append(how, "XLSX", sheet)
 	}
@@ -40,10 +43,10 @@ func describeSource(w io.Writer, input string, si *reports.SourceInfo, lang vali
 	var used, unused []string
 	for _, c := range si.Columns {
 		if c.Field != "" {
-			used = append(used, fmt.Sprintf("%s → %s", c.Header, c.Field))
+			used = append(used, fmt.Sprintf("%s → %s", reports.Printable(c.Header), c.Field))
 			continue
 		}
-		unused = append(unused, fmt.Sprintf("%s (%s)", c.Header, noteText(c.Note, ru)))
+		unused = append(unused, fmt.Sprintf("%s (%s)", reports.Printable(c.Header), reports.Printable(noteText(c.Note, ru))))
 	}
 	label := func(en, r string) string {
 		if ru {
@@ -56,7 +59,11 @@ func describeSource(w io.Writer, input string, si *reports.SourceInfo, lang vali
 		fmt.Fprintf(w, "  %s: %s\n", label("not used", "не используются"), strings.Join(unused, ", "))
 	}
 	for _, s := range si.Samples {
-		fmt.Fprintf(w, "  %s %d: %s\n", label("row", "строка"), s.Row, strings.Join(s.Cells, " | "))
+		cells := make([]string, len(s.Cells))
+		for i, c := range s.Cells {
+			cells[i] = reports.Printable(c)
+		}
+		fmt.Fprintf(w, "  %s %d: %s\n", label("row", "строка"), s.Row, strings.Join(cells, " | "))
 	}
 }
 

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/sync/semaphore"
+
 	"userimport/columns"
 	"userimport/reports"
 	"userimport/source"
@@ -303,6 +305,8 @@ func Run(ctx context.Context, opts Options, deps Deps) (*reports.Summary, error)
 	if mapping.Has(columns.SourceRow) {
 		r.origins = make(map[int32]string)
 	}
+	r.inFlight = semaphore.NewWeighted(inFlightBytes)
+	w.SetOnRowDone(func(row *reports.Row) { r.inFlight.Release(rowCost(row.Cells)) })
 	removeSpills(dir)
 	r.seen = newKeySet(dir, keySetMaxSlots)
 	if opts.Plan {

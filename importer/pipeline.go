@@ -23,12 +23,15 @@ import (
 // maxKeys bounds the key fields a schema may declare (the platforms have two or three).
 const maxKeys = 4
 
-// inFlightBytes bounds the bytes of cells read but not yet written to the reports:
+// inFlightBytes bounds the bytes of cells read but not yet done with by the reports:
 // rows are counted as well as batches, so that forty 15 MB lines do not take a
-// gigabyte between the reader and the reports (a row larger than the bound goes
-// alone). With the reader's own cap on a line, it keeps a run within its memory
-// budget whatever the file.
-const inFlightBytes = 32 << 20
+// gigabyte between the reader and the reports. With the reader's own cap on a line,
+// it keeps a run within its memory budget whatever the file.
+//
+// One row counts at most half of it: the report writer holds a partly filled batch
+// of rows (under 2 MB, see reports.Writer) until more rows come, so the reader must
+// always find room for the next row beside them, or it would wait for itself.
+const inFlightBytes = 16 << 20
 
 // rowCost is what a row counts against inFlightBytes: its cells and their headers.
 func rowCost(cells []string) int64 {
@@ -36,7 +39,7 @@ func rowCost(cells []string) int64 {
 	for _, c := range cells {
 		n += int64(len(c))
 	}
-	return min(n, inFlightBytes)
+	return min(n, inFlightBytes/2)
 }
 
 // batchSize is how many rows travel together from the reader to a validating worker:
@@ -101,7 +104,6 @@ type run struct {
 // each row's outcome in row order.
 func (r *run) run(ctx context.Context) error {
 	r.seed = maphash.MakeSeed()
-	r.inFlight = semaphore.NewWeighted(inFlightBytes)
 	r.keys = r.val.Schema().KeyFields()
 	if len(r.keys) > maxKeys {
 		r.keys = r.keys[:maxKeys]
@@ -482,9 +484,9 @@ func appendLowerASCII(b []byte, s string) ([]byte, bool) {
 	return b, true
 }
 
-// write records one finished row, in row order.
+// write records one finished row, in row order. Its bytes in flight are released when
+// the reports are done with it (see Run's SetOnRowDone).
 func (r *run) write(row *reports.Row) error {
-	defer r.inFlight.Release(rowCost(row.Cells))
 	r.summary.Add(row)
 	r.deps.Progress.add(row)
 	r.problems.Add(row, r.opts.Lang)

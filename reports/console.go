@@ -79,14 +79,17 @@ func PrintSummary(w io.Writer, s *Summary, lang validate.Lang, color bool) {
 		if where == "" {
 			where = t("platform", "платформа")
 		}
+		// The header and the example come from the file or the platform: a control
+		// character in them is shown, not obeyed (%q escapes the header in English).
+		example := Printable(p.Example)
 		if lang == validate.Russian {
-			fmt.Fprintf(w, "  %s — «%s»: %s (первая — строка %d)\n", paint(ansiRed, fmt.Sprintf("строк: %d", p.Rows)), where, p.Example, p.FirstRow)
+			fmt.Fprintf(w, "  %s — «%s»: %s (первая — строка %d)\n", paint(ansiRed, fmt.Sprintf("строк: %d", p.Rows)), Printable(where), example, p.FirstRow)
 		} else {
-			fmt.Fprintf(w, "  %s — %q: %s (first in row %d)\n", paint(ansiRed, fmt.Sprintf("%d %s", p.Rows, plural(p.Rows, "row", "rows"))), where, p.Example, p.FirstRow)
+			fmt.Fprintf(w, "  %s — %q: %s (first in row %d)\n", paint(ansiRed, fmt.Sprintf("%d %s", p.Rows, plural(p.Rows, "row", "rows"))), where, example, p.FirstRow)
 		}
 	}
 	if s.Aborted != "" {
-		fmt.Fprintf(w, "%s\n", paint(ansiRed, fmt.Sprintf(t("stopped early: %s", "остановлено: %s"), s.Aborted)))
+		fmt.Fprintf(w, "%s\n", paint(ansiRed, fmt.Sprintf(t("stopped early: %s", "остановлено: %s"), Printable(s.Aborted))))
 	}
 	if s.ReportDir == "" {
 		return
@@ -100,7 +103,7 @@ func PrintSummary(w io.Writer, s *Summary, lang validate.Lang, color bool) {
 		{"results.csv", "one line per row", "по строке на каждую строку файла"},
 		{"passwords.csv", "generated passwords, keep it safe", "созданные пароли, храните надёжно"},
 	}
-	fmt.Fprintf(w, "%s %s\n", t("report:", "отчёт:"), s.ReportDir)
+	fmt.Fprintf(w, "%s %s\n", t("report:", "отчёт:"), Printable(s.ReportDir))
 	for _, f := range files {
 		if f.name == "" {
 			continue
@@ -109,10 +112,10 @@ func PrintSummary(w io.Writer, s *Summary, lang validate.Lang, color bool) {
 		if _, err := os.Stat(path); err != nil {
 			continue
 		}
-		fmt.Fprintf(w, "  %s  %s\n", paint(ansiBold, path), paint(ansiDim, t(f.en, f.ru)))
+		fmt.Fprintf(w, "  %s  %s\n", paint(ansiBold, Printable(path)), paint(ansiDim, t(f.en, f.ru)))
 	}
 	for _, k := range s.KeptFailed {
-		fmt.Fprintf(w, "  %s  %s\n", paint(ansiBold, filepath.Join(s.ReportDir, k)),
+		fmt.Fprintf(w, "  %s  %s\n", paint(ansiBold, Printable(filepath.Join(s.ReportDir, k))),
 			paint(ansiDim, t("changed since userimport wrote it: kept as it is", "изменён после userimport: оставлен как есть")))
 	}
 }

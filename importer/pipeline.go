@@ -28,9 +28,10 @@ const maxKeys = 4
 // gigabyte between the reader and the reports. With the reader's own cap on a line,
 // it keeps a run within its memory budget whatever the file.
 //
-// One row counts at most half of it: the report writer holds a partly filled batch
-// of rows (under 2 MB, see reports.Writer) until more rows come, so the reader must
-// always find room for the next row beside them, or it would wait for itself.
+// One row counts at most inFlightBytes less 3 MB: the report writer holds a partly
+// filled batch of rows (under 2 MB, see reports.Writer) until more rows come, so the
+// reader must always find room for the next row beside them, or it would wait for
+// itself; and no two rows of over 13 MB are ever in flight together.
 const inFlightBytes = 16 << 20
 
 // rowCost is what a row counts against inFlightBytes: its cells and their headers.
@@ -39,7 +40,7 @@ func rowCost(cells []string) int64 {
 	for _, c := range cells {
 		n += int64(len(c))
 	}
-	return min(n, inFlightBytes/2)
+	return min(n, inFlightBytes-3<<20)
 }
 
 // batchSize is how many rows travel together from the reader to a validating worker:

@@ -29,7 +29,7 @@ type Mode string
 
 const (
 	ModeUpsert Mode = "upsert" // create who is missing, update who exists
-	ModeCreate Mode = "create" // an existing account is a failed row (code exists)
+	ModeCreate Mode = "create" // an existing account is left alone: the row is skipped (code exists)
 	ModeUpdate Mode = "update" // a missing account is a failed row (code not_found)
 )
 

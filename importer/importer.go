@@ -212,7 +212,7 @@ func Run(ctx context.Context, opts Options, deps Deps) (*reports.Summary, error)
 	}
 	defer src.Close()
 
-	header, err := findHeader(src, opts.Map)
+	header, err := findHeader(src, opts.Input, opts.Map)
 	if err != nil {
 		return nil, err
 	}
@@ -376,7 +376,7 @@ func stoppedPartWay(err error) error {
 
 // findHeader skips title lines above the table: the header is the first row, among
 // the first headerSearchRows, with a column that maps to a known field.
-func findHeader(src source.Reader, overrides []columns.Override) (source.Row, error) {
+func findHeader(src source.Reader, path string, overrides []columns.Override) (source.Row, error) {
 	var first source.Row
 	for i := 0; i < headerSearchRows; i++ {
 		row, err := src.Next()
@@ -395,7 +395,7 @@ func findHeader(src source.Reader, overrides []columns.Override) (source.Row, er
 		}
 	}
 	if first.Num == 0 {
-		return source.Row{}, &source.FileError{Path: src.Info().Sheet, Msg: "the file has no rows"}
+		return source.Row{}, &source.FileError{Path: path, Msg: "the file has no rows"}
 	}
 	msg := fmt.Sprintf("no header row: no column of the first rows is one the tool knows (row %d has: %s)",
 		first.Num, preview(first.Cells))
@@ -406,7 +406,7 @@ func findHeader(src source.Reader, overrides []columns.Override) (source.Row, er
 		}
 		msg += fmt.Sprintf("; the file was read as %s with %q between columns: if the headers look garbled the encoding may be wrong, try %s (or --delimiter if the columns run together)", info.Encoding, info.Delimiter, try)
 	}
-	return source.Row{}, &source.FileError{Msg: msg}
+	return source.Row{}, &source.FileError{Path: path, Msg: msg}
 }
 
 func preview(cells []string) string {

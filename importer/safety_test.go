@@ -231,3 +231,14 @@ func TestEchoedCredentialsReachNoFile(t *testing.T) {
 		t.Errorf("results.csv row %q: want the echoed credential shown as [redacted]", results(t, sum)[0])
 	}
 }
+
+// TestNoHeaderNamesTheFile: a file whose first rows hold no known column says which
+// file, not "userimport: : no header row" (issue 15).
+func TestNoHeaderNamesTheFile(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "odd.csv")
+	os.WriteFile(p, []byte("a;b;c\n1;2;3\n"), 0o600)
+	_, err := importer.Run(context.Background(), importer.Options{Input: p, Schema: validate.Collaborator(), DryRun: true}, importer.Deps{})
+	if err == nil || !strings.HasPrefix(err.Error(), p+": no header row") {
+		t.Errorf("err = %v, want it to start with the file's path", err)
+	}
+}

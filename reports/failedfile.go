@@ -44,7 +44,7 @@ func failedFiles(dir, ext string) (stale, kept []string, name string, err error)
 		if !e.Type().IsRegular() || !failedPattern.MatchString(e.Name()) {
 			continue
 		}
-		sum, err := fileSum(filepath.Join(dir, e.Name()))
+		sum, err := fileSum(dir, e.Name())
 		if err != nil {
 			return nil, nil, "", err
 		}
@@ -65,12 +65,12 @@ func failedFiles(dir, ext string) (stale, kept []string, name string, err error)
 
 // readLedger reads the ledger: file name → SHA-256 in hex. A missing ledger is empty.
 func readLedger(dir string) (map[string]string, error) {
-	f, err := os.Open(filepath.Join(dir, ledgerName))
+	f, err := openRead(dir, ledgerName)
 	if errors.Is(err, os.ErrNotExist) {
 		return map[string]string{}, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", ledgerName, err)
+		return nil, err
 	}
 	defer f.Close()
 	m := map[string]string{}
@@ -87,7 +87,7 @@ func readLedger(dir string) (map[string]string, error) {
 // recordWritten notes in the ledger that the tool wrote name, as it is now. The
 // ledger's other lines are kept where their file still exists.
 func recordWritten(dir, name string) error {
-	sum, err := fileSum(filepath.Join(dir, name))
+	sum, err := fileSum(dir, name)
 	if err != nil {
 		return err
 	}
@@ -119,15 +119,15 @@ func recordWritten(dir, name string) error {
 	return f.Close()
 }
 
-func fileSum(path string) (string, error) {
-	f, err := os.Open(path)
+func fileSum(dir, name string) (string, error) {
+	f, err := openRead(dir, name)
 	if err != nil {
-		return "", fmt.Errorf("read %s: %w", filepath.Base(path), err)
+		return "", err
 	}
 	defer f.Close()
 	h := sha256.New()
 	if _, err := io.Copy(h, f); err != nil {
-		return "", fmt.Errorf("read %s: %w", filepath.Base(path), err)
+		return "", fmt.Errorf("read %s: %w", name, err)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
 }

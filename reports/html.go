@@ -106,17 +106,19 @@ func (h *htmlReport) add(r *Row) {
 			h.problems = append(h.problems, p)
 		}
 	}
+	// Messages and headers are clipped here, values in keep (see clip.go).
 	for _, i := range r.Issues {
-		column := cmp.Or(i.Column, i.Field)
-		msg := i.Message(h.lang)
+		column := clip(cmp.Or(i.Column, i.Field), maxHeader)
+		msg := clip(i.Message(h.lang), maxMessage)
 		count(groupKey{i.Severity, i.Field, string(i.Code)}, column, msg)
 		keep(htmlProblem{Row: r.Num, Column: column, Code: string(i.Code), Severity: severityName(i.Severity), Raw: i.Raw, Normalized: i.Normalized, Message: msg})
 	}
 	if r.Status == Failed {
 		column := tr(h.lang, "platform", "платформа")
-		code := cmp.Or(r.FailCode, "failed")
-		count(groupKey{validate.Error, "", code}, column, r.Failure)
-		keep(htmlProblem{Row: r.Num, Column: column, Code: code, Severity: "error", Message: r.Failure})
+		code := clip(cmp.Or(r.FailCode, "failed"), maxHeader)
+		failure := clip(r.Failure, maxMessage)
+		count(groupKey{validate.Error, "", code}, column, failure)
+		keep(htmlProblem{Row: r.Num, Column: column, Code: code, Severity: "error", Message: failure})
 	}
 }
 

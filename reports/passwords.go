@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strconv"
 	"sync"
 
@@ -146,10 +145,15 @@ type PasswordLine struct {
 // skipping a last line torn by a killed run and the lines that end one. A missing
 // file is no lines.
 func ReadPasswords(dir string) ([]PasswordLine, error) {
-	data, err := os.ReadFile(filepath.Join(dir, PasswordsName))
+	f, err := openRead(dir, PasswordsName)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
 	}
+	if err != nil {
+		return nil, err
+	}
+	data, err := io.ReadAll(f)
+	f.Close()
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", PasswordsName, err)
 	}

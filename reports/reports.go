@@ -1,6 +1,9 @@
 // Package reports writes what a run did: summary.json, results.csv (one line per row,
 // in row order), passwords.csv for generated passwords, and the summary people read on
-// the terminal. Every file is created owner-only, because reports hold personal data.
+// the terminal. Every file is created owner-only, because reports hold personal data,
+// and never through a symbolic link (folder.go). The reports copy the input's cells
+// only where a copy is the point, and clip everything they quote (clip.go), so a small
+// file cannot make them large.
 package reports
 
 import (
@@ -8,10 +11,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"userimport/source"
 	"userimport/targets"
@@ -123,6 +126,9 @@ type SourceInfo struct {
 type Sample struct {
 	Row   int      `json:"row"`
 	Cells []string `json:"cells"`
+	// Omitted counts the row's last cells left out of Cells to keep the summary small
+	// (see clip.go); a cell that is there may be clipped, ending in an ellipsis.
+	Omitted int `json:"omitted_cells,omitempty"`
 }
 
 // Column is one column of the input and the field it was read as.
@@ -182,7 +188,8 @@ func (p *Problems) Add(r *Row, lang validate.Lang) {
 			g.Rows++
 			return
 		}
-		p.byKey[k] = &Problem{Field: field, Column: column, Code: code, Rows: 1, Example: msg, FirstRow: r.Num}
+		g := Problem{Field: field, Column: column, Code: code, Rows: 1, Example: msg, FirstRow: r.Num}.clipped()
+		p.byKey[k] = &g
 	}
 	for _, i := range r.Issues {
 		if i.Severity == validate.Error {
@@ -206,52 +213,13 @@ func (p *Problems) List() []Problem {
 	return out
 }
 
-// MkdirReport creates the report folder, owner-only.
-func MkdirReport(dir string) error {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("create report folder: %w", err)
-	}
-	// MkdirAll keeps the mode of a folder that exists; reports hold personal data.
-	if err := os.Chmod(dir, 0o700); err != nil {
-		return fmt.Errorf("create report folder: %w", err)
-	}
-	return nil
-}
-
-// Create creates or truncates a report file, owner-only even if it existed.
-func Create(dir, name string) (*os.File, error) {
-	path := filepath.Join(dir, name)
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		return nil, fmt.Errorf("create %s: %w", name, err)
-	}
-	if err := f.Chmod(0o600); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("create %s: %w", name, err)
-	}
-	return f, nil
-}
-
-// openAppend opens a report file for appending (and reading), creating it owner-only;
-// one that existed is made owner-only too.
-func openAppend(dir, name string) (*os.File, error) {
-	f, err := os.OpenFile(filepath.Join(dir, name), os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o600)
-	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", name, err)
-	}
-	if err := f.Chmod(0o600); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("open %s: %w", name, err)
-	}
-	return f, nil
-}
-
-// WriteSummary writes s as indented JSON to w.
+// WriteSummary writes s as indented JSON to w, with the values that come from the file
+// or the platform clipped (see clip.go); s itself is not changed.
 func WriteSummary(w io.Writer, s *Summary) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(s)
+	return enc.Encode(bounded(s))
 }
 
 // SaveSummary writes summary.json into dir.
@@ -267,18 +235,64 @@ func SaveSummary(dir string, s *Summary) error {
 	return f.Close()
 }
 
-// Neutralize makes a cell safe to open in a spreadsheet: a value a spreadsheet would
-// run as a formula (starting with = + - @, a tab or a carriage return) gets a leading
-// apostrophe, which Excel and LibreOffice show as text and do not run.
+// Neutralize makes a cell safe to open in a spreadsheet: a value a spreadsheet could
+// run as a formula (see formulaStart) gets a leading apostrophe, which Excel and
+// LibreOffice show as text and do not run. The source reader takes that apostrophe
+// back off (a cell "'" + v with formulaStart(v) reads as v), so a failed file run
+// again reads as the input did.
 func Neutralize(s string) string {
-	if s == "" {
-		return s
+	if s != "" && s[0] > ' ' && s[0] < utf8.RuneSelf && s[0] != '=' && s[0] != '+' && s[0] != '-' && s[0] != '@' {
+		return s // most cells: decided by the first byte, inlined
 	}
-	switch s[0] {
-	case '=', '+', '-', '@', '\t', '\r':
+	if formulaStart(s) {
 		return "'" + s
 	}
 	return s
+}
+
+// formulaStart reports whether a spreadsheet could take s for a formula: s starts
+// with a tab or a carriage return, or, after any run of leading spaces (every Unicode
+// space: the no-break space U+00A0, U+2000-U+200A, the ideographic space U+3000, line
+// breaks...; unicode.IsSpace) and zero-width characters (U+200B-U+200D, U+2060,
+// U+FEFF, the ones the source reader removes), with = + - or @, or with their
+// full-width forms ＝ ＋ － ＠ (U+FF1D, U+FF0B, U+FF0D, U+FF20), which Excel and
+// LibreOffice take for the ASCII ones in some locales and input modes. Excel skips
+// leading spaces before a formula, so " =2+2" runs as well as "=2+2".
+func formulaStart(s string) bool {
+	if s == "" {
+		return false
+	}
+	if s[0] == '\t' || s[0] == '\r' {
+		return true
+	}
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch c {
+			case '=', '+', '-', '@':
+				return true
+			case ' ', '\t', '\n', '\v', '\f', '\r':
+				i++
+				continue
+			}
+			return false
+		}
+		// Every space, zero-width and full-width character above starts with one of
+		// these bytes; Cyrillic (0xD0, 0xD1) and most text is decided here.
+		if c != 0xC2 && c != 0xE1 && c != 0xE2 && c != 0xE3 && c != 0xEF {
+			return false
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == '\uFF1D', r == '\uFF0B', r == '\uFF0D', r == '\uFF20':
+			return true
+		case unicode.IsSpace(r), r >= '\u200B' && r <= '\u200D', r == '\u2060', r == '\uFEFF':
+			i += size
+		default:
+			return false
+		}
+	}
+	return false
 }
 
 // ErrorsText renders the errors of r for results.csv: `field: code: message`, joined
@@ -293,9 +307,9 @@ func ErrorsText(r *Row, lang validate.Lang) string {
 	}
 	if r.Status == Failed || r.Status == Skipped && r.FailCode != "" {
 		// A skipped row's reason (--mode create: exists) is said the same way.
-		parts = append(parts, "platform: "+r.FailCode+": "+r.Failure)
+		parts = append(parts, "platform: "+clip(r.FailCode, maxHeader)+": "+clip(r.Failure, maxMessage))
 	}
-	return strings.Join(parts, " | ")
+	return clip(strings.Join(parts, " | "), maxRowText)
 }
 
 // WarningsText renders the warnings of r the same way.
@@ -306,29 +320,26 @@ func WarningsText(r *Row, lang validate.Lang) string {
 			parts = append(parts, issueText(i, lang))
 		}
 	}
-	return strings.Join(parts, " | ")
+	return clip(strings.Join(parts, " | "), maxRowText)
 }
 
 // maxRawInText caps the raw value quoted in a message: enough to recognise it.
 const maxRawInText = 60
 
 func issueText(i validate.Issue, lang validate.Lang) string {
-	s := i.Field + ": " + string(i.Code) + ": " + i.Message(lang)
+	s := i.Field + ": " + string(i.Code) + ": " + clip(i.Message(lang), maxMessage)
 	if raw := strings.TrimSpace(i.Raw); raw != "" {
-		if r := []rune(raw); len(r) > maxRawInText {
-			raw = string(r[:maxRawInText]) + "…"
-		}
-		s += fmt.Sprintf(" (%q)", raw)
+		s += fmt.Sprintf(" (%q)", clip(raw, maxRawInText))
 	}
 	return s
 }
 
 // ChangesText renders a plan's changes for results.csv: `field: old → new`, joined
-// with "; ".
+// with "; ", each value clipped to maxShown.
 func ChangesText(r *Row) string {
 	parts := make([]string, 0, len(r.Changes))
 	for _, c := range r.Changes {
-		parts = append(parts, c.Field+": "+c.Old+" → "+c.New)
+		parts = append(parts, c.Field+": "+clip(c.Old, maxShown)+" → "+clip(c.New, maxShown))
 	}
-	return strings.Join(parts, "; ")
+	return clip(strings.Join(parts, "; "), maxRowText)
 }

@@ -25,6 +25,25 @@ func TestNeutralize(t *testing.T) {
 		{"\tx", "'\tx"},
 		{"\rx", "'\rx"},
 		{"a=b", "a=b"},
+		// Past leading spaces of any kind, and in full width (issue 14).
+		{" =2+2", "' =2+2"},
+		{"   -1", "'   -1"},
+		{"\u00a0=1+1", "'\u00a0=1+1"},
+		{"\u2003\u3000+7", "'\u2003\u3000+7"},
+		{"\u200b@x", "'\u200b@x"},
+		{"\ufeff\u00a0=1", "'\ufeff\u00a0=1"},
+		{"\n=1", "'\n=1"},
+		{"＝1+1", "'＝1+1"},
+		{"＋79123456789", "'＋79123456789"},
+		{"－5", "'－5"},
+		{"＠SUM(A1)", "'＠SUM(A1)"},
+		{" \u00a0＝1", "' \u00a0＝1"},
+		{" Иванов", " Иванов"},
+		{"\u00a0", "\u00a0"},
+		{"   ", "   "},
+		{"Ы=1", "Ы=1"},
+		{"'=1", "'=1"},
+		{"\xff=1", "\xff=1"},
 	}
 	for _, tt := range tests {
 		if got := reports.Neutralize(tt.in); got != tt.want {
@@ -136,7 +155,7 @@ func TestWriterFilesArePrivateAndSafe(t *testing.T) {
 		}
 		for _, rec := range recs {
 			for _, cell := range rec {
-				if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+				if formulaStart(cell) {
 					t.Errorf("%s: cell %q would run as a formula", name, cell)
 				}
 			}
@@ -154,4 +173,19 @@ func TestWriterFilesArePrivateAndSafe(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("ReadPasswords (-want +got):\n%s", diff)
 	}
+}
+
+// FuzzNeutralize holds Neutralize to the rule the tests state on their own
+// (formulaStart): a value gets the apostrophe exactly when a spreadsheet could take it
+// for a formula, and nothing else changes.
+func FuzzNeutralize(f *testing.F) {
+	for _, s := range []string{"", "=1", " =1", "\u00a0\u3000＝1", "\u200b-", "\u1680\u205f\u0085@", "Иванов", "\xff=", "'=1", " \t\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := reports.Neutralize(s)
+		if want := formulaStart(s); want != (got != s) || got != s && got != "'"+s {
+			t.Errorf("Neutralize(%q) = %q; a formula by the tests' rule: %v", s, got, want)
+		}
+	})
 }

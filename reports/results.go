@@ -38,10 +38,12 @@ type Writer struct {
 	// The sheet goroutine: batches of rows in, its first error out.
 	batch      []*Row
 	batchBytes int // the cells' bytes in batch
-	sheetCh    chan []*Row
-	sheetErr   chan error
-	sheetRes   error
-	closed     bool
+	// onDone hears of each row once no report holds it any more (SetOnRowDone).
+	onDone   func(*Row)
+	sheetCh  chan []*Row
+	sheetErr chan error
+	sheetRes error
+	closed   bool
 }
 
 // sheetBatch is how many rows travel together to the sheet goroutine: channel
@@ -64,8 +66,12 @@ type Input struct {
 	Columns []Column
 }
 
-// NewWriter creates results.csv in dir (which must exist).
+// NewWriter creates results.csv in dir (which must exist, and pass MkdirReport's
+// checks: a *FolderError otherwise).
 func NewWriter(dir string, in Input, lang validate.Lang) (*Writer, error) {
+	if err := checkFolder(dir); err != nil {
+		return nil, err
+	}
 	f, err := Create(dir, "results.csv")
 	if err != nil {
 		return nil, err
@@ -103,9 +109,21 @@ func NewWriter(dir string, in Input, lang validate.Lang) (*Writer, error) {
 		}
 		w.sheetCh = make(chan []*Row, 4)
 		w.sheetErr = make(chan error, 1)
-		go sr.run(w.sheetCh, w.sheetErr)
+		go sr.run(w.sheetCh, w.sheetErr, w.rowDone)
 	}
 	return w, nil
+}
+
+// SetOnRowDone has f called for each row once the writer holds it no more (its
+// workbook rows written, or at once when there are none), from any goroutine: the
+// importer counts the bytes of rows in flight until then. Call it before the first
+// Write.
+func (w *Writer) SetOnRowDone(f func(*Row)) { w.onDone = f }
+
+func (w *Writer) rowDone(r *Row) {
+	if w.onDone != nil {
+		w.onDone(r)
+	}
 }
 
 // Write records one row.
@@ -123,7 +141,9 @@ func (w *Writer) Write(r *Row) error {
 		return fmt.Errorf("write results.csv: %w", err)
 	}
 	w.html.add(r)
-	if w.sheetCh != nil {
+	if w.sheetCh == nil {
+		w.rowDone(r)
+	} else {
 		w.batch = append(w.batch, r)
 		for _, c := range r.Cells {
 			w.batchBytes += len(c)
@@ -176,7 +196,7 @@ func (w *Writer) stopSheets(save bool) error {
 // run is the sheet goroutine: it writes batches until the channel closes, then
 // completes the files. After an error it keeps draining, so Write never blocks, and
 // reports the first error at the end.
-func (s *sheetReports) run(in <-chan []*Row, out chan<- error) {
+func (s *sheetReports) run(in <-chan []*Row, out chan<- error, done func(*Row)) {
 	var err error
 	save := true
 	for b := range in {
@@ -187,6 +207,7 @@ func (s *sheetReports) run(in <-chan []*Row, out chan<- error) {
 			if err == nil {
 				err = s.write(r)
 			}
+			done(r)
 		}
 	}
 	if err != nil || !save {
@@ -213,7 +234,7 @@ func (w *Writer) writeHTML(s *Summary) error {
 		return err
 	}
 	bw := bufio.NewWriterSize(f, 64<<10)
-	err = w.html.write(bw, s, files)
+	err = w.html.write(bw, bounded(s), files)
 	if e := bw.Flush(); err == nil {
 		err = e
 	}

@@ -32,10 +32,9 @@ type sheetRows struct {
 	buf []byte
 }
 
-// sheetCell is one cell of a data row: no cell at all (set false), a styled cell
-// without text, or text.
+// sheetCell is one cell of a data row: its 0-based column, and a style, text or both.
 type sheetCell struct {
-	set   bool
+	col   int
 	style int
 	text  string
 }
@@ -51,17 +50,14 @@ func newSheetRows(dir string) (*sheetRows, error) {
 // sheetRowsPattern names the temporary files; removeStale clears a killed run's.
 const sheetRowsPattern = ".userimport-rows-*.xml"
 
-// row writes row num; cells[i] is column i.
+// row writes row num: cells, in ascending columns below maxColumns.
 func (s *sheetRows) row(num int, cells []sheetCell) error {
 	b := append(s.buf[:0], `<row r="`...)
 	b = strconv.AppendInt(b, int64(num), 10)
 	b = append(b, `">`...)
-	for i, c := range cells {
-		if !c.set {
-			continue
-		}
+	for _, c := range cells {
 		b = append(b, `<c r="`...)
-		b = appendColumnName(b, i)
+		b = appendColumnName(b, c.col)
 		b = strconv.AppendInt(b, int64(num), 10)
 		b = append(b, '"')
 		if c.style != 0 {

@@ -66,7 +66,7 @@ func writeBoth(t *testing.T, header []string, rows [][]string) (ours, theirs str
 		t.Fatal(err)
 	}
 	for i, r := range rows {
-		if err := x.row(i+2, r, nil, nil); err != nil {
+		if err := x.row(i+2, r, nil, maxColumns, nil); err != nil {
 			t.Fatal(err)
 		}
 	}

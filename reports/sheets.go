@@ -4,7 +4,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
@@ -36,6 +35,10 @@ type sheetReports struct {
 	lang  validate.Lang
 	xlsx  bool
 	width int
+	// xlCols is how many of the input's columns the annotated workbook keeps: width,
+	// or fewer when the report's own columns would pass Excel's last column.
+	xlCols int
+	pad    []string // empty cells that pad a short row of annotated.csv
 	// fieldCol gives the column of each field that has one.
 	fieldCol map[string]int
 
@@ -91,16 +94,22 @@ func newSheetReports(dir, failedName string, in Input, lang validate.Lang) (*she
 
 	var err error
 	if s.xlsx {
-		widths := make([]float64, 0, s.width+len(annotatedHeads))
-		for _, h := range heads {
-			widths = append(widths, float64(min(max(utf8.RuneCountInString(h)+2, minColWidth), maxColWidth)))
+		// The report's own columns must fit in Excel's 16,384: an input as wide as
+		// that loses its last columns in the annotated copy.
+		s.xlCols = min(s.width, maxColumns-len(annotatedHeads))
+		widths := make([]float64, 0, min(s.xlCols, maxWidthCols))
+		for _, h := range heads[:min(s.xlCols, maxWidthCols)] {
+			widths = append(widths, headerWidth(h))
 		}
-		widths = append(widths, 18, errorsColWidth, maxColWidth, 18)
-		if s.axl, err = newXLSXSheet(dir, annotatedXLSX, in.Info.Sheet, widths); err != nil {
+		runs := appendWidths(nil, 0, widths)
+		for i, w := range []float64{18, errorsColWidth, maxColWidth, 18} {
+			runs = append(runs, colRun{first: s.xlCols + i, last: s.xlCols + i, width: w})
+		}
+		if s.axl, err = newXLSXSheet(dir, annotatedXLSX, in.Info.Sheet, runs); err != nil {
 			return nil, err
 		}
 		s.axl.capNote = capNoteText(lang)
-		vals := append(append([]string(nil), heads...), annotatedHeads...)
+		vals := append(append([]string(nil), heads[:s.xlCols]...), annotatedHeads...)
 		if err = s.axl.header(max(in.HeaderRow, 1), vals); err != nil {
 			s.axl.abandon()
 			return nil, err
@@ -143,7 +152,7 @@ func (s *sheetReports) mark(r *Row) {
 			sev = 2
 		}
 		m.severity = max(m.severity, sev)
-		msg := i.Message(s.lang)
+		msg := clip(i.Message(s.lang), maxMessage)
 		if m.note != "" {
 			m.note += "\n"
 		}
@@ -161,27 +170,23 @@ func (s *sheetReports) write(r *Row) error {
 	errs := peopleText(r, s.lang, validate.Error)
 	warns := peopleText(r, s.lang, validate.Warning)
 	cells := r.Cells
-	if len(cells) > s.width {
+	if s.xlsx {
 		// Cells past the header's last column have no header and no field; the
 		// report's own columns start there.
-		cells = cells[:s.width]
-	}
-	if len(cells) < s.width {
-		cells = append(cells[:len(cells):len(cells)], make([]string, s.width-len(cells))...)
-	}
-	if s.xlsx {
+		cells = cells[:min(len(cells), s.xlCols)]
 		statusStyle := s.axl.styleGood
 		if failed {
 			statusStyle = s.axl.styleBad
 		}
 		extra := []any{
 			excelize.Cell{StyleID: statusStyle, Value: status},
-			nilIfEmpty(errs), nilIfEmpty(warns), nilIfEmpty(r.TargetID),
+			nilIfEmpty(errs), nilIfEmpty(warns), nilIfEmpty(clip(r.TargetID, maxShown)),
 		}
-		if err := s.axl.row(r.Num, cells, s.marks, extra); err != nil {
+		if err := s.axl.row(r.Num, cells, s.marks, s.xlCols, extra); err != nil {
 			return err
 		}
 	} else {
+		cells = cells[:min(len(cells), s.width)]
 		for s.lastRow+1 < r.Num {
 			if err := s.acsv.blank(); err != nil {
 				return err
@@ -189,8 +194,11 @@ func (s *sheetReports) write(r *Row) error {
 			s.lastRow++
 		}
 		s.lastRow = max(s.lastRow+1, r.Num)
-		s.extra = append(s.extra[:0], status, errs, warns, r.TargetID)
-		if err := s.acsv.write(cells, s.extra); err != nil {
+		s.extra = append(s.extra[:0], status, errs, warns, clip(r.TargetID, maxShown))
+		if len(s.pad) < s.width {
+			s.pad = make([]string, s.width)
+		}
+		if err := s.acsv.write(cells, s.pad[:s.width-len(cells)], s.extra); err != nil {
 			return err
 		}
 	}
@@ -223,14 +231,14 @@ func (s *sheetReports) writeFailed(r *Row) error {
 			header = append([]string{columns.SourceRowHeader, columns.RepeatsHeader}, header...)
 		}
 		if s.xlsx {
-			widths := make([]float64, len(header))
-			for i, h := range header {
-				widths[i] = float64(min(max(utf8.RuneCountInString(h)+2, minColWidth), maxColWidth))
+			widths := make([]float64, 0, min(len(header), maxWidthCols))
+			for _, h := range header[:min(len(header), maxWidthCols)] {
+				widths = append(widths, headerWidth(h))
 			}
 			if s.fShift > 0 {
 				widths[0], widths[1] = 18, maxColWidth
 			}
-			if s.fxl, err = newXLSXSheet(s.dir, s.failedName, s.in.Info.Sheet, widths); err != nil {
+			if s.fxl, err = newXLSXSheet(s.dir, s.failedName, s.in.Info.Sheet, appendWidths(nil, 0, widths)); err != nil {
 				return err
 			}
 			s.fxl.capNote = capNoteText(s.lang)
@@ -270,7 +278,7 @@ func (s *sheetReports) writeFailed(r *Row) error {
 			marks = s.fMarks
 		}
 		s.fRow++
-		return s.fxl.row(s.fRow, s.fCells, marks, nil)
+		return s.fxl.row(s.fRow, s.fCells, marks, maxColumns, nil)
 	}
 	return s.fcsv.write(s.fCells)
 }
@@ -301,11 +309,13 @@ func (s *sheetReports) finish() error {
 		}
 	}
 	if s.axl != nil {
-		keep(s.axl.finish(s.width + len(annotatedHeads) - 1))
+		keep(s.axl.finish(s.xlCols + len(annotatedHeads) - 1))
 		s.axl = nil
 	}
 	if s.fxl != nil {
-		keep(s.fxl.finish(s.width - 1))
+		// The filter spans the bookkeeping columns too (it stopped two short of the
+		// last column once they were put first).
+		keep(s.fxl.finish(min(s.fShift+s.width, maxColumns) - 1))
 		s.fxl = nil
 	}
 	if s.acsv != nil {
@@ -380,10 +390,10 @@ func peopleText(r *Row, lang validate.Lang, sev validate.Severity) string {
 			where = i.Field
 		}
 		if where != "" {
-			b.WriteString(where)
+			b.WriteString(clip(where, maxHeader))
 			b.WriteString(": ")
 		}
-		b.WriteString(i.Message(lang))
+		b.WriteString(clip(i.Message(lang), maxMessage))
 	}
 	if sev == validate.Error && r.Status == Failed {
 		if b.Len() > 0 {
@@ -394,7 +404,7 @@ func peopleText(r *Row, lang validate.Lang, sev validate.Severity) string {
 		} else {
 			b.WriteString("platform: ")
 		}
-		b.WriteString(r.Failure)
+		b.WriteString(clip(r.Failure, maxMessage))
 	}
-	return b.String()
+	return clip(b.String(), maxRowText)
 }

@@ -8,6 +8,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -41,6 +43,48 @@ type cellMark struct {
 	note     string
 }
 
+// maxColumns is Excel's limit on a sheet's columns (the last is XFD). A report sheet
+// keeps the columns before it and drops the rest, which Excel would refuse to open.
+const maxColumns = 16384
+
+// maxWidthCols caps the columns that get a width of their own; past them Excel's
+// default width serves. excelize's SetColWidth copies every column set before it on
+// each call (and each run of columns as one column apiece), so widths cost the square
+// of the columns set, or the cube for one call per column: a 16,384-column header took
+// 17 minutes. A width is set for each run of equal widths among the first
+// maxWidthCols columns, and for the report's own columns, so the cost stays a few
+// milliseconds whatever the width of the sheet (256 columns of alternating widths
+// took 40 ms a workbook; 100 take 5).
+const maxWidthCols = 100
+
+// colRun is the width of columns first..last, 0-based and inclusive.
+type colRun struct {
+	first, last int
+	width       float64
+}
+
+// appendWidths appends the widths of the columns from at on, one run per stretch of
+// equal widths, for the first of them up to column maxWidthCols.
+func appendWidths(runs []colRun, at int, widths []float64) []colRun {
+	for i, w := range widths {
+		col := at + i
+		if col >= maxWidthCols {
+			break
+		}
+		if n := len(runs); n > 0 && runs[n-1].last == col-1 && runs[n-1].width == w {
+			runs[n-1].last = col
+			continue
+		}
+		runs = append(runs, colRun{first: col, last: col, width: w})
+	}
+	return runs
+}
+
+// headerWidth is a data column's width: as wide as its header, within bounds.
+func headerWidth(h string) float64 {
+	return float64(min(max(utf8.RuneCountInString(h)+2, minColWidth), maxColWidth))
+}
+
 // xlsxSheet streams one sheet of a report workbook: rows in ascending order, cells as
 // plain strings (never formulas, whatever they start with), problem cells coloured
 // with a note, the header frozen and filtered.
@@ -53,6 +97,7 @@ type xlsxSheet struct {
 
 	rows  *sheetRows // the data rows, spliced in when the workbook is written
 	cells []sheetCell
+	late  []int // marked columns past a row's cells
 
 	headerRow int
 	lastRow   int
@@ -66,7 +111,7 @@ type xlsxSheet struct {
 
 // newXLSXSheet starts a workbook with one sheet named sheet (the input's, so --sheet
 // finds the same name) and the column widths given.
-func newXLSXSheet(dir, name, sheet string, widths []float64) (*xlsxSheet, error) {
+func newXLSXSheet(dir, name, sheet string, widths []colRun) (*xlsxSheet, error) {
 	// Temporary files, excelize's (its stream writer's past 16 MB) and the data rows'
 	// (sheetRows), go in the report folder, which is owner-only, rather than /tmp,
 	// which is shared and on many systems held in memory.
@@ -99,9 +144,9 @@ func newXLSXSheet(dir, name, sheet string, widths []float64) (*xlsxSheet, error)
 	if err == nil {
 		x.rows, err = newSheetRows(dir)
 	}
-	for i, w := range widths {
-		if err == nil && w > 0 {
-			err = x.sw.SetColWidth(i+1, i+1, w)
+	for _, run := range widths {
+		if err == nil && run.width > 0 && run.first < maxColumns {
+			err = x.sw.SetColWidth(run.first+1, min(run.last, maxColumns-1)+1, run.width)
 		}
 	}
 	if err != nil {
@@ -126,37 +171,51 @@ func (x *xlsxSheet) header(num int, cells []string) error {
 		return fmt.Errorf("write %s: %w", x.name, err)
 	}
 	x.vals = x.vals[:0]
-	for _, c := range cells {
+	for _, c := range cells[:min(len(cells), maxColumns)] {
 		x.vals = append(x.vals, excelize.Cell{StyleID: x.styleHead, Value: c})
 	}
 	return x.setRow(num)
 }
 
 // row writes one data row at row num (or, should rows ever come out of order, right
-// after the last one); marks colour cells and note them, by column.
-func (x *xlsxSheet) row(num int, cells []string, marks map[int]cellMark, extra []any) error {
+// after the last one): cells from the first column, marks colouring and noting them by
+// column (a marked column past the row's cells gets an empty coloured cell), then
+// extra from column extraAt on. The work is the row's cells and marks, however wide
+// the sheet; columns past maxColumns are dropped.
+func (x *xlsxSheet) row(num int, cells []string, marks map[int]cellMark, extraAt int, extra []any) error {
 	if num <= x.lastRow {
 		num = x.lastRow + 1
 	}
+	cells = cells[:min(len(cells), maxColumns)]
 	x.cells = x.cells[:0]
 	for i, v := range cells {
-		m := marks[i]
-		style := 0
-		switch m.severity {
-		case 1:
-			style = x.styleWarn
-		case 2:
-			style = x.styleErr
+		var m cellMark
+		if len(marks) > 0 {
+			m = marks[i]
 		}
-		x.cells = append(x.cells, sheetCell{set: v != "" || style != 0, style: style, text: v})
-		if m.note != "" {
-			if err := x.note(i, num, m.note); err != nil {
+		if err := x.add(num, i, v, m); err != nil {
+			return err
+		}
+	}
+	if len(marks) > 0 {
+		x.late = x.late[:0]
+		for col := range marks {
+			if col >= len(cells) && col < min(extraAt, maxColumns) {
+				x.late = append(x.late, col)
+			}
+		}
+		slices.Sort(x.late)
+		for _, col := range x.late {
+			if err := x.add(num, col, "", marks[col]); err != nil {
 				return err
 			}
 		}
 	}
-	for _, v := range extra {
-		x.cells = append(x.cells, cellOf(v))
+	for i, v := range extra {
+		if c, ok := cellOf(v); ok && extraAt+i < maxColumns {
+			c.col = extraAt + i
+			x.cells = append(x.cells, c)
+		}
 	}
 	if err := x.rows.row(num, x.cells); err != nil {
 		return fmt.Errorf("write %s row %d: %w", x.name, num, err)
@@ -165,17 +224,35 @@ func (x *xlsxSheet) row(num int, cells []string, marks map[int]cellMark, extra [
 	return nil
 }
 
+// add puts the cell at col of row num in x.cells, styled and noted as m says.
+func (x *xlsxSheet) add(num, col int, v string, m cellMark) error {
+	style := 0
+	switch m.severity {
+	case 1:
+		style = x.styleWarn
+	case 2:
+		style = x.styleErr
+	}
+	if v != "" || style != 0 {
+		x.cells = append(x.cells, sheetCell{col: col, style: style, text: v})
+	}
+	if m.note != "" {
+		return x.note(col, num, m.note)
+	}
+	return nil
+}
+
 // cellOf is a data row's cell from what the callers pass: nil for none, a string, or
 // an excelize.Cell with a style and a string or no value.
-func cellOf(v any) sheetCell {
+func cellOf(v any) (sheetCell, bool) {
 	switch v := v.(type) {
 	case string:
-		return sheetCell{set: true, text: v}
+		return sheetCell{text: v}, true
 	case excelize.Cell:
 		s, _ := v.Value.(string)
-		return sheetCell{set: true, style: v.StyleID, text: s}
+		return sheetCell{style: v.StyleID, text: s}, true
 	}
-	return sheetCell{}
+	return sheetCell{}, false
 }
 
 func (x *xlsxSheet) setRow(num int) error {
@@ -271,34 +348,29 @@ func cellName(col, row int) string {
 
 // removeStale deletes report files an earlier run left that this run does not write,
 // so the folder never mixes two runs, and the temporary files of a run that was
-// killed while writing a workbook.
+// killed while writing a workbook. Only regular files are removed: a link or anything
+// else under a report file's name is refused (*FolderError), one under a temporary
+// file's name left alone.
 func removeStale(dir string, names ...string) error {
-	temps, _ := filepath.Glob(filepath.Join(dir, excelizeTemp))
-	rows, _ := filepath.Glob(filepath.Join(dir, sheetRowsPattern))
-	temps = append(temps, rows...)
-	for _, n := range names {
-		temps = append(temps, filepath.Join(dir, n))
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("read report folder: %w", err)
 	}
-	for _, p := range temps {
-		if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return fmt.Errorf("remove old %s: %w", filepath.Base(p), err)
+	for _, e := range entries {
+		if !e.Type().IsRegular() {
+			continue
+		}
+		if rows, _ := filepath.Match(sheetRowsPattern, e.Name()); rows || isExcelizeTemp(e.Name()) {
+			names = append(names, e.Name())
+		}
+	}
+	for _, n := range names {
+		if err := removeRegular(filepath.Join(dir, n)); err != nil {
+			if _, ok := errors.AsType[*FolderError](err); ok {
+				return err
+			}
+			return fmt.Errorf("remove old %s: %w", n, err)
 		}
 	}
 	return nil
-}
-
-// excelizeTemp matches the temporary files excelize's stream writer makes
-// (os.CreateTemp(dir, "excelize-")).
-const excelizeTemp = "excelize-*"
-
-// clip shortens s to n runes for display, with an ellipsis.
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n]) + "…"
 }

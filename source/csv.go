@@ -3,6 +3,7 @@ package source
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -14,13 +15,23 @@ const (
 	// maxColumns is Excel's own column limit (XFD); a row with more cells is not a
 	// spreadsheet row, and refusing it bounds the memory one record can take.
 	maxColumns = 16384
-	// minLineCap bounds one physical line of a CSV file. Real lines are a few
+	// minLineCap bounds one physical line of a CSV file, and one row's text, all
+	// cells together, of a CSV file or a sheet (see rowCap). Real lines are a few
 	// hundred bytes; a 16 MiB line is binary data or a broken export.
 	minLineCap = 16 << 20
 	// readBufSize is the bufio buffer: large enough that almost every line is read
 	// with one ReadSlice and no copying.
 	readBufSize = 64 << 10
 )
+
+// rowCap is the cap on one row's text, all cells together: the cell cap alone lets
+// a row of 16,384 cells hold a gigabyte.
+func rowCap(maxCell int) int {
+	if maxCell <= 0 {
+		maxCell = DefaultMaxCellBytes
+	}
+	return max(minLineCap, 2*maxCell)
+}
 
 // csvReader parses RFC 4180 CSV itself rather than through encoding/csv, for four
 // reasons that matter here: row numbers must count blank lines (encoding/csv skips
@@ -38,10 +49,12 @@ type csvReader struct {
 	size    int64
 	br      *bufio.Reader
 	delim   byte
+	eol     byte // what ends a line: '\n', or '\r' in a file of old Mac line ends
 	maxCell int
 	maxRows int
-	lineCap int
+	lineCap int // the cap on a line, and on a record
 	info    Info
+	ctx     context.Context // stops the reading; never nil
 
 	line    int // physical lines read so far, the sep= line included
 	row     int // the row number Excel shows for the last record read
@@ -54,7 +67,7 @@ type csvReader struct {
 }
 
 // newCSV prepares to read f as CSV; head is its first bytes, already read.
-func newCSV(path string, f *os.File, head []byte, opts Options) (*csvReader, error) {
+func newCSV(ctx context.Context, path string, f *os.File, head []byte, opts Options) (*csvReader, error) {
 	enc := detectEncoding(head)
 	if opts.Encoding != "" {
 		named, ok := namedEncoding(opts.Encoding, head)
@@ -67,6 +80,13 @@ func newCSV(path string, f *os.File, head []byte, opts Options) (*csvReader, err
 		return nil, &FileError{Path: path, Msg: msg}
 	}
 	sample := decodeSample(enc, head)
+	// Old Mac exports end lines with CR alone: a sample with CRs and no LF is such
+	// a file, and its lines are split on CR (the sniffers see them as LFs).
+	eol := byte('\n')
+	if bytes.IndexByte(sample, '\n') < 0 && bytes.IndexByte(sample, '\r') >= 0 {
+		eol = '\r'
+		sample = bytes.ReplaceAll(sample, []byte{'\r'}, []byte{'\n'})
+	}
 	delim, sepLen, hasSep := sepLine(sample)
 	if opts.Delimiter != "" {
 		d, ok := namedDelimiter(opts.Delimiter)
@@ -86,6 +106,8 @@ func newCSV(path string, f *os.File, head []byte, opts Options) (*csvReader, err
 		src = transform.NewReader(counted, enc.enc.NewDecoder())
 	}
 	r := newCSVReader(path, src, delim, opts)
+	r.ctx = ctx
+	r.eol = eol
 	r.closer = f
 	r.counted = counted
 	if fi, err := f.Stat(); err == nil {
@@ -111,10 +133,12 @@ func newCSVReader(path string, src io.Reader, delim byte, opts Options) *csvRead
 		path:    path,
 		br:      bufio.NewReaderSize(src, readBufSize),
 		delim:   delim,
+		eol:     '\n',
 		maxCell: opts.MaxCellBytes,
 		maxRows: opts.MaxRows,
-		lineCap: max(minLineCap, 2*opts.MaxCellBytes),
+		lineCap: rowCap(opts.MaxCellBytes),
 		info:    Info{Format: "csv", Encoding: "utf-8", Delimiter: string(delim)},
+		ctx:     context.Background(),
 	}
 }
 
@@ -153,6 +177,12 @@ func (r *csvReader) Next() (Row, error) {
 		return Row{}, r.err
 	}
 	for {
+		// A file of millions of blank lines never leaves this loop: each record is
+		// a point where a cancelled read stops.
+		if err := r.ctx.Err(); err != nil {
+			r.err = err
+			return Row{}, err
+		}
 		if err := r.readRecord(); err != nil {
 			r.err = err
 			return Row{}, err
@@ -199,14 +229,14 @@ func (r *csvReader) blankRecord() bool {
 
 // readLine returns the next physical line with its line break, or io.EOF.
 func (r *csvReader) readLine() ([]byte, error) {
-	line, err := r.br.ReadSlice('\n')
+	line, err := r.br.ReadSlice(r.eol)
 	if err == bufio.ErrBufferFull {
 		r.lineBuf = append(r.lineBuf[:0], line...)
 		for err == bufio.ErrBufferFull {
 			if len(r.lineBuf) > r.lineCap {
 				return nil, &FileError{Path: r.path, Line: r.line + 1, Msg: fmt.Sprintf("a line is longer than %d MiB; this does not look like a CSV table", r.lineCap>>20)}
 			}
-			line, err = r.br.ReadSlice('\n')
+			line, err = r.br.ReadSlice(r.eol)
 			r.lineBuf = append(r.lineBuf, line...)
 		}
 		line = r.lineBuf
@@ -225,10 +255,14 @@ func (r *csvReader) readLine() ([]byte, error) {
 }
 
 // trimEOL drops the line break ("\n" or "\r\n") from the end of a line, and a lone
-// trailing "\r" on the last line of the file, as encoding/csv does.
-func trimEOL(b []byte) []byte {
-	if n := len(b); n > 0 && b[n-1] == '\n' {
+// trailing "\r" on the last line of the file, as encoding/csv does. With CR line
+// ends (eol '\r'), the one "\r" is the line break.
+func trimEOL(b []byte, eol byte) []byte {
+	if n := len(b); n > 0 && b[n-1] == eol {
 		b = b[:n-1]
+		if eol == '\r' {
+			return b
+		}
 	}
 	if n := len(b); n > 0 && b[n-1] == '\r' {
 		b = b[:n-1]
@@ -284,7 +318,7 @@ func (r *csvReader) readRecord() error {
 		j := bytes.IndexByte(rest, r.delim)
 		last := j < 0
 		if last {
-			rest = trimEOL(rest)
+			rest = trimEOL(rest, r.eol)
 		} else {
 			rest = rest[:j]
 			pos += j + 1
@@ -296,6 +330,11 @@ func (r *csvReader) readRecord() error {
 		r.ends = append(r.ends, len(r.rec))
 		if len(r.ends) > maxColumns {
 			return &FileError{Path: r.path, Line: r.row, Msg: fmt.Sprintf("the row has more than %d columns, more than Excel allows", maxColumns)}
+		}
+		// Quoted cells may go on over many lines, each under the cell cap: the row
+		// as a whole has its own cap.
+		if len(r.rec) > r.lineCap {
+			return &FileError{Path: r.path, Line: r.row, Msg: fmt.Sprintf("the row holds more than %d MiB of text; this is not a normal staff list", r.lineCap>>20)}
 		}
 		if last {
 			break

@@ -3,7 +3,11 @@ package source
 import (
 	"archive/zip"
 	"bytes"
+	"context"
+	"encoding/binary"
+	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strings"
 
@@ -41,12 +45,36 @@ var foreignMagic = []struct {
 // whether it is CSV or XLSX, and returns a Reader positioned before the first row.
 // Every problem with the file is a *FileError that a person can act on.
 func Open(path string, opts Options) (Reader, error) {
+	return OpenContext(context.Background(), path, opts)
+}
+
+// OpenContext is Open with a context that stops the reading: once ctx is done,
+// opening (which may scan a workbook's whole table of texts) and every later Next
+// stop within one buffer's worth of work and return ctx.Err(), which is not a
+// *FileError. ctx is kept by the Reader.
+func OpenContext(ctx context.Context, path string, opts Options) (Reader, error) {
 	if opts.MaxCellBytes <= 0 {
 		opts.MaxCellBytes = DefaultMaxCellBytes
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	// Only a regular file: opening a named pipe waits for a writer, forever, and a
+	// device or a socket never ends; a folder is a mistake to name as such.
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, &FileError{Path: path, Msg: "cannot open the file", Err: err}
+	}
+	if msg := notRegular(fi.Mode()); msg != "" {
+		return nil, &FileError{Path: path, Msg: msg}
 	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, &FileError{Path: path, Msg: "cannot open the file", Err: err}
+	}
+	if fi, err := f.Stat(); err == nil && notRegular(fi.Mode()) != "" {
+		f.Close() // replaced since the check above
+		return nil, &FileError{Path: path, Msg: notRegular(fi.Mode())}
 	}
 	head := make([]byte, sniffSize)
 	n, err := io.ReadFull(f, head)
@@ -61,11 +89,15 @@ func Open(path string, opts Options) (Reader, error) {
 	}
 	switch {
 	case bytes.HasPrefix(head, magicZIP):
+		err := checkZIPEntries(path, f)
 		f.Close()
+		if err != nil {
+			return nil, err
+		}
 		if err := checkZIP(path); err != nil {
 			return nil, err
 		}
-		return openXLSX(path, opts)
+		return openXLSX(ctx, path, opts)
 	case bytes.HasPrefix(head, magicOLE):
 		msg := oleKind(f)
 		f.Close()
@@ -75,12 +107,96 @@ func Open(path string, opts Options) (Reader, error) {
 		f.Close()
 		return nil, &FileError{Path: path, Msg: "cannot read the file", Err: err}
 	}
-	r, err := newCSV(path, f, head, opts)
+	r, err := newCSV(ctx, path, f, head, opts)
 	if err != nil {
 		f.Close()
 		return nil, err
 	}
 	return r, nil
+}
+
+// notRegular says what a file that is not a regular file is, and that a regular one
+// is wanted; "" for a regular file.
+func notRegular(m fs.FileMode) string {
+	const want = "save the spreadsheet as a file and give its path"
+	switch {
+	case m.IsRegular():
+		return ""
+	case m.IsDir():
+		return "this is a folder, not a file; give the path of the .xlsx or .csv file"
+	case m&fs.ModeNamedPipe != 0:
+		return "this is a named pipe (FIFO), not a regular file; " + want
+	case m&fs.ModeSocket != 0:
+		return "this is a socket, not a regular file; " + want
+	case m&(fs.ModeDevice|fs.ModeCharDevice) != 0:
+		return "this is a device, not a regular file; " + want
+	}
+	return "this is not a regular file; " + want
+}
+
+// maxZIPEntries and maxZIPDirBytes cap the list of parts of a workbook (the ZIP's
+// central directory): a real one lists a few dozen parts in a few kilobytes, one
+// with a thousand sheets a few thousand in a few hundred. archive/zip keeps a
+// record of a few hundred bytes for every entry listed, so a file of millions of
+// empty entries would fill memory before a single part is read. The count, the
+// list's size and where it starts are in the last bytes of the file, read first;
+// archive/zip reads entries from the start of the list until one is not an entry,
+// whatever count and size it declares, so the list is measured from the earliest
+// start it may take to the end record.
+const (
+	maxZIPEntries  = 65535
+	maxZIPDirBytes = 2 << 20
+)
+
+// checkZIPEntries refuses a ZIP file whose central directory may hold more than
+// maxZIPEntries entries or more than maxZIPDirBytes. A file whose end record
+// cannot be found is left to archive/zip, which says it is damaged.
+func checkZIPEntries(path string, f *os.File) error {
+	fi, err := f.Stat()
+	if err != nil {
+		return nil
+	}
+	const eocdLen, locLen, eocd64Len = 22, 20, 56
+	size := fi.Size()
+	n := min(size, int64(eocdLen+65535+locLen))
+	tail := make([]byte, n)
+	if _, err := f.ReadAt(tail, size-n); err != nil {
+		return nil
+	}
+	i := bytes.LastIndex(tail, []byte("PK\x05\x06"))
+	if i < 0 || len(tail)-i < eocdLen {
+		return nil
+	}
+	end := size - n + int64(i)
+	entries := uint64(binary.LittleEndian.Uint16(tail[i+10:]))
+	dirSize := uint64(binary.LittleEndian.Uint32(tail[i+12:]))
+	dirOff := uint64(binary.LittleEndian.Uint32(tail[i+16:]))
+	if i >= locLen && bytes.HasPrefix(tail[i-locLen:], []byte("PK\x06\x07")) {
+		// ZIP64: the figures are in the ZIP64 end record the locator points to.
+		off := int64(binary.LittleEndian.Uint64(tail[i-locLen+8:]))
+		rec := make([]byte, eocd64Len)
+		if off >= 0 && off < size {
+			if _, err := f.ReadAt(rec, off); err == nil && bytes.HasPrefix(rec, []byte("PK\x06\x06")) {
+				end = off
+				entries = binary.LittleEndian.Uint64(rec[32:])
+				dirSize = binary.LittleEndian.Uint64(rec[40:])
+				dirOff = binary.LittleEndian.Uint64(rec[48:])
+			}
+		}
+	}
+	start := end
+	if dirSize <= uint64(end) {
+		start = end - int64(dirSize)
+	} else {
+		start = 0
+	}
+	if dirOff < uint64(start) {
+		start = int64(dirOff)
+	}
+	if entries > maxZIPEntries || end-start > maxZIPDirBytes {
+		return &FileError{Path: path, Msg: fmt.Sprintf("the workbook lists more parts than any real workbook has (over %d, or a list over %d MiB); this is not a normal staff list", maxZIPEntries, maxZIPDirBytes>>20)}
+	}
+	return nil
 }
 
 // checkZIP refuses ZIP files that are not Excel workbooks, naming what they are

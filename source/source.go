@@ -33,7 +33,8 @@ type Info struct {
 	Sheet     string   `json:"sheet,omitempty"`     // xlsx: the sheet read
 	Sheets    []string `json:"sheets,omitempty"`    // xlsx: all sheets in the workbook
 	// LastRow is the number of the sheet's last row as its dimension says, for
-	// progress; 0 when unknown (CSV, or a sheet without a dimension).
+	// progress; 0 when unknown (CSV, or a sheet without a dimension). It is a hint,
+	// not a promise: the sheet may end sooner (A1:XFD1048576 over three rows).
 	LastRow int `json:"last_row,omitempty"`
 }
 
@@ -56,7 +57,8 @@ const DefaultMaxCellBytes = 64 << 10
 // Reader yields rows in file order. It is not safe for concurrent use.
 type Reader interface {
 	// Next returns the next non-blank row, or io.EOF after the last one. Any other
-	// error is a file-level problem (*FileError) and ends the reading.
+	// error ends the reading: a file-level problem (*FileError), or the error of the
+	// context given to OpenContext once it is done.
 	Next() (Row, error)
 	// Info says how the file is being read.
 	Info() Info

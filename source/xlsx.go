@@ -1,6 +1,7 @@
 package source
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -33,6 +34,7 @@ var unzipXMLSizeLimit int64 = defaultUnzipXMLSizeLimit
 // take a separate quick scan.
 type xlsxReader struct {
 	path    string
+	ctx     context.Context // stops the reading; never nil
 	book    *book
 	sst     *sharedStrings
 	styles  []cellStyle
@@ -45,16 +47,17 @@ type xlsxReader struct {
 	info     Info
 	maxCell  int
 	maxRows  int
+	maxRow   int // the cap on a row's text, all cells together (see rowCap)
 
 	row     int // the number of the last row read
 	yielded int
-	lastRow int // the last row number the dimension promises
 	done    bool
 	err     error
 
 	// Scratch reused from row to row.
 	vals   []byte    // the text of the row's cells that are not shared strings
 	cells  []cellVal // the row's cells, in order
+	shared int       // the length of the row's shared strings, together
 	rowCap int       // the length of the last row, to size the next
 }
 
@@ -70,14 +73,20 @@ type cellVal struct {
 }
 
 // openXLSX opens an .xlsx workbook and positions a reader on the chosen sheet.
-func openXLSX(path string, opts Options) (Reader, error) {
-	b, err := openBook(path)
+func openXLSX(ctx context.Context, path string, opts Options) (Reader, error) {
+	b, err := openBook(ctx, path)
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		return nil, xlsxOpenError(path, err)
 	}
-	r := &xlsxReader{path: path, book: b, maxCell: opts.MaxCellBytes, maxRows: opts.MaxRows}
+	r := &xlsxReader{path: path, ctx: ctx, book: b, maxCell: opts.MaxCellBytes, maxRows: opts.MaxRows, maxRow: rowCap(opts.MaxCellBytes)}
 	if err := r.init(opts); err != nil {
 		r.Close()
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		return nil, err
 	}
 	return r, nil
@@ -85,6 +94,9 @@ func openXLSX(path string, opts Options) (Reader, error) {
 
 func xlsxOpenError(path string, err error) error {
 	msg := "the workbook is damaged or is not an .xlsx file; open it in Excel and save it again as .xlsx"
+	if tm, ok := errors.AsType[*tooMany](err); ok {
+		return &FileError{Path: path, Msg: tm.Error() + "; this is not a normal staff list"}
+	}
 	switch {
 	case errors.Is(err, errNoWorkbook):
 		msg = "the workbook is encrypted or in an unsupported format; remove the password and save it as .xlsx"
@@ -127,7 +139,7 @@ func (r *xlsxReader) init(opts Options) error {
 			return
 		}
 		defer rc.Close()
-		r.merges.list, mergeErr = scanMerges(rc)
+		r.merges.list, mergeErr = scanMerges(r.ctx, rc)
 	})
 	styles, serr := r.book.readStyles()
 	var sst *sharedStrings
@@ -137,9 +149,16 @@ func (r *xlsxReader) init(opts Options) error {
 	}
 	wg.Wait()
 	r.sst = sst
+	var tm *tooMany
 	switch {
+	case r.ctx.Err() != nil:
+		return r.ctx.Err()
+	case errors.As(serr, &tm):
+		return &FileError{Path: r.path, Msg: tm.Error() + "; this is not a normal staff list"}
 	case serr != nil:
 		return &FileError{Path: r.path, Msg: "cannot read the workbook's cell formats; open it in Excel and save it again", Err: serr}
+	case errors.Is(sstErr, errTooManyStrings):
+		return &FileError{Path: r.path, Msg: fmt.Sprintf("the workbook's table of texts has more than %d entries; this is not a normal staff list", maxSharedStrings)}
 	case sstErr != nil:
 		return &FileError{Path: r.path, Msg: "cannot read the workbook's text; open it in Excel and save it again", Err: sstErr}
 	case mergeErr != nil:
@@ -173,7 +192,13 @@ func (r *xlsxReader) Position() (read, size int64) {
 // start reads the sheet's XML up to its rows; the dimension on the way says how many
 // to expect.
 func (r *xlsxReader) start(sheet io.Reader) error {
-	r.s = newXMLScanner(sheet)
+	if r.ctx == nil {
+		r.ctx = context.Background()
+	}
+	if r.maxRow == 0 {
+		r.maxRow = rowCap(r.maxCell)
+	}
+	r.s = newXMLScannerContext(r.ctx, sheet)
 	for {
 		k, err := r.s.next()
 		if err != nil {
@@ -193,7 +218,6 @@ func (r *xlsxReader) start(sheet io.Reader) error {
 					ref = ref[i+1:]
 				}
 				if _, row, ok := parseCellRef(ref); ok && row > 0 {
-					r.lastRow = row
 					r.info.LastRow = row
 				}
 			}
@@ -267,10 +291,19 @@ func (r *xlsxReader) Next() (Row, error) {
 		}
 		switch {
 		case k == tokEOF:
-			r.done = true
+			// The rows must end with </sheetData>: a sheet cut short is damaged,
+			// however many rows its dimension promised.
+			r.err = &FileError{Path: r.path, Line: r.row + 1, Msg: fmt.Sprintf("the sheet is damaged: it breaks off after row %d; open the workbook in Excel and save it again", r.row)}
+			return Row{}, r.err
 		case k == tokEnd && r.s.is("sheetData"):
 			r.done = true
 		case k == tokStart && r.s.is("row"):
+			// A row may be long to read (merged ranges to fill): each is a point
+			// where a cancelled read stops.
+			if err := r.ctx.Err(); err != nil {
+				r.err = err
+				return Row{}, err
+			}
 			num := r.row + 1
 			if v, ok := r.s.attr("r"); ok {
 				if n, err := strconv.Atoi(strings.TrimSpace(string(v))); err == nil && n > r.row {
@@ -295,15 +328,17 @@ func (r *xlsxReader) Next() (Row, error) {
 			}
 		}
 	}
-	if r.row < r.lastRow {
-		r.err = &FileError{Path: r.path, Line: r.row + 1, Msg: fmt.Sprintf("the sheet is damaged: it should have %d rows but ends after row %d; open the workbook in Excel and save it again", r.lastRow, r.row)}
-		return Row{}, r.err
-	}
+	// The dimension is a hint for progress, not a promise: a sheet claiming
+	// A1:XFD1048576 over three rows has three rows.
 	r.err = io.EOF
 	return Row{}, r.err
 }
 
 func (r *xlsxReader) damaged(line int, err error) error {
+	if ctxErr := r.ctx.Err(); ctxErr != nil {
+		r.err = ctxErr // cancelled, not damaged
+		return r.err
+	}
 	r.err = &FileError{Path: r.path, Line: line, Msg: "the sheet is damaged at this row; open the workbook in Excel and save it again", Err: err}
 	return r.err
 }
@@ -313,11 +348,23 @@ func (r *xlsxReader) tooLong(col int) error {
 	return r.err
 }
 
+// rowTooLong is a row whose text, all cells together, is over the cap.
+func (r *xlsxReader) rowTooLong() error {
+	r.err = &FileError{Path: r.path, Line: r.row, Msg: fmt.Sprintf("the row holds more than %d MiB of text; this is not a normal staff list", r.maxRow>>20)}
+	return r.err
+}
+
+// tooWide is a row with more cells than Excel has columns.
+func (r *xlsxReader) tooWide() error {
+	r.err = &FileError{Path: r.path, Line: r.row, Msg: fmt.Sprintf("the row has more than %d columns, more than Excel allows", maxSheetCols)}
+	return r.err
+}
+
 // readRow reads the cells of the row whose start tag was just read, up to its end
 // tag, and returns it unless it is blank.
 func (r *xlsxReader) readRow() (Row, bool, error) {
-	r.vals, r.cells = r.vals[:0], r.cells[:0]
-	col := 0
+	r.vals, r.cells, r.shared = r.vals[:0], r.cells[:0], 0
+	col, n := 0, 0
 	for {
 		k, err := r.s.next()
 		if err != nil {
@@ -338,7 +385,11 @@ func (r *xlsxReader) readRow() (Row, bool, error) {
 			}
 			continue
 		}
+		// Excel writes at most one cell per column: more cells than columns, with
+		// references or without, is a hostile row, and counting them bounds the
+		// row's memory and time.
 		col++
+		n++
 		if ref, ok := r.s.attr("r"); ok && len(ref) > 0 {
 			c, _, ok := parseCellRef(ref)
 			if !ok {
@@ -346,8 +397,14 @@ func (r *xlsxReader) readRow() (Row, bool, error) {
 			}
 			col = c
 		}
+		if col > maxSheetCols || n > maxSheetCols {
+			return Row{}, false, r.tooWide()
+		}
 		if err := r.readCell(col); err != nil {
 			return Row{}, false, err
+		}
+		if len(r.vals)+r.shared > r.maxRow {
+			return Row{}, false, r.rowTooLong()
 		}
 	}
 	return r.finishRow()
@@ -424,7 +481,7 @@ func (r *xlsxReader) readCell(col int) error {
 					continue
 				}
 				r.vals = r.vals[:a]
-				if err := r.readInline(col); err != nil {
+				if err := r.readInline(col, a+r.maxCell); err != nil {
 					return err
 				}
 			default:
@@ -485,6 +542,7 @@ func (r *xlsxReader) readCell(col int) error {
 		if len(cv.s) > r.maxCell {
 			return r.tooLong(col)
 		}
+		r.shared += len(cv.s)
 		r.cells = append(r.cells, cv)
 		return nil
 	}
@@ -500,8 +558,9 @@ func (r *xlsxReader) readCell(col int) error {
 }
 
 // readInline reads an inline string (<is>): the text of its <t> elements and of
-// those in its rich-text runs, but not its phonetic runs (<rPh>).
-func (r *xlsxReader) readInline(col int) error {
+// those in its rich-text runs, but not its phonetic runs (<rPh>). limit is where
+// r.vals may grow to: the cell's start plus the cell cap, for all its runs together.
+func (r *xlsxReader) readInline(col, limit int) error {
 	if r.s.selfClose {
 		return nil
 	}
@@ -528,7 +587,7 @@ func (r *xlsxReader) readInline(col int) error {
 			case r.s.is("rPh"):
 				phonetic++
 			case r.s.is("t") && phonetic == 0:
-				if r.vals, err = r.s.charData(r.vals, len(r.vals)+r.maxCell); err != nil {
+				if r.vals, err = r.s.charData(r.vals, limit); err != nil {
 					if err == errTextTooLong {
 						return r.tooLong(col)
 					}

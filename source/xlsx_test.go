@@ -3,6 +3,8 @@ package source
 import (
 	"archive/zip"
 	"bytes"
+	"cmp"
+	"context"
 	"fmt"
 	"io"
 	"math"
@@ -14,7 +16,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
+	gocmp "github.com/google/go-cmp/cmp"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -126,7 +128,7 @@ func TestXLSXMatchesExcelize(t *testing.T) {
 					}
 				}
 			}
-			if diff := cmp.Diff(want, got); diff != "" {
+			if diff := gocmp.Diff(want, got); diff != "" {
 				t.Errorf("(-excelize +parser):\n%s", diff)
 			}
 		})
@@ -288,7 +290,7 @@ func TestSharedStringsSpill(t *testing.T) {
 	unzipXMLSizeLimit = 100
 	defer func() { unzipXMLSizeLimit = old }()
 	got := readAll(t, path, Options{})
-	if diff := cmp.Diff(want, got); diff != "" {
+	if diff := gocmp.Diff(want, got); diff != "" {
 		t.Errorf("spilled table reads differently (-memory +file):\n%s", diff)
 	}
 	if len(got.Rows) != 300 || got.Rows[299].Cells[1] != "Иванов300" {
@@ -297,9 +299,12 @@ func TestSharedStringsSpill(t *testing.T) {
 }
 
 // sheetXML wraps rows in a minimal worksheet.
-func sheetXML(rows string) string {
+func sheetXML(rows string) string { return sheetXMLDim("A1", rows) }
+
+// sheetXMLDim is sheetXML with the dimension dim.
+func sheetXMLDim(dim, rows string) string {
 	return `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\n" +
-		`<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1"/><sheetData>` +
+		`<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="` + dim + `"/><sheetData>` +
 		rows + `</sheetData><mergeCells count="1"><mergeCell ref="A1:B1"/></mergeCells></worksheet>`
 }
 
@@ -329,10 +334,25 @@ func workbookWithSheet(sheet []byte) []byte {
 func TestSheetXML(t *testing.T) {
 	tests := []struct {
 		name  string
+		dim   string
 		rows  string
 		want  []Row
 		error string
 	}{
+		{
+			// The dimension is a hint for progress, not a promise (issue 14, item 16).
+			name: "DimensionIsAHint",
+			dim:  "A1:XFD1048576",
+			rows: `<row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c r="A2"><v>2</v></c></row><row r="3"><c r="A3"><v>3</v></c></row>`,
+			want: []Row{{Num: 1, Cells: []string{"1", "1"}}, {Num: 2, Cells: []string{"2"}}, {Num: 3, Cells: []string{"3"}}},
+		},
+		{
+			// Rows that stop without </sheetData> are a sheet cut short.
+			name:  "BreaksOff",
+			rows:  `<row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c r="A2"><v>2</v></c></row>`,
+			want:  []Row{{Num: 1, Cells: []string{"1"}}, {Num: 2, Cells: []string{"2"}}},
+			error: "input: line 3: the sheet is damaged: it breaks off after row 2; open the workbook in Excel and save it again",
+		},
 		{
 			name: "SharedInlineAndMerged",
 			rows: `<row r="1"><c r="A1" t="s"><v>0</v></c><c r="C1" t="s"><v>1</v></c></row>` +
@@ -376,8 +396,8 @@ func TestSheetXML(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			sheet := sheetXML(tt.rows)
-			if tt.name == "Unterminated" {
+			sheet := sheetXMLDim(cmp.Or(tt.dim, "A1"), tt.rows)
+			if tt.name == "Unterminated" || tt.name == "BreaksOff" {
 				sheet = sheetXML("")[:strings.Index(sheetXML(""), "<sheetData>")+len("<sheetData>")] + tt.rows
 			}
 			path := filepath.Join(t.TempDir(), "input")
@@ -387,7 +407,7 @@ func TestSheetXML(t *testing.T) {
 			got := readAll(t, path, Options{})
 			want := golden{Rows: tt.want, Error: tt.error}
 			got.Info = Info{}
-			if diff := cmp.Diff(want, got); diff != "" {
+			if diff := gocmp.Diff(want, got); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
 		})
@@ -426,12 +446,15 @@ func FuzzXLSX(f *testing.F) {
 	f.Add([]byte(sheetXML(`<row><c t="inlineStr"><is><r><t>a</t></r><rPh><t>b</t></rPh></is></c><c><f>1</f></c></row>`)))
 	f.Add([]byte(sheetXML(`<row r="2"><c r="A2" t="str"><v>&#1046;&amp;<![CDATA[x]]><!--c--></v></c><c t="d"><v>2024-03-05T00:00:00Z</v></c></row>`)))
 	f.Add([]byte(`<worksheet><sheetData><row r="5"><c r="ZZ5" s="2"><v>1E+17</v></c><c t="b"><v>0</v></c>`))
-	sst := &sharedStrings{arena: "ФамилияИмя", offs: []uint32{0, 14, 20}, n: 2}
+	sp := newSpill(1<<10, 1<<20, 0)
+	sp.add([]byte("Фамилия"))
+	sp.add([]byte("Имя"))
+	sst, _ := sp.finish()
 	styles := []cellStyle{{}, {kind: xfDate}, {kind: xfPad, pad: 6}}
 	f.Fuzz(func(t *testing.T, sheet []byte) {
 		const maxCell = 1 << 10
 		r := &xlsxReader{path: "input", book: &book{}, sst: sst, styles: styles, maxCell: maxCell}
-		list, _ := scanMerges(bytes.NewReader(sheet))
+		list, _ := scanMerges(context.Background(), bytes.NewReader(sheet))
 		r.merges = merges{list: list}
 		if err := r.start(bytes.NewReader(sheet)); err != nil {
 			return

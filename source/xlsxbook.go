@@ -2,7 +2,7 @@ package source
 
 import (
 	"archive/zip"
-	"encoding/xml"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -12,10 +12,52 @@ import (
 	"strings"
 )
 
-// maxPartXML caps the small parts decoded whole with encoding/xml (the workbook,
-// its relationships, the styles): real ones are kilobytes, a style sheet with
-// thousands of formats a few megabytes.
-const maxPartXML = 64 << 20
+// Caps on the workbook's own tables, each far above what Excel writes, so that a
+// small hostile file cannot make the reader's memory grow with what it declares.
+const (
+	// maxSheets caps the sheets a workbook lists, and maxRels its relationships
+	// (a part for each sheet, plus styles, strings, theme and a few more).
+	maxSheets = 4096
+	maxRels   = 2 * maxSheets
+	// maxNameBytes caps a sheet's name: Excel allows 31 characters, 62 bytes in
+	// Cyrillic. maxTargetBytes caps a relationship's target, a path in the package.
+	maxNameBytes   = 1024
+	maxTargetBytes = 4096
+	// maxCellXfs caps the cell formats: Excel's own limit is 64,000 unique cell
+	// formats (65,490 in recent versions); maxNumFmts the custom number formats, of
+	// which Excel keeps a few hundred. A workbook over either was not written by
+	// Excel.
+	maxCellXfs = 1 << 16
+	maxNumFmts = 1 << 16
+)
+
+// maxSharedStrings caps the entries of the shared-string table. The text and its
+// offsets spill to temporary files as they grow, so memory is bounded whatever the
+// count, but every entry costs four bytes on disk and a scan: 16.7 million is the
+// text of a million people in 16 columns, all different, and a table of empty
+// entries packed a thousand to one in the ZIP (150 million in a 1 MB file) is
+// refused in under a second rather than spilled to 600 MB of temporary file. A
+// variable for the tests.
+var maxSharedStrings = 1 << 24
+
+// errTooManyStrings is a shared-string table over maxSharedStrings.
+var errTooManyStrings = errors.New("too many shared strings")
+
+// tooMany is a workbook table over its cap: what it is, the cap, and whether the cap
+// is Excel's own limit, for the message.
+type tooMany struct {
+	what  string
+	max   int
+	excel bool
+}
+
+func (e *tooMany) Error() string {
+	s := fmt.Sprintf("the workbook has more than %d %s", e.max, e.what)
+	if e.excel {
+		s += ", more than Excel allows"
+	}
+	return s
+}
 
 // book is what the reader needs from the workbook besides the sheet itself.
 type book struct {
@@ -25,6 +67,8 @@ type book struct {
 	// strings and styles are found through the workbook's relationships, falling
 	// back to the usual names.
 	stringsPart, stylesPart string
+	// ctx stops the scans of the parts (see xmlScanner.ctx).
+	ctx context.Context
 }
 
 type bookSheet struct {
@@ -35,7 +79,7 @@ type bookSheet struct {
 
 // openBook opens the package and reads the workbook part: sheets, their visibility
 // and parts, and the date system.
-func openBook(path string) (*book, error) {
+func openBook(ctx context.Context, path string) (*book, error) {
 	zr, err := zip.OpenReader(path)
 	if err != nil {
 		return nil, err
@@ -48,7 +92,7 @@ func openBook(path string) (*book, error) {
 		zr.Close()
 		return nil, errUnzipSize
 	}
-	b := &book{zr: zr}
+	b := &book{zr: zr, ctx: ctx}
 	if err := b.readWorkbook(); err != nil {
 		zr.Close()
 		return nil, err
@@ -63,49 +107,120 @@ var errUnzipSize = fmt.Errorf("unzip size exceeds the limit of %d bytes", unzipS
 // xl/workbook.bin instead).
 var errNoWorkbook = errors.New("missing xl/workbook.xml")
 
+// scan opens part name and calls fn for each start tag of its XML, with the tag's
+// depth (1 for the root element), until fn returns an error or the part ends. A
+// missing part is an error.
+func (b *book) scan(name string, fn func(s *xmlScanner, depth int) error) error {
+	f := b.find(name)
+	if f == nil {
+		return errors.New("missing " + name)
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	s := newXMLScannerContext(b.ctx, rc)
+	depth := 0
+	for {
+		k, err := s.next()
+		if err != nil {
+			return err
+		}
+		switch k {
+		case tokEOF:
+			return nil
+		case tokEnd:
+			depth--
+		case tokStart:
+			if err := fn(s, depth+1); err != nil {
+				return err
+			}
+			if !s.selfClose {
+				depth++
+			}
+		}
+	}
+}
+
+// readWorkbook reads the sheets (xl/workbook.xml: workbook > sheets > sheet) and
+// where their parts are (its relationships), with the package's own scanner rather
+// than encoding/xml, which would buffer any attribute whole: the sheets, their names
+// and the relationships are capped, so the workbook part cannot fill memory.
 func (b *book) readWorkbook() error {
-	var wb struct {
-		Pr struct {
-			Date1904 string `xml:"date1904,attr"`
-		} `xml:"workbookPr"`
-		Sheets []struct {
-			Name  string `xml:"name,attr"`
-			State string `xml:"state,attr"`
-			RID   string `xml:"http://schemas.openxmlformats.org/officeDocument/2006/relationships id,attr"`
-		} `xml:"sheets>sheet"`
-	}
-	var rels struct {
-		Rels []struct {
-			ID     string `xml:"Id,attr"`
-			Type   string `xml:"Type,attr"`
-			Target string `xml:"Target,attr"`
-		} `xml:"Relationship"`
-	}
 	if b.find("xl/workbook.xml") == nil {
 		return errNoWorkbook
 	}
-	if err := b.decode("xl/workbook.xml", &wb); err != nil {
+	type sheetEntry struct {
+		name, state, rid string
+	}
+	var entries []sheetEntry
+	parent := ""
+	err := b.scan("xl/workbook.xml", func(s *xmlScanner, depth int) error {
+		if depth == 2 {
+			parent = string(s.name)
+		}
+		switch {
+		case depth == 2 && s.is("workbookPr"):
+			if v, ok := s.attrText("date1904"); ok {
+				b.date1904, _ = strconv.ParseBool(strings.TrimSpace(v))
+			}
+		case depth == 3 && parent == "sheets" && s.is("sheet"):
+			if len(entries) == maxSheets {
+				return &tooMany{"sheets", maxSheets, false}
+			}
+			var e sheetEntry
+			e.name, _ = s.attrText("name")
+			if len(e.name) > maxNameBytes {
+				return fmt.Errorf("a sheet's name is %d bytes long", len(e.name))
+			}
+			e.state, _ = s.attrText("state")
+			if rid, ok := s.attrPrefixed("id"); ok && len(rid) <= maxTargetBytes {
+				e.rid = string(appendDecoded(nil, rid))
+			}
+			entries = append(entries, e)
+		}
+		return nil
+	})
+	if err != nil {
 		return err
 	}
 	// A workbook without relationships is damaged, but its sheets may still be
 	// found by their usual names below.
-	_ = b.decode("xl/_rels/workbook.xml.rels", &rels)
-	b.date1904, _ = strconv.ParseBool(strings.TrimSpace(wb.Pr.Date1904))
 	targets := map[string]string{}
-	for _, r := range rels.Rels {
-		t := r.Target
+	nrels := 0
+	err = b.scan("xl/_rels/workbook.xml.rels", func(s *xmlScanner, depth int) error {
+		if depth != 2 || !s.is("Relationship") {
+			return nil
+		}
+		if nrels++; nrels > maxRels {
+			return &tooMany{"relationships between its parts", maxRels, false}
+		}
+		id, _ := s.attrText("Id")
+		typ, _ := s.attrText("Type")
+		t, _ := s.attrText("Target")
+		if len(id) > maxTargetBytes || len(t) > maxTargetBytes {
+			return nil // not a part this reader could open
+		}
 		if strings.HasPrefix(t, "/") {
 			t = strings.TrimPrefix(t, "/")
 		} else {
 			t = path.Join("xl", t)
 		}
-		targets[r.ID] = t
+		targets[id] = t
 		switch {
-		case strings.HasSuffix(r.Type, "/sharedStrings"):
+		case strings.HasSuffix(typ, "/sharedStrings"):
 			b.stringsPart = t
-		case strings.HasSuffix(r.Type, "/styles"):
+		case strings.HasSuffix(typ, "/styles"):
 			b.stylesPart = t
 		}
+		return nil
+	})
+	if tm, ok := errors.AsType[*tooMany](err); ok {
+		return tm
+	}
+	if ctxErr := b.ctxErr(); ctxErr != nil {
+		return ctxErr
 	}
 	if b.stringsPart == "" {
 		b.stringsPart = "xl/sharedStrings.xml"
@@ -113,18 +228,26 @@ func (b *book) readWorkbook() error {
 	if b.stylesPart == "" {
 		b.stylesPart = "xl/styles.xml"
 	}
-	for i, s := range wb.Sheets {
-		part := targets[s.RID]
+	for i, e := range entries {
+		part := targets[e.rid]
 		if part == "" {
 			part = "xl/worksheets/sheet" + strconv.Itoa(i+1) + ".xml"
 		}
 		b.sheets = append(b.sheets, bookSheet{
-			name:   s.Name,
-			hidden: s.State == "hidden" || s.State == "veryHidden",
+			name:   e.name,
+			hidden: e.state == "hidden" || e.state == "veryHidden",
 			part:   part,
 		})
 	}
 	return nil
+}
+
+// ctxErr is the error of a cancelled book, nil otherwise.
+func (b *book) ctxErr() error {
+	if b.ctx == nil {
+		return nil
+	}
+	return b.ctx.Err()
 }
 
 // find returns the package part named name, matched as Excel does: without regard
@@ -136,19 +259,6 @@ func (b *book) find(name string) *zip.File {
 		}
 	}
 	return nil
-}
-
-func (b *book) decode(name string, v any) error {
-	f := b.find(name)
-	if f == nil {
-		return errors.New("missing " + name)
-	}
-	rc, err := f.Open()
-	if err != nil {
-		return err
-	}
-	defer rc.Close()
-	return xml.NewDecoder(io.LimitReader(rc, maxPartXML)).Decode(v)
 }
 
 func (b *book) names() []string {
@@ -182,67 +292,120 @@ type cellStyle struct {
 // means: a personnel number 000123) or anything else, whose rendering ("#,##0.00"
 // would turn 1234567.891 into "1,234,567.89") the importer must not see. A workbook
 // without styles has none: every cell is raw.
+//
+// The part is scanned, not decoded whole (styleSheet > numFmts > numFmt and
+// styleSheet > cellXfs > xf, as encoding/xml matched them): each custom format is
+// classified as it is read, so its code is not kept, and both lists are capped.
 func (b *book) readStyles() ([]cellStyle, error) {
 	if b.find(b.stylesPart) == nil {
 		return nil, nil
 	}
-	var ss struct {
-		NumFmts []struct {
-			ID     int    `xml:"numFmtId,attr"`
-			Code   string `xml:"formatCode,attr"`
-			Code16 string `xml:"http://schemas.microsoft.com/office/spreadsheetml/2015/02/main formatCode16,attr"`
-		} `xml:"numFmts>numFmt"`
-		Xfs []struct {
-			NumFmtID *int `xml:"numFmtId,attr"`
-		} `xml:"cellXfs>xf"`
-	}
-	if err := b.decode(b.stylesPart, &ss); err != nil {
+	custom := map[int]cellStyle{}
+	nfmts := 0
+	var xfs []int // each xf's numFmtId
+	parent := ""
+	err := b.scan(b.stylesPart, func(s *xmlScanner, depth int) error {
+		if depth == 2 {
+			parent = string(s.name)
+		}
+		switch {
+		case depth == 3 && parent == "numFmts" && s.is("numFmt"):
+			if nfmts++; nfmts > maxNumFmts {
+				return &tooMany{"number formats", maxNumFmts, true}
+			}
+			id, err := intAttr(s, "numFmtId")
+			if err != nil {
+				return err
+			}
+			code, _ := s.attrText("formatCode")
+			if c16, ok := s.attrText("formatCode16"); ok && c16 != "" {
+				code = c16
+			}
+			custom[id] = classifyCode(code)
+		case depth == 3 && parent == "cellXfs" && s.is("xf"):
+			if len(xfs) == maxCellXfs {
+				return &tooMany{"cell formats", maxCellXfs, true}
+			}
+			id, err := intAttr(s, "numFmtId")
+			if err != nil {
+				return err
+			}
+			xfs = append(xfs, id)
+		}
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
-	custom := make(map[int]string, len(ss.NumFmts))
-	for _, nf := range ss.NumFmts {
-		c := nf.Code
-		if nf.Code16 != "" {
-			c = nf.Code16
-		}
-		custom[nf.ID] = c
-	}
-	styles := make([]cellStyle, len(ss.Xfs))
-	for i, xf := range ss.Xfs {
-		id := 0
-		if xf.NumFmtID != nil {
-			id = *xf.NumFmtID
-		}
+	styles := make([]cellStyle, len(xfs))
+	for i, id := range xfs {
 		styles[i] = classifyFormat(id, custom)
 	}
 	return styles, nil
 }
 
-// classifyFormat says what number format id does, given the custom formats: a
-// custom format is a date when its code shows a day or year, a built-in one when it
-// is one of the built-in date formats.
-func classifyFormat(id int, custom map[int]string) cellStyle {
-	c, isCustom := custom[id]
+// intAttr reads an integer attribute as encoding/xml did: spaces around it are
+// allowed, anything else that is not a number is an error; missing is 0.
+func intAttr(s *xmlScanner, name string) (int, error) {
+	v, ok := s.attr(name)
+	if !ok {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(string(v)))
+	if err != nil {
+		return 0, fmt.Errorf("%s=%q is not a number", name, v)
+	}
+	return n, nil
+}
+
+// classifyCode says what a custom number format does: a date when its code shows
+// a day or year, a zero padding, or nothing the reader renders.
+func classifyCode(code string) cellStyle {
 	switch {
-	case isCustom && isDateFormat(c), !isCustom && isBuiltInDate(id):
+	case isDateFormat(code):
 		return cellStyle{kind: xfDate}
-	case isCustom && isZeroPadding(c):
-		return cellStyle{kind: xfPad, pad: len(c)}
+	case isZeroPadding(code):
+		return cellStyle{kind: xfPad, pad: len(code)}
+	}
+	return cellStyle{kind: xfRaw}
+}
+
+// classifyFormat says what number format id does, given the custom formats
+// (classified): a custom format as its code says, a built-in one is a date when it
+// is one of the built-in date formats.
+func classifyFormat(id int, custom map[int]cellStyle) cellStyle {
+	if st, ok := custom[id]; ok {
+		return st
+	}
+	if isBuiltInDate(id) {
+		return cellStyle{kind: xfDate}
 	}
 	return cellStyle{kind: xfRaw}
 }
 
 // sharedStrings is the workbook's table of strings, which cells of type "s" refer to
-// by index. The text is kept in memory, as one string sliced per entry, up to
-// memLimit bytes; a larger table goes to a temporary file read back per cell, so a
-// workbook of millions of distinct strings reads in bounded memory.
+// by index. The text and the entries' offsets are kept in memory up to memLimit bytes
+// together, in chunks of fixed size (so the table never grows by copying itself:
+// a slice that doubles holds its old and new arrays at once); a larger table goes to
+// two temporary files, the text and the offsets, read back per cell, so a workbook
+// of millions of strings, or of millions of empty ones, reads in bounded memory.
 type sharedStrings struct {
-	arena string   // in memory: all entries, back to back
-	offs  []uint32 // entry i is arena[offs[i]:offs[i+1]]
-	file  *os.File // spilled: the entries' text, and then their offsets
-	n     int      // the number of entries
-	index int64    // spilled: where the offsets start in file
+	text  []string   // in memory: the text, back to back, in chunks of chunk bytes
+	chunk int        // the size of a text chunk
+	offs  [][]uint32 // in memory: entry i ends at offs[i>>offShift][i&offMask]
+	file  *os.File   // spilled: the text
+	ofile *os.File   // spilled: the offsets, four bytes each, little-endian
+	n     int        // the number of entries
 }
+
+// The offsets are kept in chunks of 1<<offShift.
+const (
+	offShift = 16
+	offMask  = 1<<offShift - 1
+	// textChunk is the size of a chunk of text in memory, at least; a chunk is
+	// never smaller than the longest entry, so an entry spans at most two.
+	textChunk = 1 << 20
+)
 
 // loadSharedStrings reads the shared-string part, if any. Each entry is cleaned as
 // cells are (cleanString); an entry longer than maxCell is kept uncleaned and cut
@@ -250,17 +413,16 @@ type sharedStrings struct {
 func (b *book) loadSharedStrings(maxCell int, memLimit int64) (*sharedStrings, error) {
 	f := b.find(b.stringsPart)
 	if f == nil {
-		return &sharedStrings{offs: []uint32{0}}, nil
+		return newSpill(maxCell, memLimit, 0).finish()
 	}
 	rc, err := f.Open()
 	if err != nil {
 		return nil, err
 	}
 	defer rc.Close()
-	sp := &spill{limit: memLimit}
+	sp := newSpill(maxCell, memLimit, f.UncompressedSize64)
 	defer sp.abandon()
-	offs := []uint32{0}
-	s := newXMLScanner(rc)
+	s := newXMLScannerContext(b.ctx, rc)
 	var text []byte
 	// depth of <rPh> (phonetic runs, not part of the text) and whether inside <si>.
 	inSI, phonetic := false, 0
@@ -277,10 +439,9 @@ func (b *book) loadSharedStrings(maxCell int, memLimit int64) (*sharedStrings, e
 			inSI, phonetic, text = true, 0, text[:0]
 			if s.selfClose {
 				inSI = false
-				if err := sp.add(offs, nil); err != nil {
+				if err := sp.add(nil); err != nil {
 					return nil, err
 				}
-				offs = sp.offs(offs)
 			}
 		case k == tokStart && s.is("rPh") && !s.selfClose:
 			phonetic++
@@ -305,96 +466,145 @@ func (b *book) loadSharedStrings(maxCell int, memLimit int64) (*sharedStrings, e
 			} else {
 				v = cleanBytes(v)
 			}
-			if err := sp.add(offs, v); err != nil {
+			if err := sp.add(v); err != nil {
 				return nil, err
 			}
-			offs = sp.offs(offs)
 		}
 	}
-	return sp.finish(offs)
+	return sp.finish()
 }
 
-// spill accumulates the shared strings' text in memory up to limit bytes, then in
-// a temporary file.
+// spill accumulates the shared strings' text and offsets in memory up to limit
+// bytes together, then in two temporary files.
 type spill struct {
 	limit int64
-	mem   []byte
-	file  *os.File
-	size  int64
-	w     []byte // write buffer for file
+	hint  uint64 // the part's size: the text is no longer, so no chunk need be
+	t     sharedStrings
+	cur   strings.Builder // the text chunk being filled
+	size  int64           // the text's length
+	w, ow []byte          // spilled: write buffers for t.file and t.ofile
 }
 
-func (sp *spill) add(offs []uint32, v []byte) error {
-	if sp.file == nil && int64(len(sp.mem)+len(v)) > sp.limit {
-		f, err := os.CreateTemp("", "userimport-sst-*")
-		if err != nil {
-			return err
-		}
-		sp.file = f
-		if _, err := f.Write(sp.mem); err != nil {
-			return err
-		}
-		sp.mem = nil
+func newSpill(maxCell int, limit int64, hint uint64) *spill {
+	sp := &spill{limit: limit, hint: hint}
+	sp.t.chunk = max(textChunk, maxCell+1)
+	sp.t.offs = [][]uint32{{0}}
+	return sp
+}
+
+// add appends one entry.
+func (sp *spill) add(v []byte) error {
+	t := &sp.t
+	if t.n >= maxSharedStrings {
+		return errTooManyStrings
 	}
 	if sp.size+int64(len(v)) > unzipSizeLimit {
 		return errUnzipSize
 	}
+	if t.file == nil && sp.size+int64(len(v))+4*int64(t.n+2) > sp.limit {
+		if err := sp.spill(); err != nil {
+			return err
+		}
+	}
 	sp.size += int64(len(v))
-	if sp.file == nil {
-		sp.mem = append(sp.mem, v...)
+	t.n++
+	if t.file != nil {
+		sp.w = append(sp.w, v...)
+		sp.ow = appendUint32(sp.ow, uint32(sp.size))
+		if len(sp.w) >= 1<<20 || len(sp.ow) >= 1<<20 {
+			return sp.flush()
+		}
 		return nil
 	}
-	sp.w = append(sp.w, v...)
-	if len(sp.w) >= 1<<20 {
-		return sp.flush()
+	for len(v) > 0 {
+		if sp.cur.Cap() == 0 {
+			sp.cur.Grow(int(min(uint64(t.chunk), max(sp.hint, 64))))
+		}
+		k := min(len(v), t.chunk-sp.cur.Len())
+		sp.cur.Write(v[:k])
+		v = v[k:]
+		if sp.cur.Len() == t.chunk {
+			t.text = append(t.text, sp.cur.String())
+			sp.cur = strings.Builder{}
+		}
+	}
+	last := &t.offs[len(t.offs)-1]
+	if len(*last) == 1<<offShift {
+		t.offs = append(t.offs, make([]uint32, 0, 1<<offShift))
+		last = &t.offs[len(t.offs)-1]
+	}
+	*last = append(*last, uint32(sp.size))
+	return nil
+}
+
+// spill moves what memory holds to two new temporary files.
+func (sp *spill) spill() error {
+	t := &sp.t
+	for _, f := range []**os.File{&t.file, &t.ofile} {
+		var err error
+		if *f, err = os.CreateTemp("", "userimport-sst-*"); err != nil {
+			return err
+		}
+	}
+	for _, c := range append(t.text, sp.cur.String()) {
+		if _, err := io.WriteString(t.file, c); err != nil {
+			return err
+		}
+	}
+	t.text, sp.cur = nil, strings.Builder{}
+	for _, chunk := range t.offs {
+		for _, o := range chunk {
+			sp.ow = appendUint32(sp.ow, o)
+		}
+		if err := sp.flush(); err != nil {
+			return err
+		}
+	}
+	t.offs = nil
+	return nil
+}
+
+func appendUint32(b []byte, v uint32) []byte {
+	return append(b, byte(v), byte(v>>8), byte(v>>16), byte(v>>24))
+}
+
+func (sp *spill) flush() error {
+	if len(sp.w) > 0 {
+		if _, err := sp.t.file.Write(sp.w); err != nil {
+			return err
+		}
+		sp.w = sp.w[:0]
+	}
+	if len(sp.ow) > 0 {
+		if _, err := sp.t.ofile.Write(sp.ow); err != nil {
+			return err
+		}
+		sp.ow = sp.ow[:0]
 	}
 	return nil
 }
 
-// offs records the end of the entry just added.
-func (sp *spill) offs(offs []uint32) []uint32 { return append(offs, uint32(sp.size)) }
-
-func (sp *spill) flush() error {
-	if len(sp.w) == 0 {
-		return nil
-	}
-	_, err := sp.file.Write(sp.w)
-	sp.w = sp.w[:0]
-	return err
-}
-
-// finish returns the table; in a spilled table the offsets follow the text in the
-// file, so memory holds neither.
-func (sp *spill) finish(offs []uint32) (*sharedStrings, error) {
-	if sp.file == nil {
-		return &sharedStrings{arena: string(sp.mem), offs: offs, n: len(offs) - 1}, nil
+// finish returns the table, handing the temporary files, if any, over to it.
+func (sp *spill) finish() (*sharedStrings, error) {
+	t := sp.t
+	if t.file == nil {
+		t.text = append(t.text, sp.cur.String())
+		return &t, nil
 	}
 	if err := sp.flush(); err != nil {
 		return nil, err
 	}
-	var buf [4]byte
-	for _, o := range offs {
-		buf[0], buf[1], buf[2], buf[3] = byte(o), byte(o>>8), byte(o>>16), byte(o>>24)
-		sp.w = append(sp.w, buf[:]...)
-		if len(sp.w) >= 1<<20 {
-			if err := sp.flush(); err != nil {
-				return nil, err
-			}
-		}
-	}
-	if err := sp.flush(); err != nil {
-		return nil, err
-	}
-	t := &sharedStrings{file: sp.file, n: len(offs) - 1, index: sp.size}
-	sp.file = nil // handed over
-	return t, nil
+	sp.t.file, sp.t.ofile = nil, nil // handed over
+	return &t, nil
 }
 
-// abandon removes a temporary file that finish did not hand over.
+// abandon removes the temporary files that finish did not hand over.
 func (sp *spill) abandon() {
-	if sp.file != nil {
-		sp.file.Close()
-		os.Remove(sp.file.Name())
+	for _, f := range []*os.File{sp.t.file, sp.t.ofile} {
+		if f != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
 	}
 }
 
@@ -404,16 +614,29 @@ func (t *sharedStrings) get(i int) (string, bool) {
 		return "", false
 	}
 	if t.file == nil {
-		return t.arena[t.offs[i]:t.offs[i+1]], true
+		a := int(t.offs[i>>offShift][i&offMask])
+		z := int(t.offs[(i+1)>>offShift][(i+1)&offMask])
+		if z <= a {
+			return "", true
+		}
+		ca, cz := a/t.chunk, (z-1)/t.chunk
+		if ca == cz {
+			return t.text[ca][a-ca*t.chunk : z-ca*t.chunk], true
+		}
+		// An entry across two chunks, the one case that allocates.
+		return t.text[ca][a-ca*t.chunk:] + t.text[cz][:z-cz*t.chunk], true
 	}
 	var ob [8]byte
-	if _, err := t.file.ReadAt(ob[:], t.index+4*int64(i)); err != nil {
+	if _, err := t.ofile.ReadAt(ob[:], 4*int64(i)); err != nil {
 		return "", false
 	}
 	a := uint32(ob[0]) | uint32(ob[1])<<8 | uint32(ob[2])<<16 | uint32(ob[3])<<24
 	z := uint32(ob[4]) | uint32(ob[5])<<8 | uint32(ob[6])<<16 | uint32(ob[7])<<24
 	if z < a {
 		return "", false
+	}
+	if z == a {
+		return "", true
 	}
 	buf := make([]byte, z-a)
 	if _, err := t.file.ReadAt(buf, int64(a)); err != nil {
@@ -426,10 +649,13 @@ func (t *sharedStrings) Close() error {
 	if t == nil || t.file == nil {
 		return nil
 	}
-	err := t.file.Close()
-	os.Remove(t.file.Name())
-	t.file = nil
-	return err
+	var errs []error
+	for _, f := range []*os.File{t.file, t.ofile} {
+		errs = append(errs, f.Close())
+		os.Remove(f.Name())
+	}
+	t.file, t.ofile = nil, nil
+	return errors.Join(errs...)
 }
 
 // bstrUnmarshal decodes the _xHHHH_ escapes Excel uses for characters XML 1.0

@@ -1,8 +1,7 @@
 package source
 
 import (
-	"bytes"
-	"encoding/xml"
+	"context"
 	"io"
 	"sort"
 	"strings"
@@ -17,7 +16,11 @@ const (
 	// empty rows into data.
 	maxMergeRows = 1000
 	maxMergeCols = 256
-	scanChunk    = 256 << 10
+	// maxMergedCells caps the cells the merged ranges cover, together: filling them
+	// in is work for every row they cover, and ten thousand ranges of a thousand rows
+	// by 256 columns, stacked on each other, would be billions of cells. 4 million
+	// is a merged department beside every one of a hundred thousand people.
+	maxMergedCells = 1 << 22
 )
 
 // merge is one merged range, 1-based inclusive, and the value of its top-left cell.
@@ -75,48 +78,46 @@ var tagSheetDataEnd = []byte("</sheetData>")
 // scanMerges finds a worksheet's merged ranges. They are stored after all the rows,
 // so the one thing the streaming reader cannot learn in its own pass; this pass
 // only inflates the sheet and looks for the end of sheetData with bytes.Index, then
-// decodes the few elements after it. The reader runs it alongside loading the
-// shared strings, on another core.
-func scanMerges(r io.Reader) ([]merge, error) {
-	buf := make([]byte, 0, scanChunk+len(tagSheetDataEnd))
-	chunk := make([]byte, scanChunk)
-	var tail io.Reader
-	for tail == nil {
-		n, err := r.Read(chunk)
-		buf = append(buf, chunk[:n]...)
-		if i := bytes.Index(buf, tagSheetDataEnd); i >= 0 {
-			tail = io.MultiReader(bytes.NewReader(buf[i:]), r)
-			break
+// reads the elements after it with the sheet's own scanner, whose tags are capped
+// (encoding/xml buffered any attribute whole: one of 900 MB there took 3 GB). The
+// reader runs it alongside loading the shared strings, on another core. Damage after
+// the rows is not fatal: the ranges found before it are kept. ctx stops the scan.
+func scanMerges(ctx context.Context, r io.Reader) ([]merge, error) {
+	s := newXMLScannerContext(ctx, r)
+	if err := s.skipPast(tagSheetDataEnd); err != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return nil, ctxErr
 		}
-		if err == io.EOF {
-			return nil, nil
+		if err == io.ErrUnexpectedEOF {
+			return nil, nil // no rows, or none ended: the reader says so itself
 		}
-		if err != nil {
-			return nil, err
-		}
-		// Keep the end in case the tag straddles two chunks.
-		keep := min(len(buf), len(tagSheetDataEnd)-1)
-		buf = append(buf[:0], buf[len(buf)-keep:]...)
+		return nil, err
 	}
 	var list []merge
-	dec := xml.NewDecoder(tail)
+	area := 0
 	for len(list) < maxMerges {
-		tok, err := dec.RawToken()
-		if err != nil {
-			break // the tail is only for merges; damage there is not fatal
+		k, err := s.next()
+		if err != nil || k == tokEOF {
+			break
 		}
-		se, ok := tok.(xml.StartElement)
-		if !ok || se.Name.Local != "mergeCell" {
+		if k != tokStart || !s.is("mergeCell") {
 			continue
 		}
-		for _, a := range se.Attr {
-			if a.Name.Local != "ref" {
-				continue
-			}
-			if m, ok := parseRange(a.Value); ok {
-				list = append(list, m)
-			}
+		ref, ok := s.attr("ref")
+		if !ok {
+			continue
 		}
+		m, ok := parseRange(string(ref))
+		if !ok {
+			continue
+		}
+		if area += (m.bottom - m.top + 1) * (m.right - m.left + 1); area > maxMergedCells {
+			break
+		}
+		list = append(list, m)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	sort.SliceStable(list, func(i, j int) bool { return list[i].top < list[j].top })
 	return list, nil

@@ -2,6 +2,7 @@ package source
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"strconv"
@@ -43,7 +44,11 @@ const (
 // DOCTYPE (skipped). It is not a validating parser: it never panics on bad input and
 // reports what it cannot read as an error.
 type xmlScanner struct {
-	r   io.Reader
+	r io.Reader
+	// ctx, if not nil, is checked before every read: a cancelled scan fails with
+	// ctx's error at the next refill, so no loop over the input outlives it by more
+	// than one buffer's worth of work.
+	ctx context.Context
 	buf []byte
 	pos int // buf[pos:end] is unread
 	end int
@@ -62,10 +67,23 @@ func newXMLScanner(r io.Reader) *xmlScanner {
 	return &xmlScanner{r: r, buf: make([]byte, scanBufSize)}
 }
 
+// newXMLScannerContext is newXMLScanner stopped by ctx (see xmlScanner.ctx).
+func newXMLScannerContext(ctx context.Context, r io.Reader) *xmlScanner {
+	s := newXMLScanner(r)
+	s.ctx = ctx
+	return s
+}
+
 // fill reads more input, keeping buf[pos:end]; it reports whether anything was read.
 func (s *xmlScanner) fill() bool {
 	if s.eof || s.err != nil {
 		return false
+	}
+	if s.ctx != nil {
+		if err := s.ctx.Err(); err != nil {
+			s.err = err
+			return false
+		}
 	}
 	if s.pos > 0 {
 		n := copy(s.buf, s.buf[s.pos:s.end])
@@ -241,7 +259,29 @@ func (s *xmlScanner) attr(name string) ([]byte, bool) {
 	return attrValue(s.attrs, name)
 }
 
+// attrText is attr with entities and line ends decoded, as encoding/xml gives an
+// attribute's value: for the parts whose attributes carry text (a sheet's name, a
+// number format's code, a relationship's target).
+func (s *xmlScanner) attrText(name string) (string, bool) {
+	v, ok := attrValue(s.attrs, name)
+	if !ok {
+		return "", false
+	}
+	return string(appendDecoded(nil, v)), true
+}
+
+// attrPrefixed returns the raw value of the current start tag's attribute with a
+// namespace prefix and local name name, such as r:id: an attribute without a prefix
+// is in no namespace, so it is never the relationships' id.
+func (s *xmlScanner) attrPrefixed(name string) ([]byte, bool) {
+	return attrValueOf(s.attrs, name, true)
+}
+
 func attrValue(a []byte, name string) ([]byte, bool) {
+	return attrValueOf(a, name, false)
+}
+
+func attrValueOf(a []byte, name string, prefixed bool) ([]byte, bool) {
 	i := 0
 	for i < len(a) {
 		for i < len(a) && isXMLSpace(a[i]) {
@@ -272,10 +312,11 @@ func attrValue(a []byte, name string) ([]byte, bool) {
 		}
 		val := a[i+1 : i+1+end]
 		i += end + 2
-		if c := bytes.IndexByte(key, ':'); c >= 0 {
+		c := bytes.IndexByte(key, ':')
+		if c >= 0 {
 			key = key[c+1:]
 		}
-		if string(key) == name {
+		if string(key) == name && (!prefixed || c >= 0) {
 			return val, true
 		}
 	}

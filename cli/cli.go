@@ -16,6 +16,7 @@ import (
 
 	"userimport/config"
 	"userimport/importer"
+	"userimport/reports"
 	"userimport/source"
 	"userimport/validate"
 )
@@ -136,6 +137,7 @@ func codeFor(err error) exitCode {
 		pe *importer.PlanError
 		me *config.PermissionError
 		se *config.SyntaxError
+		fo *reports.FolderError
 	)
 	switch {
 	case err == nil:
@@ -145,7 +147,7 @@ func codeFor(err error) exitCode {
 	case errors.As(err, &ae), errors.As(err, &pf):
 		return exitAborted
 	case errors.As(err, &fe), errors.As(err, &ce), errors.As(err, &ue), errors.As(err, &pe),
-		errors.As(err, &me), errors.As(err, &se):
+		errors.As(err, &me), errors.As(err, &se), errors.As(err, &fo):
 		return exitUsage
 	}
 	// Anything else is a flag or configuration mistake cobra or we reported, or an

@@ -206,7 +206,8 @@ func Run(ctx context.Context, opts Options, deps Deps) (*reports.Summary, error)
 	}
 	start := deps.Now()
 
-	src, err := source.Open(opts.Input, opts.Source)
+	// The reader stops at Ctrl-C too: a hostile file cannot keep a loop running past it.
+	src, err := source.OpenContext(ctx, opts.Input, opts.Source)
 	if err != nil {
 		return nil, err
 	}
@@ -304,6 +305,7 @@ func Run(ctx context.Context, opts Options, deps Deps) (*reports.Summary, error)
 	}
 	if mapping.Has(columns.SourceRow) {
 		r.origins = make(map[int32]string)
+		r.ours = src.Info().Format == "csv"
 	}
 	r.inFlight = semaphore.NewWeighted(inFlightBytes)
 	w.SetOnRowDone(func(row *reports.Row) { r.inFlight.Release(rowCost(row.Cells)) })

@@ -71,7 +71,7 @@ func openJournal(dir string, resume bool, beforeSync func() error) (*journal, er
 	if !resume {
 		flags |= os.O_TRUNC
 	}
-	f, err := os.OpenFile(filepath.Join(dir, JournalName), flags, 0o600)
+	f, err := reports.OpenFile(dir, JournalName, flags) // owner-only, never through a link
 	if err != nil {
 		return nil, fmt.Errorf("open journal: %w", err)
 	}

@@ -85,6 +85,9 @@ type run struct {
 	// input is a failed file (it has a SourceRow column): a duplicate's message
 	// then names the original row, not the failed file's own.
 	origins map[int32]string
+	// ours is set for a CSV the tool wrote itself (it has the failed file's
+	// SourceRow column): its cells' leading apostrophes are the tool's.
+	ours bool
 
 	seed maphash.Seed
 	keys []columns.Field // the schema's key fields, at most maxKeys
@@ -127,6 +130,14 @@ func (r *run) run(ctx context.Context) error {
 			for b := range jobs {
 				for i := range b.items {
 					it := &b.items[i]
+					if r.ours {
+						// A CSV the tool wrote (a failed file) has an apostrophe before
+						// each value a spreadsheet would run: take it back, so the value
+						// is the one the original file had.
+						for c, v := range it.row.Cells {
+							it.row.Cells[c] = reports.Unneutralize(v)
+						}
+					}
 					it.user, it.issues = w.Row(it.row.Cells, validate.Marks{NoValue: it.row.NoValue, Rounded: it.row.Rounded})
 					for k, f := range r.keys {
 						if v := validate.Value(&it.user, f); v != "" {

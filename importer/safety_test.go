@@ -242,3 +242,36 @@ func TestNoHeaderNamesTheFile(t *testing.T) {
 		t.Errorf("err = %v, want it to start with the file's path", err)
 	}
 }
+
+// TestApostropheBelongsToItsWriter: in a person's own CSV an apostrophe before "=" is
+// theirs and stays (the value is never sent as a formula-like "=..."); in a failed
+// file the tool wrote, the apostrophe is the tool's and is taken back (issue 14).
+func TestApostropheBelongsToItsWriter(t *testing.T) {
+	dir := t.TempDir()
+	own := filepath.Join(dir, "own.csv")
+	os.WriteFile(own, []byte(header+"T1;Иванов Иван Иванович;ivan@example.ru;'=1+1;'+7 912 345-67-89\n"), 0o600)
+	var got *validate.User
+	fake := &targettest.Target{UpsertFunc: func(_ context.Context, u *validate.User) (targets.Result, error) {
+		cp := *u
+		got = &cp
+		return targets.Result{Outcome: targets.Created}, nil
+	}}
+	opts := options(own)
+	opts.Concurrency = 1
+	if _, err := importer.Run(context.Background(), opts, importer.Deps{Target: fake}); err != nil {
+		t.Fatal(err)
+	}
+	if got == nil || got.Position != "'=1+1" {
+		t.Fatalf("a person's own apostrophe: position %+v, want \"'=1+1\" as typed", got)
+	}
+	failed := filepath.Join(dir, "failed.csv")
+	os.WriteFile(failed, []byte("Исходная строка/Source row;Повторяет/Repeats;"+header+
+		"2 (own.csv);;T1;Иванов Иван Иванович;ivan@example.ru;'=1+1;'+7 912 345-67-89\n"), 0o600)
+	got = nil
+	if _, err := importer.Run(context.Background(), options(failed), importer.Deps{Target: fake}); err != nil {
+		t.Fatal(err)
+	}
+	if got == nil || got.Position != "=1+1" || got.Phone != "+79123456789" {
+		t.Fatalf("the tool's own failed file: %+v, want position =1+1 and phone +79123456789", got)
+	}
+}

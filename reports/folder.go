@@ -91,11 +91,11 @@ func checkFolder(dir string) error {
 }
 
 // isReportFile says whether the tool writes a file of this name in the report folder
-// (the journal and the spill files are the importer's; their names are theirs to
-// check). Temporary files get new names; a link under an old one is left alone.
+// (the importer's journal too; its spill files get new names). Temporary files get new
+// names; a link under an old one is left alone.
 func isReportFile(name string) bool {
 	switch name {
-	case "summary.json", "results.csv", annotatedCSV, annotatedXLSX, reportHTML, ledgerName, PasswordsName:
+	case "summary.json", "results.csv", annotatedCSV, annotatedXLSX, reportHTML, ledgerName, PasswordsName, "journal.jsonl":
 		return true
 	}
 	return failedPattern.MatchString(name)

@@ -124,7 +124,7 @@ func TestReportFolderLinkRefused(t *testing.T) {
 // folder, is never written, truncated or removed through; the run stops with a
 // *FolderError naming it, and the file it points to is as it was.
 func TestReportFileLinkRefused(t *testing.T) {
-	for _, name := range []string{"summary.json", "results.csv", "passwords.csv", "annotated.csv", "failed.csv", "report.html", "written.sha256"} {
+	for _, name := range []string{"summary.json", "results.csv", "passwords.csv", "annotated.csv", "failed.csv", "report.html", "written.sha256", "journal.jsonl"} {
 		t.Run(name, func(t *testing.T) {
 			victim, check := victimFolder(t)
 			dir := filepath.Join(t.TempDir(), "r")

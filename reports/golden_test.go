@@ -406,6 +406,13 @@ func TestFailedRoundTrip(t *testing.T) {
 					t.Fatalf("failed file row %d: %q, want the bookkeeping columns first", i, rec)
 				}
 				got[i] = trimTrailing(rec[2:])
+				if tt.info.Format == "csv" {
+					// The importer takes back the tool's apostrophes in a failed
+					// CSV (the reader keeps every apostrophe as typed).
+					for j := range got[i] {
+						got[i][j] = reports.Unneutralize(got[i][j])
+					}
+				}
 			}
 			if tt.info.Format == "csv" {
 				if gi := src.Info(); gi.Encoding != tt.info.Encoding || gi.Delimiter != tt.info.Delimiter {

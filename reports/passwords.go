@@ -172,7 +172,7 @@ func ReadPasswords(dir string) ([]PasswordLine, error) {
 		if l.Password == "" {
 			continue // a line ended after a tear: no password in it
 		}
-		out = append(out, PasswordLine{Row: l.Row, Key: unneutralize(l.Key), Login: unneutralize(l.Login), Email: unneutralize(l.Email), Password: l.Password})
+		out = append(out, PasswordLine{Row: l.Row, Key: Unneutralize(l.Key), Login: Unneutralize(l.Login), Email: Unneutralize(l.Email), Password: l.Password})
 	}
 	return out, nil
 }
@@ -224,8 +224,9 @@ func (f *fiveFields) ReadAll() ([][]string, error) {
 	}
 }
 
-// unneutralize takes back the apostrophe Neutralize put before a value.
-func unneutralize(s string) string {
+// Unneutralize takes back the apostrophe Neutralize put before a value. Only a file
+// the tool wrote may be read so: in anyone else's file the apostrophe is the person's.
+func Unneutralize(s string) string {
 	if len(s) > 1 && s[0] == '\'' && Neutralize(s[1:]) == s {
 		return s[1:]
 	}

@@ -91,17 +91,3 @@ func isBlank(cells []string) bool {
 	}
 	return true
 }
-
-// unNeutralize undoes the apostrophe every CSV the tool writes puts before a value a
-// spreadsheet would run as a formula (reports.Neutralize), so that failed.csv, fixed
-// and fed back, reads as the original file did: "'+7 912 345-67-89" is the phone
-// "+7 912 345-67-89". A lone apostrophe or one before anything else stays.
-func unNeutralize(s string) string {
-	if len(s) > 1 && s[0] == '\'' {
-		switch s[1] {
-		case '=', '+', '-', '@', '\t', '\r':
-			return s[1:]
-		}
-	}
-	return s
-}

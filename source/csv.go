@@ -199,7 +199,7 @@ func (r *csvReader) Next() (Row, error) {
 		cells := make([]string, len(r.ends))
 		start := 0
 		for i, end := range r.ends {
-			cells[i] = unNeutralize(s[start:end])
+			cells[i] = s[start:end]
 			start = end
 		}
 		return Row{Num: r.row, Cells: cells}, nil

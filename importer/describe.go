@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"userimport/reports"
 	"userimport/source"
@@ -54,17 +55,44 @@ func describeSource(w io.Writer, input string, si *reports.SourceInfo, lang vali
 		}
 		return en
 	}
-	fmt.Fprintf(w, "  %s: %s\n", label("columns", "столбцы"), strings.Join(used, ", "))
+	more := func(n int) string { return fmt.Sprintf(label(", and %d more", ", и ещё %d"), n) }
+	fmt.Fprintf(w, "  %s: %s\n", label("columns", "столбцы"), listClipped(used, more))
 	if len(unused) > 0 {
-		fmt.Fprintf(w, "  %s: %s\n", label("not used", "не используются"), strings.Join(unused, ", "))
+		fmt.Fprintf(w, "  %s: %s\n", label("not used", "не используются"), listClipped(unused, more))
 	}
 	for _, s := range si.Samples {
 		cells := make([]string, len(s.Cells))
 		for i, c := range s.Cells {
-			cells[i] = reports.Printable(c)
+			cells[i] = clipRunes(reports.Printable(c), shownCell)
 		}
-		fmt.Fprintf(w, "  %s %d: %s\n", label("row", "строка"), s.Row, strings.Join(cells, " | "))
+		fmt.Fprintf(w, "  %s %d: %s\n", label("row", "строка"), s.Row, clipRunes(strings.Join(cells, " | "), shownLine))
 	}
+}
+
+// What the terminal shows of how the file was read stays a few lines whatever the
+// file: a cell, a sample line and the lists of columns are clipped (summary.json has
+// the samples in full, to their own bound).
+const (
+	shownCell    = 60
+	shownLine    = 300
+	shownColumns = 40
+)
+
+// listClipped joins items, the first shownColumns of them, saying how many more.
+func listClipped(items []string, more func(int) string) string {
+	if len(items) <= shownColumns {
+		return strings.Join(items, ", ")
+	}
+	return strings.Join(items[:shownColumns], ", ") + more(len(items)-shownColumns)
+}
+
+// clipRunes cuts s to n runes, marking the cut.
+func clipRunes(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n]) + "…"
 }
 
 func delimiterName(d string, ru bool) string {

@@ -36,13 +36,15 @@ func (f Fix) Failed(resp *Response, err error) error {
 			case e.Code == CodeRedirect:
 				return e
 			case e.Err != nil:
-				return &Error{Kind: f.transportKind(e.Err), Code: CodeUnreachable, Messages: []string{f.transport(e.Err)}}
+				msg, kind := f.transport(e.Err)
+				return &Error{Kind: kind, Code: CodeUnreachable, Messages: []string{msg}}
 			}
 			if e.Kind == Fatal {
 				return e
 			}
 		}
-		return &Error{Kind: f.transportKind(err), Code: CodeUnreachable, Messages: []string{f.transport(err)}}
+		msg, kind := f.transport(err)
+		return &Error{Kind: kind, Code: CodeUnreachable, Messages: []string{msg}}
 	}
 	host := Redact(f.URL)
 	switch s := resp.Status; {
@@ -68,29 +70,11 @@ func (f Fix) NotAPI(resp *Response) error {
 		fmt.Sprintf("%s answered, but not as %s's API does: check --url, the platform's address without the API path", Redact(f.URL), f.Platform)}}
 }
 
-// transportKind says whether a failure to reach the platform is worth another try: a
-// host that does not exist, a refused connection, a certificate or TLS mismatch or a
-// timeout will not change in a second (and the person should hear so at once); a
-// connection reset or closed mid-answer may be a passing fault.
-func (f Fix) transportKind(err error) Kind {
-	var (
-		dns  *net.DNSError
-		cert *tls.CertificateVerificationError
-		ua   x509.UnknownAuthorityError
-		hn   x509.HostnameError
-		ci   x509.CertificateInvalidError
-		rec  tls.RecordHeaderError
-	)
-	switch {
-	case errors.As(err, &dns), errors.Is(err, syscall.ECONNREFUSED), errors.As(err, &cert), errors.As(err, &ua),
-		errors.As(err, &hn), errors.As(err, &ci), errors.As(err, &rec), isTimeout(err):
-		return Fatal
-	}
-	return Retryable
-}
-
-// transport words a failure to reach the platform for people.
-func (f Fix) transport(err error) string {
+// transport words a failure to reach the platform for people, and says whether it is
+// worth another try: a host that does not exist, a refused connection, a certificate or
+// TLS mismatch or a timeout will not change in a second (and the person should hear
+// so at once); a connection reset or closed mid-answer may be a passing fault.
+func (f Fix) transport(err error) (string, Kind) {
 	host := Redact(f.URL)
 	var (
 		dns  *net.DNSError
@@ -102,17 +86,17 @@ func (f Fix) transport(err error) string {
 	)
 	switch {
 	case errors.As(err, &dns):
-		return fmt.Sprintf("cannot find the host %s: check --url", f.URL.Hostname())
+		return fmt.Sprintf("cannot find the host %s: check --url", f.URL.Hostname()), Fatal
 	case errors.Is(err, syscall.ECONNREFUSED):
-		return fmt.Sprintf("nothing answers at %s (connection refused): check --url, and that %s is running", host, f.Platform)
+		return fmt.Sprintf("nothing answers at %s (connection refused): check --url, and that %s is running", host, f.Platform), Fatal
 	case errors.As(err, &cert), errors.As(err, &ua), errors.As(err, &hn), errors.As(err, &ci):
-		return fmt.Sprintf("no secure connection to %s: its certificate is not trusted (%s): check --url", host, certReason(err))
+		return fmt.Sprintf("no secure connection to %s: its certificate is not trusted (%s): check --url", host, certReason(err)), Fatal
 	case errors.As(err, &rec):
-		return fmt.Sprintf("no secure connection to %s: it does not speak HTTPS on that port: check --url (http:// or https://)", host)
+		return fmt.Sprintf("no secure connection to %s: it does not speak HTTPS on that port: check --url (http:// or https://)", host), Fatal
 	case isTimeout(err):
-		return fmt.Sprintf("%s did not answer in time: check --url, and the network", host)
+		return fmt.Sprintf("%s did not answer in time: check --url, and the network", host), Fatal
 	}
-	return fmt.Sprintf("cannot reach %s: %s: check --url", host, netReason(err))
+	return fmt.Sprintf("cannot reach %s: %s: check --url", host, netReason(err)), Retryable
 }
 
 func isTimeout(err error) bool {

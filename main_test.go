@@ -125,7 +125,7 @@ func readSummary(t *testing.T, dir string) summary {
 	return s
 }
 
-// checkInvariants asserts the equations design.md promises.
+// checkInvariants asserts the equations docs/contract.md promises.
 func checkInvariants(t *testing.T, s summary) {
 	t.Helper()
 	if s.Rows != s.Valid+s.Invalid {

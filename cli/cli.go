@@ -21,7 +21,7 @@ import (
 	"userimport/validate"
 )
 
-// exitCode is the process's exit status; the values are the contract in design.md.
+// exitCode is the process's exit status; the values are the contract in docs/contract.md.
 type exitCode int
 
 const (

@@ -1,4 +1,4 @@
-// Package importer runs the whole flow of design.md for one file: source → columns →
+// Package importer runs the whole flow of docs/design.md for one file: source → columns →
 // validate → dedupe → dispatch → target → reports. It reads the file once, as a stream,
 // validates rows on every core, puts them back in row order, and (unless it is a dry
 // run) sends the valid ones to the target concurrently within the rate limit.
@@ -80,7 +80,7 @@ type Deps struct {
 // Defaults for Options fields left zero.
 const (
 	// DefaultConcurrency keeps a platform busy without looking like an attack: eight
-	// calls in flight is what browsers allow per host, and what libraries.md measured.
+	// calls in flight is what browsers allow per host (docs/libraries.md, golang.org/x/sync).
 	DefaultConcurrency = 8
 	DefaultRetries     = 4
 	// headerSearchRows is how far down the header row may be: title lines and blank

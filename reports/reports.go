@@ -58,7 +58,7 @@ type Row struct {
 }
 
 // Summary is summary.json, and what --json prints. Its fields and their meaning are
-// part of the contract in design.md.
+// part of the contract in docs/contract.md.
 type Summary struct {
 	// Command is the command that made the summary: validate, plan or import.
 	Command   string `json:"command,omitempty"`

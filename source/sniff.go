@@ -30,7 +30,7 @@ type textEncoding struct {
 func (e textEncoding) utf16() bool { return strings.HasPrefix(e.name, "utf-16") }
 
 // detectEncoding decides a CSV file's encoding from its first bytes as
-// libraries.md §5 says: a byte-order mark settles it; otherwise text that is valid
+// docs/libraries.md (golang.org/x/text) says: a byte-order mark settles it; otherwise text that is valid
 // UTF-8 is UTF-8; anything else is Windows-1251, the code page Russian-locale Excel
 // writes. Cyrillic in Windows-1251 uses bytes 0xC0-0xFF, which are UTF-8 lead
 // bytes, so real Windows-1251 text is practically never valid UTF-8.

@@ -104,7 +104,7 @@ func Schemas() map[string]*Schema {
 	}
 }
 
-// Collaborator is the schema of Collaborator's single-user import (targets.md §3.3; the
+// Collaborator is the schema of Collaborator's single-user import (docs/platforms/collaborator.md; the
 // reference page marks uid, secondname, firstname, login, email, password and position
 // as required). The lengths are INFERRED: the API documents none, so 255 stands for the
 // usual VARCHAR column.
@@ -140,7 +140,7 @@ func (s *Schema) KeyFields() []columns.Field {
 	return slices.DeleteFunc(slices.Clone(s.Keys), func(f columns.Field) bool { return !s.Takes(f) })
 }
 
-// InSkill is the schema of inSkill's students (targets.md §1): the e-mail is the key
+// InSkill is the schema of inSkill's students (docs/platforms/inskill.md): the e-mail is the key
 // and the only required field; the name goes as one ФИО string; the phone must be
 // E.164, so an extension cannot go; a product is an integer id.
 func InSkill() *Schema {
@@ -158,7 +158,7 @@ func InSkill() *Schema {
 	}
 }
 
-// ISpring is the schema of iSpring Learn's users (targets.md §2): the login is the key
+// ISpring is the schema of iSpring Learn's users (docs/platforms/ispring.md): the login is the key
 // (made from the e-mail when empty), the e-mail comes second; a department is required
 // for new accounts, by code, name or Parent/Child path, and may come from --set.
 func ISpring() *Schema {
@@ -182,7 +182,7 @@ func ISpring() *Schema {
 	}
 }
 
-// CSCart is the schema of CS-Cart's users (targets.md §4): the e-mail is the key and
+// CSCart is the schema of CS-Cart's users (docs/platforms/cscart.md): the e-mail is the key and
 // the login must not repeat either; user type, storefront and status default in the
 // client; names take letters, apostrophes and dashes only (fn_validate_text_field);
 // the birthday goes as a Unix timestamp. Lengths are the columns of CS-Cart's

@@ -412,14 +412,11 @@ func (c *Client) send(ctx context.Context, body []byte, intent targets.Outcome) 
 		res, ok := parseCounts(resp.Body)
 		if !ok {
 			return targets.Result{}, &targets.Error{Kind: targets.Permanent, Status: resp.Status, Code: targets.CodeHTTP,
-				Messages: []string{"an answer without import counts: " + c.redact(snippet(resp.Body))}}
+				Messages: []string{"an answer without import counts: " + snippet(resp.Body)}}
 		}
 		return res, nil
 	}
 	msgs, conflict := parseErrors(resp.Body)
-	for i := range msgs {
-		msgs[i] = c.redact(msgs[i])
-	}
 	e := targets.StatusError(http.MethodPost, resp, msgs)
 	switch {
 	case e.Kind == targets.Unknown:
@@ -433,19 +430,6 @@ func (c *Client) send(ctx context.Context, body []byte, intent targets.Outcome) 
 	}
 	return targets.Result{}, e
 }
-
-// redact removes the token from text that came from the platform, in case an error
-// page echoes the request's headers.
-func (c *Client) redact(s string) string {
-	if len(c.token) < minSecret {
-		return s // too short to tell from ordinary text; no real token is
-	}
-	return strings.ReplaceAll(s, c.token, "[token]")
-}
-
-// minSecret is the shortest token redact looks for: a one-letter test token would
-// otherwise be cut out of every word that holds its letter.
-const minSecret = 6
 
 // user is the import body. Field order is the wire order; every field but uid is
 // omitted when empty, so that an update never erases what the platform holds, and an

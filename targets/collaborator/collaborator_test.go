@@ -540,7 +540,7 @@ func TestUpsertAnswers(t *testing.T) {
 		{name: "a conflict the lookup could not see", status: 400, body: `{"login":{"unique":"Login already taken by another user"}}`,
 			kind: targets.Permanent, code: targets.CodeConflict, messages: []string{"login: Login already taken by another user"}},
 		{name: "token echoed back", status: 400, body: `{"error":"bad header Bearer ` + testToken + `"}`,
-			kind: targets.Permanent, code: targets.CodeRejected, messages: []string{"bad header Bearer [token]"}},
+			kind: targets.Permanent, code: targets.CodeRejected, messages: []string{"bad header [redacted]"}},
 		{name: "403", status: 403, body: `{"error":"forbidden"}`,
 			kind: targets.Fatal, code: targets.CodeAuth, messages: []string{"forbidden"}},
 		{name: "502 with a date", status: 502, body: `bad gateway`, header: map[string]string{"Retry-After": "0"},

@@ -277,15 +277,12 @@ func (c *Client) search(ctx context.Context, key, value, uid string) (items []ac
 			return nil, nil, why, nil
 		case s < 200 || s > 299:
 			msgs, _ := parseErrors(resp.Body)
-			for i := range msgs {
-				msgs[i] = c.redact(msgs[i])
-			}
 			return nil, nil, "", fmt.Errorf("look up: %w", targets.StatusError(http.MethodGet, resp, msgs))
 		}
 		l, ok := parseList(resp.Body)
 		if !ok {
 			return nil, nil, "", fmt.Errorf("look up: %w", &targets.Error{Kind: targets.Permanent, Status: resp.Status, Code: targets.CodeHTTP,
-				Messages: []string{"the user list answered something that is not a list: " + c.redact(snippet(resp.Body))}})
+				Messages: []string{"the user list answered something that is not a list: " + snippet(resp.Body)}})
 		}
 		if len(l.items) > 0 && !slices.ContainsFunc(l.items, func(a account) bool { return a.hasUID }) {
 			return nil, nil, "Collaborator's user list does not show uids", nil

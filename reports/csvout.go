@@ -13,7 +13,7 @@ import (
 	"golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/transform"
 
-	"userimport/source"
+	"userimport/fileformat"
 )
 
 // csvFile writes a CSV report in the input's own dialect: its encoding (with the same
@@ -28,7 +28,7 @@ type csvFile struct {
 	rec  []string
 }
 
-// csvEncoding maps source.Info.Encoding to the encoder that writes it back and the
+// csvEncoding maps fileformat.Info.Encoding to the encoder that writes it back and the
 // byte-order mark to put first. Unknown names fall back to the WHATWG index the
 // source reader also accepts, and then to UTF-8, which loses nothing.
 func csvEncoding(name string) (bom []byte, enc encoding.Encoding) {
@@ -60,7 +60,7 @@ func csvEncoding(name string) (bom []byte, enc encoding.Encoding) {
 
 // csvDelimiter is the input's delimiter (the source reader knows four), or a comma
 // for XLSX input.
-func csvDelimiter(info source.Info) byte {
+func csvDelimiter(info fileformat.Info) byte {
 	switch info.Delimiter {
 	case ";", "\t", "|":
 		return info.Delimiter[0]
@@ -69,7 +69,7 @@ func csvDelimiter(info source.Info) byte {
 }
 
 // createCSV creates dir/name as an owner-only CSV in info's dialect.
-func createCSV(dir, name string, info source.Info) (*csvFile, error) {
+func createCSV(dir, name string, info fileformat.Info) (*csvFile, error) {
 	f, err := Create(dir, name)
 	if err != nil {
 		return nil, err

@@ -16,8 +16,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"userimport/source"
-	"userimport/targets"
+	"userimport/fileformat"
+	"userimport/outcome"
 	"userimport/validate"
 )
 
@@ -47,7 +47,7 @@ type Row struct {
 	Blocked   bool
 	Unblocked bool
 	// Changes are, for a plan's "updated" row, the fields an import would change.
-	Changes []targets.Change
+	Changes []outcome.Change
 	// Cells are the raw cells as read, for reports that copy the input.
 	Cells []string
 	// User is the normalized user, for generated passwords; nil for invalid rows.
@@ -114,7 +114,7 @@ type Problem struct {
 
 // SourceInfo is how the file was read, for the summary.
 type SourceInfo struct {
-	source.Info
+	fileformat.Info
 	HeaderRow int      `json:"header_row"`
 	Columns   []Column `json:"columns"`
 	// Samples are the first data rows as decoded, so a person can see at a glance

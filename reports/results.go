@@ -7,8 +7,7 @@ import (
 	"path/filepath"
 	"strconv"
 
-	"userimport/source"
-
+	"userimport/fileformat"
 	"userimport/validate"
 )
 
@@ -58,10 +57,10 @@ const (
 // Input describes the file a run reads, for reports that copy it (the annotated copy,
 // the file of failed rows).
 type Input struct {
-	Path      string      // the input file
-	Info      source.Info // how it was read: format, encoding, delimiter, sheet
-	HeaderRow int         // the row number of the header
-	Header    []string    // the header row's cells as read
+	Path      string          // the input file
+	Info      fileformat.Info // how it was read: format, encoding, delimiter, sheet
+	HeaderRow int             // the row number of the header
+	Header    []string        // the header row's cells as read
 	// Columns says which field each column was read as, in column order.
 	Columns []Column
 }

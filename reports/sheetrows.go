@@ -13,7 +13,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"userimport/source"
+	"userimport/internal/xlsxesc"
 )
 
 // sheetRows writes a worksheet's data rows as SpreadsheetML into a temporary file in
@@ -115,7 +115,7 @@ func appendCellText(b []byte, s string) []byte {
 		switch {
 		case r == utf8.RuneError && size == 1:
 			b = append(b, "\uFFFD"...)
-		case r == '_' && source.EscapeAt(s, i):
+		case r == '_' && xlsxesc.At(s, i):
 			b = append(b, "_x005F_"...)
 		case r == '&':
 			b = append(b, "&amp;"...)

@@ -2,7 +2,11 @@
 // the row number the spreadsheet shows, without holding the whole file in memory.
 package source
 
-import "strconv"
+import (
+	"strconv"
+
+	"userimport/fileformat"
+)
 
 // Row is one non-blank row of the file.
 type Row struct {
@@ -25,18 +29,9 @@ type Row struct {
 	Rounded []int `json:",omitempty"`
 }
 
-// Info says how the file was read.
-type Info struct {
-	Format    string   `json:"format"`              // "csv" or "xlsx"
-	Encoding  string   `json:"encoding,omitempty"`  // csv: "utf-8", "utf-8-bom", "utf-16le", "windows-1251", ...
-	Delimiter string   `json:"delimiter,omitempty"` // csv: ",", ";", "\t" or "|"
-	Sheet     string   `json:"sheet,omitempty"`     // xlsx: the sheet read
-	Sheets    []string `json:"sheets,omitempty"`    // xlsx: all sheets in the workbook
-	// LastRow is the number of the sheet's last row as its dimension says, for
-	// progress; 0 when unknown (CSV, or a sheet without a dimension). It is a hint,
-	// not a promise: the sheet may end sooner (A1:XFD1048576 over three rows).
-	LastRow int `json:"last_row,omitempty"`
-}
+// Info says how the file was read. It is defined in fileformat, below both this
+// package and reports, so that reports can read it without importing the reader.
+type Info = fileformat.Info
 
 // Options choose how to read a file; zero values mean "detect".
 type Options struct {

@@ -10,6 +10,8 @@ import (
 	"path"
 	"strconv"
 	"strings"
+
+	"userimport/internal/xlsxesc"
 )
 
 // Caps on the workbook's own tables, each far above what Excel writes, so that a
@@ -668,7 +670,7 @@ func bstrUnmarshal(b []byte) []byte {
 	}
 	w := i
 	for i < len(b) {
-		if EscapeAt(b, i) {
+		if xlsxesc.At(b, i) {
 			v, _ := strconv.ParseUint(string(b[i+2:i+6]), 16, 16)
 			switch {
 			case v == 0x5F:
@@ -691,26 +693,11 @@ func bstrUnmarshal(b []byte) []byte {
 
 func indexEscape(b []byte, from int) int {
 	for i := from; i+7 <= len(b); i++ {
-		if EscapeAt(b, i) {
+		if xlsxesc.At(b, i) {
 			return i
 		}
 	}
 	return -1
-}
-
-// EscapeAt reports whether s holds one of Excel's _xHHHH_ escapes at i. The report
-// writer asks it too: a literal _xHHHH_ in a cell must be written escaped, or Excel
-// (and this reader) would decode it.
-func EscapeAt[T ~string | ~[]byte](s T, i int) bool {
-	if i+7 > len(s) || s[i] != '_' || s[i+1] != 'x' || s[i+6] != '_' {
-		return false
-	}
-	for j := i + 2; j < i+6; j++ {
-		if c := s[j]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
-			return false
-		}
-	}
-	return true
 }
 
 // copyRune writes r's UTF-8 encoding at the start of dst (at most 3 bytes for a

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode"
 
+	"userimport/outcome"
 	"userimport/validate"
 )
 
@@ -59,7 +60,7 @@ func (p Policy) SendPassword(u *validate.User) bool {
 }
 
 // PasswordChange is the Change a client lists when an update sets a password.
-func PasswordChange() Change { return Change{Field: PasswordField, New: PasswordSet} }
+func PasswordChange() outcome.Change { return outcome.Change{Field: PasswordField, New: PasswordSet} }
 
 // Apply turns what a lookup found (pl) into what the import may do, by the policy:
 // an update that would change who the account is fails with CodeIdentity (Permanent,
@@ -93,7 +94,7 @@ func (p Policy) Apply(pl Plan) (Plan, error) {
 
 // Keeps reports whether an update under p sends field, given the change list Apply
 // returned: clients use it to build the body of an update with UpdateMissing.
-func Keeps(changes []Change, field string) bool {
+func Keeps(changes []outcome.Change, field string) bool {
 	for _, c := range changes {
 		if c.Field == field {
 			return true
@@ -118,8 +119,8 @@ var (
 // name both, or a full name sharing no word with the old one). A field the platform
 // held empty is being filled in, not changed. A changed surname alone (marriage), a
 // corrected first name, or a new e-mail alone are ordinary updates.
-func IdentityChange(changes []Change) string {
-	find := func(names []string) (Change, bool) {
+func IdentityChange(changes []outcome.Change) string {
+	find := func(names []string) (outcome.Change, bool) {
 		for _, c := range changes {
 			for _, n := range names {
 				if c.Field == n && strings.TrimSpace(c.Old) != "" && !sameText(c.Old, c.New) {
@@ -127,7 +128,7 @@ func IdentityChange(changes []Change) string {
 				}
 			}
 		}
-		return Change{}, false
+		return outcome.Change{}, false
 	}
 	email, emailChanged := find(emailFields)
 	first, firstChanged := find(firstFields)

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"userimport/outcome"
 	"userimport/validate"
 )
 
@@ -64,7 +65,7 @@ type Result struct {
 	ID string
 	// Changes are the fields an update changes, where the target knows them (always
 	// for a plan; see AsTarget).
-	Changes []Change
+	Changes []outcome.Change
 	// PasswordSet is true when the call sent the user's password: with a create, or
 	// with an update the Policy allowed. The importer records a generated password
 	// only then, in passwords.csv.
@@ -177,17 +178,15 @@ type Planner interface {
 
 // Plan is what an upsert would do to one account.
 type Plan struct {
-	Outcome Outcome  // Created, Updated or Unchanged
-	ID      string   // the existing account's id, when there is one
-	Changes []Change // for Updated: the fields that would change, in a stable order
+	Outcome Outcome          // Created, Updated or Unchanged
+	ID      string           // the existing account's id, when there is one
+	Changes []outcome.Change // for Updated: the fields that would change, in a stable order
 }
 
-// Change is one field an update would change.
-type Change struct {
-	Field string `json:"field"`
-	Old   string `json:"old"`
-	New   string `json:"new"`
-}
+// Change is one field an update would change. It is defined in outcome, below both
+// this package and reports, so that reports never imports a platform's package; the
+// name stays here for the code that reads a Result.
+type Change = outcome.Change
 
 // Checker is implemented by targets that can prove, with one cheap authenticated read
 // (or the token request), that the address and the credentials work. The importer

@@ -31,6 +31,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"userimport/outcome"
 	"userimport/targets"
 	"userimport/validate"
 )
@@ -305,7 +306,7 @@ func (c *Client) decide(ctx context.Context, u *validate.User) (decision, error)
 // Policy kept.
 func (c *Client) update(l lookup, u *validate.User) (decision, error) {
 	diffs := compare(l.acc, u)
-	changes := make([]targets.Change, 0, len(diffs)+1)
+	changes := make([]outcome.Change, 0, len(diffs)+1)
 	for _, d := range diffs {
 		changes = append(changes, d.change)
 	}

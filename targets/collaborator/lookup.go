@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"userimport/columns"
+	"userimport/outcome"
 	"userimport/targets"
 	"userimport/validate"
 )
@@ -339,7 +340,7 @@ func conflict(seen []account, uid, key, value string) error {
 // diff is one field an update would change: the Change to report, the import's name
 // of the field and the value to send.
 type diff struct {
-	change targets.Change
+	change outcome.Change
 	key    string
 	value  string
 }
@@ -361,7 +362,7 @@ func compare(acc *account, u *validate.User) []diff {
 		if show == nil {
 			show = func(s string) string { return s }
 		}
-		out = append(out, diff{change: targets.Change{Field: string(field), Old: show(old), New: show(value)}, key: key, value: value})
+		out = append(out, diff{change: outcome.Change{Field: string(field), Old: show(old), New: show(value)}, key: key, value: value})
 	}
 	exact := func(a, b string) bool { return strings.TrimSpace(a) == strings.TrimSpace(b) }
 	fold := func(a, b string) bool { return strings.EqualFold(strings.TrimSpace(a), strings.TrimSpace(b)) }

@@ -21,6 +21,7 @@ import (
 	"strings"
 	"time"
 
+	"userimport/outcome"
 	"userimport/targets"
 	"userimport/validate"
 )
@@ -366,18 +367,18 @@ type updateRequest struct {
 // disabled customer stays disabled unless the row says otherwise), a password the
 // Policy does not send. The birthday is sent with a change but cannot make one: the
 // list does not show it.
-func (c *Client) updateBody(acc *account, u *validate.User) (updateRequest, []targets.Change) {
-	var ch []targets.Change
+func (c *Client) updateBody(acc *account, u *validate.User) (updateRequest, []outcome.Change) {
+	var ch []outcome.Change
 	r := updateRequest{CompanyID: orDefault(u.CompanyID, orDefault(acc.CompanyID, c.companyID))}
 	if r.CompanyID != acc.CompanyID && acc.CompanyID != "" {
-		ch = append(ch, targets.Change{Field: "company_id", Old: acc.CompanyID, New: r.CompanyID})
+		ch = append(ch, outcome.Change{Field: "company_id", Old: acc.CompanyID, New: r.CompanyID})
 	}
 	diff := func(field, old, new string, same func(a, b string) bool) string {
 		if new == "" {
 			return ""
 		}
 		if !same(strings.TrimSpace(old), new) {
-			ch = append(ch, targets.Change{Field: field, Old: old, New: new})
+			ch = append(ch, outcome.Change{Field: field, Old: old, New: new})
 		}
 		return new
 	}

@@ -26,6 +26,7 @@ import (
 	"strings"
 	"time"
 
+	"userimport/outcome"
 	"userimport/targets"
 	"userimport/validate"
 )
@@ -396,16 +397,16 @@ type patchRequest struct {
 // so an update never erases. A product counts as a change unless the answer listed the
 // student's products and the product was among them: granting a product inSkill did
 // not tell us about is safer than silently skipping it.
-func patchBody(st *student, u *validate.User, product int64) (patchRequest, []targets.Change) {
+func patchBody(st *student, u *validate.User, product int64) (patchRequest, []outcome.Change) {
 	var r patchRequest
-	var ch []targets.Change
+	var ch []outcome.Change
 	if n := u.FullName(); n != "" && n != strings.TrimSpace(st.Name) {
 		r.Name = n
-		ch = append(ch, targets.Change{Field: fieldName, Old: st.Name, New: n})
+		ch = append(ch, outcome.Change{Field: fieldName, Old: st.Name, New: n})
 	}
 	if u.Phone != "" && u.Phone != strings.TrimSpace(st.Phone) {
 		r.Phone = u.Phone
-		ch = append(ch, targets.Change{Field: fieldPhone, Old: st.Phone, New: u.Phone})
+		ch = append(ch, outcome.Change{Field: fieldPhone, Old: st.Phone, New: u.Phone})
 	}
 	if product != 0 && !(st.HasProducts && hasProduct(st.Products, product)) {
 		r.Product = product
@@ -413,7 +414,7 @@ func patchBody(st *student, u *validate.User, product int64) (patchRequest, []ta
 		if !st.HasProducts {
 			old = "?" // inSkill did not say which products the student has
 		}
-		ch = append(ch, targets.Change{Field: fieldProduct, Old: old, New: strconv.FormatInt(product, 10)})
+		ch = append(ch, outcome.Change{Field: fieldProduct, Old: old, New: strconv.FormatInt(product, 10)})
 	}
 	return r, ch
 }

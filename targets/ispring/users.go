@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"userimport/outcome"
 	"userimport/targets"
 	"userimport/validate"
 )
@@ -142,7 +143,7 @@ func (c *Client) decideUpdate(ctx context.Context, dir *directory, u *validate.U
 		old, v string // v is "" when the row leaves the field as it is
 	}
 	values := make([]value, 0, len(profileFields))
-	var changes []targets.Change
+	var changes []outcome.Change
 	for _, f := range profileFields {
 		old := ex.Fields[f.api]
 		v := f.get(u)
@@ -154,11 +155,11 @@ func (c *Client) decideUpdate(ctx context.Context, dir *directory, u *validate.U
 		}
 		values = append(values, value{f: f, old: old, v: v})
 		if v != "" {
-			changes = append(changes, targets.Change{Field: f.canonical, Old: old, New: v})
+			changes = append(changes, outcome.Change{Field: f.canonical, Old: old, New: v})
 		}
 	}
 	if dept != nil && dept.DepartmentID != ex.DepartmentID {
-		changes = append(changes, targets.Change{Field: "department",
+		changes = append(changes, outcome.Change{Field: "department",
 			Old: dir.path(ex.DepartmentID), New: dir.path(dept.DepartmentID)})
 	}
 	union := slices.Clone([]string(ex.Groups))
@@ -168,7 +169,7 @@ func (c *Client) decideUpdate(ctx context.Context, dir *directory, u *validate.U
 		}
 	}
 	if len(union) != len(ex.Groups) {
-		changes = append(changes, targets.Change{Field: "groups",
+		changes = append(changes, outcome.Change{Field: "groups",
 			Old: groupNames(dir, ex.Groups), New: groupNames(dir, union)})
 	}
 	if c.policy.SendPassword(u) {
@@ -192,7 +193,7 @@ func (c *Client) decideUpdate(ctx context.Context, dir *directory, u *validate.U
 	if targets.Keeps(plan.Changes, targets.PasswordField) {
 		d.password = u.Password
 	}
-	if !slices.ContainsFunc(plan.Changes, func(ch targets.Change) bool { return ch.Field != targets.PasswordField }) {
+	if !slices.ContainsFunc(plan.Changes, func(ch outcome.Change) bool { return ch.Field != targets.PasswordField }) {
 		return d, nil // only the password changes: no profile update
 	}
 

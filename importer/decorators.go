@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"math"
-	"math/rand/v2"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -16,12 +15,13 @@ import (
 	"userimport/validate"
 )
 
-// Retrying tries a call again when the target says the failure is Retryable: with
-// exponential backoff and full jitter, or after the platform's Retry-After when it is
-// longer (capped), at most Retries more times per row and while the run's Budget
-// lasts. Permanent, Unknown and Fatal failures are returned at once: only the target
-// knows whether sending again is safe, and it says so by the kind. Safe for concurrent
-// use.
+// Retrying tries a row again when the target says the failure is Retryable, with the
+// run's one retry loop (backoff): exponential backoff and full jitter, or after the
+// platform's Retry-After when it is longer (capped), at most Retries more times per
+// call of the row (its lookup and its write each get Retries) and while the run's
+// Budget lasts. Permanent, Unknown and Fatal failures are returned at once: only the
+// target knows whether sending again is safe, and it says so by the kind. Safe for
+// concurrent use.
 type Retrying struct {
 	targets.Target
 	Retries int
@@ -29,64 +29,22 @@ type Retrying struct {
 	Budget *atomic.Int64
 	// Base and Cap bound the backoff; zero values mean 500 ms and 30 s.
 	Base, Cap time.Duration
-	// OnRetry, when set, hears of each retry before its wait.
-	OnRetry func(u *validate.User, err error, delay time.Duration)
 }
 
-// maxRetryAfter caps a platform's Retry-After: an hour-long wait is a stalled run, not
-// politeness.
-const maxRetryAfter = 2 * time.Minute
-
-// max429 bounds the tries of one call that the platform keeps answering 429. A 429 is
-// the platform saying "not now": nothing was done, and the adaptive rate slows down for
-// it, so it does not use up the row's Retries (with 30% of calls refused, five in a
-// row would fail one row in 400); the run's budget and --unreachable-after still
-// bound the whole.
-const max429 = 50
-
 func (r *Retrying) Upsert(ctx context.Context, u *validate.User) (targets.Result, error) {
-	base, maxDelay := r.Base, r.Cap
-	if base <= 0 {
-		base = 500 * time.Millisecond
-	}
-	if maxDelay <= 0 {
-		maxDelay = 30 * time.Second
-	}
-	// failures counts the retryable failures that use up Retries; refused, the 429s,
-	// which do not (up to max429).
-	failures, refused := 0, 0
-	for {
-		res, err := r.Target.Upsert(ctx, u)
-		if err == nil || targets.KindOf(err) != targets.Retryable || ctx.Err() != nil {
-			return res, err
-		}
-		if te, ok := errors.AsType[*targets.Error](err); ok && te.Status == 429 && refused < max429 {
-			refused++
-		} else if failures++; failures > r.Retries {
-			return res, err
-		}
-		if r.Budget != nil && r.Budget.Add(-1) < 0 {
-			return res, err
-		}
-		// Full jitter (AWS architecture blog, "Exponential Backoff and Jitter"): a
-		// uniform wait in [0, min(cap, base·2^attempt)] spreads retries of many rows.
-		attempt := failures + refused - 1
-		ceiling := min(maxDelay, base<<min(attempt, 20))
-		delay := rand.N(ceiling + 1)
-		if te, ok := errors.AsType[*targets.Error](err); ok && te.RetryAfter > delay {
-			delay = min(te.RetryAfter, maxRetryAfter)
-		}
-		if r.OnRetry != nil {
-			r.OnRetry(u, err, delay)
-		}
-		t := time.NewTimer(delay)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return res, err
-		case <-t.C:
-		}
-	}
+	res, _, err := r.upsert(ctx, u)
+	return res, err
+}
+
+// upsert is Upsert that also says how many calls of the whole row it made.
+func (r *Retrying) upsert(ctx context.Context, u *validate.User) (res targets.Result, attempts int, err error) {
+	b := backoff{Retries: r.Retries, Budget: r.Budget, Base: r.Base, Cap: r.Cap}
+	attempts, err = b.run(ctx, func(ctx context.Context) error {
+		var err error
+		res, err = r.Target.Upsert(ctx, u)
+		return err
+	})
+	return res, attempts, err
 }
 
 // Verifying makes sure a write that may have landed is never blindly repeated: when
@@ -103,6 +61,8 @@ type Verifying struct {
 	// Tries bounds the lookups of one uncertain write, retryable failures included;
 	// zero or less means lookTries.
 	Tries int
+	// Budget, when set, is the run's retry budget, which lookups share with rows.
+	Budget *atomic.Int64
 }
 
 func (v *Verifying) Upsert(ctx context.Context, u *validate.User) (targets.Result, error) {
@@ -110,12 +70,8 @@ func (v *Verifying) Upsert(ctx context.Context, u *validate.User) (targets.Resul
 	if err == nil || targets.KindOf(err) != targets.Unknown {
 		return res, err
 	}
-	t := time.NewTimer(cmpDuration(v.Settle, 500*time.Millisecond))
-	select {
-	case <-ctx.Done():
-		t.Stop()
+	if !sleep(ctx, cmpDuration(v.Settle, 500*time.Millisecond)) {
 		return res, err
-	case <-t.C:
 	}
 	plan, perr := v.look(ctx, u)
 	te0, _ := errors.AsType[*targets.Error](err)
@@ -163,38 +119,21 @@ func (v *Verifying) Upsert(ctx context.Context, u *validate.User) (targets.Resul
 // unknown. The dispatcher gives a lookup at least the tries it gives a write.
 const lookTries = 6
 
-// look plans u, trying again while the lookup itself fails in a retryable way.
-func (v *Verifying) look(ctx context.Context, u *validate.User) (targets.Plan, error) {
+// look plans u, trying again while the lookup itself fails in a retryable way, with
+// the run's one retry loop: Tries lookups at most (429s aside), shorter waits than a
+// row's (a write is waiting on the answer).
+func (v *Verifying) look(ctx context.Context, u *validate.User) (plan targets.Plan, err error) {
 	tries := v.Tries
 	if tries <= 0 {
 		tries = lookTries
 	}
-	delay := 200 * time.Millisecond
-	for i := 0; ; i++ {
-		plan, err := v.Planner.Plan(ctx, u)
-		if err == nil || i >= tries-1 || targets.KindOf(err) != targets.Retryable {
-			return plan, err
-		}
-		wait := delay
-		if te, ok := errors.AsType[*targets.Error](err); ok && te.RetryAfter > wait {
-			wait = min(te.RetryAfter, maxRetryAfter)
-		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return plan, err
-		case <-t.C:
-		}
-		delay = min(2*delay, 5*time.Second)
-	}
-}
-
-func cmpDuration(d, def time.Duration) time.Duration {
-	if d > 0 {
-		return d
-	}
-	return def
+	b := backoff{Retries: tries - 1, Budget: v.Budget, Base: 200 * time.Millisecond, Cap: 5 * time.Second}
+	_, err = b.run(ctx, func(ctx context.Context) error {
+		var err error
+		plan, err = v.Planner.Plan(ctx, u)
+		return err
+	})
+	return plan, err
 }
 
 // Adaptive keeps calls under the platform's limit: it waits for a token-bucket

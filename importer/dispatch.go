@@ -93,7 +93,7 @@ type dispatcher struct {
 	cancelCalls context.CancelFunc
 	finished    chan struct{}
 
-	target   targets.Target
+	target   *Retrying
 	adaptive *Adaptive
 	retries  atomic.Int64
 	out      *sequencer
@@ -105,9 +105,6 @@ type dispatcher struct {
 	unreachableAfter time.Duration
 	lastSuccess      atomic.Int64 // unix nanoseconds of the last answer that was not a failure to reach the platform
 	now              func() time.Time
-
-	mu       sync.Mutex
-	attempts map[*validate.User]int
 }
 
 // Defaults of the dispatcher's bounds.
@@ -131,7 +128,6 @@ func newDispatcher(ctx context.Context, t targets.Target, opts *Options, out *se
 		g: g, stop: stop, calls: calls, cancelCalls: cancelCalls, finished: make(chan struct{}),
 		out: out, journal: j, passwords: pw, now: now,
 		unreachableAfter: cmp.Or(opts.UnreachableAfter, DefaultUnreachableAfter),
-		attempts:         make(map[*validate.User]int),
 	}
 	d.lastSuccess.Store(now().UnixNano())
 	grace := cmp.Or(opts.Grace, DefaultGrace)
@@ -154,25 +150,19 @@ func newDispatcher(ctx context.Context, t targets.Target, opts *Options, out *se
 	if retries == 0 {
 		retries = DefaultRetries
 	}
+	budget := &atomic.Int64{}
+	budget.Store(int64(cmp.Or(opts.RetryBudget, DefaultRetryBudget)))
 	if p, ok := t.(targets.Planner); ok && !opts.Plan {
 		// Looking up a write that may have landed gets at least the tries a write
 		// gets: a row whose lookup gave up first stays unknown, and fails.
-		t = &Verifying{Target: t, Planner: p, Settle: opts.RetryBase, Tries: max(lookTries, retries+1)}
+		t = &Verifying{Target: t, Planner: p, Settle: opts.RetryBase, Tries: max(lookTries, retries+1), Budget: budget}
 	}
 	d.adaptive = NewAdaptive(t, opts.Rate, now)
 	if progress != nil {
 		progress.setRate(d.adaptive.Rate())
 		d.adaptive.OnRate = progress.setRate
 	}
-	budget := &atomic.Int64{}
-	budget.Store(int64(cmp.Or(opts.RetryBudget, DefaultRetryBudget)))
-	d.target = &Retrying{Target: d.adaptive, Retries: max(retries, 0), Budget: budget, Base: opts.RetryBase,
-		OnRetry: func(u *validate.User, err error, delay time.Duration) {
-			d.retries.Add(1)
-			d.mu.Lock()
-			d.attempts[u]++
-			d.mu.Unlock()
-		}}
+	d.target = &Retrying{Target: d.adaptive, Retries: max(retries, 0), Budget: budget, Base: opts.RetryBase}
 	return d
 }
 
@@ -184,12 +174,11 @@ func (d *dispatcher) send(idx int, row *reports.Row, hash string) {
 			d.out.put(idx, row)
 			return nil
 		}
-		res, err := d.target.Upsert(d.calls, row.User)
+		// The row's calls, counted by the retry loop itself: the journal keeps them,
+		// the summary their retries.
+		res, tries, err := d.target.upsert(d.calls, row.User)
+		d.retries.Add(int64(tries - 1))
 		fillRow(row, res, err)
-		d.mu.Lock()
-		tries := d.attempts[row.User] + 1
-		delete(d.attempts, row.User)
-		d.mu.Unlock()
 		// The password reaches the disk before the journal says the row is done: a
 		// resumed run skips done rows, and their passwords must not be lost.
 		if err == nil && res.PasswordSet && row.User.PasswordGenerated && d.passwords != nil {

@@ -444,25 +444,15 @@ func preflight(ctx context.Context, t targets.Target, retries int) error {
 		retries = DefaultRetries
 	}
 	if c, ok := t.(targets.Checker); ok {
-		r := &Retrying{Target: callTarget{c.Check}, Retries: min(retries, 3), Cap: 2 * time.Second}
-		if _, err := r.Upsert(ctx, nil); err != nil {
+		b := backoff{Retries: min(retries, 3), Cap: 2 * time.Second}
+		if _, err := b.run(ctx, c.Check); err != nil {
 			return err
 		}
 	}
 	if p, ok := t.(targets.Preparer); ok {
-		r := &Retrying{Target: callTarget{p.Prepare}, Retries: retries}
-		if _, err := r.Upsert(ctx, nil); err != nil {
+		if _, err := (backoff{Retries: retries}).run(ctx, p.Prepare); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-// callTarget lets Retrying drive a per-run call (Check, Prepare).
-type callTarget struct{ call func(context.Context) error }
-
-func (callTarget) Name() string { return "preflight" }
-
-func (t callTarget) Upsert(ctx context.Context, _ *validate.User) (targets.Result, error) {
-	return targets.Result{}, t.call(ctx)
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -397,6 +398,38 @@ func TestRetry429DoesNotUseUpRetries(t *testing.T) {
 		r = &importer.Retrying{Target: always503, Retries: 2}
 		if _, err := r.Upsert(context.Background(), &validate.User{}); err == nil || calls != 3 {
 			t.Errorf("503s: err %v after %d calls, want a failure after 3", err, calls)
+		}
+	})
+}
+
+// TestRetryCountsPerCall: a row that needs a lookup and a write gets Retries for each,
+// as a retry per call would, not Retries for the two together.
+func TestRetryCountsPerCall(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		const retries = 3
+		lookups, writes := 0, 0
+		fake := &targettest.Target{UpsertFunc: func(ctx context.Context, u *validate.User) (targets.Result, error) {
+			if lookups++; lookups <= retries {
+				return targets.Result{}, &targets.Error{Kind: targets.Retryable, Status: 503, Code: targets.CodeUnreachable, Method: http.MethodGet}
+			}
+			if writes++; writes <= retries {
+				return targets.Result{}, &targets.Error{Kind: targets.Retryable, Status: 502, Code: targets.CodeUnreachable, Method: http.MethodPost}
+			}
+			return targets.Result{Outcome: targets.Created}, nil
+		}}
+		r := &importer.Retrying{Target: fake, Retries: retries}
+		if res, err := r.Upsert(context.Background(), &validate.User{}); err != nil || res.Outcome != targets.Created {
+			t.Fatalf("lookup and write each failing %d times: res %v err %v; want created", retries, res, err)
+		}
+		// One call failing once more than Retries still fails the row.
+		calls := 0
+		always := &targettest.Target{UpsertFunc: func(ctx context.Context, u *validate.User) (targets.Result, error) {
+			calls++
+			return targets.Result{}, &targets.Error{Kind: targets.Retryable, Status: 503, Method: http.MethodGet}
+		}}
+		r = &importer.Retrying{Target: always, Retries: retries}
+		if _, err := r.Upsert(context.Background(), &validate.User{}); err == nil || calls != retries+1 {
+			t.Errorf("a lookup always failing: err %v after %d calls; want an error after %d", err, calls, retries+1)
 		}
 	})
 }

@@ -48,7 +48,7 @@ func Do(ctx context.Context, hc *http.Client, req *http.Request) (*Response, err
 		if wrote.Load() && req.Method != http.MethodGet {
 			kind = Unknown
 		}
-		return nil, &Error{Kind: kind, Code: CodeUnreachable, Err: redactURLError(err)}
+		return nil, &Error{Kind: kind, Code: CodeUnreachable, Method: req.Method, Err: redactURLError(err)}
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode >= 300 && resp.StatusCode < 400 && resp.StatusCode != http.StatusNotModified {
@@ -69,7 +69,7 @@ func Do(ctx context.Context, hc *http.Client, req *http.Request) (*Response, err
 		if req.Method == http.MethodGet {
 			kind = Retryable
 		}
-		return nil, &Error{Kind: kind, Status: resp.StatusCode, Code: CodeUnreachable, Err: err}
+		return nil, &Error{Kind: kind, Status: resp.StatusCode, Code: CodeUnreachable, Method: req.Method, Err: err}
 	}
 	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: redactSecrets(body, requestSecrets(req))}, nil
 }
@@ -142,7 +142,7 @@ func redactURLError(err error) error {
 // any other 4xx is Permanent. msgs are the platform's own messages, already parsed by
 // the caller from its error shape.
 func StatusError(method string, r *Response, msgs []string) *Error {
-	e := &Error{Status: r.Status, Messages: msgs, Code: CodeRejected}
+	e := &Error{Status: r.Status, Messages: msgs, Code: CodeRejected, Method: method}
 	switch {
 	case r.Status == http.StatusUnauthorized || r.Status == http.StatusForbidden:
 		e.Kind, e.Code = Fatal, CodeAuth

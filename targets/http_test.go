@@ -58,6 +58,10 @@ func TestStatusError(t *testing.T) {
 		if len(e.Messages) == 0 {
 			t.Errorf("%s %d: no message", tt.method, tt.status)
 		}
+		if e.Method != tt.method {
+			// The importer counts a row's retries per call by it.
+			t.Errorf("%s %d: Method %q", tt.method, tt.status, e.Method)
+		}
 		if tt.kind == targets.Retryable && tt.status != 500 && e.RetryAfter != 3*time.Second {
 			t.Errorf("%s %d: RetryAfter %v", tt.method, tt.status, e.RetryAfter)
 		}

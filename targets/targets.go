@@ -135,6 +135,10 @@ type Error struct {
 	// update), where the target knows: when an Unknown write turns out to have
 	// landed, it says which outcome the row had.
 	Intent Outcome
+	// Method is the HTTP method of the failed call, where it is known (Do and
+	// StatusError set it): the importer counts a row's retries per call with it, so
+	// that a lookup and a write each get their own.
+	Method string
 	Err    error // the underlying error, if any
 }
 

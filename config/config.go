@@ -221,6 +221,19 @@ func Load(path string) (*File, error) {
 	return Parse(path, data)
 }
 
+// withPosition is the parse error with its line and a caret under the place. The TOML
+// library's ErrorWithPosition panics on a position with no column (an unfinished
+// string at the end of the file: `"\`, found by FuzzParse); then the plain message
+// serves.
+func withPosition(pe toml.ParseError) (s string) {
+	defer func() {
+		if recover() != nil {
+			s = pe.Error()
+		}
+	}()
+	return strings.TrimRight(pe.ErrorWithPosition(), "\n")
+}
+
 // Parse decodes the text of a settings file; path is only for messages. Keys the tool
 // does not know are errors, with their line, so that a misspelt "concurency" does not
 // silently do nothing, and a secret written into the file is refused with the way to
@@ -230,7 +243,7 @@ func Parse(path string, data []byte) (*File, error) {
 	md, err := toml.NewDecoder(bytes.NewReader(data)).Decode(&f)
 	if err != nil {
 		if pe, ok := errors.AsType[toml.ParseError](err); ok {
-			return nil, &SyntaxError{Path: path, Line: pe.Position.Line, Msg: pe.Message, Detail: strings.TrimRight(pe.ErrorWithPosition(), "\n")}
+			return nil, &SyntaxError{Path: path, Line: pe.Position.Line, Msg: pe.Message, Detail: withPosition(pe)}
 		}
 		// A value of the wrong type ("four" for a number) is not a ParseError, but its
 		// text says "toml: line N (last key ...): ...".

@@ -16,9 +16,9 @@ import (
 
 	"userimport/config"
 	"userimport/importer"
+	"userimport/lang"
 	"userimport/reports"
 	"userimport/source"
-	"userimport/validate"
 )
 
 // exitCode is the process's exit status; the values are the contract in docs/contract.md.
@@ -31,8 +31,8 @@ const (
 	exitAborted exitCode = 3 // credentials rejected, platform unreachable, interrupted
 )
 
-func exitStatusHelp(lang validate.Lang) string {
-	return tr(lang, `
+func exitStatusHelp(l lang.Lang) string {
+	return l.Pick(`
 Exit status:
   0  every row valid (validate) or imported (import)
   1  some rows invalid or failed: see the report
@@ -81,25 +81,25 @@ func (e *usageError) Error() string {
 // Main runs the command line with args (without the program name) and returns the
 // exit code. It is what main calls, and what tests call.
 func Main(ctx context.Context, args []string, env Env, stdio IO) int {
-	lang := langFrom(args, env)
+	l := langFrom(args, env)
 	if len(args) == 0 && startedByExplorer() {
-		return explainAndWait(stdio, lang)
+		return explainAndWait(stdio, l)
 	}
-	root := newRoot(ctx, env, stdio, args, lang)
+	root := newRoot(ctx, env, stdio, args, l)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
 	code := codeFor(err)
 	if err != nil && code != exitRows {
 		// An error quotes file names, headers and the platform's words: shown, not obeyed.
-		fmt.Fprintln(stdio.Stderr, "userimport: "+printableLines(explain(err, lang, env)))
+		fmt.Fprintln(stdio.Stderr, "userimport: "+printableLines(explain(err, l, env)))
 	}
 	return int(code)
 }
 
 // explainAndWait is what a double-clicked userimport.exe shows: how to run it, and a
 // pause, so the window does not flash and close before anyone could read it.
-func explainAndWait(stdio IO, lang validate.Lang) int {
-	fmt.Fprint(stdio.Stderr, tr(lang, `userimport is a command-line tool: it needs a command and a file.
+func explainAndWait(stdio IO, l lang.Lang) int {
+	fmt.Fprint(stdio.Stderr, l.Pick(`userimport is a command-line tool: it needs a command and a file.
 
 Open a command prompt (Win+R, type cmd, Enter), go to the folder with your file and the
 program, and run, for example:
@@ -157,20 +157,20 @@ func codeFor(err error) exitCode {
 
 // explain is the message for an error: its text, kept to the lines it has, with the
 // missing-column error said in lang and with a guess at the column meant.
-func explain(err error, lang validate.Lang, env Env) string {
+func explain(err error, l lang.Lang, env Env) string {
 	if ce, ok := errors.AsType[*importer.ColumnsError](err); ok {
 		sh, _ := detectShell(runtime.GOOS, env)
-		return columnsMessage(ce, lang, sh)
+		return columnsMessage(ce, l, sh)
 	}
 	return strings.TrimRight(err.Error(), "\n")
 }
 
-func newRoot(ctx context.Context, env Env, stdio IO, argv []string, lang validate.Lang) *cobra.Command {
+func newRoot(ctx context.Context, env Env, stdio IO, argv []string, l lang.Lang) *cobra.Command {
 	root := &cobra.Command{
 		Use: "userimport",
-		Short: tr(lang, "Put people from a spreadsheet into inSkill, iSpring Learn, Collaborator or CS-Cart",
+		Short: l.Pick("Put people from a spreadsheet into inSkill, iSpring Learn, Collaborator or CS-Cart",
 			"Загрузить сотрудников из таблицы в inSkill, iSpring Learn, Collaborator или CS-Cart"),
-		Long: tr(lang, `userimport reads a spreadsheet of people (XLSX or CSV), checks every row, and
+		Long: l.Pick(`userimport reads a spreadsheet of people (XLSX or CSV), checks every row, and
 creates or updates their accounts on a learning or shop platform, with a report of
 what happened to each row.
 
@@ -196,7 +196,7 @@ What each platform takes: userimport targets collaborator
   userimport import staff.xlsx --target collaborator --sandbox
 
 Что принимает платформа: userimport targets collaborator
-`) + exitStatusHelp(lang),
+`) + exitStatusHelp(l),
 		Version:       versionString(stdio.Version),
 		SilenceErrors: true,
 		SilenceUsage:  true,
@@ -207,20 +207,20 @@ What each platform takes: userimport targets collaborator
 	root.SetOut(stdio.Stdout)
 	root.SetErr(stdio.Stderr)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return flagError(c, err, lang)
+		return flagError(c, err, l)
 	})
 	var configPath string
-	root.PersistentFlags().StringVar(&configPath, "config", "", tr(lang,
+	root.PersistentFlags().StringVar(&configPath, "config", "", l.Pick(
 		"settings file with profiles (default: "+defaultConfigHint()+")",
 		"файл настроек с профилями (по умолчанию: "+defaultConfigHint()+")"))
 	cfg := &configFlag{path: &configPath}
 	root.AddCommand(
-		newValidateCmd(env, stdio, cfg, lang),
-		newSendCmd(env, stdio, argv, false, cfg, lang),
-		newSendCmd(env, stdio, argv, true, cfg, lang),
-		newSandboxCmd(ctx, env, stdio, lang),
-		newTemplateCmd(env, stdio, lang),
-		newTargetsCmd(stdio, lang),
+		newValidateCmd(env, stdio, cfg, l),
+		newSendCmd(env, stdio, argv, false, cfg, l),
+		newSendCmd(env, stdio, argv, true, cfg, l),
+		newSandboxCmd(ctx, env, stdio, l),
+		newTemplateCmd(env, stdio, l),
+		newTargetsCmd(stdio, l),
 		newVersionCmd(stdio),
 	)
 	return root

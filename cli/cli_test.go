@@ -16,6 +16,7 @@ import (
 
 	"userimport/cli"
 	"userimport/columns"
+	"userimport/lang"
 	"userimport/targets/inskill"
 	"userimport/template"
 	"userimport/validate"
@@ -68,22 +69,22 @@ func golden(t *testing.T, name, got string) {
 // change of wording or a lost example shows up in review.
 func TestHelpGolden(t *testing.T) {
 	commands := []string{"", "validate", "import", "plan", "template", "targets", "sandbox", "version", "completion"}
-	for _, lang := range []string{"en", "ru"} {
+	for _, l := range []string{"en", "ru"} {
 		for _, c := range commands {
 			name := c
 			if name == "" {
 				name = "root"
 			}
-			t.Run(lang+"/"+name, func(t *testing.T) {
+			t.Run(l+"/"+name, func(t *testing.T) {
 				args := []string{"--help"}
 				if c != "" {
 					args = []string{c, "--help"}
 				}
-				res := run(t, map[string]string{"LANG": lang}, args...)
+				res := run(t, map[string]string{"LANG": l}, args...)
 				if res.code != 0 {
 					t.Fatalf("exit %d\n%s", res.code, res.stderr)
 				}
-				golden(t, "help/"+lang+"/"+name+".golden", res.stdout)
+				golden(t, "help/"+l+"/"+name+".golden", res.stdout)
 				if c != "" && c != "version" && c != "completion" && !strings.Contains(res.stdout, "userimport "+c) {
 					t.Errorf("%s --help has no example", c)
 				}
@@ -177,20 +178,20 @@ func TestCompletion(t *testing.T) {
 
 // fill writes three people into a template over its example row, as a person would
 // in Excel: only the cells, not the headers.
-func fill(t *testing.T, path string, s *validate.Schema, lang validate.Lang) {
+func fill(t *testing.T, path string, s *validate.Schema, l lang.Lang) {
 	t.Helper()
 	f, err := excelize.OpenFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	sheet := template.SheetName(lang)
+	sheet := template.SheetName(l)
 	people := []map[columns.Field]string{
 		{columns.UID: "00017", columns.LastName: "Петров", columns.FirstName: "Пётр", columns.Email: "p.petrov@example.ru", columns.Phone: "8 (912) 345-67-89", columns.Gender: "м", columns.BirthDate: "03.02.1990"},
 		{columns.UID: "00018", columns.LastName: "Сидорова", columns.FirstName: "Анна", columns.MiddleName: "Ильинична", columns.Email: "a.sidorova@example.ru", columns.Active: "нет", columns.Status: "D", columns.UserType: "A"},
 		{columns.UID: "00019", columns.LastName: "Ким", columns.FirstName: "Олег", columns.Email: "oleg.kim@example.ru", columns.Role: "learner", columns.HireDate: "01.10.2026"},
 	}
-	for i, c := range template.Columns(s, lang) {
+	for i, c := range template.Columns(s, l) {
 		for r, p := range people {
 			v, ok := p[c.Field]
 			switch {
@@ -204,10 +205,10 @@ func fill(t *testing.T, path string, s *validate.Schema, lang validate.Lang) {
 			default:
 				v = ""
 			}
-			if c.Field == columns.Gender && lang == validate.English && v == "м" {
+			if c.Field == columns.Gender && l == lang.English && v == "м" {
 				v = "m"
 			}
-			if c.Field == columns.Active && lang == validate.English && v == "нет" {
+			if c.Field == columns.Active && l == lang.English && v == "нет" {
 				v = "no"
 			}
 			cell, _ := excelize.CoordinatesToCellName(i+1, r+2)
@@ -225,17 +226,17 @@ func fill(t *testing.T, path string, s *validate.Schema, lang validate.Lang) {
 // people, validate without --map.
 func TestFilledTemplateValidates(t *testing.T) {
 	for name, s := range validate.Schemas() {
-		for _, lang := range []validate.Lang{validate.Russian, validate.English} {
-			t.Run(name+"/"+string(lang), func(t *testing.T) {
+		for _, l := range []lang.Lang{lang.Russian, lang.English} {
+			t.Run(name+"/"+string(l), func(t *testing.T) {
 				path := filepath.Join(t.TempDir(), "staff.xlsx")
-				res := run(t, nil, "template", "--target", name, "-o", path, "--lang", string(lang))
+				res := run(t, nil, "template", "--target", name, "-o", path, "--lang", string(l))
 				if res.code != 0 {
 					t.Fatalf("template: exit %d\n%s", res.code, res.stderr)
 				}
 				if fi, err := os.Stat(path); err != nil || (fi.Mode().Perm() != 0o600 && !isWindows()) {
 					t.Errorf("template file: %v %v", err, fi.Mode())
 				}
-				fill(t, path, s, lang)
+				fill(t, path, s, l)
 				res = run(t, nil, "validate", path, "--target", name, "--json")
 				if res.code != 0 {
 					results, _ := os.ReadFile(filepath.Join(path+".report", "results.csv"))

@@ -12,7 +12,7 @@ import (
 	"golang.org/x/term"
 
 	"userimport/importer"
-	"userimport/validate"
+	"userimport/lang"
 )
 
 // logFlags are --quiet, --verbose and --log, which every command that runs a file has.
@@ -22,14 +22,14 @@ type logFlags struct {
 	file    string
 }
 
-func (f *logFlags) add(fs *pflag.FlagSet, lang validate.Lang) {
-	fs.BoolVarP(&f.quiet, "quiet", "q", false, tr(lang,
+func (f *logFlags) add(fs *pflag.FlagSet, l lang.Lang) {
+	fs.BoolVarP(&f.quiet, "quiet", "q", false, l.Pick(
 		"print only errors and the final summary",
 		"печатать только ошибки и итог"))
-	fs.BoolVarP(&f.verbose, "verbose", "v", false, tr(lang,
+	fs.BoolVarP(&f.verbose, "verbose", "v", false, l.Pick(
 		"print debug logs too",
 		"печатать и отладочные сообщения"))
-	fs.StringVar(&f.file, "log", "", tr(lang,
+	fs.StringVar(&f.file, "log", "", l.Pick(
 		"also write a full log to FILE (created owner-only)",
 		"писать полный журнал ещё и в FILE (доступен только владельцу)"))
 }
@@ -39,7 +39,7 @@ func (f *logFlags) add(fs *pflag.FlagSet, lang validate.Lang) {
 // above it, never through it; --quiet drops them; --log copies them, with debug logs and
 // the plain progress lines, into a file. stdout is never touched: it is for --json.
 type console struct {
-	lang   validate.Lang
+	lang   lang.Lang
 	quiet  bool
 	stderr io.Writer // the process's stderr, for the summary and errors
 	// screen is stderr as the run's lines reach it: the bar while there is one.
@@ -54,8 +54,8 @@ type console struct {
 }
 
 // openConsole sets up the streams of a run; close it when the run is over.
-func openConsole(stdio IO, f logFlags, lang validate.Lang) (*console, error) {
-	c := &console{lang: lang, quiet: f.quiet, stderr: stdio.Stderr, now: time.Now}
+func openConsole(stdio IO, f logFlags, l lang.Lang) (*console, error) {
+	c := &console{lang: l, quiet: f.quiet, stderr: stdio.Stderr, now: time.Now}
 	if fd, ok := terminal(stdio.Stderr); ok && !f.quiet {
 		c.bar = newBar(stdio.Stderr, func() int { return termWidth(fd) }, nil)
 		c.screen = c.bar

@@ -13,8 +13,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"userimport/config"
+	"userimport/lang"
 	"userimport/reports"
-	"userimport/validate"
 )
 
 // configFlag is the root's --config, shared by the commands that read profiles.
@@ -48,7 +48,7 @@ func defaultConfigHint() string {
 // the environment with the profile's credential variables in place of the standard
 // ones. A flag given on the command line always wins; --map and --set from the profile
 // come first, so that the command line's for the same header or field win too.
-func applyProfile(cmd *cobra.Command, f *commonFlags, cfg *configFlag, env Env, lang validate.Lang) (Env, error) {
+func applyProfile(cmd *cobra.Command, f *commonFlags, cfg *configFlag, env Env, l lang.Lang) (Env, error) {
 	if f.profile == "" {
 		return env, nil
 	}
@@ -59,7 +59,7 @@ func applyProfile(cmd *cobra.Command, f *commonFlags, cfg *configFlag, env Env, 
 	file, err := config.Load(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, &usageError{
-			msg:  fmt.Sprintf(tr(lang, "--profile %s: there is no settings file %s", "--profile %s: нет файла настроек %s"), f.profile, path),
+			msg:  fmt.Sprintf(l.Pick("--profile %s: there is no settings file %s", "--profile %s: нет файла настроек %s"), f.profile, path),
 			hint: "userimport validate FILE --target T --save-profile " + f.profile,
 		}
 	}
@@ -91,7 +91,7 @@ func applyProfile(cmd *cobra.Command, f *commonFlags, cfg *configFlag, env Env, 
 		sets = append(sets, k+"="+p.Set[k])
 		if secretField(k) {
 			// An earlier version saved --set password=... here; say so, and keep working.
-			fmt.Fprintf(cmd.ErrOrStderr(), tr(lang,
+			fmt.Fprintf(cmd.ErrOrStderr(), l.Pick(
 				"warning: %s, profile %s: set.%s is a secret, which the settings file should not hold; remove it and give it with --set\n",
 				"внимание: %s, профиль %s: set.%s — секрет, а в файле настроек секретов быть не должно; удалите его и указывайте через --set\n"),
 				reports.Printable(path), reports.Printable(f.profile), reports.Printable(k))

@@ -10,7 +10,7 @@ import (
 	"unicode/utf8"
 
 	"userimport/importer"
-	"userimport/validate"
+	"userimport/lang"
 )
 
 // How often progress is shown. Five frames a second look live without costing the
@@ -34,7 +34,7 @@ const (
 type meter struct {
 	p       *importer.Progress
 	rate    func() float64 // the rate in force: p.Rate, which only the importer sets
-	lang    validate.Lang
+	lang    lang.Lang
 	dryRun  bool // validate and plan: no created/updated/failed to show
 	now     func() time.Time
 	samples []sample
@@ -45,8 +45,8 @@ type sample struct {
 	done int64
 }
 
-func newMeter(p *importer.Progress, lang validate.Lang, dryRun bool, now func() time.Time) *meter {
-	m := &meter{p: p, rate: p.Rate, lang: lang, dryRun: dryRun, now: now}
+func newMeter(p *importer.Progress, l lang.Lang, dryRun bool, now func() time.Time) *meter {
+	m := &meter{p: p, rate: p.Rate, lang: l, dryRun: dryRun, now: now}
 	m.samples = append(m.samples, sample{now(), 0})
 	return m
 }
@@ -95,7 +95,7 @@ type part struct {
 
 // parts are the pieces of a progress line, in the order they are shown.
 func (m *meter) parts(s status) []part {
-	t := func(en, ru string) string { return tr(m.lang, en, ru) }
+	t := m.lang.Pick
 	var out []part
 	if s.total > 0 {
 		pct := min(100, s.done*100/s.total)
@@ -128,7 +128,7 @@ func (m *meter) plain() string {
 	for _, p := range m.parts(m.read()) {
 		texts = append(texts, p.text)
 	}
-	return tr(m.lang, "progress: ", "ход: ") + strings.Join(texts, ", ")
+	return m.lang.Pick("progress: ", "ход: ") + strings.Join(texts, ", ")
 }
 
 // graphicRank is where the drawn bar stands among the parts when room runs out: after

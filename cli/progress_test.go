@@ -9,7 +9,7 @@ import (
 	"unicode/utf8"
 
 	"userimport/importer"
-	"userimport/validate"
+	"userimport/lang"
 )
 
 // fakeClock is a clock tests move by hand.
@@ -31,24 +31,24 @@ func TestMeterFrame(t *testing.T) {
 		total  int64
 		done   int64
 		dryRun bool
-		lang   validate.Lang
+		lang   lang.Lang
 		width  int
 		want   []string // substrings
 		absent []string
 	}{
-		{"known total", 1000, 250, false, validate.English, 200,
+		{"known total", 1000, 250, false, lang.English, 200,
 			[]string{"▕█████░░░░░░░░░░░░░░░▏", "250/1000 25%", "25 rows/s", "limit 5/s", "ETA 0:30", "created 200", "updated 40", "failed 10"}, nil},
-		{"unknown total", 0, 250, false, validate.English, 200,
+		{"unknown total", 0, 250, false, lang.English, 200,
 			[]string{"250 rows", "25 rows/s", "created 200"}, []string{"ETA", "▕", "%"}},
-		{"validate", 1000, 250, true, validate.English, 200,
+		{"validate", 1000, 250, true, lang.English, 200,
 			[]string{"250/1000", "invalid 3"}, []string{"created", "limit"}},
-		{"russian", 1000, 250, false, validate.Russian, 200,
+		{"russian", 1000, 250, false, lang.Russian, 200,
 			[]string{"250/1000 25%", "25 строк/с", "лимит 5/с", "осталось 0:30", "создано 200", "не удалось 10"}, nil},
-		{"80 columns keep the bar and the counts", 1000, 250, false, validate.English, 80,
+		{"80 columns keep the bar and the counts", 1000, 250, false, lang.English, 80,
 			[]string{"▕", "250/1000 25%", "ETA 0:30", "created 200", "failed 10"}, []string{"limit"}},
-		{"narrow drops the graphic", 1000, 250, false, validate.English, 60,
+		{"narrow drops the graphic", 1000, 250, false, lang.English, 60,
 			[]string{"250/1000 25%", "ETA"}, []string{"▕"}},
-		{"very narrow", 1000, 250, false, validate.English, 12,
+		{"very narrow", 1000, 250, false, lang.English, 12,
 			nil, nil},
 	}
 	for _, tt := range tests {
@@ -104,7 +104,7 @@ func TestBarKeepsLinesWhole(t *testing.T) {
 	w := writerFunc(func(p []byte) (int, error) { mu.Lock(); defer mu.Unlock(); return out.Write(p) })
 	p := &importer.Progress{}
 	p.Total.Store(100)
-	b := newBar(w, func() int { return 80 }, newMeter(p, validate.English, false, time.Now))
+	b := newBar(w, func() int { return 80 }, newMeter(p, lang.English, false, time.Now))
 	b.Write([]byte("before the bar\n"))
 	b.start()
 	// Whole lines from several goroutines, then one writer's lines in pieces, all while
@@ -205,7 +205,7 @@ func TestTickerWritesPlainLines(t *testing.T) {
 	out.w = &buf
 	p := &importer.Progress{}
 	p.Done.Store(7)
-	tk := startTicker(&out, newMeter(p, validate.English, true, time.Now), 10*time.Millisecond)
+	tk := startTicker(&out, newMeter(p, lang.English, true, time.Now), 10*time.Millisecond)
 	time.Sleep(60 * time.Millisecond)
 	tk.stop()
 	out.mu.Lock()

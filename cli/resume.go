@@ -7,7 +7,7 @@ import (
 	"slices"
 	"strings"
 
-	"userimport/validate"
+	"userimport/lang"
 )
 
 // resumeArgs is the command line that finishes an interrupted import: the same
@@ -46,8 +46,8 @@ func resumeCommand(args []string, sh shell) (string, []string, error) {
 // command is written for PowerShell, saying so, with the cmd.exe form beside it when it
 // differs. When an argument cannot be written safely, no command is printed: the user
 // is told to add --resume to the command they typed.
-func printResume(w io.Writer, argv []string, env Env, goos string, lang validate.Lang) {
-	t := func(en, ru string) string { return tr(lang, en, ru) }
+func printResume(w io.Writer, argv []string, env Env, goos string, l lang.Lang) {
+	t := l.Pick
 	sh, sure := detectShell(goos, env)
 	line, redacted, err := resumeCommand(argv, sh)
 	if err != nil {
@@ -80,6 +80,6 @@ func printResume(w io.Writer, argv []string, env Env, goos string, lang validate
 }
 
 // printResumeHere is printResume for this machine's shell.
-func printResumeHere(w io.Writer, argv []string, env Env, lang validate.Lang) {
-	printResume(w, argv, env, runtime.GOOS, lang)
+func printResumeHere(w io.Writer, argv []string, env Env, l lang.Lang) {
+	printResume(w, argv, env, runtime.GOOS, l)
 }

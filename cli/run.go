@@ -17,6 +17,7 @@ import (
 
 	"userimport/columns"
 	"userimport/importer"
+	"userimport/lang"
 	"userimport/reports"
 	"userimport/targets/sandbox"
 	"userimport/validate"
@@ -40,8 +41,8 @@ type commonFlags struct {
 	logs      logFlags
 }
 
-func (f *commonFlags) add(fs *pflag.FlagSet, lang validate.Lang) {
-	t := func(en, ru string) string { return tr(lang, en, ru) }
+func (f *commonFlags) add(fs *pflag.FlagSet, l lang.Lang) {
+	t := l.Pick
 	fs.StringVarP(&f.target, "target", "t", "", t("platform: ", "платформа: ")+strings.Join(targetNames(), ", "))
 	fs.StringVar(&f.sheet, "sheet", "", t("XLSX sheet by name or number (default: the first visible sheet)",
 		"лист XLSX по имени или номеру (по умолчанию первый видимый)"))
@@ -66,14 +67,14 @@ func (f *commonFlags) add(fs *pflag.FlagSet, lang validate.Lang) {
 		"транслитерация логинов из ФИО: icao (как в загранпаспорте) или gost (7.79-2000)"))
 	fs.StringVarP(&f.profile, "profile", "p", "", t("use the settings saved under this name in the --config file",
 		"взять настройки, сохранённые под этим именем в файле --config"))
-	f.logs.add(fs, lang)
+	f.logs.add(fs, l)
 	fs.SetNormalizeFunc(normalizeFlag)
 }
 
 // options turns the shared flags into importer.Options.
 func (f *commonFlags) options(file string, env Env) (importer.Options, *targetSpec, error) {
-	lang := f.language(env)
-	spec, err := lookupTarget(f.target, lang)
+	l := f.language(env)
+	spec, err := lookupTarget(f.target, l)
 	if err != nil {
 		return importer.Options{}, nil, err
 	}
@@ -81,7 +82,7 @@ func (f *commonFlags) options(file string, env Env) (importer.Options, *targetSp
 		Input:     file,
 		Schema:    spec.schema(),
 		ReportDir: f.report,
-		Lang:      lang,
+		Lang:      l,
 		Region:    strings.ToUpper(strings.TrimSpace(f.region)),
 		Sets:      map[columns.Field]string{},
 	}
@@ -111,14 +112,14 @@ func (f *commonFlags) options(file string, env Env) (importer.Options, *targetSp
 				shown += "=" + placeholder
 			}
 			return opts, nil, &usageError{
-				msg: fmt.Sprintf(tr(lang, "--set %q: write it as 'field=value' with a known field",
+				msg: fmt.Sprintf(l.Pick("--set %q: write it as 'field=value' with a known field",
 					"--set %q: пишите 'поле=значение' с известным полем"), shown),
 				hint: "--set department=Продажи",
 			}
 		}
 		value = strings.TrimSpace(value)
 		if value == placeholder && secretField(field) {
-			return opts, nil, &usageError{msg: fmt.Sprintf(tr(lang,
+			return opts, nil, &usageError{msg: fmt.Sprintf(l.Pick(
 				"--set %s=%s: put the value in place of %s (the command printed to resume an import leaves secrets out)",
 				"--set %s=%s: впишите значение вместо %s (команда для продолжения загрузки секретов не повторяет)"),
 				strings.TrimSpace(field), placeholder, placeholder)}
@@ -128,9 +129,9 @@ func (f *commonFlags) options(file string, env Env) (importer.Options, *targetSp
 	return opts, spec, nil
 }
 
-func (f *commonFlags) language(env Env) validate.Lang {
+func (f *commonFlags) language(env Env) lang.Lang {
 	if f.lang != "" {
-		return validate.ParseLang(f.lang)
+		return lang.Parse(f.lang)
 	}
 	return langFrom(nil, env)
 }
@@ -141,29 +142,29 @@ func normalizeFlag(_ *pflag.FlagSet, name string) pflag.NormalizedName {
 	return pflag.NormalizedName(strings.ToLower(strings.ReplaceAll(name, "_", "-")))
 }
 
-func newValidateCmd(env Env, stdio IO, cfg *configFlag, lang validate.Lang) *cobra.Command {
+func newValidateCmd(env Env, stdio IO, cfg *configFlag, l lang.Lang) *cobra.Command {
 	var (
 		f    commonFlags
 		save string
 	)
 	cmd := &cobra.Command{
 		Use:   "validate FILE --target T",
-		Short: tr(lang, "Check every row of a spreadsheet, offline; nothing is sent", "Проверить каждую строку таблицы, без сети; ничего не отправляется"),
-		Long: tr(lang, `Check every row of a spreadsheet against what the platform takes, without
+		Short: l.Pick("Check every row of a spreadsheet, offline; nothing is sent", "Проверить каждую строку таблицы, без сети; ничего не отправляется"),
+		Long: l.Pick(`Check every row of a spreadsheet against what the platform takes, without
 connecting to it. The report (results.csv, summary.json) goes to <FILE>.report/.
 With --save-profile NAME, the columns it used (and --set defaults) are saved as a
 profile, so the next run needs only --profile NAME.`, `Проверить каждую строку таблицы по требованиям платформы, не подключаясь к ней.
 Отчёт (results.csv, summary.json) — в папке <ФАЙЛ>.report/.
 С --save-profile ИМЯ найденные столбцы (и значения --set) сохраняются в профиль,
-и в следующий раз достаточно --profile ИМЯ.`) + exitStatusHelp(lang),
+и в следующий раз достаточно --profile ИМЯ.`) + exitStatusHelp(l),
 		Example: `  userimport validate staff.xlsx --target collaborator
   userimport validate staff.csv --target collaborator --map 'Эл. адрес=email' --json
   userimport validate staff.xlsx --target collaborator --set position=Сотрудник
   userimport validate staff.xlsx --target collaborator --map 'Эл. адрес=email' --save-profile lms
   userimport validate next-month.xlsx --profile lms`,
-		Args: exactFile(lang),
+		Args: exactFile(l),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			env, err := applyProfile(cmd, &f, cfg, env, lang)
+			env, err := applyProfile(cmd, &f, cfg, env, l)
 			if err != nil {
 				return err
 			}
@@ -189,10 +190,10 @@ profile, so the next run needs only --profile NAME.`, `Проверить каж
 					return perr
 				}
 				shown := reports.Printable(path)
-				fmt.Fprintf(stdio.Stderr, tr(opts.Lang, "saved profile %s in %s; next time: userimport validate FILE --profile %s\n",
+				fmt.Fprintf(stdio.Stderr, opts.Lang.Pick("saved profile %s in %s; next time: userimport validate FILE --profile %s\n",
 					"профиль %s сохранён в %s; в следующий раз: userimport validate ФАЙЛ --profile %s\n"), reports.Printable(save), shown, reports.Printable(save))
 				if len(secret) > 0 {
-					fmt.Fprintf(stdio.Stderr, tr(opts.Lang,
+					fmt.Fprintf(stdio.Stderr, opts.Lang.Pick(
 						"not saved in the profile: --set %s, a secret (%s never holds one); give it on the command line each time\n",
 						"не сохранено в профиле: --set %s — это секрет (в %s секретов не бывает); указывайте его в командной строке каждый раз\n"),
 						strings.Join(secret, ", --set "), shown)
@@ -201,8 +202,8 @@ profile, so the next run needs only --profile NAME.`, `Проверить каж
 			return err
 		},
 	}
-	f.add(cmd.Flags(), lang)
-	cmd.Flags().StringVar(&save, "save-profile", "", tr(lang,
+	f.add(cmd.Flags(), l)
+	cmd.Flags().StringVar(&save, "save-profile", "", l.Pick(
 		"save the columns used and --set values as this profile in the --config file (created 0600)",
 		"сохранить столбцы и значения --set профилем с этим именем в файле --config (создаётся с правами 0600)"))
 	completeTargets(cmd)
@@ -240,10 +241,10 @@ func logOptions(con *console, opts *importer.Options, f *commonFlags) {
 }
 
 // exactFile checks that a command got one file.
-func exactFile(lang validate.Lang) cobra.PositionalArgs {
+func exactFile(l lang.Lang) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) != 1 {
-			return &usageError{msg: fmt.Sprintf(tr(lang, "%s takes one file, got %d", "%s нужен один файл, а дано %d"),
+			return &usageError{msg: fmt.Sprintf(l.Pick("%s takes one file, got %d", "%s нужен один файл, а дано %d"),
 				cmd.Name(), len(args)), hint: strings.TrimSpace(cmd.Example)}
 		}
 		return nil
@@ -311,14 +312,14 @@ func startSandbox(spec *targetSpec, env Env) (stop func(), addr string, err erro
 	}, ln.Addr().String(), nil
 }
 
-func newSandboxCmd(ctx context.Context, env Env, stdio IO, lang validate.Lang) *cobra.Command {
+func newSandboxCmd(ctx context.Context, env Env, stdio IO, l lang.Lang) *cobra.Command {
 	var (
 		target, addr string
 		faults       sandbox.Faults
 	)
 	cmd := &cobra.Command{
 		Use: "sandbox --target T [--addr 127.0.0.1:8080]",
-		Short: tr(lang, "Serve a local stand-in of a platform's API, for trying and testing",
+		Short: l.Pick("Serve a local stand-in of a platform's API, for trying and testing",
 			"Запустить местную замену API платформы, чтобы пробовать и тестировать"),
 		Long: `Serve an in-memory stand-in of the platform's API on a local address until
 Ctrl-C. It checks credentials the way the platform does, against the same environment
@@ -332,16 +333,16 @@ connection dropped, and a rate limit answered with 429 and Retry-After.`,
   userimport sandbox --target cscart --latency 50ms --fail-rate 0.1 --rate-limit 50`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			spec, err := lookupTarget(target, lang)
+			spec, err := lookupTarget(target, l)
 			if err != nil {
 				return err
 			}
 			if faults.FailRate < 0 || faults.FailRate > 1 || faults.DropRate < 0 || faults.DropRate > 1 {
-				return &usageError{msg: tr(lang, "--fail-rate and --drop-rate are shares between 0 and 1", "--fail-rate и --drop-rate — доли от 0 до 1")}
+				return &usageError{msg: l.Pick("--fail-rate and --drop-rate are shares between 0 and 1", "--fail-rate и --drop-rate — доли от 0 до 1")}
 			}
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {
-				return &usageError{msg: fmt.Sprintf(tr(lang, "listen on %s: %v", "не удалось занять адрес %s: %v"), addr, err)}
+				return &usageError{msg: fmt.Sprintf(l.Pick("listen on %s: %v", "не удалось занять адрес %s: %v"), addr, err)}
 			}
 			stand := spec.newSandbox(env)
 			mux := http.NewServeMux()
@@ -354,7 +355,7 @@ connection dropped, and a rate limit answered with 429 and Retry-After.`,
 				})
 			}
 			srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-			fmt.Fprintf(stdio.Stderr, tr(lang, "sandbox: %s stand-in listening on http://%s (Ctrl-C to stop)\n",
+			fmt.Fprintf(stdio.Stderr, l.Pick("sandbox: %s stand-in listening on http://%s (Ctrl-C to stop)\n",
 				"песочница: замена %s слушает http://%s (Ctrl-C — остановить)\n"), spec.name, ln.Addr())
 			errc := make(chan error, 1)
 			go func() { errc <- srv.Serve(ln) }()
@@ -369,7 +370,7 @@ connection dropped, and a rate limit answered with 429 and Retry-After.`,
 		},
 	}
 	fs := cmd.Flags()
-	fs.StringVarP(&target, "target", "t", "", tr(lang, "platform: ", "платформа: ")+strings.Join(targetNames(), ", "))
+	fs.StringVarP(&target, "target", "t", "", l.Pick("platform: ", "платформа: ")+strings.Join(targetNames(), ", "))
 	fs.StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
 	fs.DurationVar(&faults.Latency, "latency", 0, "delay every answer by this long")
 	fs.DurationVar(&faults.Jitter, "jitter", 0, "add up to this much random delay")

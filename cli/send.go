@@ -16,8 +16,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"userimport/importer"
+	"userimport/lang"
 	"userimport/targets"
-	"userimport/validate"
 )
 
 // sendFlags are the flags of import and plan, the commands that talk to a platform.
@@ -61,11 +61,11 @@ type platformFlags struct {
 
 // newSendCmd builds import (plan false) or plan; argv is the whole command line, to
 // show how to resume.
-func newSendCmd(env Env, stdio IO, argv []string, plan bool, cfg *configFlag, lang validate.Lang) *cobra.Command {
+func newSendCmd(env Env, stdio IO, argv []string, plan bool, cfg *configFlag, l lang.Lang) *cobra.Command {
 	var f sendFlags
 	cmd := &cobra.Command{
 		Use:   "import FILE --target T (--url URL | --sandbox)",
-		Short: tr(lang, "Create or update the accounts of every valid row", "Создать или обновить учётные записи по каждой верной строке"),
+		Short: l.Pick("Create or update the accounts of every valid row", "Создать или обновить учётные записи по каждой верной строке"),
 		Long: `Check every row, then create or update the accounts of the valid ones on the
 platform, several at a time within the rate limit. Invalid rows are not sent; the report
 says what happened to each row. Updates never erase: an empty cell leaves the platform's
@@ -74,29 +74,29 @@ make an account someone else (another e-mail and another name) is refused. Befor
 first row, one read proves the address and the credentials. Progress shows on stderr:
 a bar on a terminal, a line every few seconds elsewhere. Credentials come from the
 environment:
-` + envHelp() + exitStatusHelp(lang),
+` + envHelp() + exitStatusHelp(l),
 		Example: `  USERIMPORT_COLLABORATOR_TOKEN=... userimport import staff.xlsx --target collaborator --url https://lms.example.ru
   userimport import staff.xlsx --target collaborator --sandbox
   userimport import staff.csv --target cscart --url https://shop.example.com --concurrency 4 --rate 5
   userimport import staff.xlsx --target ispring --url https://api-learn.ispringlearn.com --max-updates 10%
   userimport import staff.xlsx --profile lms --log import.log`,
-		Args: exactFile(lang),
+		Args: exactFile(l),
 	}
 	if plan {
 		cmd.Use = "plan FILE --target T (--url URL | --sandbox)"
-		cmd.Short = tr(lang, "Show what an import would do, with read-only lookups; nothing is written",
+		cmd.Short = l.Pick("Show what an import would do, with read-only lookups; nothing is written",
 			"Показать, что сделает import, только читая с платформы; ничего не записывается")
 		cmd.Long = `Read and check the file as import does, then look every valid row up on the platform,
 without writing anything, and report what import would do with it: create, update (with
 the fields that would change, old → new, in results.csv's changes column), leave
 unchanged, or skip (--mode create, an existing account). The summary says "dry_run":
 true. Credentials come from the environment:
-` + envHelp() + exitStatusHelp(lang)
+` + envHelp() + exitStatusHelp(l)
 		cmd.Example = `  USERIMPORT_ISPRING_CLIENT_ID=... USERIMPORT_ISPRING_CLIENT_SECRET=... userimport plan staff.xlsx --target ispring --url https://api-learn.ispringlearn.com
   userimport plan staff.csv --target cscart --url https://shop.example.com --json`
 	}
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
-		env, err := applyProfile(cmd, &f.commonFlags, cfg, env, lang)
+		env, err := applyProfile(cmd, &f.commonFlags, cfg, env, l)
 		if err != nil {
 			return err
 		}
@@ -104,8 +104,8 @@ true. Credentials come from the environment:
 		if err != nil {
 			return err
 		}
-		lang := opts.Lang
-		t := func(en, ru string) string { return tr(lang, en, ru) }
+		l := opts.Lang
+		t := l.Pick
 		if opts.Mode, err = targets.ParseMode(f.mode); err != nil {
 			return &usageError{msg: err.Error()}
 		}
@@ -130,7 +130,7 @@ true. Credentials come from the environment:
 		if opts.Retries == 0 {
 			opts.Retries = -1 // importer: 0 means the default; the user asked for none
 		}
-		con, err := openConsole(stdio, f.logs, lang)
+		con, err := openConsole(stdio, f.logs, l)
 		if err != nil {
 			return err
 		}
@@ -157,7 +157,7 @@ true. Credentials come from the environment:
 			}
 		}
 		if !f.sandbox {
-			warnPlainHTTP(con.people, url, lang)
+			warnPlainHTTP(con.people, url, l)
 		}
 		client, err := spec.newClient(clientConfig{url: url, env: creds, http: httpClient(f.timeout, f.concurrency), mode: opts.Mode, policy: policy, platform: f.platform})
 		if err != nil {
@@ -172,11 +172,11 @@ true. Credentials come from the environment:
 		}
 		_, err = runAndReport(cmd.Context(), opts, deps, &f.commonFlags, stdio, con)
 		if _, aborted := errors.AsType[*importer.AbortError](err); aborted && !plan {
-			printResumeHere(stdio.Stderr, argv, env, lang)
+			printResumeHere(stdio.Stderr, argv, env, l)
 		}
 		return err
 	}
-	f.add(cmd.Flags(), lang)
+	f.add(cmd.Flags(), l)
 	completeTargets(cmd)
 	fs := cmd.Flags()
 	fs.StringVar(&f.url, "url", "", "the platform's address, e.g. https://lms.example.ru (the tool adds the API path)")
@@ -213,7 +213,7 @@ true. Credentials come from the environment:
 // and every person's data would cross the network unencrypted. An address on this
 // machine (a sandbox, a tunnel) is fine. It is a warning, not a refusal: an intranet
 // platform without TLS is the administrator's call.
-func warnPlainHTTP(w io.Writer, raw string, lang validate.Lang) {
+func warnPlainHTTP(w io.Writer, raw string, l lang.Lang) {
 	u, err := neturl.Parse(raw)
 	if err != nil || !strings.EqualFold(u.Scheme, "http") {
 		return
@@ -225,7 +225,7 @@ func warnPlainHTTP(w io.Writer, raw string, lang validate.Lang) {
 	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
 		return
 	}
-	fmt.Fprintf(w, tr(lang, "warning: %s is plain http://: the credentials and the people's data cross the network unencrypted; use https:// if the platform has it\n",
+	fmt.Fprintf(w, l.Pick("warning: %s is plain http://: the credentials and the people's data cross the network unencrypted; use https:// if the platform has it\n",
 		"внимание: %s — это http:// без шифрования: ключи доступа и данные сотрудников пойдут по сети открытыми; используйте https://, если платформа его поддерживает\n"),
 		targets.Redact(u))
 }
@@ -281,7 +281,7 @@ func checkMaxUpdates(cmd *cobra.Command, opts importer.Options, deps importer.De
 	defer os.RemoveAll(tmp)
 	planOpts := opts
 	planOpts.Plan, planOpts.ReportDir = true, filepath.Join(tmp, "report")
-	fmt.Fprint(log, tr(opts.Lang, "--max-updates: looking every row up before writing anything\n",
+	fmt.Fprint(log, opts.Lang.Pick("--max-updates: looking every row up before writing anything\n",
 		"--max-updates: сначала ищем каждую строку на платформе, ничего не записывая\n"))
 	sum, err := importer.Run(cmd.Context(), planOpts, importer.Deps{Target: deps.Target, Log: io.Discard}) // the import describes the file
 	if err != nil {

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"userimport/validate"
+	"userimport/lang"
 )
 
 // nasty are file names and values that must reach the tool as they are when a printed
@@ -357,16 +357,16 @@ func TestPrintResume(t *testing.T) {
 			`a\x1b]0;PWNED\x07.csv: it holds control characters`, "quote it yourself"}},
 	}
 	for _, tt := range tests {
-		for _, lang := range []validate.Lang{validate.English, validate.Russian} {
+		for _, l := range []lang.Lang{lang.English, lang.Russian} {
 			var b bytes.Buffer
-			printResume(&b, tt.argv, func(k string) string { return tt.env[k] }, tt.goos, lang)
+			printResume(&b, tt.argv, func(k string) string { return tt.env[k] }, tt.goos, l)
 			out := b.String()
 			if strings.Contains(out, "Hunter2") || strings.ContainsAny(out, "\x1b\x07") {
-				t.Errorf("%s/%s: a secret or a control character printed:\n%s", tt.name, lang, out)
+				t.Errorf("%s/%s: a secret or a control character printed:\n%s", tt.name, l, out)
 			}
-			if lang != validate.English {
+			if l != lang.English {
 				if !strings.Contains(out, "--resume") {
-					t.Errorf("%s/%s: %s", tt.name, lang, out)
+					t.Errorf("%s/%s: %s", tt.name, l, out)
 				}
 				continue
 			}

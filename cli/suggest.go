@@ -10,7 +10,7 @@ import (
 
 	"userimport/columns"
 	"userimport/importer"
-	"userimport/validate"
+	"userimport/lang"
 )
 
 // distance is the Levenshtein distance between a and b, in runes: how many letters to
@@ -67,7 +67,7 @@ func nearest(typed string, candidates []string) (string, bool) {
 
 // flagError turns pflag's complaint into a usage error in lang, suggesting the flag
 // meant when an unknown one is close to a real one.
-func flagError(c *cobra.Command, err error, lang validate.Lang) error {
+func flagError(c *cobra.Command, err error, l lang.Lang) error {
 	msg := err.Error()
 	ue := &usageError{msg: msg, hint: c.CommandPath() + " --help"}
 	name, ok := strings.CutPrefix(msg, "unknown flag: --")
@@ -78,9 +78,9 @@ func flagError(c *cobra.Command, err error, lang validate.Lang) error {
 	visit := func(f *pflag.Flag) { names = append(names, f.Name) }
 	c.Flags().VisitAll(visit)
 	c.InheritedFlags().VisitAll(visit)
-	ue.msg = fmt.Sprintf(tr(lang, "unknown flag --%s", "неизвестный флаг --%s"), name)
+	ue.msg = fmt.Sprintf(l.Pick("unknown flag --%s", "неизвестный флаг --%s"), name)
 	if best, ok := nearest(name, names); ok {
-		ue.msg += fmt.Sprintf(tr(lang, "; did you mean --%s?", "; может быть, --%s?"), best)
+		ue.msg += fmt.Sprintf(l.Pick("; did you mean --%s?", "; может быть, --%s?"), best)
 	}
 	return ue
 }
@@ -89,16 +89,16 @@ func flagError(c *cobra.Command, err error, lang validate.Lang) error {
 // --map that would fix it: for a header close to a known name of the missing field
 // (a typo such as "Эл. пчта", "Фамиля"), that header; otherwise the first header. The
 // --map is quoted for sh, since people paste it: a header is whatever the file says.
-func columnsMessage(e *importer.ColumnsError, lang validate.Lang, sh shell) string {
+func columnsMessage(e *importer.ColumnsError, l lang.Lang, sh shell) string {
 	var names []string
 	for _, f := range e.Missing {
 		names = append(names, string(f))
 	}
 	found := strings.Join(e.Found, ", ")
 	if found == "" {
-		found = tr(lang, "no headers", "заголовков нет")
+		found = l.Pick("no headers", "заголовков нет")
 	}
-	msg := fmt.Sprintf(tr(lang, "no column for %s; found: %s", "нет столбца для %s; в файле: %s"),
+	msg := fmt.Sprintf(l.Pick("no column for %s; found: %s", "нет столбца для %s; в файле: %s"),
 		strings.Join(names, ", "), found)
 	if !strings.HasSuffix(msg, ".") {
 		msg += "."
@@ -112,7 +112,7 @@ func columnsMessage(e *importer.ColumnsError, lang validate.Lang, sh shell) stri
 		}
 	}
 	if len(guesses) > 0 {
-		return msg + fmt.Sprintf(tr(lang, " Did you mean %s?", " Возможно, нужно %s?"), strings.Join(guesses, " "))
+		return msg + fmt.Sprintf(l.Pick(" Did you mean %s?", " Возможно, нужно %s?"), strings.Join(guesses, " "))
 	}
 	if len(e.Missing) == 0 {
 		return msg
@@ -124,7 +124,7 @@ func columnsMessage(e *importer.ColumnsError, lang validate.Lang, sh shell) stri
 	if len(e.Found) == 0 || err != nil {
 		example, _ = sh.quoteAlways("Header=" + string(e.Missing[0]))
 	}
-	return msg + fmt.Sprintf(tr(lang, " Use --map %s to say which column holds it",
+	return msg + fmt.Sprintf(l.Pick(" Use --map %s to say which column holds it",
 		" Укажите, в каком столбце он есть: --map %s"), example)
 }
 
@@ -152,16 +152,16 @@ func guessColumn(f columns.Field, found []string) (string, bool) {
 }
 
 // unknownTarget is the usage error for a --target the tool does not have.
-func unknownTarget(name string, lang validate.Lang) error {
+func unknownTarget(name string, l lang.Lang) error {
 	names := targetNames()
-	msg := fmt.Sprintf(tr(lang, "unknown target %q: use %s", "неизвестная платформа %q: есть %s"), name, strings.Join(names, ", "))
+	msg := fmt.Sprintf(l.Pick("unknown target %q: use %s", "неизвестная платформа %q: есть %s"), name, strings.Join(names, ", "))
 	if best, ok := nearest(name, names); ok {
-		msg += fmt.Sprintf(tr(lang, "; did you mean %s?", "; может быть, %s?"), best)
+		msg += fmt.Sprintf(l.Pick("; did you mean %s?", "; может быть, %s?"), best)
 	}
 	// Common names people type for the platforms.
 	aliases := map[string]string{"ispring learn": "ispring", "ispringlearn": "ispring", "cs-cart": "cscart", "cs cart": "cscart", "коллаборатор": "collaborator", "инскилл": "inskill"}
 	if t, ok := aliases[strings.ToLower(name)]; ok && slices.Contains(names, t) {
-		msg = fmt.Sprintf(tr(lang, "unknown target %q; did you mean %s?", "неизвестная платформа %q; может быть, %s?"), name, t)
+		msg = fmt.Sprintf(l.Pick("unknown target %q; did you mean %s?", "неизвестная платформа %q; может быть, %s?"), name, t)
 	}
 	return &usageError{msg: msg}
 }

@@ -6,7 +6,7 @@ import (
 	"unicode/utf8"
 
 	"userimport/importer"
-	"userimport/validate"
+	"userimport/lang"
 )
 
 func TestDistance(t *testing.T) {
@@ -77,7 +77,7 @@ func FuzzFrame(f *testing.F) {
 		p.Done.Store(done)
 		p.Failed.Store(failed)
 		clock := time.Unix(0, 0)
-		m := newMeter(p, validate.Russian, dryRun, func() time.Time { clock = clock.Add(time.Second); return clock })
+		m := newMeter(p, lang.Russian, dryRun, func() time.Time { clock = clock.Add(time.Second); return clock })
 		got := m.frame(width)
 		if n := utf8.RuneCountInString(got); n > max(width-1, 0) {
 			t.Fatalf("frame of %d columns for width %d: %q", n, width, got)

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"userimport/lang"
 	"userimport/targets"
 	"userimport/targets/collaborator"
 	"userimport/targets/cscart"
@@ -137,17 +138,17 @@ func targetNames() []string {
 }
 
 // lookupTarget finds a platform by name; a misspelt one gets the nearest suggested.
-func lookupTarget(name string, lang validate.Lang) (*targetSpec, error) {
+func lookupTarget(name string, l lang.Lang) (*targetSpec, error) {
 	name = strings.ToLower(strings.TrimSpace(name))
 	if name == "" {
 		return nil, &usageError{
-			msg:  tr(lang, "--target is required: ", "нужен --target: ") + strings.Join(targetNames(), ", "),
+			msg:  l.Pick("--target is required: ", "нужен --target: ") + strings.Join(targetNames(), ", "),
 			hint: "userimport targets",
 		}
 	}
 	i := slices.IndexFunc(registry, func(s *targetSpec) bool { return s.name == name })
 	if i < 0 {
-		return nil, unknownTarget(name, lang)
+		return nil, unknownTarget(name, l)
 	}
 	return registry[i], nil
 }

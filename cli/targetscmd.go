@@ -10,9 +10,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"userimport/columns"
+	"userimport/lang"
 	"userimport/targets"
 	"userimport/template"
-	"userimport/validate"
 )
 
 // targetInfo is what `userimport targets` tells about a platform; with --json it is the
@@ -73,16 +73,16 @@ func canPlan(spec *targetSpec) bool {
 	return ok
 }
 
-func newTargetsCmd(stdio IO, lang validate.Lang) *cobra.Command {
+func newTargetsCmd(stdio IO, l lang.Lang) *cobra.Command {
 	var (
 		asJSON   bool
 		langFlag string
 	)
 	cmd := &cobra.Command{
 		Use: "targets [T]",
-		Short: tr(lang, "List what each platform takes: fields, headers, keys, modes, credentials",
+		Short: l.Pick("List what each platform takes: fields, headers, keys, modes, credentials",
 			"Что принимает каждая платформа: поля, заголовки, ключи, режимы, учётные данные"),
-		Long: tr(lang, `List each platform's fields (the canonical name --map and --set use, the headers
+		Long: l.Pick(`List each platform's fields (the canonical name --map and --set use, the headers
 recognised for it, whether it is required, its format), the fields that identify an
 account, the import modes, whether plan works, and the environment variables holding
 its credentials. With --json, the same for scripts.`, `Поля каждой платформы (имя для --map и --set, какие заголовки узнаются, обязательно
@@ -96,13 +96,13 @@ its credentials. With --json, the same for scripts.`, `Поля каждой п�
 			return targetNames(), cobra.ShellCompDirectiveNoFileComp
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			lang := lang
+			l := l
 			if langFlag != "" {
-				lang = validate.ParseLang(langFlag)
+				l = lang.Parse(langFlag)
 			}
 			specs := registry
 			if len(args) == 1 {
-				spec, err := lookupTarget(args[0], lang)
+				spec, err := lookupTarget(args[0], l)
 				if err != nil {
 					return err
 				}
@@ -122,19 +122,19 @@ its credentials. With --json, the same for scripts.`, `Поля каждой п�
 				if i > 0 {
 					fmt.Fprintln(stdio.Stdout)
 				}
-				printTarget(stdio.Stdout, info, lang)
+				printTarget(stdio.Stdout, info, l)
 			}
 			return nil
 		},
 	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, tr(lang, "print JSON, for scripts", "вывести JSON, для скриптов"))
-	cmd.Flags().StringVar(&langFlag, "lang", "", tr(lang, "language: ru or en (default: from LANG)", "язык: ru или en (по умолчанию из LANG)"))
+	cmd.Flags().BoolVar(&asJSON, "json", false, l.Pick("print JSON, for scripts", "вывести JSON, для скриптов"))
+	cmd.Flags().StringVar(&langFlag, "lang", "", l.Pick("language: ru or en (default: from LANG)", "язык: ru или en (по умолчанию из LANG)"))
 	return cmd
 }
 
 // printTarget writes a platform's description for people.
-func printTarget(w io.Writer, info targetInfo, lang validate.Lang) {
-	t := func(en, ru string) string { return tr(lang, en, ru) }
+func printTarget(w io.Writer, info targetInfo, l lang.Lang) {
+	t := l.Pick
 	yesNo := func(b bool) string {
 		if b {
 			return t("yes", "да")
@@ -155,7 +155,7 @@ func printTarget(w io.Writer, info targetInfo, lang validate.Lang) {
 		case f.Required:
 			mark = "*"
 		}
-		format := template.FormatIn(f.Format, lang)
+		format := template.FormatIn(f.Format, l)
 		if f.MaxLen > 0 {
 			format += fmt.Sprintf(t("; up to %d characters", "; до %d символов"), f.MaxLen)
 		}

@@ -10,21 +10,21 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"userimport/lang"
 	"userimport/reports"
 	"userimport/template"
-	"userimport/validate"
 )
 
-func newTemplateCmd(env Env, stdio IO, lang validate.Lang) *cobra.Command {
+func newTemplateCmd(env Env, stdio IO, l lang.Lang) *cobra.Command {
 	var (
 		target, out, langFlag string
 		force                 bool
 	)
 	cmd := &cobra.Command{
 		Use: "template --target T [-o FILE.xlsx|FILE.csv]",
-		Short: tr(lang, "Write an empty spreadsheet with the platform's columns, to fill in",
+		Short: l.Pick("Write an empty spreadsheet with the platform's columns, to fill in",
 			"Создать пустую таблицу со столбцами платформы, чтобы заполнить"),
-		Long: tr(lang, `Write an empty spreadsheet for the platform: its columns in the order people fill
+		Long: l.Pick(`Write an empty spreadsheet for the platform: its columns in the order people fill
 them, with headers the tool recognises without --map, the required ones bold and marked
 with *, a note on each header explaining what goes there with an example, drop-down lists
 where the values are fixed, one example row (replace it) and a frozen header. Every cell
@@ -39,9 +39,9 @@ and the example row only.`, `Создать пустую таблицу для �
   userimport template --target ispring --lang ru`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			l := lang
+			l := l
 			if langFlag != "" {
-				l = validate.ParseLang(langFlag)
+				l = lang.Parse(langFlag)
 			}
 			spec, err := lookupTarget(target, l)
 			if err != nil {
@@ -62,30 +62,30 @@ and the example row only.`, `Создать пустую таблицу для �
 			file, err := os.OpenFile(out, flags, 0o600)
 			if errors.Is(err, fs.ErrExist) {
 				return &usageError{
-					msg:  fmt.Sprintf(tr(l, "%s already exists; it is not overwritten", "%s уже есть; не перезаписываю"), out),
+					msg:  fmt.Sprintf(l.Pick("%s already exists; it is not overwritten", "%s уже есть; не перезаписываю"), out),
 					hint: cmd.CommandPath() + " --target " + spec.name + " -o " + out + " --force",
 				}
 			}
 			if err != nil {
-				return &usageError{msg: fmt.Sprintf(tr(l, "write template: %v", "не удалось записать шаблон: %v"), err)}
+				return &usageError{msg: fmt.Sprintf(l.Pick("write template: %v", "не удалось записать шаблон: %v"), err)}
 			}
 			if _, err := file.Write(b.Bytes()); err != nil {
 				file.Close()
-				return &usageError{msg: fmt.Sprintf(tr(l, "write template: %v", "не удалось записать шаблон: %v"), err)}
+				return &usageError{msg: fmt.Sprintf(l.Pick("write template: %v", "не удалось записать шаблон: %v"), err)}
 			}
 			if err := file.Close(); err != nil {
-				return &usageError{msg: fmt.Sprintf(tr(l, "write template: %v", "не удалось записать шаблон: %v"), err)}
+				return &usageError{msg: fmt.Sprintf(l.Pick("write template: %v", "не удалось записать шаблон: %v"), err)}
 			}
 			// The next command is quoted for the user's shell; a name that cannot be
 			// quoted safely gets no command to paste.
 			sh, _ := detectShell(runtime.GOOS, env)
 			if q, err := sh.quote(out); err == nil {
-				fmt.Fprintf(stdio.Stderr, tr(l,
+				fmt.Fprintf(stdio.Stderr, l.Pick(
 					"wrote %s: fill it in (replace the grey example row), then check it:\n  userimport validate %s --target %s\n",
 					"записан %s: заполните (серую строку-пример замените), затем проверьте:\n  userimport validate %s --target %s\n"),
 					reports.Printable(out), q, spec.name)
 			} else {
-				fmt.Fprintf(stdio.Stderr, tr(l,
+				fmt.Fprintf(stdio.Stderr, l.Pick(
 					"wrote %s: fill it in (replace the grey example row), then check it with userimport validate\n",
 					"записан %s: заполните (серую строку-пример замените), затем проверьте командой userimport validate\n"),
 					reports.Printable(out))
@@ -94,12 +94,12 @@ and the example row only.`, `Создать пустую таблицу для �
 		},
 	}
 	fs := cmd.Flags()
-	fs.StringVarP(&target, "target", "t", "", tr(lang, "platform: ", "платформа: ")+joinNames())
-	fs.StringVarP(&out, "output", "o", "", tr(lang, "file to write, .xlsx or .csv (default: <target>-template.xlsx)",
+	fs.StringVarP(&target, "target", "t", "", l.Pick("platform: ", "платформа: ")+joinNames())
+	fs.StringVarP(&out, "output", "o", "", l.Pick("file to write, .xlsx or .csv (default: <target>-template.xlsx)",
 		"куда записать, .xlsx или .csv (по умолчанию <платформа>-template.xlsx)"))
-	fs.StringVar(&langFlag, "lang", "", tr(lang, "language of headers and notes: ru or en (default: from LANG)",
+	fs.StringVar(&langFlag, "lang", "", l.Pick("language of headers and notes: ru or en (default: from LANG)",
 		"язык заголовков и примечаний: ru или en (по умолчанию из LANG)"))
-	fs.BoolVar(&force, "force", false, tr(lang, "overwrite the file if it exists", "перезаписать файл, если он есть"))
+	fs.BoolVar(&force, "force", false, l.Pick("overwrite the file if it exists", "перезаписать файл, если он есть"))
 	completeTargets(cmd)
 	return cmd
 }

@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"userimport/validate"
+	"userimport/lang"
 )
 
 func TestWarnPlainHTTP(t *testing.T) {
@@ -20,7 +20,7 @@ func TestWarnPlainHTTP(t *testing.T) {
 		{"http://[::1]:8080", false},
 	} {
 		var b strings.Builder
-		warnPlainHTTP(&b, tc.url, validate.English)
+		warnPlainHTTP(&b, tc.url, lang.English)
 		if got := b.Len() > 0; got != tc.warn {
 			t.Errorf("%s: warned %v, want %v (%q)", tc.url, got, tc.warn, b.String())
 		}

@@ -6,9 +6,9 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"userimport/lang"
 	"userimport/reports"
 	"userimport/source"
-	"userimport/validate"
 )
 
 // sampleRows is how many decoded rows the run shows: enough to spot mojibake or a
@@ -20,41 +20,27 @@ const sampleRows = 3
 // the first thing to check when the counts look wrong. The file's name, sheet, headers
 // and cells are shown through reports.Printable: a cell holding ESC ] 0 ; ... BEL must
 // not retitle the window or clear the screen of the person checking it.
-func describeSource(w io.Writer, input string, si *reports.SourceInfo, lang validate.Lang) {
-	ru := lang == validate.Russian
+func describeSource(w io.Writer, input string, si *reports.SourceInfo, l lang.Lang) {
 	input = reports.Printable(input)
 	var how []string
 	switch si.Format {
 	case "csv":
-		how = append(how, "CSV", si.Encoding, delimiterName(si.Delimiter, ru))
+		how = append(how, "CSV", si.Encoding, delimiterName(si.Delimiter, l))
 	case "xlsx":
-		sheet := fmt.Sprintf("sheet %q", si.Sheet)
-		if ru {
-			sheet = fmt.Sprintf("лист «%s»", reports.Printable(si.Sheet))
-		}
+		sheet := l.Pick(fmt.Sprintf("sheet %q", si.Sheet), fmt.Sprintf("лист «%s»", reports.Printable(si.Sheet)))
 		how = append(how, "XLSX", sheet)
 	}
-	if ru {
-		how = append(how, fmt.Sprintf("заголовок в строке %d", si.HeaderRow))
-		fmt.Fprintf(w, "прочитан %s: %s\n", input, strings.Join(how, ", "))
-	} else {
-		how = append(how, fmt.Sprintf("header on row %d", si.HeaderRow))
-		fmt.Fprintf(w, "read %s: %s\n", input, strings.Join(how, ", "))
-	}
+	how = append(how, fmt.Sprintf(l.Pick("header on row %d", "заголовок в строке %d"), si.HeaderRow))
+	fmt.Fprintf(w, l.Pick("read %s: %s\n", "прочитан %s: %s\n"), input, strings.Join(how, ", "))
 	var used, unused []string
 	for _, c := range si.Columns {
 		if c.Field != "" {
 			used = append(used, fmt.Sprintf("%s → %s", reports.Printable(c.Header), c.Field))
 			continue
 		}
-		unused = append(unused, fmt.Sprintf("%s (%s)", reports.Printable(c.Header), reports.Printable(noteText(c.Note, ru))))
+		unused = append(unused, fmt.Sprintf("%s (%s)", reports.Printable(c.Header), reports.Printable(noteText(c.Note, l))))
 	}
-	label := func(en, r string) string {
-		if ru {
-			return r
-		}
-		return en
-	}
+	label := l.Pick
 	more := func(n int) string { return fmt.Sprintf(label(", and %d more", ", и ещё %d"), n) }
 	fmt.Fprintf(w, "  %s: %s\n", label("columns", "столбцы"), listClipped(used, more))
 	if len(unused) > 0 {
@@ -95,8 +81,8 @@ func clipRunes(s string, n int) string {
 	return string(r[:n]) + "…"
 }
 
-func delimiterName(d string, ru bool) string {
-	names := map[string][2]string{
+func delimiterName(d string, l lang.Lang) string {
+	names := map[string]struct{ en, ru string }{
 		",":  {"comma-separated", "через запятую"},
 		";":  {"semicolon-separated", "через точку с запятой"},
 		"\t": {"tab-separated", "через табуляцию"},
@@ -106,14 +92,11 @@ func delimiterName(d string, ru bool) string {
 	if !ok {
 		return fmt.Sprintf("%q", d)
 	}
-	if ru {
-		return n[1]
-	}
-	return n[0]
+	return l.Pick(n.en, n.ru)
 }
 
-func noteText(note string, ru bool) string {
-	texts := map[string][2]string{
+func noteText(note string, l lang.Lang) string {
+	texts := map[string]struct{ en, ru string }{
 		"unknown":   {"unknown column; --map 'Header=field' to use it", "неизвестный столбец; --map 'Заголовок=поле', чтобы использовать"},
 		"duplicate": {"a second column for the same field", "второй столбец для того же поля"},
 		"ignored":   {"ignored by --map", "пропущен по --map"},
@@ -122,16 +105,13 @@ func noteText(note string, ru bool) string {
 	if !ok {
 		return note
 	}
-	if ru {
-		return t[1]
-	}
-	return t[0]
+	return l.Pick(t.en, t.ru)
 }
 
 // describeUnused says which reading options the file had no use for: the tool decides
 // from the bytes whether a file is a CSV or a workbook, and --encoding given for a
 // workbook (a script written for CSV exports, say) must not pass in silence.
-func describeUnused(w io.Writer, o source.Options, format string, lang validate.Lang) {
+func describeUnused(w io.Writer, o source.Options, format string, l lang.Lang) {
 	var flags []string
 	switch format {
 	case "xlsx":
@@ -151,9 +131,9 @@ func describeUnused(w io.Writer, o source.Options, format string, lang validate.
 	}
 	list := strings.Join(flags, ", ")
 	switch {
-	case lang == validate.Russian && format == "xlsx":
+	case l == lang.Russian && format == "xlsx":
 		fmt.Fprintf(w, "  не использовано: %s — это параметры CSV-файлов, а этот файл — книга Excel\n", list)
-	case lang == validate.Russian:
+	case l == lang.Russian:
 		fmt.Fprintf(w, "  не использовано: %s — это параметр книг Excel, а этот файл — CSV\n", list)
 	case format == "xlsx":
 		verb := "applies"

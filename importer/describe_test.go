@@ -11,7 +11,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"userimport/importer"
-	"userimport/validate"
+	"userimport/lang"
 )
 
 // pwned sets the terminal's title (OSC 0 ... BEL) and clears the screen (CSI 2 J).
@@ -56,7 +56,7 @@ func TestDescribeShowsControlsEscaped(t *testing.T) {
 	f.Close()
 
 	for _, in := range []string{csvPath, xlsxPath} {
-		for _, lang := range []validate.Lang{validate.English, validate.Russian} {
+		for _, lang := range []lang.Lang{lang.English, lang.Russian} {
 			t.Run(filepath.Ext(in)+"/"+string(lang), func(t *testing.T) {
 				var log strings.Builder
 				opts := options(in)

@@ -17,6 +17,7 @@ import (
 	"golang.org/x/sync/semaphore"
 
 	"userimport/columns"
+	"userimport/lang"
 	"userimport/reports"
 	"userimport/source"
 	"userimport/targets"
@@ -33,7 +34,7 @@ type Options struct {
 	Sets   map[columns.Field]string
 	// ReportDir is where the reports go; empty means "<input>.report" beside the input.
 	ReportDir string
-	Lang      validate.Lang
+	Lang      lang.Lang
 	Region    string
 	// LoginFrom is where a missing login comes from, for platforms that need one:
 	// LoginFromEmail (the default) or LoginFromName, transliterated by Translit.

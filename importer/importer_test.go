@@ -19,6 +19,7 @@ import (
 
 	"userimport/columns"
 	"userimport/importer"
+	"userimport/lang"
 	"userimport/reports"
 	"userimport/source"
 	"userimport/targets"
@@ -52,7 +53,7 @@ func writeCSV(t *testing.T, n int, extra ...string) string {
 }
 
 func options(in string) importer.Options {
-	return importer.Options{Input: in, Schema: validate.Collaborator(), Lang: validate.English, Concurrency: 8}
+	return importer.Options{Input: in, Schema: validate.Collaborator(), Lang: lang.English, Concurrency: 8}
 }
 
 // results reads results.csv as rows of cells, without the header.

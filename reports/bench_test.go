@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"testing"
 
+	"userimport/lang"
 	"userimport/reports"
 	"userimport/source"
 	"userimport/validate"
@@ -39,7 +40,7 @@ func BenchmarkWriter100k(b *testing.B) {
 				if err := reports.MkdirReport(dir); err != nil {
 					b.Fatal(err)
 				}
-				w, err := reports.NewWriter(dir, reports.Input{Info: info, HeaderRow: 2, Header: header, Columns: columnsIn}, validate.Russian)
+				w, err := reports.NewWriter(dir, reports.Input{Info: info, HeaderRow: 2, Header: header, Columns: columnsIn}, lang.Russian)
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -71,7 +72,7 @@ func TestWriterMemoryIsConstant(t *testing.T) {
 		t.Fatal(err)
 	}
 	info := source.Info{Format: "csv", Encoding: "windows-1251", Delimiter: ";"}
-	w, err := reports.NewWriter(dir, reports.Input{Info: info, HeaderRow: 2, Header: header, Columns: columnsIn}, validate.Russian)
+	w, err := reports.NewWriter(dir, reports.Input{Info: info, HeaderRow: 2, Header: header, Columns: columnsIn}, lang.Russian)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"userimport/lang"
 	"userimport/reports"
 	"userimport/source"
 	"userimport/targets"
@@ -62,7 +63,7 @@ func TestReportsBounded(t *testing.T) {
 	var p reports.Problems
 	for _, r := range rows {
 		sum.Add(r)
-		p.Add(r, validate.English)
+		p.Add(r, lang.English)
 	}
 	sum.Problems = p.List()
 
@@ -73,7 +74,7 @@ func TestReportsBounded(t *testing.T) {
 				t.Fatal(err)
 			}
 			info := source.Info{Format: format, Encoding: "utf-8", Delimiter: ";", Sheet: "S"}
-			w, err := reports.NewWriter(dir, reports.Input{Path: "big." + format, Info: info, HeaderRow: 1, Header: head, Columns: cols}, validate.English)
+			w, err := reports.NewWriter(dir, reports.Input{Path: "big." + format, Info: info, HeaderRow: 1, Header: head, Columns: cols}, lang.English)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -147,7 +148,7 @@ func TestClippedTexts(t *testing.T) {
 	r := &reports.Row{Status: reports.Failed, FailCode: "rejected", Failure: long,
 		Issues:  []validate.Issue{{Field: "email", Code: validate.CodeEmailTypo, Severity: validate.Error, Raw: long, Detail: long}},
 		Changes: []targets.Change{{Field: "city", Old: long, New: "Омск"}}}
-	errs := reports.ErrorsText(r, validate.English)
+	errs := reports.ErrorsText(r, lang.English)
 	if len(errs) > 1000 || strings.Count(errs, "…") != 3 {
 		t.Errorf("ErrorsText is %d bytes with %d ellipses: %.120q", len(errs), strings.Count(errs, "…"), errs)
 	}
@@ -155,7 +156,7 @@ func TestClippedTexts(t *testing.T) {
 		t.Errorf("ChangesText = %.80q (%d bytes)", ch, len(ch))
 	}
 	short := &reports.Row{Status: reports.Failed, FailCode: "rejected", Failure: "email: Invalid email"}
-	if got := reports.ErrorsText(short, validate.English); got != "platform: rejected: email: Invalid email" {
+	if got := reports.ErrorsText(short, lang.English); got != "platform: rejected: email: Invalid email" {
 		t.Errorf("a short text changed: %q", got)
 	}
 	var buf bytes.Buffer

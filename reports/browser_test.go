@@ -11,8 +11,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"userimport/lang"
 	"userimport/source"
-	"userimport/validate"
 )
 
 // findChromium returns a Chromium to drive, or "" when the machine has none (a plain
@@ -43,7 +43,7 @@ func TestReportHTMLInChromium(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a browser")
 	}
-	dir := runWriter(t, source.Info{Format: "xlsx", Sheet: "Сотрудники"}, validate.Russian, fixtureRows())
+	dir := runWriter(t, source.Info{Format: "xlsx", Sheet: "Сотрудники"}, lang.Russian, fixtureRows())
 	page := "file://" + filepath.Join(dir, "report.html")
 
 	opts := []chromedp.ExecAllocatorOption{

@@ -8,7 +8,7 @@ import (
 
 	"golang.org/x/term"
 
-	"userimport/validate"
+	"userimport/lang"
 )
 
 // maxProblemLines is how many error groups the terminal summary lists; the rest are in
@@ -28,8 +28,8 @@ const (
 // PrintSummary writes the summary people read at the end of a run: the counts, the
 // most frequent errors, and the paths of the report files. color adds ANSI colours;
 // the caller decides (a terminal, and NO_COLOR unset), because only it knows what w is.
-func PrintSummary(w io.Writer, s *Summary, lang validate.Lang, color bool) {
-	t := func(en, ru string) string { return tr(lang, en, ru) }
+func PrintSummary(w io.Writer, s *Summary, l lang.Lang, color bool) {
+	t := l.Pick
 	paint := func(code, text string) string {
 		if !color || text == "" {
 			return text
@@ -46,7 +46,7 @@ func PrintSummary(w io.Writer, s *Summary, lang validate.Lang, color bool) {
 	}
 	rows := paint(ansiBold, fmt.Sprint(s.Rows))
 	if s.Command != "plan" && s.DryRun && s.Created+s.Updated+s.Unchanged == 0 {
-		if lang == validate.Russian {
+		if l == lang.Russian {
 			fmt.Fprintf(w, "%s строк: верных %s, с ошибками %s, предупреждений %s\n", rows, n(ansiGreen, s.Valid), n(ansiRed, s.Invalid), n(ansiYellow, s.Warnings))
 		} else {
 			fmt.Fprintf(w, "%s %s: %s valid, %s invalid, %s %s\n", rows, plural(s.Rows, "row", "rows"), n(ansiGreen, s.Valid), n(ansiRed, s.Invalid),
@@ -82,7 +82,7 @@ func PrintSummary(w io.Writer, s *Summary, lang validate.Lang, color bool) {
 		// The header and the example come from the file or the platform: a control
 		// character in them is shown, not obeyed (%q escapes the header in English).
 		example := Printable(p.Example)
-		if lang == validate.Russian {
+		if l == lang.Russian {
 			fmt.Fprintf(w, "  %s — «%s»: %s (первая — строка %d)\n", paint(ansiRed, fmt.Sprintf("строк: %d", p.Rows)), Printable(where), example, p.FirstRow)
 		} else {
 			fmt.Fprintf(w, "  %s — %q: %s (first in row %d)\n", paint(ansiRed, fmt.Sprintf("%d %s", p.Rows, plural(p.Rows, "row", "rows"))), where, example, p.FirstRow)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"userimport/lang"
 	"userimport/reports"
 	"userimport/source"
 	"userimport/validate"
@@ -20,7 +21,7 @@ func writeFailedRun(t *testing.T, dir string) *reports.Summary {
 	info := source.Info{Format: "csv", Encoding: "utf-8", Delimiter: ","}
 	in := reports.Input{Path: "/data/staff.csv", Info: info, HeaderRow: 1, Header: []string{"Табельный номер", "ФИО"},
 		Columns: []reports.Column{{Index: 0, Header: "Табельный номер", Field: "uid"}, {Index: 1, Header: "ФИО", Field: "full_name"}}}
-	w, err := reports.NewWriter(dir, in, validate.English)
+	w, err := reports.NewWriter(dir, in, lang.English)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,9 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"userimport/lang"
 	"userimport/reports"
 	"userimport/source"
-	"userimport/validate"
 )
 
 // victimFolder is a folder of someone's files, readable by others, that a link may
@@ -59,7 +59,7 @@ func runReports(dir string) error {
 		return err
 	}
 	info := source.Info{Format: "csv", Encoding: "utf-8", Delimiter: ";"}
-	w, err := reports.NewWriter(dir, reports.Input{Path: "staff.csv", Info: info, HeaderRow: 2, Header: header, Columns: columnsIn}, validate.English)
+	w, err := reports.NewWriter(dir, reports.Input{Path: "staff.csv", Info: info, HeaderRow: 2, Header: header, Columns: columnsIn}, lang.English)
 	if err != nil {
 		return err
 	}
@@ -105,7 +105,7 @@ func TestReportFolderLinkRefused(t *testing.T) {
 	}
 	// Each entry point refuses on its own too, as a caller that skipped MkdirReport
 	// would reach them.
-	if _, err := reports.NewWriter(link, reports.Input{}, validate.English); err == nil {
+	if _, err := reports.NewWriter(link, reports.Input{}, lang.English); err == nil {
 		t.Error("NewWriter wrote into a linked folder")
 	}
 	if err := reports.SaveSummary(link, &reports.Summary{}); err == nil {
@@ -181,7 +181,7 @@ func TestTempLinkLeftAlone(t *testing.T) {
 	if err := os.WriteFile(notOurs, []byte("mine"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	w, err := reports.NewWriter(dir, reports.Input{}, validate.English)
+	w, err := reports.NewWriter(dir, reports.Input{}, lang.English)
 	if err != nil {
 		t.Fatal(err)
 	}

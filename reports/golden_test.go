@@ -14,6 +14,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"userimport/columns"
+	"userimport/lang"
 	"userimport/reports"
 	"userimport/source"
 	"userimport/validate"
@@ -86,14 +87,14 @@ func fixtureSummary(dir string, info source.Info) *reports.Summary {
 	var p reports.Problems
 	for _, r := range fixtureRows() {
 		s.Add(r)
-		p.Add(r, validate.Russian)
+		p.Add(r, lang.Russian)
 	}
 	s.Problems = p.List()
 	return s
 }
 
 // runWriter writes fixtureRows through a Writer into a new report folder.
-func runWriter(t *testing.T, info source.Info, lang validate.Lang, rows []*reports.Row) string {
+func runWriter(t *testing.T, info source.Info, lang lang.Lang, rows []*reports.Row) string {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "report")
 	if err := reports.MkdirReport(dir); err != nil {
@@ -139,11 +140,11 @@ func golden(t *testing.T, name string, got []byte) {
 func TestGoldenCSVInput(t *testing.T) {
 	tests := []struct {
 		name string
-		lang validate.Lang
+		lang lang.Lang
 		info source.Info
 	}{
-		{"ru", validate.Russian, source.Info{Format: "csv", Encoding: "utf-8", Delimiter: ";"}},
-		{"en", validate.English, source.Info{Format: "csv", Encoding: "utf-8", Delimiter: ","}},
+		{"ru", lang.Russian, source.Info{Format: "csv", Encoding: "utf-8", Delimiter: ";"}},
+		{"en", lang.English, source.Info{Format: "csv", Encoding: "utf-8", Delimiter: ","}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -166,7 +167,7 @@ func TestGoldenCSVInput(t *testing.T) {
 
 func TestGoldenXLSXInput(t *testing.T) {
 	info := source.Info{Format: "xlsx", Sheet: "Сотрудники", Sheets: []string{"Сотрудники"}}
-	dir := runWriter(t, info, validate.Russian, fixtureRows())
+	dir := runWriter(t, info, lang.Russian, fixtureRows())
 	for _, name := range []string{"results.csv", "report.html"} {
 		got, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {
@@ -271,7 +272,7 @@ func dumpXLSX(t *testing.T, path string) []byte {
 // a frozen header and a filter over every row.
 func TestAnnotatedXLSX(t *testing.T) {
 	info := source.Info{Format: "xlsx", Sheet: "Лист1"}
-	dir := runWriter(t, info, validate.English, fixtureRows())
+	dir := runWriter(t, info, lang.English, fixtureRows())
 	f, err := excelize.OpenFile(filepath.Join(dir, "annotated.xlsx"))
 	if err != nil {
 		t.Fatal(err)
@@ -376,7 +377,7 @@ func TestFailedRoundTrip(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dir := runWriter(t, tt.info, validate.Russian, fixtureRows())
+			dir := runWriter(t, tt.info, lang.Russian, fixtureRows())
 			name := "failed.csv"
 			opts := source.Options{}
 			if tt.info.Format == "xlsx" {

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 
+	"userimport/lang"
 	"userimport/validate"
 )
 
@@ -29,17 +30,8 @@ var reportTemplate = template.Must(template.New("report").Funcs(template.FuncMap
 
 // rowsWord is "rows" after a count, in the page's language: Russian has three forms
 // (1 строка, 2 строки, 5 строк).
-func rowsWord(lang string, n int) string {
-	if lang != string(validate.Russian) {
-		return plural(n, "row", "rows")
-	}
-	switch n10, n100 := n%10, n%100; {
-	case n10 == 1 && n100 != 11:
-		return "строка"
-	case n10 >= 2 && n10 <= 4 && (n100 < 12 || n100 > 14):
-		return "строки"
-	}
-	return "строк"
+func rowsWord(l string, n int) string {
+	return lang.Lang(l).Plural(n, "row", "rows", "строка", "строки", "строк")
 }
 
 // htmlProblem is one line of the problem table: one issue in one cell.
@@ -75,15 +67,15 @@ type htmlGroup struct {
 // (a few dozen at most) and the first MaxHTMLProblems problems. Nothing else of a row
 // is kept.
 type htmlReport struct {
-	lang     validate.Lang
+	lang     lang.Lang
 	problems []htmlProblem
 	total    int
 	groups   map[groupKey]*htmlGroup
 	seen     map[groupKey]bool // the current row's groups, so a row counts once per group
 }
 
-func newHTMLReport(lang validate.Lang) *htmlReport {
-	return &htmlReport{lang: lang, groups: make(map[groupKey]*htmlGroup), seen: make(map[groupKey]bool)}
+func newHTMLReport(l lang.Lang) *htmlReport {
+	return &htmlReport{lang: l, groups: make(map[groupKey]*htmlGroup), seen: make(map[groupKey]bool)}
 }
 
 func (h *htmlReport) add(r *Row) {
@@ -114,7 +106,7 @@ func (h *htmlReport) add(r *Row) {
 		keep(htmlProblem{Row: r.Num, Column: column, Code: string(i.Code), Severity: severityName(i.Severity), Raw: i.Raw, Normalized: i.Normalized, Message: msg})
 	}
 	if r.Status == Failed {
-		column := tr(h.lang, "platform", "платформа")
+		column := h.lang.Pick("platform", "платформа")
 		code := clip(cmp.Or(r.FailCode, "failed"), maxHeader)
 		failure := clip(r.Failure, maxMessage)
 		count(groupKey{validate.Error, "", code}, column, failure)
@@ -127,14 +119,6 @@ func severityName(s validate.Severity) string {
 		return "warning"
 	}
 	return "error"
-}
-
-// tr picks the run's language.
-func tr(lang validate.Lang, en, ru string) string {
-	if lang == validate.Russian {
-		return ru
-	}
-	return en
 }
 
 // htmlCount is one tile of the summary and one bar of the chart.
@@ -173,7 +157,7 @@ const (
 func (h *htmlReport) page(s *Summary, files []string) *htmlPage {
 	p := &htmlPage{Lang: string(h.lang), T: htmlText(h.lang), Summary: s, Files: files, Total: h.total, Problems: h.problems, Capped: h.total > len(h.problems)}
 	if p.Lang == "" {
-		p.Lang = string(validate.English)
+		p.Lang = string(lang.English)
 	}
 	if s.Source != nil {
 		src := s.Source.Info
@@ -185,10 +169,10 @@ func (h *htmlReport) page(s *Summary, files []string) *htmlPage {
 			}
 			p.Source += fmt.Sprintf(", %s, %q", src.Encoding, delim)
 		} else if src.Sheet != "" {
-			p.Source += ", " + tr(h.lang, "sheet", "лист") + " «" + src.Sheet + "»"
+			p.Source += ", " + h.lang.Pick("sheet", "лист") + " «" + src.Sheet + "»"
 		}
 		if s.Source.HeaderRow > 0 {
-			p.Source += ", " + tr(h.lang, "header in row ", "заголовок в строке ") + strconv.Itoa(s.Source.HeaderRow)
+			p.Source += ", " + h.lang.Pick("header in row ", "заголовок в строке ") + strconv.Itoa(s.Source.HeaderRow)
 		}
 	}
 	t := p.T
@@ -253,8 +237,8 @@ func (h *htmlReport) write(w io.Writer, s *Summary, files []string) error {
 }
 
 // htmlText is the page's fixed text in each language.
-func htmlText(lang validate.Lang) map[string]string {
-	if lang == validate.Russian {
+func htmlText(l lang.Lang) map[string]string {
+	if l == lang.Russian {
 		return map[string]string{
 			"title": "Отчёт об импорте", "dry": "проверка без записи", "input": "Файл", "read": "Прочитан как",
 			"target": "Платформа", "mode": "Режим", "rows": "Строк", "warnings": "Предупреждений",

@@ -7,8 +7,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"userimport/lang"
 	"userimport/reports"
-	"userimport/validate"
 )
 
 // TestPasswordsAreNeverLost: a second run adds to passwords.csv, a new report writer
@@ -24,7 +24,7 @@ func TestPasswordsAreNeverLost(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A validate or import of the file starts a report writer in the same folder.
-	w, err := reports.NewWriter(dir, reports.Input{}, validate.English)
+	w, err := reports.NewWriter(dir, reports.Input{}, lang.English)
 	if err != nil {
 		t.Fatal(err)
 	}

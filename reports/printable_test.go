@@ -5,7 +5,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"userimport/validate"
+	"userimport/lang"
 )
 
 func TestPrintable(t *testing.T) {
@@ -78,7 +78,7 @@ func TestPrintSummaryEscapes(t *testing.T) {
 		},
 		Aborted: "the platform said \x1b]0;PWNED\x07",
 	}
-	for _, lang := range []validate.Lang{validate.English, validate.Russian} {
+	for _, lang := range []lang.Lang{lang.English, lang.Russian} {
 		for _, color := range []bool{false, true} {
 			var b strings.Builder
 			PrintSummary(&b, s, lang, color)

@@ -17,6 +17,7 @@ import (
 	"unicode/utf8"
 
 	"userimport/fileformat"
+	"userimport/lang"
 	"userimport/outcome"
 	"userimport/validate"
 )
@@ -178,7 +179,7 @@ type Problems struct {
 }
 
 // Add counts the errors of r (one per field and code, however many cells).
-func (p *Problems) Add(r *Row, lang validate.Lang) {
+func (p *Problems) Add(r *Row, l lang.Lang) {
 	if p.byKey == nil {
 		p.byKey = make(map[[2]string]*Problem)
 	}
@@ -193,7 +194,7 @@ func (p *Problems) Add(r *Row, lang validate.Lang) {
 	}
 	for _, i := range r.Issues {
 		if i.Severity == validate.Error {
-			add(i.Field, i.Column, string(i.Code), i.Message(lang))
+			add(i.Field, i.Column, string(i.Code), i.Message(l))
 		}
 	}
 	if r.Status == Failed {
@@ -298,11 +299,11 @@ func formulaStart(s string) bool {
 // ErrorsText renders the errors of r for results.csv: `field: code: message`, joined
 // with " | ", the message ending with the value as the file had it, so the reader
 // sees what was wrong without opening the input.
-func ErrorsText(r *Row, lang validate.Lang) string {
+func ErrorsText(r *Row, l lang.Lang) string {
 	var parts []string
 	for _, i := range r.Issues {
 		if i.Severity == validate.Error {
-			parts = append(parts, issueText(i, lang))
+			parts = append(parts, issueText(i, l))
 		}
 	}
 	if r.Status == Failed || r.Status == Skipped && r.FailCode != "" {
@@ -313,11 +314,11 @@ func ErrorsText(r *Row, lang validate.Lang) string {
 }
 
 // WarningsText renders the warnings of r the same way.
-func WarningsText(r *Row, lang validate.Lang) string {
+func WarningsText(r *Row, l lang.Lang) string {
 	var parts []string
 	for _, i := range r.Issues {
 		if i.Severity == validate.Warning {
-			parts = append(parts, issueText(i, lang))
+			parts = append(parts, issueText(i, l))
 		}
 	}
 	return clip(strings.Join(parts, " | "), maxRowText)
@@ -326,8 +327,8 @@ func WarningsText(r *Row, lang validate.Lang) string {
 // maxRawInText caps the raw value quoted in a message: enough to recognise it.
 const maxRawInText = 60
 
-func issueText(i validate.Issue, lang validate.Lang) string {
-	s := i.Field + ": " + string(i.Code) + ": " + clip(i.Message(lang), maxMessage)
+func issueText(i validate.Issue, l lang.Lang) string {
+	s := i.Field + ": " + string(i.Code) + ": " + clip(i.Message(l), maxMessage)
 	if raw := strings.TrimSpace(i.Raw); raw != "" {
 		s += fmt.Sprintf(" (%q)", clip(raw, maxRawInText))
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"userimport/lang"
 	"userimport/reports"
 	"userimport/validate"
 )
@@ -58,16 +59,16 @@ func TestErrorsText(t *testing.T) {
 		{Field: "email", Code: validate.CodeEmailTypo, Severity: validate.Warning, Detail: "a@gmail.com"},
 		{Field: "uid", Code: validate.CodeDuplicate, Detail: "7", Raw: "T1"},
 	}}
-	got := reports.ErrorsText(r, validate.English)
+	got := reports.ErrorsText(r, lang.English)
 	want := `email: email_invalid: not a valid e-mail address ("petrov.mail.ru") | uid: duplicate: the same as row 7 ("T1")`
 	if got != want {
 		t.Errorf("ErrorsText =\n%s\nwant\n%s", got, want)
 	}
-	if got := reports.WarningsText(r, validate.Russian); got != "email: email_typo: похоже на опечатку в домене, может быть, a@gmail.com?" {
+	if got := reports.WarningsText(r, lang.Russian); got != "email: email_typo: похоже на опечатку в домене, может быть, a@gmail.com?" {
 		t.Errorf("WarningsText = %q", got)
 	}
 	failed := &reports.Row{Status: reports.Failed, FailCode: "rejected", Failure: "email: Invalid email"}
-	if got := reports.ErrorsText(failed, validate.English); got != "platform: rejected: email: Invalid email" {
+	if got := reports.ErrorsText(failed, lang.English); got != "platform: rejected: email: Invalid email" {
 		t.Errorf("failed ErrorsText = %q", got)
 	}
 }
@@ -86,7 +87,7 @@ func TestSummaryAndProblems(t *testing.T) {
 	var p reports.Problems
 	for _, r := range rows {
 		s.Add(r)
-		p.Add(r, validate.English)
+		p.Add(r, lang.English)
 	}
 	want := reports.Summary{Rows: 7, Valid: 5, Invalid: 2, Created: 1, Updated: 1, Unchanged: 1, Failed: 1, Skipped: 1, Blocked: 1, Unblocked: 1, Warnings: 1}
 	if diff := cmp.Diff(want, s); diff != "" {
@@ -108,7 +109,7 @@ func TestWriterFilesArePrivateAndSafe(t *testing.T) {
 	}
 	// A results.csv from an earlier run, readable by others: it is replaced, owner-only.
 	os.WriteFile(filepath.Join(dir, "results.csv"), []byte("old"), 0o644)
-	w, err := reports.NewWriter(dir, reports.Input{}, validate.English)
+	w, err := reports.NewWriter(dir, reports.Input{}, lang.English)
 	if err != nil {
 		t.Fatal(err)
 	}

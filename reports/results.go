@@ -8,7 +8,7 @@ import (
 	"strconv"
 
 	"userimport/fileformat"
-	"userimport/validate"
+	"userimport/lang"
 )
 
 // Writer writes the per-row reports of a run as rows arrive, in row order, holding no
@@ -21,7 +21,7 @@ import (
 type Writer struct {
 	dir  string
 	in   Input
-	lang validate.Lang
+	lang lang.Lang
 
 	results *os.File
 	rbuf    *bufio.Writer
@@ -67,7 +67,7 @@ type Input struct {
 
 // NewWriter creates results.csv in dir (which must exist, and pass MkdirReport's
 // checks: a *FolderError otherwise).
-func NewWriter(dir string, in Input, lang validate.Lang) (*Writer, error) {
+func NewWriter(dir string, in Input, l lang.Lang) (*Writer, error) {
 	if err := checkFolder(dir); err != nil {
 		return nil, err
 	}
@@ -75,7 +75,7 @@ func NewWriter(dir string, in Input, lang validate.Lang) (*Writer, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &Writer{dir: dir, in: in, lang: lang, results: f, rbuf: bufio.NewWriterSize(f, 64<<10)}
+	w := &Writer{dir: dir, in: in, lang: l, results: f, rbuf: bufio.NewWriterSize(f, 64<<10)}
 	w.rcsv = newCSVWriter(w.rbuf, ',')
 	if err := w.rcsv.Write([]string{"row", "key", "status", "target_id", "errors", "warnings", "changes"}); err != nil {
 		f.Close()
@@ -99,9 +99,9 @@ func NewWriter(dir string, in Input, lang validate.Lang) (*Writer, error) {
 		f.Close()
 		return nil, err
 	}
-	w.html = newHTMLReport(lang)
+	w.html = newHTMLReport(l)
 	if len(in.Header) > 0 {
-		sr, err := newSheetReports(dir, failedName, in, lang)
+		sr, err := newSheetReports(dir, failedName, in, l)
 		if err != nil {
 			f.Close()
 			return nil, err

@@ -14,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/xuri/excelize/v2"
 
+	"userimport/lang"
 	"userimport/reports"
 	"userimport/source"
 	"userimport/validate"
@@ -46,7 +47,7 @@ func TestFormulaInjection(t *testing.T) {
 		{Num: 5, Key: " =1", Status: reports.Failed, TargetID: "＝cmd", FailCode: "rejected", Failure: "\u00a0=2+2", Cells: append([]string(nil), evil...)},
 	}
 	t.Run("CSV", func(t *testing.T) {
-		dir := runWriter(t, source.Info{Format: "csv", Encoding: "utf-8", Delimiter: ","}, validate.English, rows)
+		dir := runWriter(t, source.Info{Format: "csv", Encoding: "utf-8", Delimiter: ","}, lang.English, rows)
 		for _, name := range []string{"results.csv", "annotated.csv", "failed.csv"} {
 			b, err := os.ReadFile(filepath.Join(dir, name))
 			if err != nil {
@@ -68,7 +69,7 @@ func TestFormulaInjection(t *testing.T) {
 		}
 	})
 	t.Run("XLSX", func(t *testing.T) {
-		dir := runWriter(t, source.Info{Format: "xlsx", Sheet: "S"}, validate.English, rows)
+		dir := runWriter(t, source.Info{Format: "xlsx", Sheet: "S"}, lang.English, rows)
 		for _, name := range []string{"annotated.xlsx", "failed.xlsx"} {
 			f, err := excelize.OpenFile(filepath.Join(dir, name))
 			if err != nil {
@@ -113,7 +114,7 @@ func TestNoFailedFile(t *testing.T) {
 				t.Fatal(err)
 			}
 			// An earlier run wrote a failed file (and nobody edited it since).
-			w, err := reports.NewWriter(dir, reports.Input{Info: info, HeaderRow: 1, Header: header, Columns: columnsIn}, validate.English)
+			w, err := reports.NewWriter(dir, reports.Input{Info: info, HeaderRow: 1, Header: header, Columns: columnsIn}, lang.English)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -129,7 +130,7 @@ func TestNoFailedFile(t *testing.T) {
 			if _, err := os.Stat(stale); err != nil {
 				t.Fatal(err)
 			}
-			w, err = reports.NewWriter(dir, reports.Input{Info: info, HeaderRow: 1, Header: header, Columns: columnsIn}, validate.English)
+			w, err = reports.NewWriter(dir, reports.Input{Info: info, HeaderRow: 1, Header: header, Columns: columnsIn}, lang.English)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -163,11 +164,11 @@ func TestNoFailedFile(t *testing.T) {
 // from the network, and two runs give the same bytes.
 func TestReportHTMLEscapes(t *testing.T) {
 	info := source.Info{Format: "csv", Encoding: "utf-8", Delimiter: ";"}
-	a, err := os.ReadFile(filepath.Join(runWriter(t, info, validate.English, fixtureRows()), "report.html"))
+	a, err := os.ReadFile(filepath.Join(runWriter(t, info, lang.English, fixtureRows()), "report.html"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := os.ReadFile(filepath.Join(runWriter(t, info, validate.English, fixtureRows()), "report.html"))
+	b, err := os.ReadFile(filepath.Join(runWriter(t, info, lang.English, fixtureRows()), "report.html"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -192,7 +193,7 @@ func TestReportHTMLEscapes(t *testing.T) {
 func TestReportHTMLCapsTable(t *testing.T) {
 	rows := benchRows(reports.MaxHTMLProblems*30 + 300)
 	info := source.Info{Format: "csv", Encoding: "utf-8", Delimiter: ";"}
-	page, err := os.ReadFile(filepath.Join(runWriter(t, info, validate.English, rows), "report.html"))
+	page, err := os.ReadFile(filepath.Join(runWriter(t, info, lang.English, rows), "report.html"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,18 +208,18 @@ func TestReportHTMLCapsTable(t *testing.T) {
 // TestPrintSummary: counts, groups and the report files, coloured only when asked.
 func TestPrintSummary(t *testing.T) {
 	info := source.Info{Format: "csv", Encoding: "utf-8", Delimiter: ";"}
-	dir := runWriter(t, info, validate.English, fixtureRows())
+	dir := runWriter(t, info, lang.English, fixtureRows())
 	s := fixtureSummary(dir, info)
 	s.FailedFile = "failed.csv"
 	tests := []struct {
 		name  string
-		lang  validate.Lang
+		lang  lang.Lang
 		color bool
 		want  []string
 	}{
-		{"EnglishPlain", validate.English, false, []string{"8 rows: 1 created, 1 updated, 1 unchanged, 3 invalid, 1 failed, 1 skipped",
+		{"EnglishPlain", lang.English, false, []string{"8 rows: 1 created, 1 updated, 1 unchanged, 3 invalid, 1 failed, 1 skipped",
 			filepath.Join(dir, "report.html"), filepath.Join(dir, "failed.csv"), filepath.Join(dir, "annotated.csv")}},
-		{"RussianColour", validate.Russian, true, []string{"строк: создано", "\x1b[31m", filepath.Join(dir, "report.html")}},
+		{"RussianColour", lang.Russian, true, []string{"строк: создано", "\x1b[31m", filepath.Join(dir, "report.html")}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -260,7 +261,7 @@ func FuzzCSVReport(f *testing.F) {
 		if err := reports.MkdirReport(dir); err != nil {
 			t.Fatal(err)
 		}
-		w, err := reports.NewWriter(dir, reports.Input{Info: info, HeaderRow: 1, Header: []string{"h1", "h2", "h3"}}, validate.English)
+		w, err := reports.NewWriter(dir, reports.Input{Info: info, HeaderRow: 1, Header: []string{"h1", "h2", "h3"}}, lang.English)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -303,7 +304,7 @@ func TestNotesCapped(t *testing.T) {
 		rows[i] = &reports.Row{Num: i + 3, Status: reports.Invalid, Cells: []string{"T", "Имя", "bad"},
 			Issues: []validate.Issue{{Field: "email", Column: "E-mail", Code: validate.CodeEmailInvalid, Raw: "bad"}}}
 	}
-	dir := runWriter(t, source.Info{Format: "xlsx", Sheet: "S"}, validate.English, rows)
+	dir := runWriter(t, source.Info{Format: "xlsx", Sheet: "S"}, lang.English, rows)
 	f, err := excelize.OpenFile(filepath.Join(dir, "annotated.xlsx"))
 	if err != nil {
 		t.Fatal(err)
@@ -352,7 +353,7 @@ func TestNeutralizedRoundTrip(t *testing.T) {
 	for i := range head {
 		head[i] = fmt.Sprintf("c%d", i)
 	}
-	w, err := reports.NewWriter(dir, reports.Input{Path: "in.csv", Info: info, HeaderRow: 1, Header: head}, validate.English)
+	w, err := reports.NewWriter(dir, reports.Input{Path: "in.csv", Info: info, HeaderRow: 1, Header: head}, lang.English)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"userimport/columns"
+	"userimport/lang"
 	"userimport/validate"
 )
 
@@ -32,7 +33,7 @@ const (
 type sheetReports struct {
 	dir   string
 	in    Input
-	lang  validate.Lang
+	lang  lang.Lang
 	xlsx  bool
 	width int
 	// xlCols is how many of the input's columns the annotated workbook keeps: width,
@@ -71,8 +72,8 @@ const (
 	reportHTML    = "report.html"
 )
 
-func newSheetReports(dir, failedName string, in Input, lang validate.Lang) (*sheetReports, error) {
-	s := &sheetReports{dir: dir, failedName: failedName, in: in, lang: lang, xlsx: in.Info.Format == "xlsx", marks: make(map[int]cellMark), fMarks: make(map[int]cellMark)}
+func newSheetReports(dir, failedName string, in Input, l lang.Lang) (*sheetReports, error) {
+	s := &sheetReports{dir: dir, failedName: failedName, in: in, lang: l, xlsx: in.Info.Format == "xlsx", marks: make(map[int]cellMark), fMarks: make(map[int]cellMark)}
 	header := in.Header
 	for len(header) > 0 && strings.TrimSpace(header[len(header)-1]) == "" {
 		header = header[:len(header)-1]
@@ -108,7 +109,7 @@ func newSheetReports(dir, failedName string, in Input, lang validate.Lang) (*she
 		if s.axl, err = newXLSXSheet(dir, annotatedXLSX, in.Info.Sheet, runs); err != nil {
 			return nil, err
 		}
-		s.axl.capNote = capNoteText(lang)
+		s.axl.capNote = capNoteText(l)
 		vals := append(append([]string(nil), heads[:s.xlCols]...), annotatedHeads...)
 		if err = s.axl.header(max(in.HeaderRow, 1), vals); err != nil {
 			s.axl.abandon()
@@ -131,11 +132,9 @@ func newSheetReports(dir, failedName string, in Input, lang validate.Lang) (*she
 	return s, nil
 }
 
-func capNoteText(lang validate.Lang) string {
-	if lang == validate.Russian {
-		return "Примечания есть только у первых ячеек с ошибками; сообщения обо всех ошибках — в столбце «Ошибки/Errors»."
-	}
-	return "Only the first problem cells have notes; every message is in the Errors column."
+func capNoteText(l lang.Lang) string {
+	return l.Pick("Only the first problem cells have notes; every message is in the Errors column.",
+		"Примечания есть только у первых ячеек с ошибками; сообщения обо всех ошибках — в столбце «Ошибки/Errors».")
 }
 
 // mark fills s.marks with the problem cells of r.
@@ -351,8 +350,8 @@ func nilIfEmpty(s string) any {
 }
 
 // statusWord is a row's status as people read it in the annotated copy.
-func statusWord(st Status, lang validate.Lang) string {
-	if lang != validate.Russian {
+func statusWord(st Status, l lang.Lang) string {
+	if l != lang.Russian {
 		return string(st)
 	}
 	switch st {
@@ -376,7 +375,7 @@ func statusWord(st Status, lang validate.Lang) string {
 
 // peopleText renders the issues of one severity as people read them beside the row:
 // `Column: message`, joined with "; ". A platform failure joins the errors.
-func peopleText(r *Row, lang validate.Lang, sev validate.Severity) string {
+func peopleText(r *Row, l lang.Lang, sev validate.Severity) string {
 	var b strings.Builder
 	for _, i := range r.Issues {
 		if i.Severity != sev {
@@ -393,17 +392,13 @@ func peopleText(r *Row, lang validate.Lang, sev validate.Severity) string {
 			b.WriteString(clip(where, maxHeader))
 			b.WriteString(": ")
 		}
-		b.WriteString(clip(i.Message(lang), maxMessage))
+		b.WriteString(clip(i.Message(l), maxMessage))
 	}
 	if sev == validate.Error && r.Status == Failed {
 		if b.Len() > 0 {
 			b.WriteString("; ")
 		}
-		if lang == validate.Russian {
-			b.WriteString("платформа: ")
-		} else {
-			b.WriteString("platform: ")
-		}
+		b.WriteString(l.Pick("platform: ", "платформа: "))
 		b.WriteString(clip(r.Failure, maxMessage))
 	}
 	return clip(b.String(), maxRowText)

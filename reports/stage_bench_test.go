@@ -4,9 +4,9 @@ import (
 	"path/filepath"
 	"testing"
 
+	"userimport/lang"
 	"userimport/reports"
 	"userimport/source"
-	"userimport/validate"
 )
 
 // BenchmarkStageWrite is the report stage per row: reports.Writer.Write of one row
@@ -21,7 +21,7 @@ func BenchmarkStageWrite(b *testing.B) {
 				b.Fatal(err)
 			}
 			info := source.Info{Format: format, Encoding: "utf-8", Delimiter: ";", Sheet: "Staff"}
-			w, err := reports.NewWriter(dir, reports.Input{Info: info, HeaderRow: 2, Header: header, Columns: columnsIn}, validate.Russian)
+			w, err := reports.NewWriter(dir, reports.Input{Info: info, HeaderRow: 2, Header: header, Columns: columnsIn}, lang.Russian)
 			if err != nil {
 				b.Fatal(err)
 			}

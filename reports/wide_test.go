@@ -8,6 +8,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"userimport/lang"
 	"userimport/reports"
 	"userimport/source"
 	"userimport/validate"
@@ -32,7 +33,7 @@ func wideInput(n int) reports.Input {
 // writeWide writes a few rows under a header of n columns through every report.
 func writeWide(tb testing.TB, dir string, n int) {
 	in := wideInput(n)
-	w, err := reports.NewWriter(dir, in, validate.English)
+	w, err := reports.NewWriter(dir, in, lang.English)
 	if err != nil {
 		tb.Fatal(err)
 	}

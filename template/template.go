@@ -17,6 +17,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"userimport/columns"
+	"userimport/lang"
 	"userimport/validate"
 )
 
@@ -39,8 +40,7 @@ type Column struct {
 
 // Columns returns the template's columns for schema s in lang, in the order
 // columns.Fields gives, which is the order people fill a staff list in.
-func Columns(s *validate.Schema, lang validate.Lang) []Column {
-	ru := lang == validate.Russian
+func Columns(s *validate.Schema, l lang.Lang) []Column {
 	var out []Column
 	for _, f := range columns.Fields() {
 		rule, ok := s.Rule(f)
@@ -54,15 +54,15 @@ func Columns(s *validate.Schema, lang validate.Lang) []Column {
 			!(f == columns.Password && s.GeneratePassword)
 		c := Column{
 			Field:    f,
-			Header:   header(f, ru),
+			Header:   header(f, l),
 			Required: required,
-			Example:  example(f, ru),
-			Choices:  choices(rule, ru),
+			Example:  example(f, l),
+			Choices:  choices(rule, l),
 		}
 		if required {
 			c.Header += " *"
 		}
-		c.Note = note(c, rule, ru)
+		c.Note = note(c, rule, l)
 		out = append(out, c)
 	}
 	return out
@@ -81,8 +81,8 @@ var englishHeaders = map[columns.Field]string{
 	columns.CompanyID: "Company ID", columns.Status: "Status",
 }
 
-func header(f columns.Field, ru bool) string {
-	if h, ok := englishHeaders[f]; ok && !ru {
+func header(f columns.Field, l lang.Lang) string {
+	if h, ok := englishHeaders[f]; ok && l != lang.Russian {
 		return h
 	}
 	if a := columns.Aliases(f); len(a) > 0 {
@@ -102,12 +102,12 @@ var examples = map[columns.Field]string{
 	columns.Product: "12", columns.UserType: "C", columns.CompanyID: "1", columns.Status: "A",
 }
 
-func example(f columns.Field, ru bool) string {
+func example(f columns.Field, l lang.Lang) string {
 	switch f {
 	case columns.Gender:
-		return tr(ru, "f", "ж")
+		return l.Pick("f", "ж")
 	case columns.Active:
-		return tr(ru, "yes", "да")
+		return l.Pick("yes", "да")
 	case columns.Password:
 		// Left empty: an example password would be copied down the column.
 		return ""
@@ -117,15 +117,15 @@ func example(f columns.Field, ru bool) string {
 
 // choices are the schema's fixed values, or the words the tool reads for a gender or a
 // yes/no field.
-func choices(rule validate.FieldRule, ru bool) []string {
+func choices(rule validate.FieldRule, l lang.Lang) []string {
 	if len(rule.Values) > 0 {
 		return slices.Clone(rule.Values)
 	}
 	switch rule.Field {
 	case columns.Gender:
-		return []string{tr(ru, "m", "м"), tr(ru, "f", "ж")}
+		return []string{l.Pick("m", "м"), l.Pick("f", "ж")}
 	case columns.Active:
-		return []string{tr(ru, "yes", "да"), tr(ru, "no", "нет")}
+		return []string{l.Pick("yes", "да"), l.Pick("no", "нет")}
 	case columns.Role:
 		return []string{"learner", "administrator", "department_administrator"}
 	case columns.UserType:
@@ -172,50 +172,39 @@ var formatsRU = map[string]string{
 
 // FormatIn is a schema's description of a field's format (validate.FieldRule.Format,
 // written in English) in lang; one without a translation stays in English.
-func FormatIn(format string, lang validate.Lang) string {
-	if t, ok := formatsRU[format]; ok && lang == validate.Russian {
+func FormatIn(format string, l lang.Lang) string {
+	if t, ok := formatsRU[format]; ok && l == lang.Russian {
 		return t
 	}
 	return format
 }
 
 // note is the text of a header's note.
-func note(c Column, rule validate.FieldRule, ru bool) string {
+func note(c Column, rule validate.FieldRule, l lang.Lang) string {
 	var b strings.Builder
 	if c.Required {
-		b.WriteString(tr(ru, "* Required.\n", "* Обязательное поле.\n"))
+		b.WriteString(l.Pick("* Required.\n", "* Обязательное поле.\n"))
 	}
-	lang := validate.English
-	if ru {
-		lang = validate.Russian
-	}
-	format := FormatIn(rule.Format, lang)
+	format := FormatIn(rule.Format, l)
 	if format != "" {
 		b.WriteString(format)
 	}
 	if rule.MaxLen > 0 {
-		fmt.Fprintf(&b, tr(ru, "; up to %d characters", "; не длиннее %d символов"), rule.MaxLen)
+		fmt.Fprintf(&b, l.Pick("; up to %d characters", "; не длиннее %d символов"), rule.MaxLen)
 	}
 	if c.Example != "" {
-		fmt.Fprintf(&b, tr(ru, "\nExample: %s", "\nПример: %s"), c.Example)
+		fmt.Fprintf(&b, l.Pick("\nExample: %s", "\nПример: %s"), c.Example)
 	}
 	if c.Field == columns.UID || c.Field == columns.Phone {
-		b.WriteString(tr(ru, "\nThe column is text, so Excel keeps leading zeros and long numbers.",
+		b.WriteString(l.Pick("\nThe column is text, so Excel keeps leading zeros and long numbers.",
 			"\nСтолбец текстовый: Excel сохранит ведущие нули и длинные номера."))
 	}
 	return b.String()
 }
 
-func tr(ru bool, en, r string) string {
-	if ru {
-		return r
-	}
-	return en
-}
-
 // SheetName is the name of the template's sheet.
-func SheetName(lang validate.Lang) string {
-	return tr(lang == validate.Russian, "Staff", "Сотрудники")
+func SheetName(l lang.Lang) string {
+	return l.Pick("Staff", "Сотрудники")
 }
 
 // Format is a template's file format.
@@ -227,11 +216,11 @@ const (
 )
 
 // Write writes the template of schema s to w in format, in lang.
-func Write(w io.Writer, format Format, s *validate.Schema, lang validate.Lang) error {
-	cols := Columns(s, lang)
+func Write(w io.Writer, format Format, s *validate.Schema, l lang.Lang) error {
+	cols := Columns(s, l)
 	switch format {
 	case XLSX:
-		return writeXLSX(w, cols, lang)
+		return writeXLSX(w, cols, l)
 	case CSV:
 		return writeCSV(w, cols)
 	}
@@ -268,10 +257,10 @@ func writeCSV(w io.Writer, cols []Column) error {
 // every row below the header.
 const lastRow = 1048576
 
-func writeXLSX(w io.Writer, cols []Column, lang validate.Lang) error {
+func writeXLSX(w io.Writer, cols []Column, l lang.Lang) error {
 	f := excelize.NewFile()
 	defer f.Close()
-	sheet := SheetName(lang)
+	sheet := SheetName(l)
 	if err := f.SetSheetName("Sheet1", sheet); err != nil {
 		return fmt.Errorf("template: %w", err)
 	}
@@ -321,8 +310,8 @@ func writeXLSX(w io.Writer, cols []Column, lang validate.Lang) error {
 				return fmt.Errorf("template: list for %s: %w", c.Header, err)
 			}
 			dv.SetError(excelize.DataValidationErrorStyleStop,
-				tr(lang == validate.Russian, "Not in the list", "Нет в списке"),
-				tr(lang == validate.Russian, "Choose one of: ", "Выберите одно из: ")+strings.Join(c.Choices, ", "))
+				l.Pick("Not in the list", "Нет в списке"),
+				l.Pick("Choose one of: ", "Выберите одно из: ")+strings.Join(c.Choices, ", "))
 			if err := f.AddDataValidation(sheet, dv); err != nil {
 				return fmt.Errorf("template: list for %s: %w", c.Header, err)
 			}

@@ -12,13 +12,14 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"userimport/columns"
+	"userimport/lang"
 	"userimport/template"
 	"userimport/validate"
 )
 
 func TestHeadersMapBackToTheirFields(t *testing.T) {
 	for name, s := range validate.Schemas() {
-		for _, lang := range []validate.Lang{validate.Russian, validate.English} {
+		for _, lang := range []lang.Lang{lang.Russian, lang.English} {
 			t.Run(name+"/"+string(lang), func(t *testing.T) {
 				cols := template.Columns(s, lang)
 				if len(cols) != len(s.Fields) {
@@ -40,7 +41,7 @@ func TestHeadersMapBackToTheirFields(t *testing.T) {
 
 func TestEveryFormatHasARussianNote(t *testing.T) {
 	for name, s := range validate.Schemas() {
-		for _, c := range template.Columns(s, validate.Russian) {
+		for _, c := range template.Columns(s, lang.Russian) {
 			rule, _ := s.Rule(c.Field)
 			if rule.Format != "" && strings.Contains(c.Note, rule.Format) && !strings.ContainsAny(rule.Format, "абвгдеёжзийклмнопрстуфхцчшщъыьэюя") {
 				t.Errorf("%s %s: the note shows the English format %q; add it to formatsRU", name, c.Field, rule.Format)
@@ -63,14 +64,14 @@ func headers(cols []template.Column) []string {
 func TestXLSXReadsBack(t *testing.T) {
 	tests := []struct {
 		target    string
-		lang      validate.Lang
+		lang      lang.Lang
 		wantLists map[string][]string // header → drop-down values
 	}{
-		{"collaborator", validate.Russian, map[string][]string{"Пол": {"м", "ж"}, "Активен": {"да", "нет"}}},
-		{"collaborator", validate.English, map[string][]string{"Gender": {"m", "f"}, "Active": {"yes", "no"}}},
-		{"cscart", validate.Russian, map[string][]string{"Тип пользователя": {"C", "A", "V"}, "Статус": {"A", "D"}, "Активен": {"да", "нет"}}},
-		{"ispring", validate.Russian, map[string][]string{"Роль": nil}},
-		{"inskill", validate.English, map[string][]string{}},
+		{"collaborator", lang.Russian, map[string][]string{"Пол": {"м", "ж"}, "Активен": {"да", "нет"}}},
+		{"collaborator", lang.English, map[string][]string{"Gender": {"m", "f"}, "Active": {"yes", "no"}}},
+		{"cscart", lang.Russian, map[string][]string{"Тип пользователя": {"C", "A", "V"}, "Статус": {"A", "D"}, "Активен": {"да", "нет"}}},
+		{"ispring", lang.Russian, map[string][]string{"Роль": nil}},
+		{"inskill", lang.English, map[string][]string{}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.target+"/"+string(tt.lang), func(t *testing.T) {
@@ -173,7 +174,7 @@ func TestXLSXReadsBack(t *testing.T) {
 func TestCSV(t *testing.T) {
 	var b bytes.Buffer
 	s := validate.Collaborator()
-	if err := template.Write(&b, template.CSV, s, validate.Russian); err != nil {
+	if err := template.Write(&b, template.CSV, s, lang.Russian); err != nil {
 		t.Fatal(err)
 	}
 	data := b.String()
@@ -187,7 +188,7 @@ func TestCSV(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cols := template.Columns(s, validate.Russian)
+	cols := template.Columns(s, lang.Russian)
 	if diff := cmp.Diff(headers(cols), recs[0]); diff != "" {
 		t.Errorf("header (-want +got):\n%s", diff)
 	}

@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"userimport/lang"
 )
 
 // codesOf lists the codes of issues, nil for none, so tables can compare them with cmp.
@@ -220,7 +222,7 @@ func TestEmailTypoMessage(t *testing.T) {
 	if len(issues) != 1 {
 		t.Fatalf("issues = %v", issues)
 	}
-	if got, want := issues[0].Message(English), "the domain looks mistyped, did you mean ivan@gmail.com?"; got != want {
+	if got, want := issues[0].Message(lang.English), "the domain looks mistyped, did you mean ivan@gmail.com?"; got != want {
 		t.Errorf("message = %q, want %q", got, want)
 	}
 }
@@ -420,7 +422,7 @@ func TestGoldenMessages(t *testing.T) {
 	line := func(kind, raw, value string, issues []Issue) {
 		fmt.Fprintf(&b, "%s\t%q\t→ %q\n", kind, raw, value)
 		for _, i := range issues {
-			fmt.Fprintf(&b, "\t%s %s [%s]\n\t\ten: %s\n\t\tru: %s\n", i.Severity, i.Code, i.Detail, i.Message(English), i.Message(Russian))
+			fmt.Fprintf(&b, "\t%s %s [%s]\n\t\ten: %s\n\t\tru: %s\n", i.Severity, i.Code, i.Detail, i.Message(lang.English), i.Message(lang.Russian))
 		}
 	}
 	for _, tt := range emailTests {

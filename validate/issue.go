@@ -3,6 +3,8 @@ package validate
 import (
 	"fmt"
 	"strings"
+
+	"userimport/lang"
 )
 
 // Severity says whether an issue blocks the row (Error) or only informs (Warning).
@@ -69,36 +71,16 @@ type Issue struct {
 
 // Error renders the issue in English for logs: `phone: phone_invalid: not a valid phone number`.
 func (i Issue) Error() string {
-	return i.Field + ": " + string(i.Code) + ": " + i.Message(English)
-}
-
-// Lang is the language of messages meant for people.
-type Lang string
-
-const (
-	English Lang = "en"
-	Russian Lang = "ru"
-)
-
-// ParseLang maps a flag value or a LANG-style locale (ru_RU.UTF-8) to a Lang; anything
-// that is not Russian is English.
-func ParseLang(s string) Lang {
-	if strings.HasPrefix(strings.ToLower(strings.TrimSpace(s)), "ru") {
-		return Russian
-	}
-	return English
+	return i.Field + ": " + string(i.Code) + ": " + i.Message(lang.English)
 }
 
 // Message renders the issue for a person in lang.
-func (i Issue) Message(lang Lang) string {
+func (i Issue) Message(l lang.Lang) string {
 	m, ok := messages[i.Code]
 	if !ok {
 		return string(i.Code)
 	}
-	tmpl := m.en
-	if lang == Russian {
-		tmpl = m.ru
-	}
+	tmpl := l.Pick(m.en, m.ru)
 	if strings.Contains(tmpl, "%s") {
 		return fmt.Sprintf(tmpl, i.Detail)
 	}

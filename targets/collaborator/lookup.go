@@ -235,7 +235,11 @@ func (c *Client) find(ctx context.Context, u *validate.User) (lookup, error) {
 			continue
 		}
 		asked = true
-		items, found, why, err := c.search(ctx, st.key, st.value, u.UID)
+		pages := maxPages
+		if st.bestEffort {
+			pages = 1 // a common name matches hundreds: one page is the chance it adds
+		}
+		items, found, why, err := c.search(ctx, st.key, st.value, u.UID, pages)
 		if err != nil {
 			return lookup{}, err
 		}
@@ -261,7 +265,7 @@ func (c *Client) find(ctx context.Context, u *validate.User) (lookup, error) {
 // pages end. why, when not "", says the list cannot answer: it does not exist for this
 // token (remembered for the run), it shows no uids, or it matched more than maxPages
 // pages or ignored the page asked for.
-func (c *Client) search(ctx context.Context, key, value, uid string) (items []account, found *account, why string, err error) {
+func (c *Client) search(ctx context.Context, key, value, uid string, pages int) (items []account, found *account, why string, err error) {
 	for page := 1; ; page++ {
 		q := url.Values{key: {value}}
 		if page > 1 {
@@ -300,8 +304,8 @@ func (c *Client) search(ctx context.Context, key, value, uid string) (items []ac
 		if !l.paged || len(l.items) == 0 || page >= l.pages {
 			return items, nil, "", nil
 		}
-		if page >= maxPages {
-			return nil, nil, fmt.Sprintf("the user list matched more than %d pages of accounts", maxPages), nil
+		if page >= pages {
+			return nil, nil, fmt.Sprintf("the user list matched more than %d pages of accounts", pages), nil
 		}
 	}
 }

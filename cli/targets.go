@@ -8,6 +8,7 @@ import (
 	"userimport/lang"
 	"userimport/targets"
 	"userimport/targets/collaborator"
+	"userimport/targets/collaborator/collaboratortest"
 	"userimport/targets/cscart"
 	"userimport/targets/inskill"
 	"userimport/targets/ispring"
@@ -54,7 +55,7 @@ var registry = []*targetSpec{
 			})
 		},
 		newSandbox: func(env Env) http.Handler {
-			return collaborator.NewSandbox(env("USERIMPORT_COLLABORATOR_TOKEN"))
+			return collaboratortest.New(env("USERIMPORT_COLLABORATOR_TOKEN"))
 		},
 		sandboxCreds: anyCreds,
 	},

@@ -17,6 +17,7 @@ import (
 	"userimport/reports"
 	"userimport/targets"
 	"userimport/targets/collaborator"
+	"userimport/targets/collaborator/collaboratortest"
 	"userimport/targets/cscart"
 	"userimport/targets/inskill"
 	"userimport/targets/ispring"
@@ -222,7 +223,7 @@ func TestFaultsLoseNothing(t *testing.T) {
 			)
 			switch name {
 			case "collaborator":
-				s := collaborator.NewSandbox("")
+				s := collaboratortest.New("")
 				h, count, schema = s, s.Len, validate.Collaborator()
 				target = func(url string) (targets.Target, error) {
 					return collaborator.New(collaborator.Config{BaseURL: url, Token: "t"})

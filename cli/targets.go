@@ -11,6 +11,7 @@ import (
 	"userimport/targets/collaborator/collaboratortest"
 	"userimport/targets/cscart"
 	"userimport/targets/inskill"
+	"userimport/targets/inskill/inskilltest"
 	"userimport/targets/ispring"
 	"userimport/validate"
 )
@@ -76,7 +77,7 @@ var registry = []*targetSpec{
 			})
 		},
 		newSandbox: func(env Env) http.Handler {
-			return inskill.NewSandbox(env("USERIMPORT_INSKILL_TOKEN"))
+			return inskilltest.New(env("USERIMPORT_INSKILL_TOKEN"))
 		},
 		sandboxCreds: anyCreds,
 	},

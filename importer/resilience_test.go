@@ -20,6 +20,7 @@ import (
 	"userimport/targets/collaborator/collaboratortest"
 	"userimport/targets/cscart"
 	"userimport/targets/inskill"
+	"userimport/targets/inskill/inskilltest"
 	"userimport/targets/ispring"
 	"userimport/targets/sandbox"
 	"userimport/targets/targettest"
@@ -235,7 +236,7 @@ func TestFaultsLoseNothing(t *testing.T) {
 					return cscart.New(cscart.Config{BaseURL: url, Email: "a@b.c", APIKey: "k"})
 				}
 			case "inskill":
-				s := inskill.NewSandbox("")
+				s := inskilltest.New("")
 				h, count, schema = s, s.Len, validate.InSkill()
 				target = func(url string) (targets.Target, error) {
 					return inskill.New(inskill.Config{BaseURL: url, Token: "t"})

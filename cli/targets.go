@@ -10,6 +10,7 @@ import (
 	"userimport/targets/collaborator"
 	"userimport/targets/collaborator/collaboratortest"
 	"userimport/targets/cscart"
+	"userimport/targets/cscart/cscarttest"
 	"userimport/targets/inskill"
 	"userimport/targets/inskill/inskilltest"
 	"userimport/targets/ispring"
@@ -121,7 +122,7 @@ var registry = []*targetSpec{
 			})
 		},
 		newSandbox: func(env Env) http.Handler {
-			return cscart.NewSandbox(env("USERIMPORT_CSCART_EMAIL"), env("USERIMPORT_CSCART_API_KEY"))
+			return cscarttest.New(env("USERIMPORT_CSCART_EMAIL"), env("USERIMPORT_CSCART_API_KEY"))
 		},
 		sandboxCreds: anyCreds,
 	},

@@ -19,6 +19,7 @@ import (
 	"userimport/targets/collaborator"
 	"userimport/targets/collaborator/collaboratortest"
 	"userimport/targets/cscart"
+	"userimport/targets/cscart/cscarttest"
 	"userimport/targets/inskill"
 	"userimport/targets/inskill/inskilltest"
 	"userimport/targets/ispring"
@@ -230,7 +231,7 @@ func TestFaultsLoseNothing(t *testing.T) {
 					return collaborator.New(collaborator.Config{BaseURL: url, Token: "t"})
 				}
 			case "cscart":
-				s := cscart.NewSandbox("", "")
+				s := cscarttest.New("", "")
 				h, count, schema = s, s.Len, validate.CSCart()
 				target = func(url string) (targets.Target, error) {
 					return cscart.New(cscart.Config{BaseURL: url, Email: "a@b.c", APIKey: "k"})

@@ -14,6 +14,7 @@ import (
 	"userimport/targets/inskill"
 	"userimport/targets/inskill/inskilltest"
 	"userimport/targets/ispring"
+	"userimport/targets/ispring/ispringtest"
 	"userimport/validate"
 )
 
@@ -100,7 +101,7 @@ var registry = []*targetSpec{
 			})
 		},
 		newSandbox: func(env Env) http.Handler {
-			return ispring.NewSandbox(env("USERIMPORT_ISPRING_CLIENT_ID"), env("USERIMPORT_ISPRING_CLIENT_SECRET"))
+			return ispringtest.New(env("USERIMPORT_ISPRING_CLIENT_ID"), env("USERIMPORT_ISPRING_CLIENT_SECRET"))
 		},
 		sandboxCreds: anyCreds,
 	},

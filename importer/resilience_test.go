@@ -23,6 +23,7 @@ import (
 	"userimport/targets/inskill"
 	"userimport/targets/inskill/inskilltest"
 	"userimport/targets/ispring"
+	"userimport/targets/ispring/ispringtest"
 	"userimport/targets/sandbox"
 	"userimport/targets/targettest"
 	"userimport/validate"
@@ -243,7 +244,7 @@ func TestFaultsLoseNothing(t *testing.T) {
 					return inskill.New(inskill.Config{BaseURL: url, Token: "t"})
 				}
 			case "ispring":
-				s := ispring.NewSandbox("", "")
+				s := ispringtest.New("", "")
 				h, count, schema = s, s.Len, validate.ISpring()
 				target = func(url string) (targets.Target, error) {
 					return ispring.New(ispring.Config{BaseURL: url, ClientID: "client", ClientSecret: "secret-value"})

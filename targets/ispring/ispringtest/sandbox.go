@@ -57,9 +57,9 @@ type Sandbox struct {
 // The API as the sandbox serves it, from the documentation (docs/platforms/ispring.md):
 // the token path, the documented token lifetime, and the default and largest page.
 const (
-	sbTokenPath = "/api/v3/token"
-	sbTokenTTL  = 1800 * time.Second
-	sbPageSize  = 1000
+	tokenPath       = "/api/v3/token"
+	tokenTTL        = 1800 * time.Second
+	defaultPageSize = 1000
 )
 
 // User is an account held by the sandbox. Fields are keyed by lower-case system
@@ -117,7 +117,7 @@ func New(clientID, clientSecret string) *Sandbox {
 func newSandbox(clientID, clientSecret string) *Sandbox {
 	return &Sandbox{
 		clientID: clientID, clientSecret: clientSecret,
-		now: time.Now, ttl: sbTokenTTL, pageSize: sbPageSize,
+		now: time.Now, ttl: tokenTTL, pageSize: defaultPageSize,
 		tokens: map[string]time.Time{},
 		users:  map[string]*User{},
 		depts: []Department{
@@ -281,7 +281,7 @@ func (s *Sandbox) XMLAnswers() int64 { return s.xmlAnswers.Load() }
 // ServeHTTP answers one API request.
 func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	path := strings.TrimRight(r.URL.Path, "/")
-	if path == sbTokenPath {
+	if path == tokenPath {
 		if r.Method != http.MethodPost {
 			s.fail(w, r, http.StatusMethodNotAllowed, "Method not allowed")
 			return

@@ -55,7 +55,7 @@ func sandboxCall(t *testing.T, h http.Handler, method, target, token, accept, bo
 		req.Header.Set("Accept", accept)
 	}
 	switch {
-	case target == sbTokenPath:
+	case target == tokenPath:
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	case body != "":
 		req.Header.Set("Content-Type", "application/json")
@@ -68,7 +68,7 @@ func sandboxCall(t *testing.T, h http.Handler, method, target, token, accept, bo
 func sandboxToken(t *testing.T, sb *Sandbox) string {
 	t.Helper()
 	form := url.Values{"client_id": {testID}, "client_secret": {testSecret}, "grant_type": {"client_credentials"}}
-	code, body := sandboxCall(t, sb, http.MethodPost, sbTokenPath, "", "application/json", form.Encode())
+	code, body := sandboxCall(t, sb, http.MethodPost, tokenPath, "", "application/json", form.Encode())
 	if code != http.StatusOK {
 		t.Fatalf("token: %d %s", code, body)
 	}
@@ -104,7 +104,7 @@ func TestSandboxToken(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			sb := New(tt.id, tt.sec)
-			code, body := sandboxCall(t, sb, http.MethodPost, sbTokenPath, "", "application/json", tt.form.Encode())
+			code, body := sandboxCall(t, sb, http.MethodPost, tokenPath, "", "application/json", tt.form.Encode())
 			if code != tt.wantCode {
 				t.Fatalf("status %d (%s), want %d", code, body, tt.wantCode)
 			}

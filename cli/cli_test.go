@@ -17,7 +17,7 @@ import (
 	"userimport/cli"
 	"userimport/columns"
 	"userimport/lang"
-	"userimport/targets/inskill"
+	"userimport/targets/inskill/inskilltest"
 	"userimport/template"
 	"userimport/validate"
 )
@@ -325,7 +325,7 @@ func TestProfiles(t *testing.T) {
 	}
 
 	// Credentials by reference.
-	srv := httptest.NewServer(inskill.NewSandbox("t0k"))
+	srv := httptest.NewServer(inskilltest.New("t0k"))
 	defer srv.Close()
 	os.WriteFile(path, append(data, []byte(fmt.Sprintf("\n[profiles.lms]\ntarget = \"inskill\"\nurl = %q\ntoken_env = \"MY_TOKEN\"\n[profiles.lms.map]\n\"Эл. адрес\" = \"email\"\n", srv.URL))...), 0o600)
 	env["MY_TOKEN"] = "t0k"

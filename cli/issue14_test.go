@@ -14,7 +14,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"userimport/targets/inskill"
+	"userimport/targets/inskill/inskilltest"
 )
 
 const secret = "Hunter2-Secret!"
@@ -77,7 +77,7 @@ func readFile(t *testing.T, path string) string {
 // refusingWrites is an inSkill sandbox that answers reads and refuses every write
 // with 401: the check before the first row passes, then the import stops part-way.
 func refusingWrites(t *testing.T) *httptest.Server {
-	sb := inskill.NewSandbox("t0k")
+	sb := inskilltest.New("t0k")
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet {
 			http.Error(w, `{"message":"\u001b]0;PWNED\u0007 token expired"}`, http.StatusUnauthorized)

@@ -8,9 +8,13 @@ import (
 	"userimport/lang"
 	"userimport/targets"
 	"userimport/targets/collaborator"
+	"userimport/targets/collaborator/collaboratortest"
 	"userimport/targets/cscart"
+	"userimport/targets/cscart/cscarttest"
 	"userimport/targets/inskill"
+	"userimport/targets/inskill/inskilltest"
 	"userimport/targets/ispring"
+	"userimport/targets/ispring/ispringtest"
 	"userimport/validate"
 )
 
@@ -54,7 +58,7 @@ var registry = []*targetSpec{
 			})
 		},
 		newSandbox: func(env Env) http.Handler {
-			return collaborator.NewSandbox(env("USERIMPORT_COLLABORATOR_TOKEN"))
+			return collaboratortest.New(env("USERIMPORT_COLLABORATOR_TOKEN"))
 		},
 		sandboxCreds: anyCreds,
 	},
@@ -75,7 +79,7 @@ var registry = []*targetSpec{
 			})
 		},
 		newSandbox: func(env Env) http.Handler {
-			return inskill.NewSandbox(env("USERIMPORT_INSKILL_TOKEN"))
+			return inskilltest.New(env("USERIMPORT_INSKILL_TOKEN"))
 		},
 		sandboxCreds: anyCreds,
 	},
@@ -97,7 +101,7 @@ var registry = []*targetSpec{
 			})
 		},
 		newSandbox: func(env Env) http.Handler {
-			return ispring.NewSandbox(env("USERIMPORT_ISPRING_CLIENT_ID"), env("USERIMPORT_ISPRING_CLIENT_SECRET"))
+			return ispringtest.New(env("USERIMPORT_ISPRING_CLIENT_ID"), env("USERIMPORT_ISPRING_CLIENT_SECRET"))
 		},
 		sandboxCreds: anyCreds,
 	},
@@ -119,7 +123,7 @@ var registry = []*targetSpec{
 			})
 		},
 		newSandbox: func(env Env) http.Handler {
-			return cscart.NewSandbox(env("USERIMPORT_CSCART_EMAIL"), env("USERIMPORT_CSCART_API_KEY"))
+			return cscarttest.New(env("USERIMPORT_CSCART_EMAIL"), env("USERIMPORT_CSCART_API_KEY"))
 		},
 		sandboxCreds: anyCreds,
 	},

@@ -17,9 +17,13 @@ import (
 	"userimport/reports"
 	"userimport/targets"
 	"userimport/targets/collaborator"
+	"userimport/targets/collaborator/collaboratortest"
 	"userimport/targets/cscart"
+	"userimport/targets/cscart/cscarttest"
 	"userimport/targets/inskill"
+	"userimport/targets/inskill/inskilltest"
 	"userimport/targets/ispring"
+	"userimport/targets/ispring/ispringtest"
 	"userimport/targets/sandbox"
 	"userimport/targets/targettest"
 	"userimport/validate"
@@ -222,25 +226,25 @@ func TestFaultsLoseNothing(t *testing.T) {
 			)
 			switch name {
 			case "collaborator":
-				s := collaborator.NewSandbox("")
+				s := collaboratortest.New("")
 				h, count, schema = s, s.Len, validate.Collaborator()
 				target = func(url string) (targets.Target, error) {
 					return collaborator.New(collaborator.Config{BaseURL: url, Token: "t"})
 				}
 			case "cscart":
-				s := cscart.NewSandbox("", "")
+				s := cscarttest.New("", "")
 				h, count, schema = s, s.Len, validate.CSCart()
 				target = func(url string) (targets.Target, error) {
 					return cscart.New(cscart.Config{BaseURL: url, Email: "a@b.c", APIKey: "k"})
 				}
 			case "inskill":
-				s := inskill.NewSandbox("")
+				s := inskilltest.New("")
 				h, count, schema = s, s.Len, validate.InSkill()
 				target = func(url string) (targets.Target, error) {
 					return inskill.New(inskill.Config{BaseURL: url, Token: "t"})
 				}
 			case "ispring":
-				s := ispring.NewSandbox("", "")
+				s := ispringtest.New("", "")
 				h, count, schema = s, s.Len, validate.ISpring()
 				target = func(url string) (targets.Target, error) {
 					return ispring.New(ispring.Config{BaseURL: url, ClientID: "client", ClientSecret: "secret-value"})

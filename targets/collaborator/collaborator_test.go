@@ -18,6 +18,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"userimport/targets"
+	"userimport/targets/collaborator/collaboratortest"
 	"userimport/targets/sandbox"
 	"userimport/validate"
 )
@@ -60,9 +61,9 @@ func sparseUser() *validate.User {
 }
 
 // newClient returns a client for api against a fresh sandbox, optionally behind faults.
-func newClient(t *testing.T, api string, f *sandbox.Faults) (*Client, *Sandbox, *sandbox.Handler) {
+func newClient(t *testing.T, api string, f *sandbox.Faults) (*Client, *collaboratortest.Sandbox, *sandbox.Handler) {
 	t.Helper()
-	sb := NewSandbox(testToken)
+	sb := collaboratortest.New(testToken)
 	var h http.Handler = sb
 	var fh *sandbox.Handler
 	if f != nil {
@@ -265,7 +266,7 @@ func TestUpsertAgainstSandbox(t *testing.T) {
 					t.Errorf("%s (-want +got):\n%s", s.name, diff)
 				}
 			}
-			want := []User{{
+			want := []collaboratortest.User{{
 				UID: "cl123456", SecondName: "Смирнова", FirstName: "Анна", Patronymic: "Сергеевна",
 				Login: "a.smirnova", Email: "a.smirnova@example.ru", Password: "Gen3rated-Pass",
 				BirthDate: "26.07.1988", Gender: "1", City: "Казань", Department: "Продажи & маркетинг",
@@ -284,7 +285,7 @@ func TestUpsertAgainstSandbox(t *testing.T) {
 func TestUpsertFailures(t *testing.T) {
 	tests := []struct {
 		name     string
-		preload  []User
+		preload  []collaboratortest.User
 		user     *validate.User
 		token    string // the client's token; "" means the right one
 		kind     targets.Kind
@@ -307,7 +308,7 @@ func TestUpsertFailures(t *testing.T) {
 		},
 		{
 			name:     "login taken by another uid, found before sending",
-			preload:  []User{{UID: "other", Login: "anna", Email: "anna@example.ru"}},
+			preload:  []collaboratortest.User{{UID: "other", Login: "anna", Email: "anna@example.ru"}},
 			user:     with(fullUser(), func(u *validate.User) { u.Login = "ANNA" }),
 			kind:     targets.Permanent,
 			code:     targets.CodeConflict,
@@ -315,7 +316,7 @@ func TestUpsertFailures(t *testing.T) {
 		},
 		{
 			name:     "e-mail taken by another uid, found before sending",
-			preload:  []User{{UID: "other", Login: "someone", Email: "A.Smirnova@example.ru"}},
+			preload:  []collaboratortest.User{{UID: "other", Login: "someone", Email: "A.Smirnova@example.ru"}},
 			user:     fullUser(),
 			kind:     targets.Permanent,
 			code:     targets.CodeConflict,
@@ -323,7 +324,7 @@ func TestUpsertFailures(t *testing.T) {
 		},
 		{
 			name:     "e-mail of an account made by hand",
-			preload:  []User{{Login: "anna.s", Email: "a.smirnova@example.ru"}},
+			preload:  []collaboratortest.User{{Login: "anna.s", Email: "a.smirnova@example.ru"}},
 			user:     fullUser(),
 			kind:     targets.Permanent,
 			code:     targets.CodeConflict,
@@ -420,7 +421,7 @@ func TestUpsertFaults(t *testing.T) {
 	for _, api := range []string{APIv1, APIv2} {
 		for _, tt := range tests {
 			t.Run(api+"/"+tt.name, func(t *testing.T) {
-				sb := NewSandbox(testToken)
+				sb := collaboratortest.New(testToken)
 				fh := sandbox.Wrap(sb, tt.faults)
 				var h http.Handler = fh
 				if tt.onImport {
@@ -434,7 +435,7 @@ func TestUpsertFaults(t *testing.T) {
 				}
 				u := genUser()
 				if tt.existing {
-					sb.Put(User{UID: u.UID, SecondName: u.LastName, FirstName: u.FirstName, Login: u.Login, Email: u.Email, Position: "Стажёр"})
+					sb.Put(collaboratortest.User{UID: u.UID, SecondName: u.LastName, FirstName: u.FirstName, Login: u.Login, Email: u.Email, Position: "Стажёр"})
 				}
 				_, err = c.Upsert(context.Background(), u)
 				e, ok := errors.AsType[*targets.Error](err)
@@ -464,7 +465,7 @@ func TestUpsertFaults(t *testing.T) {
 // that the row is reported created (with its password) instead of sent again, which
 // would report it unchanged and lose the password.
 func TestLostCreateIsLookedUp(t *testing.T) {
-	sb := NewSandbox(testToken)
+	sb := collaboratortest.New(testToken)
 	dropping := httptest.NewServer(imports(sandbox.Wrap(sb, sandbox.Faults{DropRate: 1}), sb))
 	defer dropping.Close()
 	healthy := httptest.NewServer(sb)

@@ -16,13 +16,14 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"userimport/targets"
+	"userimport/targets/collaborator/collaboratortest"
 	"userimport/targets/sandbox"
 	"userimport/validate"
 )
 
 // annaAccount is fullUser's account as stored, with a password of its own.
-func annaAccount() User {
-	return User{
+func annaAccount() collaboratortest.User {
+	return collaboratortest.User{
 		UID: "cl123456", SecondName: "Смирнова", FirstName: "Анна", Patronymic: "Сергеевна",
 		Login: "a.smirnova", Email: "a.smirnova@example.ru", Password: "old-password",
 		BirthDate: "26.07.1988", Gender: "1", City: "Москва", Department: "Продажи & маркетинг",
@@ -59,9 +60,9 @@ func (r *recorder) bodies() []string {
 
 // policyClient is a client with cfg's mode and policy against a sandbox holding
 // preload, with a recorder in front.
-func policyClient(t *testing.T, api string, mode targets.Mode, p targets.Policy, preload ...User) (*Client, *Sandbox, *recorder) {
+func policyClient(t *testing.T, api string, mode targets.Mode, p targets.Policy, preload ...collaboratortest.User) (*Client, *collaboratortest.Sandbox, *recorder) {
 	t.Helper()
-	sb := NewSandbox(testToken)
+	sb := collaboratortest.New(testToken)
 	for _, u := range preload {
 		sb.Put(u)
 	}
@@ -273,7 +274,7 @@ func TestModes(t *testing.T) {
 	for _, api := range []string{APIv1, APIv2} {
 		for _, tt := range tests {
 			t.Run(fmt.Sprintf("%s/%s/exists=%v", api, tt.mode, tt.exists), func(t *testing.T) {
-				var preload []User
+				var preload []collaboratortest.User
 				if tt.exists {
 					a := annaAccount()
 					a.Position = "Стажёр"
@@ -328,9 +329,9 @@ func TestLookupByLogin(t *testing.T) {
 // TestLookupPages: an e-mail matching many accounts is paged through until the uid
 // turns up.
 func TestLookupPages(t *testing.T) {
-	var preload []User
+	var preload []collaboratortest.User
 	for i := range 24 {
-		preload = append(preload, User{UID: fmt.Sprintf("x%02d", i), Login: fmt.Sprintf("x%02d", i), Email: fmt.Sprintf("x%02da@example.ru", i)})
+		preload = append(preload, collaboratortest.User{UID: fmt.Sprintf("x%02d", i), Login: fmt.Sprintf("x%02d", i), Email: fmt.Sprintf("x%02da@example.ru", i)})
 	}
 	a := annaAccount()
 	a.Email = "a@example.ru"
@@ -347,9 +348,9 @@ func TestLookupPages(t *testing.T) {
 }
 
 // listServer answers lookups with list(page) and imports with the sandbox's rules.
-func listServer(t *testing.T, list func(r *http.Request) (int, string)) (*Client, *Sandbox, *recorder) {
+func listServer(t *testing.T, list func(r *http.Request) (int, string)) (*Client, *collaboratortest.Sandbox, *recorder) {
 	t.Helper()
-	sb := NewSandbox("")
+	sb := collaboratortest.New("")
 	rec := &recorder{next: imports(sb, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		status, body := list(r)
 		w.WriteHeader(status)
@@ -634,11 +635,11 @@ func TestParseItem(t *testing.T) {
 }
 
 func TestSandboxList(t *testing.T) {
-	sb := NewSandbox(testToken)
+	sb := collaboratortest.New(testToken)
 	sb.Put(annaAccount())
-	sb.Put(User{UID: "b", SecondName: "Петров", FirstName: "Пётр", Login: "petrov", Email: "p.petrov@example.ru", Gender: "0", Blocked: true})
+	sb.Put(collaboratortest.User{UID: "b", SecondName: "Петров", FirstName: "Пётр", Login: "petrov", Email: "p.petrov@example.ru", Gender: "0", Blocked: true})
 	for i := range 23 {
-		sb.Put(User{UID: fmt.Sprintf("c%02d", i), Login: fmt.Sprintf("c%02d", i), Email: fmt.Sprintf("c%02d@other.ru", i)})
+		sb.Put(collaboratortest.User{UID: fmt.Sprintf("c%02d", i), Login: fmt.Sprintf("c%02d", i), Email: fmt.Sprintf("c%02d@other.ru", i)})
 	}
 	get := func(target string) (int, userList) {
 		status, body := call(sb, http.MethodGet, target, "X-Cbr-Authorization", "Bearer "+testToken, "")
@@ -692,29 +693,6 @@ func TestSandboxList(t *testing.T) {
 	}
 	if sb.Writes() != 0 {
 		t.Error("a list request counted as a write")
-	}
-}
-
-// TestSandboxStats: writes are imports that created or changed an account; a password
-// sent for a uid that exists is a reset, even when it is the same.
-func TestSandboxStats(t *testing.T) {
-	sb := NewSandbox(testToken)
-	steps := []struct {
-		body string
-		want sandbox.Stats
-	}{
-		{anna, sandbox.Stats{Accounts: 1, Writes: 1}},
-		{anna, sandbox.Stats{Accounts: 1, Writes: 1, PasswordResets: 1}},
-		{`{"uid":"1","city":"Омск"}`, sandbox.Stats{Accounts: 1, Writes: 2, PasswordResets: 1}},
-		{`{"uid":"1","city":"Омск"}`, sandbox.Stats{Accounts: 1, Writes: 2, PasswordResets: 1}},
-		{`{"uid":"1","password":"new"}`, sandbox.Stats{Accounts: 1, Writes: 3, PasswordResets: 2}},
-		{`{"uid":"1","password":"new","email":"bad"}`, sandbox.Stats{Accounts: 1, Writes: 3, PasswordResets: 2}},
-	}
-	for i, s := range steps {
-		post(sb, s.body)
-		if got := sb.Stats(); got != s.want {
-			t.Errorf("step %d: %+v, want %+v", i, got, s.want)
-		}
 	}
 }
 

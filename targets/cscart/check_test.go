@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"userimport/targets"
+	"userimport/targets/cscart/cscarttest"
+	"userimport/targets/sandbox"
 )
 
 // closedURL is the address of a server that is gone: connecting is refused.
@@ -28,7 +30,7 @@ type counter struct{ n atomic.Int64 }
 
 func (c *counter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c.n.Add(1)
-	writeJSON(w, http.StatusOK, map[string]any{"users": []any{}, "params": map[string]any{}})
+	sandbox.WriteJSON(w, http.StatusOK, map[string]any{"users": []any{}, "params": map[string]any{}})
 }
 
 // checkOne asserts that err is a Fatal *targets.Error with one message that says
@@ -84,10 +86,10 @@ func TestCheck(t *testing.T) {
 		{name: "refused", refused: true, code: targets.CodeUnreachable, want: []string{"connection refused", "--url"}},
 		{name: "no API at the address", handler: http.NotFoundHandler(), code: targets.CodeHTTP, want: []string{"no CS-Cart API", "--url"}},
 		{name: "wrong key", key: "wrong", code: targets.CodeAuth, want: []string{"HTTP 401", APIKeyEnv, EmailEnv}},
-		{name: "no view_users privilege", handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fail(w, http.StatusForbidden, nil, nil) }),
+		{name: "no view_users privilege", handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { cscarttest.Fail(w, http.StatusForbidden, nil, nil) }),
 			code: targets.CodeAuth, want: []string{"HTTP 403", APIKeyEnv}},
 		{name: "https only", handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			fail(w, http.StatusForbidden, nil, []string{"The API is only accessible over HTTPS"})
+			cscarttest.Fail(w, http.StatusForbidden, nil, []string{"The API is only accessible over HTTPS"})
 		}), code: targets.CodeHTTP, want: []string{"HTTPS only", "--url https://127.0.0.1:"}},
 		{name: "redirect", handler: http.RedirectHandler("https://shop.example.com/api/2.0/users?user_type=C&items_per_page=1", http.StatusMovedPermanently),
 			code: targets.CodeRedirect, want: []string{"--url https://shop.example.com"}},
@@ -97,7 +99,7 @@ func TestCheck(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			sb := NewSandbox(testEmail, testKey)
+			sb := cscarttest.New(testEmail, testKey)
 			key := testKey
 			if tt.key != "" {
 				key = tt.key
@@ -128,7 +130,7 @@ func TestCheck(t *testing.T) {
 }
 
 func TestCheckPasses(t *testing.T) {
-	sb := NewSandbox(testEmail, testKey)
+	sb := cscarttest.New(testEmail, testKey)
 	var query url.Values
 	var requests atomic.Int64
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -139,7 +141,7 @@ func TestCheckPasses(t *testing.T) {
 		}
 		sb.ServeHTTP(w, r)
 	})
-	sb.Preload(anna(3), anna(4))
+	sb.Put(anna(3), anna(4))
 	c := setup(t, sb, h, Config{})
 	if err := c.Check(context.Background()); err != nil {
 		t.Fatal(err)
@@ -168,9 +170,9 @@ func TestRedirectNotFollowed(t *testing.T) {
 				behind := &counter{}
 				moved := httptest.NewServer(behind)
 				t.Cleanup(moved.Close)
-				sb := NewSandbox(testEmail, testKey)
+				sb := cscarttest.New(testEmail, testKey)
 				if method == http.MethodPut {
-					sb.Preload(Account{ID: 5, Login: "anna", Email: secretEmail, FirstName: "Аня", UserType: "C", CompanyID: "1"})
+					sb.Put(cscarttest.User{ID: 5, Login: "anna", Email: secretEmail, FirstName: "Аня", UserType: "C", CompanyID: "1"})
 				}
 				before := sb.Users()
 				h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -211,7 +213,7 @@ func TestRedirectNotFollowed(t *testing.T) {
 // TestNoEmailInMessages: whatever fails, no error of the client carries the e-mail a
 // row was looked up with (a lookup puts it in the query).
 func TestNoEmailInMessages(t *testing.T) {
-	existing := Account{ID: 5, Login: "anna", Email: secretEmail, FirstName: "Пётр", LastName: "Петров", UserType: "C", CompanyID: "1"}
+	existing := cscarttest.User{ID: 5, Login: "anna", Email: secretEmail, FirstName: "Пётр", LastName: "Петров", UserType: "C", CompanyID: "1"}
 	failing := func(status int, body string) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.WriteHeader(status)
@@ -224,7 +226,7 @@ func TestNoEmailInMessages(t *testing.T) {
 		refused bool         // no server at all
 		slow    bool
 		mode    targets.Mode
-		preload []Account
+		preload []cscarttest.User
 	}{
 		{name: "connection refused", refused: true},
 		{name: "timeout", slow: true},
@@ -233,14 +235,14 @@ func TestNoEmailInMessages(t *testing.T) {
 		{name: "429 on lookup", handler: failing(429, ``)},
 		{name: "401", handler: failing(401, `{"message":"Unauthorized","status":401}`)},
 		{name: "mode update: not found", mode: targets.ModeUpdate},
-		{name: "mode create: exists", mode: targets.ModeCreate, preload: []Account{existing}},
-		{name: "identity change", preload: []Account{existing}},
-		{name: "two accounts", preload: []Account{existing, {ID: 6, Email: strings.ToUpper(secretEmail), UserType: "C", CompanyID: "1"}}},
+		{name: "mode create: exists", mode: targets.ModeCreate, preload: []cscarttest.User{existing}},
+		{name: "identity change", preload: []cscarttest.User{existing}},
+		{name: "two accounts", preload: []cscarttest.User{existing, {ID: 6, Email: strings.ToUpper(secretEmail), UserType: "C", CompanyID: "1"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			sb := NewSandbox(testEmail, testKey)
-			sb.Preload(tt.preload...)
+			sb := cscarttest.New(testEmail, testKey)
+			sb.Put(tt.preload...)
 			h := tt.handler
 			if h == nil {
 				h = sb

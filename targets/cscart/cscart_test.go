@@ -17,6 +17,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"userimport/targets"
+	"userimport/targets/cscart/cscarttest"
 	"userimport/validate"
 )
 
@@ -39,7 +40,7 @@ func canonical() *validate.User {
 	}
 }
 
-func setup(t *testing.T, sb *Sandbox, h http.Handler, cfg Config) *Client {
+func setup(t *testing.T, sb *cscarttest.Sandbox, h http.Handler, cfg Config) *Client {
 	t.Helper()
 	if h == nil {
 		h = sb
@@ -67,8 +68,8 @@ func targetError(t *testing.T, err error) *targets.Error {
 }
 
 // anna is the canonical user as the store holds her after a create with the defaults.
-func anna(id int64) Account {
-	return Account{ID: id, Login: "anna", Email: "anna@corp.ru", FirstName: "Анна", LastName: "Иванова",
+func anna(id int64) cscarttest.User {
+	return cscarttest.User{ID: id, Login: "anna", Email: "anna@corp.ru", FirstName: "Анна", LastName: "Иванова",
 		Phone: "+79123456789", Status: "A", UserType: "C", CompanyID: "1", Birthday: birthday.Unix()}
 }
 
@@ -77,23 +78,23 @@ func TestUpsert(t *testing.T) {
 		name      string
 		mode      targets.Mode
 		cfg       Config
-		preload   []Account
+		preload   []cscarttest.User
 		user      func(*validate.User)
 		want      targets.Outcome
 		wantID    string
 		wantCode  string
 		wantMsg   string
-		wantAfter []Account
+		wantAfter []cscarttest.User
 	}{
 		{
 			name: "create", want: targets.Created, wantID: "1",
-			wantAfter: []Account{anna(1)},
+			wantAfter: []cscarttest.User{anna(1)},
 		},
 		{
 			name:    "substring neighbours are other people",
-			preload: []Account{{ID: 5, Email: "xanna@corp.ru", UserType: "C", CompanyID: "1"}, {ID: 6, Email: "anna@corp.ru.old", UserType: "C", CompanyID: "1"}},
+			preload: []cscarttest.User{{ID: 5, Email: "xanna@corp.ru", UserType: "C", CompanyID: "1"}, {ID: 6, Email: "anna@corp.ru.old", UserType: "C", CompanyID: "1"}},
 			want:    targets.Created, wantID: "7",
-			wantAfter: []Account{
+			wantAfter: []cscarttest.User{
 				{ID: 5, Login: "user_5", Email: "xanna@corp.ru", Status: "A", UserType: "C", CompanyID: "1"},
 				{ID: 6, Login: "user_6", Email: "anna@corp.ru.old", Status: "A", UserType: "C", CompanyID: "1"},
 				anna(7),
@@ -102,43 +103,43 @@ func TestUpsert(t *testing.T) {
 		{
 			// The lookup sees customers only, but e-mails are unique across all users.
 			name:     "an administrator holds the e-mail",
-			preload:  []Account{{ID: 5, Email: "anna@corp.ru", UserType: "A", CompanyID: "0", Login: "boss"}},
+			preload:  []cscarttest.User{{ID: 5, Email: "anna@corp.ru", UserType: "A", CompanyID: "0", Login: "boss"}},
 			wantCode: targets.CodeConflict, wantMsg: "already exists",
 		},
 		{
 			name:    "update sends what changed and keeps the company",
-			preload: []Account{{ID: 5, Login: "anna", Email: "Anna@Corp.RU", FirstName: "Аня", LastName: "Иванова", Phone: "8 912 345-67-89", UserType: "C", CompanyID: "2", Status: "D"}},
+			preload: []cscarttest.User{{ID: 5, Login: "anna", Email: "Anna@Corp.RU", FirstName: "Аня", LastName: "Иванова", Phone: "8 912 345-67-89", UserType: "C", CompanyID: "2", Status: "D"}},
 			want:    targets.Updated, wantID: "5",
-			wantAfter: []Account{{ID: 5, Login: "anna", Email: "Anna@Corp.RU", FirstName: "Анна", LastName: "Иванова",
+			wantAfter: []cscarttest.User{{ID: 5, Login: "anna", Email: "Anna@Corp.RU", FirstName: "Анна", LastName: "Иванова",
 				Phone: "+79123456789", UserType: "C", CompanyID: "2", Status: "D", Birthday: birthday.Unix()}},
 		},
 		{
 			name:    "unchanged: same digits in another format, status not asked for",
-			preload: []Account{{ID: 5, Login: "anna", Email: "anna@corp.ru", FirstName: "Анна", LastName: "Иванова", Phone: "+7 (912) 345-67-89", UserType: "C", CompanyID: "1", Status: "D"}},
+			preload: []cscarttest.User{{ID: 5, Login: "anna", Email: "anna@corp.ru", FirstName: "Анна", LastName: "Иванова", Phone: "+7 (912) 345-67-89", UserType: "C", CompanyID: "1", Status: "D"}},
 			want:    targets.Unchanged, wantID: "5",
 		},
 		{
 			name:    "the row's status and company win",
-			preload: []Account{{ID: 5, Login: "anna", Email: "anna@corp.ru", FirstName: "Анна", LastName: "Иванова", Phone: "+79123456789", UserType: "C", CompanyID: "1", Status: "A"}},
+			preload: []cscarttest.User{{ID: 5, Login: "anna", Email: "anna@corp.ru", FirstName: "Анна", LastName: "Иванова", Phone: "+79123456789", UserType: "C", CompanyID: "1", Status: "A"}},
 			user:    func(u *validate.User) { u.Active = validate.No; u.CompanyID = "3" },
 			want:    targets.Updated, wantID: "5",
-			wantAfter: []Account{{ID: 5, Login: "anna", Email: "anna@corp.ru", FirstName: "Анна", LastName: "Иванова",
+			wantAfter: []cscarttest.User{{ID: 5, Login: "anna", Email: "anna@corp.ru", FirstName: "Анна", LastName: "Иванова",
 				Phone: "+79123456789", UserType: "C", CompanyID: "3", Status: "D", Birthday: birthday.Unix()}},
 		},
 		{
 			name:    "a generated login does not rename an account",
-			preload: []Account{{ID: 5, Login: "user_5", Email: "anna@corp.ru", FirstName: "Анна", LastName: "Иванова", Phone: "+79123456789", UserType: "C", CompanyID: "1"}},
+			preload: []cscarttest.User{{ID: 5, Login: "user_5", Email: "anna@corp.ru", FirstName: "Анна", LastName: "Иванова", Phone: "+79123456789", UserType: "C", CompanyID: "1"}},
 			user:    func(u *validate.User) { u.LoginGenerated = true },
 			want:    targets.Unchanged, wantID: "5",
 		},
 		{
 			name:     "two accounts with the e-mail are a conflict",
-			preload:  []Account{{ID: 5, Email: "anna@corp.ru", UserType: "C"}, {ID: 6, Email: "ANNA@corp.ru", UserType: "C"}},
+			preload:  []cscarttest.User{{ID: 5, Email: "anna@corp.ru", UserType: "C"}, {ID: 6, Email: "ANNA@corp.ru", UserType: "C"}},
 			wantCode: targets.CodeConflict, wantMsg: "user_id 5, 6",
 		},
 		{
 			name:     "a login taken by someone else is a conflict",
-			preload:  []Account{{ID: 5, Login: "anna", Email: "other@corp.ru", UserType: "C", CompanyID: "1"}},
+			preload:  []cscarttest.User{{ID: 5, Login: "anna", Email: "other@corp.ru", UserType: "C", CompanyID: "1"}},
 			wantCode: targets.CodeConflict, wantMsg: "already exists",
 		},
 		{
@@ -155,36 +156,36 @@ func TestUpsert(t *testing.T) {
 			name: "user type and status from the config",
 			cfg:  Config{UserType: "a", Status: "d", CompanyID: "0"},
 			want: targets.Created, wantID: "1",
-			wantAfter: []Account{{ID: 1, Login: "anna", Email: "anna@corp.ru", FirstName: "Анна", LastName: "Иванова",
+			wantAfter: []cscarttest.User{{ID: 1, Login: "anna", Email: "anna@corp.ru", FirstName: "Анна", LastName: "Иванова",
 				Phone: "+79123456789", Status: "D", UserType: "A", CompanyID: "0", Birthday: birthday.Unix()}},
 		},
 		{
 			name: "a password is set on create",
 			user: func(u *validate.User) { u.Password = "Secret123" },
 			want: targets.Created, wantID: "1",
-			wantAfter: []Account{func() Account { a := anna(1); a.HasPassword = true; return a }()},
+			wantAfter: []cscarttest.User{func() cscarttest.User { a := anna(1); a.HasPassword = true; return a }()},
 		},
 		{name: "mode create: new", mode: targets.ModeCreate, want: targets.Created, wantID: "1"},
 		{
 			name:     "mode create: existing fails and is not touched",
 			mode:     targets.ModeCreate,
-			preload:  []Account{{ID: 5, Login: "old", Email: "anna@corp.ru", FirstName: "Старое", UserType: "C", CompanyID: "1"}},
+			preload:  []cscarttest.User{{ID: 5, Login: "old", Email: "anna@corp.ru", FirstName: "Старое", UserType: "C", CompanyID: "1"}},
 			wantCode: targets.CodeExists, wantMsg: "user_id 5",
-			wantAfter: []Account{{ID: 5, Login: "old", Email: "anna@corp.ru", FirstName: "Старое", UserType: "C", CompanyID: "1", Status: "A"}},
+			wantAfter: []cscarttest.User{{ID: 5, Login: "old", Email: "anna@corp.ru", FirstName: "Старое", UserType: "C", CompanyID: "1", Status: "A"}},
 		},
 		{name: "mode update: missing", mode: targets.ModeUpdate, wantCode: targets.CodeNotFound},
 		{
 			name:    "mode update: existing",
 			mode:    targets.ModeUpdate,
-			preload: []Account{{ID: 5, Login: "anna", Email: "anna@corp.ru", UserType: "C", CompanyID: "1"}},
+			preload: []cscarttest.User{{ID: 5, Login: "anna", Email: "anna@corp.ru", UserType: "C", CompanyID: "1"}},
 			want:    targets.Updated, wantID: "5",
-			wantAfter: []Account{anna(5)},
+			wantAfter: []cscarttest.User{anna(5)},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			sb := NewSandbox(testEmail, testKey)
-			sb.Preload(tt.preload...)
+			sb := cscarttest.New(testEmail, testKey)
+			sb.Put(tt.preload...)
 			cfg := tt.cfg
 			cfg.Mode = tt.mode
 			c := setup(t, sb, nil, cfg)
@@ -221,7 +222,7 @@ func TestUpsert(t *testing.T) {
 
 // TestUpsertIsIdempotent imports the same user twice: the second run writes nothing.
 func TestUpsertIsIdempotent(t *testing.T) {
-	sb := NewSandbox(testEmail, testKey)
+	sb := cscarttest.New(testEmail, testKey)
 	c := setup(t, sb, nil, Config{})
 	first, err := c.Upsert(context.Background(), canonical())
 	if err != nil || first.Outcome != targets.Created {
@@ -239,13 +240,13 @@ func TestUpsertIsIdempotent(t *testing.T) {
 
 // TestLookupPages finds the exact match beyond the first page of substring matches.
 func TestLookupPages(t *testing.T) {
-	sb := NewSandbox(testEmail, testKey)
-	var pre []Account
+	sb := cscarttest.New(testEmail, testKey)
+	var pre []cscarttest.User
 	for i := range 60 {
-		pre = append(pre, Account{ID: int64(i + 1), Email: "x" + string(rune('a'+i%26)) + strings.Repeat("y", i/26) + "anna@corp.ru", UserType: "C", CompanyID: "1"})
+		pre = append(pre, cscarttest.User{ID: int64(i + 1), Email: "x" + string(rune('a'+i%26)) + strings.Repeat("y", i/26) + "anna@corp.ru", UserType: "C", CompanyID: "1"})
 	}
 	pre = append(pre, anna(100))
-	sb.Preload(pre...)
+	sb.Put(pre...)
 	c := setup(t, sb, nil, Config{})
 	res, err := c.Upsert(context.Background(), canonical())
 	if err != nil || res.Outcome != targets.Unchanged || res.ID != "100" {
@@ -260,10 +261,10 @@ func TestLookupPages(t *testing.T) {
 func TestCreateRace(t *testing.T) {
 	for _, mode := range []targets.Mode{targets.ModeUpsert, targets.ModeCreate} {
 		t.Run(string(mode), func(t *testing.T) {
-			sb := NewSandbox(testEmail, testKey)
+			sb := cscarttest.New(testEmail, testKey)
 			h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				if r.Method == http.MethodPost {
-					sb.Preload(Account{ID: 9, Email: "anna@corp.ru", UserType: "C", CompanyID: "1"})
+					sb.Put(cscarttest.User{ID: 9, Email: "anna@corp.ru", UserType: "C", CompanyID: "1"})
 				}
 				sb.ServeHTTP(w, r)
 			})
@@ -286,7 +287,7 @@ func TestPlan(t *testing.T) {
 	tests := []struct {
 		name     string
 		mode     targets.Mode
-		preload  []Account
+		preload  []cscarttest.User
 		user     func(*validate.User)
 		want     targets.Plan
 		wantCode string
@@ -294,7 +295,7 @@ func TestPlan(t *testing.T) {
 		{name: "create", want: targets.Plan{Outcome: targets.Created}},
 		{
 			name:    "update with changes",
-			preload: []Account{{ID: 5, Login: "anna", Email: "anna@corp.ru", FirstName: "Аня", LastName: "Иванова", Phone: "+79000000000", UserType: "C", CompanyID: "1", Status: "A"}},
+			preload: []cscarttest.User{{ID: 5, Login: "anna", Email: "anna@corp.ru", FirstName: "Аня", LastName: "Иванова", Phone: "+79000000000", UserType: "C", CompanyID: "1", Status: "A"}},
 			user:    func(u *validate.User) { u.Status = "d" },
 			want: targets.Plan{Outcome: targets.Updated, ID: "5", Changes: []targets.Change{
 				{Field: "firstname", Old: "Аня", New: "Анна"},
@@ -302,15 +303,15 @@ func TestPlan(t *testing.T) {
 				{Field: "status", Old: "A", New: "D"},
 			}},
 		},
-		{name: "unchanged", preload: []Account{anna(5)}, want: targets.Plan{Outcome: targets.Unchanged, ID: "5"}},
+		{name: "unchanged", preload: []cscarttest.User{anna(5)}, want: targets.Plan{Outcome: targets.Unchanged, ID: "5"}},
 		{name: "mode update, missing", mode: targets.ModeUpdate, wantCode: targets.CodeNotFound},
-		{name: "mode create, existing", mode: targets.ModeCreate, preload: []Account{anna(5)}, wantCode: targets.CodeExists},
-		{name: "conflict", preload: []Account{anna(5), func() Account { a := anna(6); a.Login = "a2"; return a }()}, wantCode: targets.CodeConflict},
+		{name: "mode create, existing", mode: targets.ModeCreate, preload: []cscarttest.User{anna(5)}, wantCode: targets.CodeExists},
+		{name: "conflict", preload: []cscarttest.User{anna(5), func() cscarttest.User { a := anna(6); a.Login = "a2"; return a }()}, wantCode: targets.CodeConflict},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			sb := NewSandbox(testEmail, testKey)
-			sb.Preload(tt.preload...)
+			sb := cscarttest.New(testEmail, testKey)
+			sb.Put(tt.preload...)
 			before := sb.Users()
 			c := setup(t, sb, nil, Config{Mode: tt.mode})
 			u := canonical()
@@ -338,7 +339,7 @@ func TestPlan(t *testing.T) {
 }
 
 func TestBadCredentials(t *testing.T) {
-	sb := NewSandbox(testEmail, testKey)
+	sb := cscarttest.New(testEmail, testKey)
 	c := setup(t, sb, nil, Config{Email: testEmail, APIKey: "wrong-" + testKey})
 	_, err := c.Upsert(context.Background(), canonical())
 	e := targetError(t, err)
@@ -354,8 +355,8 @@ func TestBadCredentials(t *testing.T) {
 }
 
 func TestSandboxAnswers(t *testing.T) {
-	sb := NewSandbox(testEmail, testKey)
-	sb.Preload(anna(3))
+	sb := cscarttest.New(testEmail, testKey)
+	sb.Put(anna(3))
 	srv := httptest.NewServer(sb)
 	t.Cleanup(srv.Close)
 	tests := []struct {
@@ -370,7 +371,7 @@ func TestSandboxAnswers(t *testing.T) {
 		{name: "unknown id is an empty list", method: "GET", path: "/api/2.0/users/999", wantStatus: 200, wantBody: `"users":[]`},
 		{name: "known id", method: "GET", path: "/api/users/3", wantStatus: 200, wantBody: `"email":"anna@corp.ru"`},
 		{name: "only the last missing field", method: "POST", path: "/api/2.0/users", body: `{"user_type":"C"}`, wantStatus: 400, wantBody: `"message":"Bad Request: The company_id field is required"`},
-		{name: "duplicate e-mail", method: "POST", path: "/api/2.0/users", body: `{"email":"ANNA@corp.ru","user_type":"C","company_id":1}`, wantStatus: 400, wantBody: errUserExists},
+		{name: "duplicate e-mail", method: "POST", path: "/api/2.0/users", body: `{"email":"ANNA@corp.ru","user_type":"C","company_id":1}`, wantStatus: 400, wantBody: cscarttest.UserExists},
 		{name: "empty login becomes user_id", method: "POST", path: "/api/2.0/users", body: `{"email":"b@corp.ru","user_type":"C","company_id":"1"}`, wantStatus: 201, wantBody: `"user_id":4`},
 		{name: "form body", method: "POST", path: "/api/2.0/users", body: `email=c%40corp.ru&user_type=C&company_id=1&user_login=cc`, wantStatus: 201, wantBody: `"user_id":5`},
 		{name: "put unknown", method: "PUT", path: "/api/2.0/users/999", body: `{"status":"D"}`, wantStatus: 404},
@@ -426,7 +427,7 @@ func TestHTTPErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			sb := NewSandbox(testEmail, testKey)
+			sb := cscarttest.New(testEmail, testKey)
 			h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				if r.Method != tt.failOn {
 					sb.ServeHTTP(w, r)
@@ -435,7 +436,7 @@ func TestHTTPErrors(t *testing.T) {
 				for k, v := range tt.header {
 					w.Header()[k] = v
 				}
-				fail(w, tt.status, nil, nil)
+				cscarttest.Fail(w, tt.status, nil, nil)
 			})
 			c := setup(t, sb, h, Config{})
 			_, err := c.Upsert(context.Background(), canonical())
@@ -541,7 +542,7 @@ func TestBodies(t *testing.T) {
 
 // TestConcurrent imports distinct customers from many goroutines at once (run with -race).
 func TestConcurrent(t *testing.T) {
-	sb := NewSandbox(testEmail, testKey)
+	sb := cscarttest.New(testEmail, testKey)
 	c := setup(t, sb, nil, Config{})
 	const n = 40
 	errs := make(chan error, n)

@@ -12,19 +12,20 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"userimport/targets"
+	"userimport/targets/cscart/cscarttest"
 	"userimport/targets/sandbox"
 	"userimport/validate"
 )
 
 // recorder serves sb and keeps the body of every PUT and POST it passes on.
 type recorder struct {
-	sb *Sandbox
+	sb *cscarttest.Sandbox
 
 	mu     sync.Mutex
 	bodies map[string][]map[string]any // by method
 }
 
-func newRecorder(sb *Sandbox) *recorder {
+func newRecorder(sb *cscarttest.Sandbox) *recorder {
 	return &recorder{sb: sb, bodies: map[string][]map[string]any{}}
 }
 
@@ -49,8 +50,8 @@ func (rc *recorder) sent(method string) []map[string]any {
 
 // stored is an account as the store holds it before each policy case: a customer with
 // another first name, no phone, disabled, in storefront 2.
-func stored() Account {
-	return Account{ID: 5, Login: "anna", Email: "anna@corp.ru", FirstName: "Аня", LastName: "Иванова",
+func stored() cscarttest.User {
+	return cscarttest.User{ID: 5, Login: "anna", Email: "anna@corp.ru", FirstName: "Аня", LastName: "Иванова",
 		UserType: "C", CompanyID: "2", Status: "D"}
 }
 
@@ -62,7 +63,7 @@ func TestPolicy(t *testing.T) {
 		name     string
 		policy   targets.Policy
 		mode     targets.Mode
-		preload  []Account
+		preload  []cscarttest.User
 		user     func(*validate.User)
 		want     targets.Outcome
 		wantCode string
@@ -84,13 +85,13 @@ func TestPolicy(t *testing.T) {
 		{name: "create without a password", want: targets.Created},
 		{
 			name:     "both names change: identity",
-			preload:  []Account{{ID: 5, Login: "anna", Email: "anna@corp.ru", FirstName: "Пётр", LastName: "Петров", UserType: "C", CompanyID: "1"}},
+			preload:  []cscarttest.User{{ID: 5, Login: "anna", Email: "anna@corp.ru", FirstName: "Пётр", LastName: "Петров", UserType: "C", CompanyID: "1"}},
 			wantCode: targets.CodeIdentity,
 		},
 		{
 			name:    "both names change, allowed",
 			policy:  targets.Policy{AllowIdentityChange: true},
-			preload: []Account{{ID: 5, Login: "anna", Email: "anna@corp.ru", FirstName: "Пётр", LastName: "Петров", Phone: "+79123456789", UserType: "C", CompanyID: "1"}},
+			preload: []cscarttest.User{{ID: 5, Login: "anna", Email: "anna@corp.ru", FirstName: "Пётр", LastName: "Петров", Phone: "+79123456789", UserType: "C", CompanyID: "1"}},
 			want:    targets.Updated,
 			wantChanges: []targets.Change{
 				{Field: "firstname", Old: "Пётр", New: "Анна"},
@@ -101,7 +102,7 @@ func TestPolicy(t *testing.T) {
 		},
 		{
 			name:        "a surname alone is an ordinary update",
-			preload:     []Account{{ID: 5, Login: "anna", Email: "anna@corp.ru", FirstName: "Анна", LastName: "Петрова", Phone: "+79123456789", UserType: "C", CompanyID: "1"}},
+			preload:     []cscarttest.User{{ID: 5, Login: "anna", Email: "anna@corp.ru", FirstName: "Анна", LastName: "Петрова", Phone: "+79123456789", UserType: "C", CompanyID: "1"}},
 			want:        targets.Updated,
 			wantChanges: []targets.Change{{Field: "lastname", Old: "Петрова", New: "Иванова"}},
 			wantPUT: map[string]any{"company_id": "1", "firstname": "Анна", "lastname": "Иванова", "phone": "+79123456789",
@@ -110,7 +111,7 @@ func TestPolicy(t *testing.T) {
 		{
 			name:        "update missing: only the empty fields, the account's company, no birthday",
 			policy:      targets.Policy{UpdateFields: targets.UpdateMissing},
-			preload:     []Account{stored()},
+			preload:     []cscarttest.User{stored()},
 			user:        func(u *validate.User) { u.CompanyID, u.Active = "3", validate.Yes },
 			want:        targets.Updated,
 			wantChanges: []targets.Change{{Field: "phone", Old: "", New: "+79123456789"}},
@@ -119,12 +120,12 @@ func TestPolicy(t *testing.T) {
 		{
 			name:    "update missing: nothing empty is unchanged",
 			policy:  targets.Policy{UpdateFields: targets.UpdateMissing},
-			preload: []Account{func() Account { a := stored(); a.Phone = "+70000000000"; return a }()},
+			preload: []cscarttest.User{func() cscarttest.User { a := stored(); a.Phone = "+70000000000"; return a }()},
 			want:    targets.Unchanged,
 		},
 		{
 			name:    "update all: what differs, and the row's company",
-			preload: []Account{stored()},
+			preload: []cscarttest.User{stored()},
 			user:    func(u *validate.User) { u.CompanyID = "3" },
 			want:    targets.Updated,
 			wantChanges: []targets.Change{
@@ -137,7 +138,7 @@ func TestPolicy(t *testing.T) {
 		},
 		{
 			name:    "the file's password goes with an update of an unchanged account",
-			preload: []Account{anna(5)},
+			preload: []cscarttest.User{anna(5)},
 			user:    func(u *validate.User) { u.Password = filePassword },
 			want:    targets.Updated, wantPassword: true, wantResets: 1,
 			wantChanges: []targets.Change{targets.PasswordChange()},
@@ -146,13 +147,13 @@ func TestPolicy(t *testing.T) {
 		},
 		{
 			name:    "a generated password stays home",
-			preload: []Account{anna(5)},
+			preload: []cscarttest.User{anna(5)},
 			user:    func(u *validate.User) { u.Password, u.PasswordGenerated = "Gen3rated", true },
 			want:    targets.Unchanged,
 		},
 		{
 			name:        "a generated password stays home on an update too",
-			preload:     []Account{func() Account { a := anna(5); a.Phone = ""; return a }()},
+			preload:     []cscarttest.User{func() cscarttest.User { a := anna(5); a.Phone = ""; return a }()},
 			user:        func(u *validate.User) { u.Password, u.PasswordGenerated = "Gen3rated", true },
 			want:        targets.Updated,
 			wantChanges: []targets.Change{{Field: "phone", Old: "", New: "+79123456789"}},
@@ -162,7 +163,7 @@ func TestPolicy(t *testing.T) {
 		{
 			name:    "--reset-passwords sends a generated one",
 			policy:  targets.Policy{ResetPasswords: true},
-			preload: []Account{anna(5)},
+			preload: []cscarttest.User{anna(5)},
 			user:    func(u *validate.User) { u.Password, u.PasswordGenerated = "Gen3rated", true },
 			want:    targets.Updated, wantPassword: true, wantResets: 1,
 			wantChanges: []targets.Change{targets.PasswordChange()},
@@ -172,7 +173,7 @@ func TestPolicy(t *testing.T) {
 		{
 			name:    "update missing with --reset-passwords: the password alone",
 			policy:  targets.Policy{UpdateFields: targets.UpdateMissing, ResetPasswords: true},
-			preload: []Account{anna(5)},
+			preload: []cscarttest.User{anna(5)},
 			user:    func(u *validate.User) { u.Password, u.PasswordGenerated = "Gen3rated", true },
 			want:    targets.Updated, wantPassword: true, wantResets: 1,
 			wantChanges: []targets.Change{targets.PasswordChange()},
@@ -182,15 +183,15 @@ func TestPolicy(t *testing.T) {
 			name:     "mode create: an existing account is exists, not an update",
 			mode:     targets.ModeCreate,
 			policy:   targets.Policy{ResetPasswords: true},
-			preload:  []Account{anna(5)},
+			preload:  []cscarttest.User{anna(5)},
 			user:     func(u *validate.User) { u.Password = filePassword },
 			wantCode: targets.CodeExists,
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			sb := NewSandbox(testEmail, testKey)
-			sb.Preload(tt.preload...)
+			sb := cscarttest.New(testEmail, testKey)
+			sb.Put(tt.preload...)
 			before := sb.Users()
 			rc := newRecorder(sb)
 			c := setup(t, sb, rc, Config{Mode: tt.mode, Policy: tt.policy})
@@ -275,10 +276,10 @@ func TestPolicy(t *testing.T) {
 // TestCreateRaceKeepsPolicy: an account that appears between the lookup and the create
 // is updated under the Policy, so a generated password does not reach it.
 func TestCreateRaceKeepsPolicy(t *testing.T) {
-	sb := NewSandbox(testEmail, testKey)
+	sb := cscarttest.New(testEmail, testKey)
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodPost {
-			sb.Preload(anna(9))
+			sb.Put(anna(9))
 		}
 		sb.ServeHTTP(w, r)
 	})
@@ -295,7 +296,7 @@ func TestCreateRaceKeepsPolicy(t *testing.T) {
 }
 
 func TestSandboxStats(t *testing.T) {
-	sb := NewSandbox(testEmail, testKey)
+	sb := cscarttest.New(testEmail, testKey)
 	c := setup(t, sb, nil, Config{})
 	ctx := context.Background()
 	if _, err := c.Upsert(ctx, canonical()); err != nil {

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"userimport/targets"
+	"userimport/targets/inskill/inskilltest"
 )
 
 func TestCheckPasses(t *testing.T) {
@@ -25,8 +26,8 @@ func TestCheckPasses(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			sb := NewSandbox(testToken).WithAuth(tt.header, tt.scheme)
-			sb.Preload(Student{ID: 1, Email: "anna@corp.ru", Name: "Иванова Анна"})
+			sb := inskilltest.New(testToken).WithAuth(tt.header, tt.scheme)
+			sb.Put(inskilltest.User{ID: 1, Email: "anna@corp.ru", Name: "Иванова Анна"})
 			rec := &recorder{next: sb}
 			c := setup(t, sb, rec, tt.cfg)
 			if err := c.Check(context.Background()); err != nil {
@@ -118,9 +119,9 @@ func TestCheckFails(t *testing.T) {
 			want: []string{"--url", "connection refused"}},
 		{name: "no API at the path", h: answer(http.StatusNotFound, `<html>Not Found</html>`), wantKind: targets.Fatal,
 			wantCode: targets.CodeHTTP, want: []string{"--url", "HTTP 404"}},
-		{name: "401", h: NewSandbox("another-token"), wantKind: targets.Fatal, wantCode: targets.CodeAuth,
+		{name: "401", h: inskilltest.New("another-token"), wantKind: targets.Fatal, wantCode: targets.CodeAuth,
 			want: []string{TokenEnv, "--auth-header", "--auth-scheme", "Authorization: Bearer <token>"}},
-		{name: "401 with a custom header", h: NewSandbox("another-token").WithAuth("X-Api-Key", ""),
+		{name: "401 with a custom header", h: inskilltest.New("another-token").WithAuth("X-Api-Key", ""),
 			cfg: Config{AuthHeader: "X-Api-Key"}, wantKind: targets.Fatal, wantCode: targets.CodeAuth,
 			want: []string{TokenEnv, "--auth-header", "the bare token in X-Api-Key"}},
 		{name: "403", h: answer(http.StatusForbidden, `{"message":"This action is unauthorized."}`), wantKind: targets.Fatal,

@@ -17,6 +17,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"userimport/targets"
+	"userimport/targets/inskill/inskilltest"
 	"userimport/validate"
 )
 
@@ -35,7 +36,7 @@ func canonical() *validate.User {
 }
 
 // setup serves sb (or h wrapping it) and returns a client for it.
-func setup(t *testing.T, sb *Sandbox, h http.Handler, cfg Config) *Client {
+func setup(t *testing.T, sb *inskilltest.Sandbox, h http.Handler, cfg Config) *Client {
 	t.Helper()
 	if h == nil {
 		h = sb
@@ -67,66 +68,66 @@ func TestUpsert(t *testing.T) {
 		name      string
 		mode      targets.Mode
 		product   string
-		preload   []Student
+		preload   []inskilltest.User
 		user      func(*validate.User)
 		want      targets.Outcome
 		wantCode  string // for a failed row
 		wantMsg   string // a substring of the error
-		wantAfter []Student
+		wantAfter []inskilltest.User
 	}{
 		{
 			name:      "create",
 			want:      targets.Created,
-			wantAfter: []Student{{ID: 1001, Name: "Иванова Анна Сергеевна", Email: "anna@corp.ru", Phone: "+79123456789"}},
+			wantAfter: []inskilltest.User{{ID: 1001, Name: "Иванова Анна Сергеевна", Email: "anna@corp.ru", Phone: "+79123456789"}},
 		},
 		{
 			name:    "fuzzy neighbours are not the same person",
-			preload: []Student{{ID: 1, Email: "xanna@corp.ru", Name: "anna@corp.ru fan"}, {ID: 2, Email: "anna@corp.ru.old"}},
+			preload: []inskilltest.User{{ID: 1, Email: "xanna@corp.ru", Name: "anna@corp.ru fan"}, {ID: 2, Email: "anna@corp.ru.old"}},
 			want:    targets.Created,
-			wantAfter: []Student{
+			wantAfter: []inskilltest.User{
 				{ID: 1, Email: "xanna@corp.ru", Name: "anna@corp.ru fan"}, {ID: 2, Email: "anna@corp.ru.old"},
 				{ID: 1001, Name: "Иванова Анна Сергеевна", Email: "anna@corp.ru", Phone: "+79123456789"},
 			},
 		},
 		{
 			name:      "update changes only what differs",
-			preload:   []Student{{ID: 7, Email: "Anna@Corp.ru", Name: "Иванова Анна", Phone: "+79123456789"}},
+			preload:   []inskilltest.User{{ID: 7, Email: "Anna@Corp.ru", Name: "Иванова Анна", Phone: "+79123456789"}},
 			want:      targets.Updated,
-			wantAfter: []Student{{ID: 7, Email: "Anna@Corp.ru", Name: "Иванова Анна Сергеевна", Phone: "+79123456789"}},
+			wantAfter: []inskilltest.User{{ID: 7, Email: "Anna@Corp.ru", Name: "Иванова Анна Сергеевна", Phone: "+79123456789"}},
 		},
 		{
 			name:      "unchanged",
-			preload:   []Student{{ID: 7, Email: "anna@corp.ru", Name: "Иванова Анна Сергеевна", Phone: "+79123456789"}},
+			preload:   []inskilltest.User{{ID: 7, Email: "anna@corp.ru", Name: "Иванова Анна Сергеевна", Phone: "+79123456789"}},
 			want:      targets.Unchanged,
-			wantAfter: []Student{{ID: 7, Email: "anna@corp.ru", Name: "Иванова Анна Сергеевна", Phone: "+79123456789"}},
+			wantAfter: []inskilltest.User{{ID: 7, Email: "anna@corp.ru", Name: "Иванова Анна Сергеевна", Phone: "+79123456789"}},
 		},
 		{
 			name:      "an empty phone does not erase",
-			preload:   []Student{{ID: 7, Email: "anna@corp.ru", Name: "Иванова Анна Сергеевна", Phone: "+79000000000"}},
+			preload:   []inskilltest.User{{ID: 7, Email: "anna@corp.ru", Name: "Иванова Анна Сергеевна", Phone: "+79000000000"}},
 			user:      func(u *validate.User) { u.Phone = "" },
 			want:      targets.Unchanged,
-			wantAfter: []Student{{ID: 7, Email: "anna@corp.ru", Name: "Иванова Анна Сергеевна", Phone: "+79000000000"}},
+			wantAfter: []inskilltest.User{{ID: 7, Email: "anna@corp.ru", Name: "Иванова Анна Сергеевна", Phone: "+79000000000"}},
 		},
 		{
 			name:      "product granted to an existing student",
 			product:   "55",
-			preload:   []Student{{ID: 7, Email: "anna@corp.ru", Name: "Иванова Анна Сергеевна", Phone: "+79123456789"}},
+			preload:   []inskilltest.User{{ID: 7, Email: "anna@corp.ru", Name: "Иванова Анна Сергеевна", Phone: "+79123456789"}},
 			want:      targets.Updated,
-			wantAfter: []Student{{ID: 7, Email: "anna@corp.ru", Name: "Иванова Анна Сергеевна", Phone: "+79123456789", Products: []int64{55}}},
+			wantAfter: []inskilltest.User{{ID: 7, Email: "anna@corp.ru", Name: "Иванова Анна Сергеевна", Phone: "+79123456789", Products: []int64{55}}},
 		},
 		{
 			name:      "product already granted",
 			product:   "55",
-			preload:   []Student{{ID: 7, Email: "anna@corp.ru", Name: "Иванова Анна Сергеевна", Phone: "+79123456789", Products: []int64{55}}},
+			preload:   []inskilltest.User{{ID: 7, Email: "anna@corp.ru", Name: "Иванова Анна Сергеевна", Phone: "+79123456789", Products: []int64{55}}},
 			want:      targets.Unchanged,
-			wantAfter: []Student{{ID: 7, Email: "anna@corp.ru", Name: "Иванова Анна Сергеевна", Phone: "+79123456789", Products: []int64{55}}},
+			wantAfter: []inskilltest.User{{ID: 7, Email: "anna@corp.ru", Name: "Иванова Анна Сергеевна", Phone: "+79123456789", Products: []int64{55}}},
 		},
 		{
 			name:      "the row's product wins",
 			product:   "55",
 			user:      func(u *validate.User) { u.Product = "66" },
 			want:      targets.Created,
-			wantAfter: []Student{{ID: 1001, Name: "Иванова Анна Сергеевна", Email: "anna@corp.ru", Phone: "+79123456789", Products: []int64{66}}},
+			wantAfter: []inskilltest.User{{ID: 1001, Name: "Иванова Анна Сергеевна", Email: "anna@corp.ru", Phone: "+79123456789", Products: []int64{66}}},
 		},
 		{
 			name:     "a product that is not a number fails the row",
@@ -136,7 +137,7 @@ func TestUpsert(t *testing.T) {
 		},
 		{
 			name:     "two students with the same e-mail are a conflict",
-			preload:  []Student{{ID: 1, Email: "anna@corp.ru"}, {ID: 2, Email: "ANNA@corp.ru"}},
+			preload:  []inskilltest.User{{ID: 1, Email: "anna@corp.ru"}, {ID: 2, Email: "ANNA@corp.ru"}},
 			wantCode: targets.CodeConflict,
 			wantMsg:  "ids 1, 2",
 		},
@@ -150,15 +151,15 @@ func TestUpsert(t *testing.T) {
 			name:      "mode create: a new student",
 			mode:      targets.ModeCreate,
 			want:      targets.Created,
-			wantAfter: []Student{{ID: 1001, Name: "Иванова Анна Сергеевна", Email: "anna@corp.ru", Phone: "+79123456789"}},
+			wantAfter: []inskilltest.User{{ID: 1001, Name: "Иванова Анна Сергеевна", Email: "anna@corp.ru", Phone: "+79123456789"}},
 		},
 		{
 			name:      "mode create: an existing student fails the row and is not touched",
 			mode:      targets.ModeCreate,
-			preload:   []Student{{ID: 7, Email: "anna@corp.ru", Name: "Старое Имя"}},
+			preload:   []inskilltest.User{{ID: 7, Email: "anna@corp.ru", Name: "Старое Имя"}},
 			wantCode:  targets.CodeExists,
 			wantMsg:   "id 7",
-			wantAfter: []Student{{ID: 7, Email: "anna@corp.ru", Name: "Старое Имя"}},
+			wantAfter: []inskilltest.User{{ID: 7, Email: "anna@corp.ru", Name: "Старое Имя"}},
 		},
 		{
 			name:     "mode update: a missing student fails the row",
@@ -168,15 +169,15 @@ func TestUpsert(t *testing.T) {
 		{
 			name:      "mode update: an existing student",
 			mode:      targets.ModeUpdate,
-			preload:   []Student{{ID: 7, Email: "anna@corp.ru", Name: "Иванова Анна"}},
+			preload:   []inskilltest.User{{ID: 7, Email: "anna@corp.ru", Name: "Иванова Анна"}},
 			want:      targets.Updated,
-			wantAfter: []Student{{ID: 7, Email: "anna@corp.ru", Name: "Иванова Анна Сергеевна", Phone: "+79123456789"}},
+			wantAfter: []inskilltest.User{{ID: 7, Email: "anna@corp.ru", Name: "Иванова Анна Сергеевна", Phone: "+79123456789"}},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			sb := NewSandbox(testToken)
-			sb.Preload(tt.preload...)
+			sb := inskilltest.New(testToken)
+			sb.Put(tt.preload...)
 			c := setup(t, sb, nil, Config{Mode: tt.mode, Product: tt.product})
 			u := canonical()
 			if tt.user != nil {
@@ -197,7 +198,7 @@ func TestUpsert(t *testing.T) {
 				t.Errorf("got %+v, want outcome %s with an id", res, tt.want)
 			}
 			if tt.wantAfter != nil {
-				if diff := cmp.Diff(tt.wantAfter, sb.Students()); diff != "" {
+				if diff := cmp.Diff(tt.wantAfter, sb.Users()); diff != "" {
 					t.Errorf("students (-want +got):\n%s", diff)
 				}
 			}
@@ -207,7 +208,7 @@ func TestUpsert(t *testing.T) {
 
 // TestUpsertIsIdempotent imports the same user twice: the second run writes nothing.
 func TestUpsertIsIdempotent(t *testing.T) {
-	sb := NewSandbox(testToken)
+	sb := inskilltest.New(testToken)
 	c := setup(t, sb, nil, Config{Product: "55"})
 	first, err := c.Upsert(context.Background(), canonical())
 	if err != nil || first.Outcome != targets.Created {
@@ -225,13 +226,13 @@ func TestUpsertIsIdempotent(t *testing.T) {
 
 // TestSearchPages finds a student on the second page of a fuzzy search.
 func TestSearchPages(t *testing.T) {
-	sb := NewSandbox(testToken)
-	var pre []Student
+	sb := inskilltest.New(testToken)
+	var pre []inskilltest.User
 	for i := range 20 {
-		pre = append(pre, Student{ID: int64(i + 1), Email: string(rune('a'+i)) + "anna@corp.ru"})
+		pre = append(pre, inskilltest.User{ID: int64(i + 1), Email: string(rune('a'+i)) + "anna@corp.ru"})
 	}
-	pre = append(pre, Student{ID: 99, Email: "anna@corp.ru", Name: "Иванова Анна Сергеевна", Phone: "+79123456789"})
-	sb.Preload(pre...)
+	pre = append(pre, inskilltest.User{ID: 99, Email: "anna@corp.ru", Name: "Иванова Анна Сергеевна", Phone: "+79123456789"})
+	sb.Put(pre...)
 	c := setup(t, sb, nil, Config{})
 	res, err := c.Upsert(context.Background(), canonical())
 	if err != nil || res.Outcome != targets.Unchanged || res.ID != "99" {
@@ -246,10 +247,10 @@ func TestSearchPages(t *testing.T) {
 // search and our create: the create (which never forces) is refused with the student,
 // whom the client then updates.
 func TestStudentAppearsBeforeCreate(t *testing.T) {
-	sb := NewSandbox(testToken)
+	sb := inskilltest.New(testToken)
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodPost {
-			sb.Preload(Student{ID: 5, Email: "anna@corp.ru", Name: "Иванова Анна"})
+			sb.Put(inskilltest.User{ID: 5, Email: "anna@corp.ru", Name: "Иванова Анна"})
 		}
 		sb.ServeHTTP(w, r)
 	})
@@ -258,7 +259,7 @@ func TestStudentAppearsBeforeCreate(t *testing.T) {
 	if err != nil || res.Outcome != targets.Updated || res.ID != "5" {
 		t.Fatalf("got %+v, %v; want updated 5", res, err)
 	}
-	if got := sb.Students()[0].Name; got != "Иванова Анна Сергеевна" {
+	if got := sb.Users()[0].Name; got != "Иванова Анна Сергеевна" {
 		t.Errorf("name = %q", got)
 	}
 	if st := sb.Stats(); st.PasswordResets != 0 || st.Writes != 1 {
@@ -270,14 +271,14 @@ func TestPlan(t *testing.T) {
 	tests := []struct {
 		name     string
 		mode     targets.Mode
-		preload  []Student
+		preload  []inskilltest.User
 		want     targets.Plan
 		wantCode string
 	}{
 		{name: "create", want: targets.Plan{Outcome: targets.Created}},
 		{
 			name:    "update with changes",
-			preload: []Student{{ID: 7, Email: "anna@corp.ru", Name: "Иванова Анна", Phone: "+79000000000"}},
+			preload: []inskilltest.User{{ID: 7, Email: "anna@corp.ru", Name: "Иванова Анна", Phone: "+79000000000"}},
 			want: targets.Plan{Outcome: targets.Updated, ID: "7", Changes: []targets.Change{
 				{Field: "name", Old: "Иванова Анна", New: "Иванова Анна Сергеевна"},
 				{Field: "phone", Old: "+79000000000", New: "+79123456789"},
@@ -285,17 +286,17 @@ func TestPlan(t *testing.T) {
 		},
 		{
 			name:    "unchanged",
-			preload: []Student{{ID: 7, Email: "anna@corp.ru", Name: "Иванова Анна Сергеевна", Phone: "+79123456789"}},
+			preload: []inskilltest.User{{ID: 7, Email: "anna@corp.ru", Name: "Иванова Анна Сергеевна", Phone: "+79123456789"}},
 			want:    targets.Plan{Outcome: targets.Unchanged, ID: "7"},
 		},
 		{name: "mode update, missing", mode: targets.ModeUpdate, wantCode: targets.CodeNotFound},
-		{name: "mode create, existing", mode: targets.ModeCreate, preload: []Student{{ID: 7, Email: "anna@corp.ru"}}, wantCode: targets.CodeExists},
+		{name: "mode create, existing", mode: targets.ModeCreate, preload: []inskilltest.User{{ID: 7, Email: "anna@corp.ru"}}, wantCode: targets.CodeExists},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			sb := NewSandbox(testToken)
-			sb.Preload(tt.preload...)
-			before := sb.Students()
+			sb := inskilltest.New(testToken)
+			sb.Put(tt.preload...)
+			before := sb.Users()
 			c := setup(t, sb, nil, Config{Mode: tt.mode})
 			got, err := c.Plan(context.Background(), canonical())
 			if tt.wantCode != "" {
@@ -310,7 +311,7 @@ func TestPlan(t *testing.T) {
 			if sb.Writes() != 0 {
 				t.Errorf("plan wrote %d times", sb.Writes())
 			}
-			if diff := cmp.Diff(before, sb.Students()); diff != "" {
+			if diff := cmp.Diff(before, sb.Users()); diff != "" {
 				t.Errorf("plan changed the students:\n%s", diff)
 			}
 		})
@@ -333,7 +334,7 @@ func TestAuth(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			sb := NewSandbox(testToken).WithAuth(tt.sandboxHeader, tt.sandboxScheme)
+			sb := inskilltest.New(testToken).WithAuth(tt.sandboxHeader, tt.sandboxScheme)
 			c := setup(t, sb, nil, tt.cfg)
 			_, err := c.Upsert(context.Background(), canonical())
 			if !tt.wantFatal {
@@ -374,7 +375,7 @@ func TestHTTPErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			sb := NewSandbox(testToken)
+			sb := inskilltest.New(testToken)
 			h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				if r.Method != tt.failOn {
 					sb.ServeHTTP(w, r)
@@ -472,7 +473,7 @@ func TestBodies(t *testing.T) {
 
 // TestConcurrent imports distinct students from many goroutines at once (run with -race).
 func TestConcurrent(t *testing.T) {
-	sb := NewSandbox(testToken)
+	sb := inskilltest.New(testToken)
 	c := setup(t, sb, nil, Config{})
 	const n = 40
 	errs := make(chan error, n)

@@ -14,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"userimport/targets"
+	"userimport/targets/inskill/inskilltest"
 	"userimport/targets/sandbox"
 	"userimport/validate"
 )
@@ -57,7 +58,7 @@ func TestPolicy(t *testing.T) {
 		name     string
 		policy   targets.Policy
 		product  string
-		preload  Student
+		preload  inskilltest.User
 		user     func(*validate.User)
 		want     targets.Plan
 		wantCode string
@@ -66,20 +67,20 @@ func TestPolicy(t *testing.T) {
 	}{
 		{
 			name:     "a full name sharing no word is another person",
-			preload:  Student{ID: 7, Email: "anna@corp.ru", Name: "Петров Пётр Петрович", Phone: "+79000000000"},
+			preload:  inskilltest.User{ID: 7, Email: "anna@corp.ru", Name: "Петров Пётр Петрович", Phone: "+79000000000"},
 			wantCode: targets.CodeIdentity,
 			wantName: "Петров Пётр Петрович",
 		},
 		{
 			name:     "another person, even written in another case",
-			preload:  Student{ID: 7, Email: "anna@corp.ru", Name: "ПЕТРОВ ПЁТР"},
+			preload:  inskilltest.User{ID: 7, Email: "anna@corp.ru", Name: "ПЕТРОВ ПЁТР"},
 			wantCode: targets.CodeIdentity,
 			wantName: "ПЕТРОВ ПЁТР",
 		},
 		{
 			name:    "--allow-identity-change renames",
 			policy:  targets.Policy{AllowIdentityChange: true},
-			preload: Student{ID: 7, Email: "anna@corp.ru", Name: "Петров Пётр Петрович", Phone: "+79123456789"},
+			preload: inskilltest.User{ID: 7, Email: "anna@corp.ru", Name: "Петров Пётр Петрович", Phone: "+79123456789"},
 			want: targets.Plan{Outcome: targets.Updated, ID: "7", Changes: []targets.Change{
 				{Field: "name", Old: "Петров Пётр Петрович", New: "Иванова Анна Сергеевна"}}},
 			wantBody: `{"name":"Иванова Анна Сергеевна"}`,
@@ -87,7 +88,7 @@ func TestPolicy(t *testing.T) {
 		},
 		{
 			name:    "a new surname keeps a word: an ordinary update",
-			preload: Student{ID: 7, Email: "anna@corp.ru", Name: "Петрова Анна Сергеевна", Phone: "+79123456789"},
+			preload: inskilltest.User{ID: 7, Email: "anna@corp.ru", Name: "Петрова Анна Сергеевна", Phone: "+79123456789"},
 			want: targets.Plan{Outcome: targets.Updated, ID: "7", Changes: []targets.Change{
 				{Field: "name", Old: "Петрова Анна Сергеевна", New: "Иванова Анна Сергеевна"}}},
 			wantBody: `{"name":"Иванова Анна Сергеевна"}`,
@@ -95,7 +96,7 @@ func TestPolicy(t *testing.T) {
 		},
 		{
 			name:    "an empty name is filled in, not changed",
-			preload: Student{ID: 7, Email: "anna@corp.ru", Phone: "+79123456789"},
+			preload: inskilltest.User{ID: 7, Email: "anna@corp.ru", Phone: "+79123456789"},
 			want: targets.Plan{Outcome: targets.Updated, ID: "7", Changes: []targets.Change{
 				{Field: "name", Old: "", New: "Иванова Анна Сергеевна"}}},
 			wantBody: `{"name":"Иванова Анна Сергеевна"}`,
@@ -104,7 +105,7 @@ func TestPolicy(t *testing.T) {
 		{
 			name:    "missing: only the empty phone is sent",
 			policy:  targets.Policy{UpdateFields: targets.UpdateMissing},
-			preload: Student{ID: 7, Email: "anna@corp.ru", Name: "Иванова Анна"},
+			preload: inskilltest.User{ID: 7, Email: "anna@corp.ru", Name: "Иванова Анна"},
 			want: targets.Plan{Outcome: targets.Updated, ID: "7", Changes: []targets.Change{
 				{Field: "phone", Old: "", New: "+79123456789"}}},
 			wantBody: `{"phone":"+79123456789"}`,
@@ -113,14 +114,14 @@ func TestPolicy(t *testing.T) {
 		{
 			name:     "missing: nothing empty, nothing sent",
 			policy:   targets.Policy{UpdateFields: targets.UpdateMissing},
-			preload:  Student{ID: 7, Email: "anna@corp.ru", Name: "Иванова Анна", Phone: "+79000000000"},
+			preload:  inskilltest.User{ID: 7, Email: "anna@corp.ru", Name: "Иванова Анна", Phone: "+79000000000"},
 			want:     targets.Plan{Outcome: targets.Unchanged, ID: "7"},
 			wantName: "Иванова Анна",
 		},
 		{
 			name:     "missing does not rename another person either",
 			policy:   targets.Policy{UpdateFields: targets.UpdateMissing},
-			preload:  Student{ID: 7, Email: "anna@corp.ru", Name: "Петров Пётр"},
+			preload:  inskilltest.User{ID: 7, Email: "anna@corp.ru", Name: "Петров Пётр"},
 			wantCode: targets.CodeIdentity,
 			wantName: "Петров Пётр",
 		},
@@ -128,7 +129,7 @@ func TestPolicy(t *testing.T) {
 			name:    "missing: a product the student lacks is granted",
 			policy:  targets.Policy{UpdateFields: targets.UpdateMissing},
 			product: "55",
-			preload: Student{ID: 7, Email: "anna@corp.ru", Name: "Иванова Анна", Phone: "+79000000000", Products: []int64{1}},
+			preload: inskilltest.User{ID: 7, Email: "anna@corp.ru", Name: "Иванова Анна", Phone: "+79000000000", Products: []int64{1}},
 			want: targets.Plan{Outcome: targets.Updated, ID: "7", Changes: []targets.Change{
 				{Field: "product", Old: "", New: "55"}}},
 			wantBody: `{"product":55}`,
@@ -138,8 +139,8 @@ func TestPolicy(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			for _, call := range []string{"plan", "upsert"} {
-				sb := NewSandbox(testToken)
-				sb.Preload(tt.preload)
+				sb := inskilltest.New(testToken)
+				sb.Put(tt.preload)
 				rec := &recorder{next: sb}
 				c := setup(t, sb, rec, Config{Policy: tt.policy, Product: tt.product})
 				var got targets.Plan
@@ -176,7 +177,7 @@ func TestPolicy(t *testing.T) {
 				if call == "plan" {
 					wantName = tt.preload.Name
 				}
-				if got := sb.Students()[0].Name; got != wantName {
+				if got := sb.Users()[0].Name; got != wantName {
 					t.Errorf("%s: name = %q, want %q", call, got, wantName)
 				}
 			}
@@ -187,10 +188,10 @@ func TestPolicy(t *testing.T) {
 // TestPolicyAfterRace: a student created by someone else between the search and the
 // create is updated through the Policy too, so another person is not renamed.
 func TestPolicyAfterRace(t *testing.T) {
-	sb := NewSandbox(testToken)
+	sb := inskilltest.New(testToken)
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodPost {
-			sb.Preload(Student{ID: 5, Email: "anna@corp.ru", Name: "Петров Пётр"})
+			sb.Put(inskilltest.User{ID: 5, Email: "anna@corp.ru", Name: "Петров Пётр"})
 		}
 		sb.ServeHTTP(w, r)
 	})
@@ -199,7 +200,7 @@ func TestPolicyAfterRace(t *testing.T) {
 	if e := targetError(t, err); e.Code != targets.CodeIdentity || e.Kind != targets.Permanent {
 		t.Fatalf("got %v, want a permanent identity_change", err)
 	}
-	if got := sb.Students()[0].Name; got != "Петров Пётр" {
+	if got := sb.Users()[0].Name; got != "Петров Пётр" {
 		t.Errorf("name = %q", got)
 	}
 	if st := sb.Stats(); st.Writes != 0 || st.PasswordResets != 0 {
@@ -215,9 +216,9 @@ func TestNoPassword(t *testing.T) {
 	policies := []targets.Policy{{}, {ResetPasswords: true}, {ResetPasswords: true, UpdateFields: targets.UpdateMissing}}
 	for _, generated := range []bool{false, true} {
 		for _, pol := range policies {
-			for _, pre := range [][]Student{nil, {{ID: 7, Email: "anna@corp.ru", Name: "Иванова Анна Сергеевна", Phone: "+79123456789"}}, {{ID: 7, Email: "anna@corp.ru", Name: "Иванова Анна"}}} {
-				sb := NewSandbox(testToken)
-				sb.Preload(pre...)
+			for _, pre := range [][]inskilltest.User{nil, {{ID: 7, Email: "anna@corp.ru", Name: "Иванова Анна Сергеевна", Phone: "+79123456789"}}, {{ID: 7, Email: "anna@corp.ru", Name: "Иванова Анна"}}} {
+				sb := inskilltest.New(testToken)
+				sb.Put(pre...)
 				rec := &recorder{next: sb}
 				c := setup(t, sb, rec, Config{Policy: pol, Product: "55"})
 				u := canonical()
@@ -269,12 +270,12 @@ func TestNoRedirect(t *testing.T) {
 					_, _ = io.WriteString(w, `{"data":[],"status":"ok"}`)
 				}))
 				defer other.Close()
-				sb := NewSandbox(testToken).WithAuth("X-Api-Key", "")
-				var preload []Student
+				sb := inskilltest.New(testToken).WithAuth("X-Api-Key", "")
+				var preload []inskilltest.User
 				if method == http.MethodPatch {
-					preload = []Student{{ID: 7, Email: "anna@corp.ru", Name: "Иванова Анна"}}
+					preload = []inskilltest.User{{ID: 7, Email: "anna@corp.ru", Name: "Иванова Анна"}}
 				}
-				sb.Preload(preload...)
+				sb.Put(preload...)
 				h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 					if r.Method == method {
 						http.Redirect(w, r, other.URL+r.URL.RequestURI(), status)
@@ -301,7 +302,7 @@ func TestNoRedirect(t *testing.T) {
 				if n := elsewhere.Load(); n != 0 {
 					t.Errorf("the other server got %d requests", n)
 				}
-				if diff := cmp.Diff(preload, nilIfEmpty(sb.Students())); diff != "" {
+				if diff := cmp.Diff(preload, nilIfEmpty(sb.Users())); diff != "" {
 					t.Errorf("students changed (-want +got):\n%s", diff)
 				}
 				if st := sb.Stats(); st.Writes != 0 {
@@ -312,7 +313,7 @@ func TestNoRedirect(t *testing.T) {
 	}
 }
 
-func nilIfEmpty(s []Student) []Student {
+func nilIfEmpty(s []inskilltest.User) []inskilltest.User {
 	if len(s) == 0 {
 		return nil
 	}
@@ -320,8 +321,8 @@ func nilIfEmpty(s []Student) []Student {
 }
 
 func TestSandboxStats(t *testing.T) {
-	sb := NewSandbox(testToken)
-	sb.Preload(Student{ID: 7, Email: "old@corp.ru", Name: "Старый Ученик", Phone: "+79000000000"})
+	sb := inskilltest.New(testToken)
+	sb.Put(inskilltest.User{ID: 7, Email: "old@corp.ru", Name: "Старый Ученик", Phone: "+79000000000"})
 	srv := httptest.NewServer(sb)
 	defer srv.Close()
 	send := func(method, path, body string) int {
@@ -373,7 +374,7 @@ func TestSandboxStats(t *testing.T) {
 // when a product is to be granted.
 func TestSearchQuery(t *testing.T) {
 	for _, product := range []string{"", "55"} {
-		sb := NewSandbox(testToken)
+		sb := inskilltest.New(testToken)
 		rec := &recorder{next: sb}
 		c := setup(t, sb, rec, Config{Product: product})
 		if _, err := c.Plan(context.Background(), canonical()); err != nil {

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"userimport/targets/ispring/ispringtest"
 )
 
 func TestFieldsUnmarshal(t *testing.T) {
@@ -201,11 +203,13 @@ func FuzzErrorMessages(f *testing.F) {
 }
 
 func FuzzDepartment(f *testing.F) {
-	for _, s := range []string{"Продажи", "Москва/Продажи", "ACC", "/", " / / ", "Компания/Казань/Продажи", SandboxRootID} {
+	for _, s := range []string{"Продажи", "Москва/Продажи", "ACC", "/", " / / ", "Компания/Казань/Продажи", ispringtest.RootID} {
 		f.Add(s)
 	}
-	sb := NewSandbox("", "")
-	depts := sb.Departments()
+	var depts []Department
+	for _, d := range ispringtest.New("", "").Departments() {
+		depts = append(depts, Department(d))
+	}
 	// A cycle, which a broken server could send: resolution must still end.
 	depts = append(depts, Department{DepartmentID: "c1", Name: "Цикл", ParentDepartmentID: "c2"},
 		Department{DepartmentID: "c2", Name: "Цикл2", ParentDepartmentID: "c1"})

@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"userimport/targets"
+	"userimport/targets/ispring/ispringtest"
 	"userimport/validate"
 )
 
@@ -22,7 +23,7 @@ func TestRequestBodies(t *testing.T) {
 	tests := []struct {
 		name     string
 		cfg      Config
-		existing *SandboxUser
+		existing *ispringtest.User
 		edit     func(*validate.User)
 	}{
 		{name: "create_full"},

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"userimport/targets"
+	"userimport/targets/ispring/ispringtest"
 )
 
 // elsewhere is a server a redirect points to. It must never be reached: a count above
@@ -29,8 +30,8 @@ func elsewhere(t *testing.T) (*httptest.Server, *atomic.Int64) {
 
 // redirecting answers requests whose path matches with a redirect to target, and
 // passes the others to the sandbox.
-func redirecting(status int, target string, match func(*http.Request) bool) func(*Sandbox, http.Handler) http.Handler {
-	return func(_ *Sandbox, h http.Handler) http.Handler {
+func redirecting(status int, target string, match func(*http.Request) bool) func(*ispringtest.Sandbox, http.Handler) http.Handler {
+	return func(_ *ispringtest.Sandbox, h http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if match(r) {
 				http.Redirect(w, r, target+r.URL.RequestURI(), status)
@@ -134,7 +135,7 @@ func TestCheck(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newEnv(t, Config{}, func(_ *Sandbox, h http.Handler) http.Handler {
+			e := newEnv(t, Config{}, func(_ *ispringtest.Sandbox, h http.Handler) http.Handler {
 				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 					switch {
 					case r.URL.Path == tokenPath && tt.token != nil:

@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"userimport/targets"
+	"userimport/targets/ispring/ispringtest"
 	"userimport/validate"
 )
 
@@ -44,15 +45,15 @@ func (c *fakeClock) Advance(d time.Duration) {
 // env is a client talking to a sandbox through httptest.
 type env struct {
 	c   *Client
-	sb  *Sandbox
+	sb  *ispringtest.Sandbox
 	srv *httptest.Server
 }
 
 // newEnv starts a sandbox with the test key and a client configured by cfg (BaseURL and
 // credentials are filled in). wrap, when not nil, sits between the two.
-func newEnv(t *testing.T, cfg Config, wrap func(*Sandbox, http.Handler) http.Handler) *env {
+func newEnv(t *testing.T, cfg Config, wrap func(*ispringtest.Sandbox, http.Handler) http.Handler) *env {
 	t.Helper()
-	sb := NewSandbox(testID, testSecret)
+	sb := ispringtest.New(testID, testSecret)
 	var h http.Handler = sb
 	if wrap != nil {
 		h = wrap(sb, sb)
@@ -87,18 +88,18 @@ func canonicalUser() *validate.User {
 
 // existingAnna is canonicalUser as the account holds it before an update: another last
 // name, another department, one group.
-func existingAnna() SandboxUser {
-	return SandboxUser{
-		DepartmentID: SandboxKazanSalesID,
+func existingAnna() ispringtest.User {
+	return ispringtest.User{
+		DepartmentID: ispringtest.KazanSalesID,
 		Fields: map[string]string{"login": "a.ivanova", "email": "Anna.Ivanova@example.com",
 			"first_name": "Анна", "last_name": "Петрова", "phone": "+7 912 345-67-89"},
-		GroupIDs: []string{SandboxNewcomersID},
+		GroupIDs: []string{ispringtest.NewcomersID},
 	}
 }
 
-func mustAdd(t *testing.T, sb *Sandbox, u SandboxUser) string {
+func mustAdd(t *testing.T, sb *ispringtest.Sandbox, u ispringtest.User) string {
 	t.Helper()
-	id, err := sb.AddUser(u)
+	id, err := sb.Put(u)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,12 +133,12 @@ func TestUpsertCreate(t *testing.T) {
 	if diff := cmp.Diff(want, res); diff != "" {
 		t.Errorf("result (-want +got):\n%s", diff)
 	}
-	wantUser := SandboxUser{
-		ID: users[0].ID, DepartmentID: SandboxMoscowSalesID,
+	wantUser := ispringtest.User{
+		ID: users[0].ID, DepartmentID: ispringtest.MoscowSalesID,
 		Fields: map[string]string{"login": "a.ivanova", "email": "anna.ivanova@example.com",
 			"first_name": "Анна", "last_name": "Иванова", "phone": "+79123456789",
 			"job_title": "Менеджер по продажам"},
-		GroupIDs: []string{SandboxNewcomersID, SandboxManagersID},
+		GroupIDs: []string{ispringtest.NewcomersID, ispringtest.ManagersID},
 		Role:     "learner", Status: 1, HasPassword: true,
 	}
 	if diff := cmp.Diff(wantUser, users[0]); diff != "" {
@@ -169,13 +170,13 @@ func TestUpsertUpdate(t *testing.T) {
 		t.Errorf("result (-want +got):\n%s", diff)
 	}
 	got := e.sb.Users()[0]
-	want := SandboxUser{
-		ID: id, DepartmentID: SandboxMoscowSalesID,
+	want := ispringtest.User{
+		ID: id, DepartmentID: ispringtest.MoscowSalesID,
 		// The e-mail differs only in case and the phone only in format: both are kept.
 		Fields: map[string]string{"login": "a.ivanova", "email": "Anna.Ivanova@example.com",
 			"first_name": "Анна", "last_name": "Иванова", "phone": "+7 912 345-67-89",
 			"job_title": "Менеджер по продажам"},
-		GroupIDs: []string{SandboxNewcomersID, SandboxManagersID},
+		GroupIDs: []string{ispringtest.NewcomersID, ispringtest.ManagersID},
 		Status:   1, HasPassword: true,
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
@@ -286,15 +287,15 @@ func TestDepartmentResolution(t *testing.T) {
 		wantDept   string
 		wantCode   string
 	}{
-		{"by code", "ACC", "", SandboxAccountingID, ""},
-		{"by code in another case", "msk-sales", "", SandboxMoscowSalesID, ""},
-		{"by unique name", "бухгалтерия", "", SandboxAccountingID, ""},
-		{"by path", "Казань/Продажи", "", SandboxKazanSalesID, ""},
-		{"by path with spaces", " Москва / Продажи ", "", SandboxMoscowSalesID, ""},
-		{"by full path", "Компания/Казань/Продажи", "", SandboxKazanSalesID, ""},
-		{"by id", SandboxKazanID, "", SandboxKazanID, ""},
-		{"default when the row has none", "", "KZN", SandboxKazanID, ""},
-		{"the row wins over the default", "ACC", "KZN", SandboxAccountingID, ""},
+		{"by code", "ACC", "", ispringtest.AccountingID, ""},
+		{"by code in another case", "msk-sales", "", ispringtest.MoscowSalesID, ""},
+		{"by unique name", "бухгалтерия", "", ispringtest.AccountingID, ""},
+		{"by path", "Казань/Продажи", "", ispringtest.KazanSalesID, ""},
+		{"by path with spaces", " Москва / Продажи ", "", ispringtest.MoscowSalesID, ""},
+		{"by full path", "Компания/Казань/Продажи", "", ispringtest.KazanSalesID, ""},
+		{"by id", ispringtest.KazanID, "", ispringtest.KazanID, ""},
+		{"default when the row has none", "", "KZN", ispringtest.KazanID, ""},
+		{"the row wins over the default", "ACC", "KZN", ispringtest.AccountingID, ""},
 		{"ambiguous name", "Продажи", "", "", CodeAmbiguousDepartment},
 		{"unknown name", "Отдел снабжения", "", "", CodeUnknownDepartment},
 		{"unknown path", "Москва/Логистика", "", "", CodeUnknownDepartment},
@@ -335,8 +336,8 @@ func TestUpdateKeepsDepartmentWithoutOne(t *testing.T) {
 	if _, err := e.c.Upsert(t.Context(), u); err != nil {
 		t.Fatal(err)
 	}
-	if got := e.sb.Users()[0].DepartmentID; got != SandboxKazanSalesID {
-		t.Errorf("department %s, want the account's own %s: the default is for new accounts", got, SandboxKazanSalesID)
+	if got := e.sb.Users()[0].DepartmentID; got != ispringtest.KazanSalesID {
+		t.Errorf("department %s, want the account's own %s: the default is for new accounts", got, ispringtest.KazanSalesID)
 	}
 }
 
@@ -347,8 +348,8 @@ func TestGroups(t *testing.T) {
 		want     []string
 		wantCode string
 	}{
-		{"names in any case, repeats dropped", "новички,МЕНЕДЖЕРЫ, Новички", []string{SandboxNewcomersID, SandboxManagersID}, ""},
-		{"empty items ignored", " , Менеджеры ,", []string{SandboxManagersID}, ""},
+		{"names in any case, repeats dropped", "новички,МЕНЕДЖЕРЫ, Новички", []string{ispringtest.NewcomersID, ispringtest.ManagersID}, ""},
+		{"empty items ignored", " , Менеджеры ,", []string{ispringtest.ManagersID}, ""},
 		{"unknown group", "Новички, Стажёры", nil, CodeUnknownGroup},
 		{"smart group", "Все", nil, CodeSmartGroup},
 	}
@@ -374,7 +375,7 @@ func TestGroups(t *testing.T) {
 
 func TestAmbiguousGroup(t *testing.T) {
 	e := newEnv(t, Config{}, nil)
-	e.sb.SetGroups([]Group{{GroupID: "g1", Name: "Стажёры"}, {GroupID: "g2", Name: "стажеры"}})
+	e.sb.SetGroups([]ispringtest.Group{{GroupID: "g1", Name: "Стажёры"}, {GroupID: "g2", Name: "стажеры"}})
 	u := canonicalUser()
 	u.Groups = "Стажеры"
 	_, err := e.c.Upsert(t.Context(), u)
@@ -391,8 +392,8 @@ func TestDirectoryPaging(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(dir.depts) != 6+len(commonDepartments) || len(dir.groups) != 3 {
-		t.Errorf("loaded %d departments and %d groups, want %d and 3", len(dir.depts), len(dir.groups), 6+len(commonDepartments))
+	if len(dir.depts) != len(e.sb.Departments()) || len(dir.groups) != 3 {
+		t.Errorf("loaded %d departments and %d groups, want %d and 3", len(dir.depts), len(dir.groups), len(e.sb.Departments()))
 	}
 	reads := e.sb.Reads()
 	if _, err := e.c.Upsert(t.Context(), canonicalUser()); err != nil {
@@ -413,7 +414,7 @@ func TestPrepareRejectsUnknownDefaultDepartment(t *testing.T) {
 func TestDuplicateLoginOnCreateIsConflict(t *testing.T) {
 	// Another account took the login between the lookup and the create: the lookup is
 	// hidden so that the create meets the platform's uniqueness check.
-	e := newEnv(t, Config{}, func(sb *Sandbox, h http.Handler) http.Handler {
+	e := newEnv(t, Config{}, func(sb *ispringtest.Sandbox, h http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.URL.Path == "/users/v2" {
 				w.Header().Set("Content-Type", "application/json")
@@ -434,7 +435,7 @@ func TestDuplicateLoginOnCreateIsConflict(t *testing.T) {
 func TestLoginTakenByAnotherAccount(t *testing.T) {
 	e := newEnv(t, Config{}, nil)
 	mustAdd(t, e.sb, existingAnna())
-	mustAdd(t, e.sb, SandboxUser{DepartmentID: SandboxRootID,
+	mustAdd(t, e.sb, ispringtest.User{DepartmentID: ispringtest.RootID,
 		Fields: map[string]string{"login": "anna", "email": "anna@example.com"}})
 	u := canonicalUser()
 	u.Login = "anna" // Anna's row asks for the other account's login
@@ -451,11 +452,9 @@ func TestTwoAccountsWithOneEmail(t *testing.T) {
 	mustAdd(t, e.sb, a)
 	// The sandbox enforces unique e-mails, as most accounts do; set up the rare account
 	// that does not by adding the second one with a different case and then fixing it.
-	b := SandboxUser{DepartmentID: SandboxRootID, Fields: map[string]string{"login": "anna2", "email": "x@example.com"}}
+	b := ispringtest.User{DepartmentID: ispringtest.RootID, Fields: map[string]string{"login": "anna2", "email": "x@example.com"}}
 	idB := mustAdd(t, e.sb, b)
-	e.sb.mu.Lock()
-	e.sb.users[idB].Fields["email"] = "anna.ivanova@example.com"
-	e.sb.mu.Unlock()
+	e.sb.SetField(idB, "email", "anna.ivanova@example.com")
 
 	u := canonicalUser()
 	u.Login = ""
@@ -479,7 +478,7 @@ func TestPlanWritesNothing(t *testing.T) {
 	same.Email, same.Login = "boris@example.com", "boris"
 	same.LastName, same.FirstName, same.Phone, same.Position = "Борисов", "Борис", "", ""
 	same.Department, same.Groups, same.Password, same.Role = "ACC", "", "", ""
-	idB := mustAdd(t, e.sb, SandboxUser{DepartmentID: SandboxAccountingID, Fields: map[string]string{
+	idB := mustAdd(t, e.sb, ispringtest.User{DepartmentID: ispringtest.AccountingID, Fields: map[string]string{
 		"login": "boris", "email": "boris@example.com", "first_name": "Борис", "last_name": "Борисов"}})
 	newcomer := canonicalUser()
 	newcomer.Email, newcomer.Login = "new@example.com", "new"
@@ -558,7 +557,7 @@ func TestBadCredentials(t *testing.T) {
 }
 
 func TestTokenEchoedSecretIsScrubbed(t *testing.T) {
-	e := newEnv(t, Config{}, func(sb *Sandbox, h http.Handler) http.Handler {
+	e := newEnv(t, Config{}, func(sb *ispringtest.Sandbox, h http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			_ = r.ParseForm()
 			w.WriteHeader(http.StatusBadRequest)
@@ -648,7 +647,7 @@ func TestTokenTTLFromAnswer(t *testing.T) {
 }
 
 func TestSecond401IsFatal(t *testing.T) {
-	e := newEnv(t, Config{}, func(sb *Sandbox, h http.Handler) http.Handler {
+	e := newEnv(t, Config{}, func(sb *ispringtest.Sandbox, h http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.URL.Path == tokenPath {
 				h.ServeHTTP(w, r)
@@ -697,7 +696,7 @@ func TestStatusClassification(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newEnv(t, Config{}, func(sb *Sandbox, h http.Handler) http.Handler {
+			e := newEnv(t, Config{}, func(sb *ispringtest.Sandbox, h http.Handler) http.Handler {
 				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 					if r.URL.Path != tt.path {
 						h.ServeHTTP(w, r)
@@ -797,7 +796,7 @@ func TestConcurrentRowsShareOneRefresh(t *testing.T) {
 }
 
 func TestTokenEndpointOutage(t *testing.T) {
-	e := newEnv(t, Config{}, func(sb *Sandbox, h http.Handler) http.Handler {
+	e := newEnv(t, Config{}, func(sb *ispringtest.Sandbox, h http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.URL.Path == tokenPath {
 				w.WriteHeader(http.StatusInternalServerError)
@@ -812,7 +811,7 @@ func TestTokenEndpointOutage(t *testing.T) {
 }
 
 func TestTokenAnswerWithoutToken(t *testing.T) {
-	e := newEnv(t, Config{}, func(sb *Sandbox, h http.Handler) http.Handler {
+	e := newEnv(t, Config{}, func(sb *ispringtest.Sandbox, h http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "text/html")
 			_, _ = w.Write([]byte("<html>login page</html>"))
@@ -824,12 +823,10 @@ func TestTokenAnswerWithoutToken(t *testing.T) {
 
 func TestUpdateOfDeletedAccount(t *testing.T) {
 	// The account disappears between the lookup and the update.
-	e := newEnv(t, Config{}, func(sb *Sandbox, h http.Handler) http.Handler {
+	e := newEnv(t, Config{}, func(sb *ispringtest.Sandbox, h http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, "/user/") {
-				sb.mu.Lock()
-				clear(sb.users)
-				sb.mu.Unlock()
+				sb.DeleteAll()
 			}
 			h.ServeHTTP(w, r)
 		})
@@ -844,7 +841,7 @@ func TestUpdateOfDeletedAccount(t *testing.T) {
 
 func TestCustomDepartmentTree(t *testing.T) {
 	e := newEnv(t, Config{}, nil)
-	e.sb.SetDepartments([]Department{
+	e.sb.SetDepartments([]ispringtest.Department{
 		{DepartmentID: "r", Name: "ООО Ромашка"},
 		{DepartmentID: "it", Name: "ИТ", ParentDepartmentID: "r"},
 		{DepartmentID: "dev", Name: "Разработка", ParentDepartmentID: "it"},

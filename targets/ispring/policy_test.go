@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"userimport/targets"
+	"userimport/targets/ispring/ispringtest"
 	"userimport/validate"
 )
 
@@ -22,7 +23,7 @@ type recorder struct {
 
 type recorded struct{ method, path, body string }
 
-func (rec *recorder) wrap(_ *Sandbox, h http.Handler) http.Handler {
+func (rec *recorder) wrap(_ *ispringtest.Sandbox, h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		r.Body = io.NopCloser(strings.NewReader(string(body)))
@@ -49,12 +50,12 @@ func (rec *recorder) writes() []recorded {
 func TestIdentityChangeFailsBeforeAnythingIsSent(t *testing.T) {
 	tests := []struct {
 		name string
-		edit func(*SandboxUser, *validate.User)
+		edit func(*ispringtest.User, *validate.User)
 	}{
-		{"found by login, another e-mail and another surname", func(ex *SandboxUser, u *validate.User) {
+		{"found by login, another e-mail and another surname", func(ex *ispringtest.User, u *validate.User) {
 			ex.Fields["email"] = "someone.else@example.com"
 		}},
-		{"found by e-mail, another first and last name", func(ex *SandboxUser, u *validate.User) {
+		{"found by e-mail, another first and last name", func(ex *ispringtest.User, u *validate.User) {
 			u.FirstName, u.LastName = "Мария", "Сидорова"
 		}},
 	}
@@ -163,7 +164,7 @@ func TestUpdateMissingSendsOnlyEmptyFields(t *testing.T) {
 	wantUser := existingAnna()
 	wantUser.ID, wantUser.Status = id, 1
 	wantUser.Fields["job_title"] = "Менеджер по продажам"
-	if diff := cmp.Diff([]SandboxUser{wantUser}, e.sb.Users()); diff != "" {
+	if diff := cmp.Diff([]ispringtest.User{wantUser}, e.sb.Users()); diff != "" {
 		t.Errorf("stored (-want +got):\n%s", diff)
 	}
 
@@ -190,10 +191,10 @@ func TestUpdateMissingAddsGroupsToAnAccountWithout(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := e.sb.Users()[0]
-	if diff := cmp.Diff([]string{SandboxNewcomersID, SandboxManagersID}, got.GroupIDs); diff != "" {
+	if diff := cmp.Diff([]string{ispringtest.NewcomersID, ispringtest.ManagersID}, got.GroupIDs); diff != "" {
 		t.Errorf("groups (-want +got):\n%s", diff)
 	}
-	if got.DepartmentID != SandboxKazanSalesID || got.Fields["last_name"] != "Петрова" {
+	if got.DepartmentID != ispringtest.KazanSalesID || got.Fields["last_name"] != "Петрова" {
 		t.Errorf("department %s, last name %s: want the account's own", got.DepartmentID, got.Fields["last_name"])
 	}
 }
@@ -216,7 +217,7 @@ func TestPasswordOnUpdate(t *testing.T) {
 			rec := &recorder{}
 			e := newEnv(t, Config{Policy: tt.policy}, rec.wrap)
 			// The account holds everything the row says: only the password may change.
-			if _, err := e.sb.AddUser(SandboxUser{DepartmentID: SandboxMoscowSalesID, GroupIDs: []string{SandboxNewcomersID, SandboxManagersID},
+			if _, err := e.sb.Put(ispringtest.User{DepartmentID: ispringtest.MoscowSalesID, GroupIDs: []string{ispringtest.NewcomersID, ispringtest.ManagersID},
 				Fields: map[string]string{"login": "a.ivanova", "email": "anna.ivanova@example.com", "first_name": "Анна",
 					"last_name": "Иванова", "phone": "+79123456789", "job_title": "Менеджер по продажам"}}); err != nil {
 				t.Fatal(err)
@@ -286,7 +287,7 @@ func TestPasswordGoesBeforeTheProfile(t *testing.T) {
 }
 
 func TestRefusedPasswordChangesNothingAndIsNotShown(t *testing.T) {
-	e := newEnv(t, Config{}, func(sb *Sandbox, h http.Handler) http.Handler {
+	e := newEnv(t, Config{}, func(sb *ispringtest.Sandbox, h http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if strings.HasSuffix(r.URL.Path, "/password") {
 				var b struct{ Password string }
@@ -311,7 +312,7 @@ func TestRefusedPasswordChangesNothingAndIsNotShown(t *testing.T) {
 }
 
 func TestCreatedPasswordIsNotShown(t *testing.T) {
-	e := newEnv(t, Config{}, func(sb *Sandbox, h http.Handler) http.Handler {
+	e := newEnv(t, Config{}, func(sb *ispringtest.Sandbox, h http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.URL.Path == "/user" {
 				w.WriteHeader(http.StatusBadRequest)

@@ -1,15 +1,17 @@
-package ispring
+// Package ispringtest is an in-memory stand-in of the iSpring Learn REST API, for
+// tests and `userimport sandbox`, as net/http/httptest stands beside net/http. It is
+// written from docs/platforms/ispring.md, with its own paths and field names, and does
+// not import the client: a path the client gets wrong fails against it.
+package ispringtest
 
 import (
 	"bytes"
 	"cmp"
 	"crypto/rand"
-	"crypto/subtle"
 	"encoding/hex"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
-	"io"
 	"maps"
 	"mime"
 	"net/http"
@@ -43,26 +45,26 @@ type Sandbox struct {
 	tokens   map[string]time.Time // token → expiry
 	depts    []Department
 	groups   []Group
-	users    map[string]*SandboxUser // by id
+	users    map[string]*User // by id
 	nextID   int
 
 	reads, writes, tokensIssued, unauthorized, xmlAnswers atomic.Int64
-	// changed counts the requests that created or changed an account, resets the
+	// counts counts the requests that created or changed an account, and the
 	// passwords set on accounts that existed (Stats).
-	changed, resets atomic.Int64
+	counts sandbox.Counter
 }
 
 // The API as the sandbox serves it, from the documentation (docs/platforms/ispring.md):
 // the token path, the documented token lifetime, and the default and largest page.
 const (
-	sbTokenPath = "/api/v3/token"
-	sbTokenTTL  = 1800 * time.Second
-	sbPageSize  = 1000
+	tokenPath       = "/api/v3/token"
+	tokenTTL        = 1800 * time.Second
+	defaultPageSize = 1000
 )
 
-// SandboxUser is an account held by the sandbox. Fields are keyed by lower-case system
+// User is an account held by the sandbox. Fields are keyed by lower-case system
 // name (login, email, first_name, last_name, phone, job_title).
-type SandboxUser struct {
+type User struct {
 	ID             string
 	DepartmentID   string
 	Fields         map[string]string
@@ -75,15 +77,15 @@ type SandboxUser struct {
 
 // Ids of the departments and groups a new sandbox holds, for tests.
 const (
-	SandboxRootID        = "10000000-0000-4000-8000-000000000001"
-	SandboxMoscowID      = "10000000-0000-4000-8000-000000000002"
-	SandboxKazanID       = "10000000-0000-4000-8000-000000000003"
-	SandboxMoscowSalesID = "10000000-0000-4000-8000-000000000004"
-	SandboxKazanSalesID  = "10000000-0000-4000-8000-000000000005"
-	SandboxAccountingID  = "10000000-0000-4000-8000-000000000006"
-	SandboxNewcomersID   = "20000000-0000-4000-8000-000000000001"
-	SandboxManagersID    = "20000000-0000-4000-8000-000000000002"
-	SandboxEveryoneID    = "20000000-0000-4000-8000-000000000003"
+	RootID        = "10000000-0000-4000-8000-000000000001"
+	MoscowID      = "10000000-0000-4000-8000-000000000002"
+	KazanID       = "10000000-0000-4000-8000-000000000003"
+	MoscowSalesID = "10000000-0000-4000-8000-000000000004"
+	KazanSalesID  = "10000000-0000-4000-8000-000000000005"
+	AccountingID  = "10000000-0000-4000-8000-000000000006"
+	NewcomersID   = "20000000-0000-4000-8000-000000000001"
+	ManagersID    = "20000000-0000-4000-8000-000000000002"
+	EveryoneID    = "20000000-0000-4000-8000-000000000003"
 )
 
 // commonDepartments are the units most Russian companies have, under Компания in the
@@ -96,17 +98,17 @@ var commonDepartments = []string{
 	"Отдел обучения и развития", "Планово-экономический отдел",
 }
 
-// NewSandbox returns a sandbox that accepts the given API key; an empty id and secret
+// New returns a sandbox that accepts the given API key; an empty id and secret
 // accept any key (what --sandbox uses). It holds the department tree
 // Компания/{Москва/Продажи, Казань/Продажи, Бухгалтерия (code ACC), and the common
 // departments}, the groups Новички, Менеджеры and the smart group Все, and no users.
-func NewSandbox(clientID, clientSecret string) *Sandbox {
+func New(clientID, clientSecret string) *Sandbox {
 	s := newSandbox(clientID, clientSecret)
 	for i, name := range commonDepartments {
 		s.depts = append(s.depts, Department{
 			DepartmentID:       fmt.Sprintf("10000000-0000-4000-8000-%012d", 100+i),
 			Name:               name,
-			ParentDepartmentID: SandboxRootID,
+			ParentDepartmentID: RootID,
 		})
 	}
 	return s
@@ -115,21 +117,21 @@ func NewSandbox(clientID, clientSecret string) *Sandbox {
 func newSandbox(clientID, clientSecret string) *Sandbox {
 	return &Sandbox{
 		clientID: clientID, clientSecret: clientSecret,
-		now: time.Now, ttl: sbTokenTTL, pageSize: sbPageSize,
+		now: time.Now, ttl: tokenTTL, pageSize: defaultPageSize,
 		tokens: map[string]time.Time{},
-		users:  map[string]*SandboxUser{},
+		users:  map[string]*User{},
 		depts: []Department{
-			{DepartmentID: SandboxRootID, Name: "Компания"},
-			{DepartmentID: SandboxMoscowID, Name: "Москва", ParentDepartmentID: SandboxRootID, Code: "MSK"},
-			{DepartmentID: SandboxKazanID, Name: "Казань", ParentDepartmentID: SandboxRootID, Code: "KZN"},
-			{DepartmentID: SandboxMoscowSalesID, Name: "Продажи", ParentDepartmentID: SandboxMoscowID, Code: "MSK-SALES"},
-			{DepartmentID: SandboxKazanSalesID, Name: "Продажи", ParentDepartmentID: SandboxKazanID},
-			{DepartmentID: SandboxAccountingID, Name: "Бухгалтерия", ParentDepartmentID: SandboxRootID, Code: "ACC"},
+			{DepartmentID: RootID, Name: "Компания"},
+			{DepartmentID: MoscowID, Name: "Москва", ParentDepartmentID: RootID, Code: "MSK"},
+			{DepartmentID: KazanID, Name: "Казань", ParentDepartmentID: RootID, Code: "KZN"},
+			{DepartmentID: MoscowSalesID, Name: "Продажи", ParentDepartmentID: MoscowID, Code: "MSK-SALES"},
+			{DepartmentID: KazanSalesID, Name: "Продажи", ParentDepartmentID: KazanID},
+			{DepartmentID: AccountingID, Name: "Бухгалтерия", ParentDepartmentID: RootID, Code: "ACC"},
 		},
 		groups: []Group{
-			{GroupID: SandboxNewcomersID, Name: "Новички"},
-			{GroupID: SandboxManagersID, Name: "Менеджеры"},
-			{GroupID: SandboxEveryoneID, Name: "Все", IsSmart: true},
+			{GroupID: NewcomersID, Name: "Новички"},
+			{GroupID: ManagersID, Name: "Менеджеры"},
+			{GroupID: EveryoneID, Name: "Все", IsSmart: true},
 		},
 	}
 }
@@ -180,13 +182,20 @@ func (s *Sandbox) Departments() []Department {
 	return slices.Clone(s.depts)
 }
 
-// AddUser stores u as if it had been created through the API and returns its id. It
+// Groups returns a copy of the groups.
+func (s *Sandbox) Groups() []Group {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.groups)
+}
+
+// Put stores u as if it had been created through the API and returns its id. It
 // applies the same checks as POST /user.
-func (s *Sandbox) AddUser(u SandboxUser) (string, error) {
+func (s *Sandbox) Put(u User) (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if msg := s.checkNew(u.DepartmentID, u.Fields, u.GroupIDs, ""); msg != "" {
-		return "", fmt.Errorf("ispring sandbox: add user: %s", msg)
+		return "", fmt.Errorf("ispring sandbox: put user: %s", msg)
 	}
 	u.Fields = copyFields(u.Fields)
 	u.GroupIDs = slices.Clone(u.GroupIDs)
@@ -196,17 +205,38 @@ func (s *Sandbox) AddUser(u SandboxUser) (string, error) {
 	if u.ID == "" {
 		u.ID = s.newUserID()
 	} else if _, dup := s.users[u.ID]; dup {
-		return "", fmt.Errorf("ispring sandbox: add user: id %s exists", u.ID)
+		return "", fmt.Errorf("ispring sandbox: put user: id %s exists", u.ID)
 	}
 	s.users[u.ID] = &u
 	return u.ID, nil
 }
 
-// Users returns a copy of every account, sorted by login.
-func (s *Sandbox) Users() []SandboxUser {
+// SetField sets one profile field of the account id without any check, as an edit
+// the API would refuse (an e-mail another account has) may have been made some other
+// way. It reports whether the account exists.
+func (s *Sandbox) SetField(id, field, value string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]SandboxUser, 0, len(s.users))
+	u, ok := s.users[id]
+	if ok {
+		u.Fields[field] = value
+	}
+	return ok
+}
+
+// DeleteAll removes every account, as if someone had deleted them behind the
+// importer's back.
+func (s *Sandbox) DeleteAll() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	clear(s.users)
+}
+
+// Users returns a copy of every account, sorted by login.
+func (s *Sandbox) Users() []User {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]User, 0, len(s.users))
 	for _, u := range s.users {
 		c := *u
 		c.Fields = copyFields(u.Fields)
@@ -236,7 +266,7 @@ func (s *Sandbox) Writes() int64 { return s.writes.Load() }
 // counted, unless it carries a password), and the passwords set on accounts that
 // existed (POST /user/{id}/password, or a password in an update's body).
 func (s *Sandbox) Stats() sandbox.Stats {
-	return sandbox.Stats{Accounts: s.Len(), Writes: s.changed.Load(), PasswordResets: s.resets.Load()}
+	return s.counts.Stats(s.Len())
 }
 
 // Tokens counts the tokens issued.
@@ -248,13 +278,10 @@ func (s *Sandbox) Unauthorized() int64 { return s.unauthorized.Load() }
 // XMLAnswers counts the answers sent as XML because the request did not ask for JSON.
 func (s *Sandbox) XMLAnswers() int64 { return s.xmlAnswers.Load() }
 
-// maxRequestBody bounds a request body; a user is a few hundred bytes.
-const maxRequestBody = 1 << 20
-
 // ServeHTTP answers one API request.
 func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	path := strings.TrimRight(r.URL.Path, "/")
-	if path == sbTokenPath {
+	if path == tokenPath {
 		if r.Method != http.MethodPost {
 			s.fail(w, r, http.StatusMethodNotAllowed, "Method not allowed")
 			return
@@ -275,21 +302,9 @@ func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	switch {
 	case path == "/departments" && r.Method == http.MethodGet:
-		s.mu.Lock()
-		items := make([]sandboxDepartment, len(s.depts))
-		for i, d := range s.depts {
-			items[i] = sandboxDepartment(d)
-		}
-		s.mu.Unlock()
-		s.page(w, r, "departments", items)
+		writePage(s, w, r, "departments", s.Departments())
 	case path == "/groups" && r.Method == http.MethodGet:
-		s.mu.Lock()
-		items := make([]sandboxGroup, len(s.groups))
-		for i, g := range s.groups {
-			items[i] = sandboxGroup(g)
-		}
-		s.mu.Unlock()
-		s.page(w, r, "groups", items)
+		writePage(s, w, r, "groups", s.Groups())
 	case path == "/users/v2" && r.Method == http.MethodGet:
 		s.listUsers(w, r)
 	case path == "/user" && r.Method == http.MethodPost:
@@ -307,7 +322,7 @@ func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Sandbox) token(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxRequestBody)
+	r.Body = http.MaxBytesReader(w, r.Body, sandbox.MaxBody)
 	if err := r.ParseForm(); err != nil {
 		s.fail(w, r, http.StatusBadRequest, "Invalid request body")
 		return
@@ -322,8 +337,7 @@ func (s *Sandbox) token(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if s.clientID != "" || s.clientSecret != "" {
-		okID := subtle.ConstantTimeCompare([]byte(id), []byte(s.clientID)) == 1
-		okSecret := subtle.ConstantTimeCompare([]byte(secret), []byte(s.clientSecret)) == 1
+		okID, okSecret := sandbox.Same(id, s.clientID), sandbox.Same(secret, s.clientSecret)
 		if !okID || !okSecret {
 			s.fail(w, r, http.StatusUnauthorized, "Invalid client credentials")
 			return
@@ -347,34 +361,35 @@ type sandboxTokenAnswer struct {
 	TokenType   string `json:"token_type"`
 }
 
-// sandboxDepartment and sandboxGroup are Department and Group as the spec names their
-// JSON fields, kept apart from the client's tags.
-type sandboxDepartment struct {
+// Department is a department as the sandbox holds it and GET /departments lists it,
+// with the spec's JSON field names.
+type Department struct {
 	DepartmentID       string `json:"departmentId"`
 	Name               string `json:"name"`
 	ParentDepartmentID string `json:"parentDepartmentId,omitempty"`
 	Code               string `json:"code,omitempty"`
 }
 
-type sandboxGroup struct {
+// Group is a group as the sandbox holds it and GET /groups lists it. A smart group's
+// members are chosen by its rules: the API refuses to add anyone to it.
+type Group struct {
 	GroupID string `json:"groupId"`
 	Name    string `json:"name"`
 	IsSmart bool   `json:"isSmart"`
 }
 
 func (s *Sandbox) authorized(r *http.Request) bool {
-	h := r.Header.Get("Authorization")
-	scheme, tok, ok := strings.Cut(h, " ")
-	if !ok || !strings.EqualFold(scheme, "bearer") {
+	tok, ok := sandbox.Token(r.Header.Get("Authorization"), "bearer")
+	if !ok {
 		return false
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	exp, ok := s.tokens[strings.TrimSpace(tok)]
+	exp, ok := s.tokens[tok]
 	return ok && s.now().Before(exp)
 }
 
-// page answers one page of a listing; the page token is the offset of the next page.
+// writePage answers one page of a listing; the page token is the offset of the next page.
 func writePage[T any](s *Sandbox, w http.ResponseWriter, r *http.Request, key string, items []T) {
 	s.mu.Lock()
 	size := s.pageSize
@@ -397,17 +412,6 @@ func writePage[T any](s *Sandbox, w http.ResponseWriter, r *http.Request, key st
 		ans["nextPageToken"] = strconv.Itoa(to)
 	}
 	s.answer(w, r, http.StatusOK, ans)
-}
-
-func (s *Sandbox) page(w http.ResponseWriter, r *http.Request, key string, items any) {
-	switch v := items.(type) {
-	case []sandboxDepartment:
-		writePage(s, w, r, key, v)
-	case []sandboxGroup:
-		writePage(s, w, r, key, v)
-	case []sandboxProfile:
-		writePage(s, w, r, key, v)
-	}
 }
 
 // sandboxProfile is a user as GET /users/v2 answers it: fields as the upper-case
@@ -454,7 +458,7 @@ func (s *Sandbox) listUsers(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Unlock()
 	sort.Slice(found, func(i, j int) bool { return found[i].UserID < found[j].UserID })
-	s.page(w, r, "userProfiles", found)
+	writePage(s, w, r, "userProfiles", found)
 }
 
 func containsFold(list []string, v string) bool {
@@ -488,7 +492,7 @@ func (s *Sandbox) readBody(w http.ResponseWriter, r *http.Request) (*sandboxBody
 		s.fail(w, r, http.StatusBadRequest, "The sandbox takes JSON bodies only (Content-Type: application/json)")
 		return nil, false
 	}
-	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxRequestBody))
+	data, err := sandbox.ReadBody(w, r)
 	if err != nil {
 		s.fail(w, r, http.StatusBadRequest, "Invalid request body")
 		return nil, false
@@ -534,12 +538,12 @@ func (s *Sandbox) createUser(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusBadRequest, msg)
 		return
 	}
-	u := &SandboxUser{ID: s.newUserID(), DepartmentID: dept, Fields: copyFields(b.Fields),
+	u := &User{ID: s.newUserID(), DepartmentID: dept, Fields: copyFields(b.Fields),
 		GroupIDs: slices.Clone(groups), Role: b.Role, Status: 1, HasPassword: b.Password != "",
 		SendLoginEmail: b.SendLoginEmail}
 	s.users[u.ID] = u
 	s.mu.Unlock()
-	s.changed.Add(1)
+	s.counts.Wrote()
 	s.answer(w, r, http.StatusCreated, u.ID)
 }
 
@@ -594,10 +598,10 @@ func (s *Sandbox) updateUser(w http.ResponseWriter, r *http.Request, id string) 
 	}
 	if b.Password != "" {
 		u.HasPassword = true
-		s.resets.Add(1)
+		s.counts.Reset()
 	}
 	if b.Password != "" || !sameUser(before, *u) {
-		s.changed.Add(1)
+		s.counts.Wrote()
 	}
 	w.WriteHeader(http.StatusOK)
 }
@@ -613,7 +617,7 @@ func (s *Sandbox) setPassword(w http.ResponseWriter, r *http.Request, id string)
 	var b struct {
 		Password string `json:"password"`
 	}
-	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxRequestBody))
+	data, err := sandbox.ReadBody(w, r)
 	if err != nil || json.Unmarshal(data, &b) != nil {
 		s.fail(w, r, http.StatusBadRequest, "Invalid request body")
 		return
@@ -632,19 +636,19 @@ func (s *Sandbox) setPassword(w http.ResponseWriter, r *http.Request, id string)
 		s.fail(w, r, http.StatusNotFound, "User not found")
 		return
 	}
-	s.resets.Add(1)
-	s.changed.Add(1)
+	s.counts.Reset()
+	s.counts.Wrote()
 	w.WriteHeader(http.StatusOK)
 }
 
-func copyUser(u *SandboxUser) SandboxUser {
+func copyUser(u *User) User {
 	c := *u
 	c.Fields = maps.Clone(u.Fields)
 	c.GroupIDs = slices.Clone(u.GroupIDs)
 	return c
 }
 
-func sameUser(a, b SandboxUser) bool {
+func sameUser(a, b User) bool {
 	return a.DepartmentID == b.DepartmentID && a.Role == b.Role && maps.Equal(a.Fields, b.Fields) &&
 		slices.Equal(a.GroupIDs, b.GroupIDs)
 }

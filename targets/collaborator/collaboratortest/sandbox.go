@@ -1,25 +1,22 @@
-package collaborator
+// Package collaboratortest is an in-memory stand-in of Collaborator's single-user
+// import and user list, for tests and `userimport sandbox`, as net/http/httptest
+// stands beside net/http. It is written from docs/platforms/collaborator.md, with its
+// own paths and field names, and does not import the client: a path the client gets
+// wrong fails against it.
+package collaboratortest
 
 import (
-	"crypto/subtle"
 	"encoding/json"
-	"errors"
-	"io"
 	"net/http"
 	"net/mail"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"userimport/targets/sandbox"
 )
-
-// maxRequestBody caps an import request the sandbox reads: one user is a few hundred
-// bytes.
-const maxRequestBody = 1 << 20
 
 // User is an account as the sandbox stores it. Dates are DD.MM.YYYY whichever form
 // they arrived in.
@@ -69,14 +66,15 @@ type Sandbox struct {
 	logins map[string]string // lower-cased login → uid
 	emails map[string]string // lower-cased e-mail → uid
 
-	writes atomic.Int64 // imports that created or changed an account
-	resets atomic.Int64 // imports that carried a password for a uid that existed
+	// counts counts the imports that created or changed an account, and those that
+	// carried a password for a uid that existed.
+	counts sandbox.Counter
 }
 
-// NewSandbox returns an empty sandbox that accepts token in the header of the API
+// New returns an empty sandbox that accepts token in the header of the API
 // generation asked for (Authorization for v1, X-Cbr-Authorization for v2). An empty
 // token accepts any token, or none: that is what `--sandbox` uses.
-func NewSandbox(token string) *Sandbox {
+func New(token string) *Sandbox {
 	return &Sandbox{
 		token:  token,
 		users:  map[string]*User{},
@@ -108,13 +106,13 @@ func (s *Sandbox) Len() int {
 // Writes is the number of imports that created or changed an account. An import
 // that changes nothing, one refused, a list request and Put do not count: a plan must
 // leave it unchanged.
-func (s *Sandbox) Writes() int64 { return s.writes.Load() }
+func (s *Sandbox) Writes() int64 { return s.counts.Writes() }
 
 // Stats are what the sandbox counts: accounts, writes (Writes), and password resets,
 // which are imports carrying a password for a uid that already existed, whether or not
 // the password differed.
 func (s *Sandbox) Stats() sandbox.Stats {
-	return sandbox.Stats{Accounts: s.Len(), Writes: s.writes.Load(), PasswordResets: s.resets.Load()}
+	return s.counts.Stats(s.Len())
 }
 
 // Put stores u as it is, replacing the account with the same uid, without checking any
@@ -166,42 +164,42 @@ func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case r.URL.Path == "/api/v2/users/list":
 		header, method = "X-Cbr-Authorization", http.MethodGet
 	default:
-		writeJSON(w, http.StatusNotFound, map[string]string{"error": "not found"})
+		sandbox.WriteJSON(w, http.StatusNotFound, map[string]string{"error": "not found"})
 		return
 	}
 	if r.Method != method {
 		w.Header().Set("Allow", method)
-		writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": "method not allowed"})
+		sandbox.WriteJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": "method not allowed"})
 		return
 	}
 	if !s.authorized(r.Header.Get(header)) {
-		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "invalid or missing API token in " + header})
+		sandbox.WriteJSON(w, http.StatusUnauthorized, map[string]string{"error": "invalid or missing API token in " + header})
 		return
 	}
 	if method == http.MethodGet {
 		s.serveList(w, r)
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxRequestBody))
+	body, err := sandbox.ReadBody(w, r)
 	if err != nil {
-		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-			writeJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"error": "request too large"})
+		if sandbox.TooLarge(err) {
+			sandbox.WriteJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"error": "request too large"})
 			return
 		}
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "unreadable request"})
+		sandbox.WriteJSON(w, http.StatusBadRequest, map[string]string{"error": "unreadable request"})
 		return
 	}
 	in, errs, ok := decodeImport(body)
 	if !ok {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "invalid JSON"})
+		sandbox.WriteJSON(w, http.StatusBadRequest, map[string]string{"error": "invalid JSON"})
 		return
 	}
 	res, errs := s.upsert(in, errs)
 	if len(errs) > 0 {
-		writeJSON(w, http.StatusBadRequest, errs)
+		sandbox.WriteJSON(w, http.StatusBadRequest, errs)
 		return
 	}
-	writeJSON(w, http.StatusOK, res)
+	sandbox.WriteJSON(w, http.StatusOK, res)
 }
 
 // perPage is the list's page size: the documentation's example answers countPerPage 10.
@@ -245,7 +243,7 @@ func (s *Sandbox) serveList(w http.ResponseWriter, r *http.Request) {
 	if p := q.Get("page"); p != "" {
 		n, err := strconv.Atoi(p)
 		if err != nil || n < 1 {
-			writeJSON(w, http.StatusBadRequest, fieldErrors{"page": {"integer": "Must be a positive integer"}})
+			sandbox.WriteJSON(w, http.StatusBadRequest, fieldErrors{"page": {"integer": "Must be a positive integer"}})
 			return
 		}
 		page = n
@@ -267,7 +265,7 @@ func (s *Sandbox) serveList(w http.ResponseWriter, r *http.Request) {
 	sort.Slice(items, func(i, j int) bool { return items[i].ID < items[j].ID })
 	pager := listPager{Current: page, Count: (len(items) + perPage - 1) / perPage, Total: len(items), CountPerPage: perPage}
 	from, to := min((page-1)*perPage, len(items)), min(page*perPage, len(items))
-	writeJSON(w, http.StatusOK, struct {
+	sandbox.WriteJSON(w, http.StatusOK, struct {
 		Data  []listItem `json:"data"`
 		Pager listPager  `json:"pager"`
 	}{append([]listItem{}, items[from:to]...), pager})
@@ -321,21 +319,8 @@ func (s *Sandbox) authorized(h string) bool {
 	if s.token == "" {
 		return true
 	}
-	scheme, tok, ok := strings.Cut(h, " ")
-	if !ok || !strings.EqualFold(scheme, "Bearer") {
-		return false
-	}
-	return subtle.ConstantTimeCompare([]byte(strings.TrimSpace(tok)), []byte(s.token)) == 1
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		status, b = http.StatusInternalServerError, []byte(`{"error":"internal error"}`)
-	}
-	w.Header().Set("Content-Type", "application/json; charset=UTF-8")
-	w.WriteHeader(status)
-	_, _ = w.Write(b)
+	tok, ok := sandbox.Token(h, "Bearer")
+	return ok && sandbox.Same(tok, s.token)
 }
 
 // fieldErrors is the 400 body: field → rule → message.
@@ -481,7 +466,7 @@ func (s *Sandbox) upsert(in map[string]string, errs fieldErrors) (importCounts, 
 
 	var res importCounts
 	if exists && in["password"] != "" {
-		s.resets.Add(1)
+		s.counts.Reset()
 	}
 	switch {
 	case !exists:
@@ -499,7 +484,7 @@ func (s *Sandbox) upsert(in map[string]string, errs fieldErrors) (importCounts, 
 	default:
 		return res, nil
 	}
-	s.writes.Add(1)
+	s.counts.Wrote()
 	if exists {
 		s.unindex(old)
 	}

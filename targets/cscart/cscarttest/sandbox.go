@@ -1,9 +1,11 @@
-package cscart
+// Package cscarttest is an in-memory stand-in of a CS-Cart store's users API, for
+// tests and `userimport sandbox`, as net/http/httptest stands beside net/http. It is
+// written from docs/platforms/cscart.md, with its own paths and field names, and does
+// not import the client: a path the client gets wrong fails against it.
+package cscarttest
 
 import (
-	"crypto/subtle"
 	"encoding/json"
-	"io"
 	"mime"
 	"net/http"
 	"net/url"
@@ -15,7 +17,6 @@ import (
 	"sync/atomic"
 	"unicode"
 
-	"userimport/targets"
 	"userimport/targets/sandbox"
 )
 
@@ -33,17 +34,17 @@ type Sandbox struct {
 	email, apiKey string // both empty: any credentials, or none, are accepted
 
 	reads, writes atomic.Int64
-	// changed counts requests that created, changed or deleted an account; resets the
+	// counts counts the requests that created, changed or deleted an account, and the
 	// PUTs that carried a password (Stats).
-	changed, resets atomic.Int64
+	counts sandbox.Counter
 
 	mu     sync.Mutex
-	users  map[int64]*Account
+	users  map[int64]*User
 	nextID int64
 }
 
-// Account is a user as the sandbox holds it.
-type Account struct {
+// User is a user as the sandbox holds it.
+type User struct {
 	ID        int64
 	Login     string
 	Email     string
@@ -62,15 +63,15 @@ type Account struct {
 // request does not say items_per_page.
 const sandboxPageSize = 10
 
-// NewSandbox returns an empty store that accepts email and apiKey as HTTP Basic; both
+// New returns an empty store that accepts email and apiKey as HTTP Basic; both
 // empty accept any request (what --sandbox uses).
-func NewSandbox(email, apiKey string) *Sandbox {
-	return &Sandbox{email: email, apiKey: apiKey, users: map[int64]*Account{}}
+func New(email, apiKey string) *Sandbox {
+	return &Sandbox{email: email, apiKey: apiKey, users: map[int64]*User{}}
 }
 
-// Preload adds accounts as if they had been created earlier; a zero ID is assigned, an
+// Put adds accounts as if they had been created earlier; a zero ID is assigned, an
 // empty login becomes user_<id>, an empty status "A". It does not count as a write.
-func (s *Sandbox) Preload(list ...Account) {
+func (s *Sandbox) Put(list ...User) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, a := range list {
@@ -90,10 +91,10 @@ func (s *Sandbox) Preload(list ...Account) {
 }
 
 // Users returns a snapshot of the accounts, sorted by id.
-func (s *Sandbox) Users() []Account {
+func (s *Sandbox) Users() []User {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]Account, 0, len(s.users))
+	out := make([]User, 0, len(s.users))
 	for _, a := range s.users {
 		out = append(out, *a)
 	}
@@ -120,7 +121,7 @@ func (s *Sandbox) Writes() int64 { return s.writes.Load() }
 // holds is not counted, unless it carries a password), and the PUTs that carried a
 // password, each of which sets a new one on an account that existed.
 func (s *Sandbox) Stats() sandbox.Stats {
-	return sandbox.Stats{Accounts: s.Len(), Writes: s.changed.Load(), PasswordResets: s.resets.Load()}
+	return s.counts.Stats(s.Len())
 }
 
 // route matches /api/users, /api/2.0/users and /api/2.1/users, with an optional id.
@@ -130,7 +131,7 @@ var route = regexp.MustCompile(`^/api(?:/[0-9]+\.[0-9]+)?/users(?:/([^/]*))?/?$`
 func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !s.authorized(r) {
 		w.Header().Set("WWW-Authenticate", `Basic realm="User email/API key"`)
-		fail(w, http.StatusUnauthorized, nil, nil)
+		Fail(w, http.StatusUnauthorized, nil, nil)
 		return
 	}
 	if r.Method == http.MethodGet || r.Method == http.MethodHead {
@@ -140,7 +141,7 @@ func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	m := route.FindStringSubmatch(r.URL.Path)
 	if m == nil {
-		fail(w, http.StatusNotFound, nil, nil)
+		Fail(w, http.StatusNotFound, nil, nil)
 		return
 	}
 	id := m[1]
@@ -156,9 +157,9 @@ func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case r.Method == http.MethodDelete && id != "":
 		s.remove(w, id)
 	case r.Method == http.MethodPut || r.Method == http.MethodDelete:
-		fail(w, http.StatusMethodNotAllowed, nil, []string{"Object ID undefined"})
+		Fail(w, http.StatusMethodNotAllowed, nil, []string{"Object ID undefined"})
 	default:
-		fail(w, http.StatusMethodNotAllowed, nil, []string{"Method not allowed"})
+		Fail(w, http.StatusMethodNotAllowed, nil, []string{"Method not allowed"})
 	}
 }
 
@@ -167,14 +168,13 @@ func (s *Sandbox) authorized(r *http.Request) bool {
 		return true
 	}
 	user, pass, ok := r.BasicAuth()
-	return ok && strings.EqualFold(user, s.email) &&
-		subtle.ConstantTimeCompare([]byte(pass), []byte(s.apiKey)) == 1
+	return ok && strings.EqualFold(user, s.email) && sandbox.Same(pass, s.apiKey)
 }
 
 func (s *Sandbox) list(w http.ResponseWriter, q url.Values) {
 	userType := strings.TrimSpace(q.Get("user_type"))
 	if userType == "" {
-		fail(w, http.StatusBadRequest, nil, []string{"The user_type field is required"})
+		Fail(w, http.StatusBadRequest, nil, []string{"The user_type field is required"})
 		return
 	}
 	email := strings.ToLower(strings.TrimSpace(q.Get("email")))
@@ -188,7 +188,7 @@ func (s *Sandbox) list(w http.ResponseWriter, q url.Values) {
 	}
 
 	s.mu.Lock()
-	var hits []Account
+	var hits []User
 	for _, a := range s.users {
 		// LIKE '%x%' under MySQL's case-insensitive collation.
 		if a.UserType != userType ||
@@ -217,14 +217,14 @@ func (s *Sandbox) list(w http.ResponseWriter, q url.Values) {
 			params[k] = v[0]
 		}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"users": users, "params": params})
+	sandbox.WriteJSON(w, http.StatusOK, map[string]any{"users": users, "params": params})
 }
 
 func (s *Sandbox) show(w http.ResponseWriter, id string) {
 	n, _ := strconv.ParseInt(id, 10, 64)
 	s.mu.Lock()
 	a, ok := s.users[n]
-	var c Account
+	var c User
 	if ok {
 		c = *a
 	}
@@ -232,10 +232,10 @@ func (s *Sandbox) show(w http.ResponseWriter, id string) {
 	if !ok {
 		// 4.20.1 answers an unknown id with 200 and an empty list
 		// (docs/platforms/cscart.md, "Lookup").
-		writeJSON(w, http.StatusOK, map[string]any{"users": []any{}, "params": map[string]any{"user_id": id}})
+		sandbox.WriteJSON(w, http.StatusOK, map[string]any{"users": []any{}, "params": map[string]any{"user_id": id}})
 		return
 	}
-	writeJSON(w, http.StatusOK, c.wire())
+	sandbox.WriteJSON(w, http.StatusOK, c.wire())
 }
 
 func (s *Sandbox) remove(w http.ResponseWriter, id string) {
@@ -245,17 +245,17 @@ func (s *Sandbox) remove(w http.ResponseWriter, id string) {
 	delete(s.users, n)
 	s.mu.Unlock()
 	if !ok {
-		fail(w, http.StatusNotFound, nil, nil)
+		Fail(w, http.StatusNotFound, nil, nil)
 		return
 	}
-	s.changed.Add(1)
+	s.counts.Wrote()
 	w.WriteHeader(http.StatusNoContent)
 }
 
 // readBody reads a JSON or form-style body (CS-Cart's default is text/plain read as a
 // query string) into text values. It reports false for a content type CS-Cart refuses.
-func readBody(r *http.Request) (map[string]string, bool) {
-	raw, _ := io.ReadAll(io.LimitReader(r.Body, targets.MaxBody))
+func readBody(w http.ResponseWriter, r *http.Request) (map[string]string, bool) {
+	raw, _ := sandbox.ReadBody(w, r)
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	out := map[string]string{}
 	switch ct {
@@ -265,7 +265,7 @@ func readBody(r *http.Request) (map[string]string, bool) {
 			return out, true
 		}
 		for k, v := range m {
-			var f flexString
+			var f sandbox.Text
 			if json.Unmarshal(v, &f) == nil && string(v) != "null" {
 				out[k] = strings.TrimSpace(string(f))
 			}
@@ -292,7 +292,9 @@ func validName(s string) bool {
 	return true
 }
 
-const errUserExists = "The username or email you have chosen already exists. Please try another one."
+// UserExists is the message CS-Cart answers a create or an update with when another
+// account has the e-mail or the login.
+const UserExists = "The username or email you have chosen already exists. Please try another one."
 
 // checkNames returns the errors for names that fn_validate_text_field refuses. The
 // label in bold is INFERRED; it lets tests see that the client strips HTML.
@@ -320,9 +322,9 @@ func (s *Sandbox) takenLocked(self int64, email, login string) bool {
 }
 
 func (s *Sandbox) create(w http.ResponseWriter, r *http.Request) {
-	in, ok := readBody(r)
+	in, ok := readBody(w, r)
 	if !ok {
-		fail(w, http.StatusUnsupportedMediaType, nil, nil)
+		Fail(w, http.StatusUnsupportedMediaType, nil, nil)
 		return
 	}
 	// Presence, not emptiness, as isset() checks; only the last missing field is told.
@@ -333,29 +335,29 @@ func (s *Sandbox) create(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if missing != "" {
-		fail(w, http.StatusBadRequest, nil, []string{"The " + missing + " field is required"})
+		Fail(w, http.StatusBadRequest, nil, []string{"The " + missing + " field is required"})
 		return
 	}
 	if in["user_type"] == "C" && (in["company_id"] == "" || in["company_id"] == "0") {
-		fail(w, http.StatusBadRequest, []string{"Access denied"}, nil)
+		Fail(w, http.StatusBadRequest, []string{"Access denied"}, nil)
 		return
 	}
 	if !strings.Contains(in["email"], "@") {
-		fail(w, http.StatusBadRequest, []string{"The email address in the <b>E-mail</b> field is invalid."}, nil)
+		Fail(w, http.StatusBadRequest, []string{"The email address in the <b>E-mail</b> field is invalid."}, nil)
 		return
 	}
 	if errs := checkNames(in); len(errs) > 0 {
-		fail(w, http.StatusBadRequest, errs, nil)
+		Fail(w, http.StatusBadRequest, errs, nil)
 		return
 	}
 	s.mu.Lock()
 	if s.takenLocked(0, in["email"], in["user_login"]) {
 		s.mu.Unlock()
-		fail(w, http.StatusBadRequest, []string{errUserExists}, nil)
+		Fail(w, http.StatusBadRequest, []string{UserExists}, nil)
 		return
 	}
 	s.nextID++
-	a := &Account{ID: s.nextID, Email: in["email"], UserType: in["user_type"], CompanyID: in["company_id"], Status: "A"}
+	a := &User{ID: s.nextID, Email: in["email"], UserType: in["user_type"], CompanyID: in["company_id"], Status: "A"}
 	a.apply(in)
 	if a.Login == "" {
 		a.Login = "user_" + strconv.FormatInt(a.ID, 10)
@@ -363,14 +365,14 @@ func (s *Sandbox) create(w http.ResponseWriter, r *http.Request) {
 	s.users[a.ID] = a
 	id := a.ID
 	s.mu.Unlock()
-	s.changed.Add(1)
-	writeJSON(w, http.StatusCreated, map[string]any{"user_id": id, "profile_id": strconv.FormatInt(id, 10)})
+	s.counts.Wrote()
+	sandbox.WriteJSON(w, http.StatusCreated, map[string]any{"user_id": id, "profile_id": strconv.FormatInt(id, 10)})
 }
 
 func (s *Sandbox) update(w http.ResponseWriter, r *http.Request, id string) {
-	in, ok := readBody(r)
+	in, ok := readBody(w, r)
 	if !ok {
-		fail(w, http.StatusUnsupportedMediaType, nil, nil)
+		Fail(w, http.StatusUnsupportedMediaType, nil, nil)
 		return
 	}
 	n, _ := strconv.ParseInt(id, 10, 64)
@@ -378,15 +380,15 @@ func (s *Sandbox) update(w http.ResponseWriter, r *http.Request, id string) {
 	defer s.mu.Unlock()
 	a, found := s.users[n]
 	if !found {
-		fail(w, http.StatusNotFound, nil, nil)
+		Fail(w, http.StatusNotFound, nil, nil)
 		return
 	}
 	if errs := checkNames(in); len(errs) > 0 {
-		fail(w, http.StatusBadRequest, errs, nil)
+		Fail(w, http.StatusBadRequest, errs, nil)
 		return
 	}
 	if s.takenLocked(a.ID, in["email"], in["user_login"]) {
-		fail(w, http.StatusBadRequest, []string{errUserExists}, nil)
+		Fail(w, http.StatusBadRequest, []string{UserExists}, nil)
 		return
 	}
 	before := *a
@@ -399,16 +401,16 @@ func (s *Sandbox) update(w http.ResponseWriter, r *http.Request, id string) {
 	a.apply(in)
 	password := in["password"] != ""
 	if password {
-		s.resets.Add(1)
+		s.counts.Reset()
 	}
 	if password || *a != before {
-		s.changed.Add(1)
+		s.counts.Wrote()
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"user_id": strconv.FormatInt(a.ID, 10), "profile_id": false})
+	sandbox.WriteJSON(w, http.StatusOK, map[string]any{"user_id": strconv.FormatInt(a.ID, 10), "profile_id": false})
 }
 
 // apply writes the fields present in in, as UPDATE ... SET does with the keys it gets.
-func (a *Account) apply(in map[string]string) {
+func (a *User) apply(in map[string]string) {
 	for k, dst := range map[string]*string{
 		"user_login": &a.Login, "firstname": &a.FirstName, "lastname": &a.LastName,
 		"phone": &a.Phone, "status": &a.Status,
@@ -426,7 +428,7 @@ func (a *Account) apply(in map[string]string) {
 }
 
 // wire is the account as a list row: every number a string, as MySQL gives them.
-func (a *Account) wire() map[string]any {
+func (a *User) wire() map[string]any {
 	return map[string]any{
 		"user_id": strconv.FormatInt(a.ID, 10), "user_login": a.Login, "is_root": "N",
 		"timestamp": "1700000000", "user_type": a.UserType, "status": a.Status,
@@ -436,9 +438,10 @@ func (a *Account) wire() map[string]any {
 	}
 }
 
-// fail answers CS-Cart's error envelope: message is the reason phrase followed by the
-// errors and messages joined with ". ", as Response::send builds it.
-func fail(w http.ResponseWriter, status int, errs, msgs []string) {
+// Fail answers CS-Cart's error envelope: message is the reason phrase followed by the
+// errors and messages joined with ". ", as Response::send builds it. Tests use it to
+// stand a failing store in front of the sandbox.
+func Fail(w http.ResponseWriter, status int, errs, msgs []string) {
 	msg := http.StatusText(status)
 	if all := append(append([]string(nil), errs...), msgs...); len(all) > 0 {
 		msg += ": " + strings.Join(all, ". ")
@@ -450,16 +453,5 @@ func fail(w http.ResponseWriter, status int, errs, msgs []string) {
 	if len(errs) > 0 {
 		body["errors"] = errs
 	}
-	writeJSON(w, status, body)
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_, _ = w.Write(b)
+	sandbox.WriteJSON(w, status, body)
 }

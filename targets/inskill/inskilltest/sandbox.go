@@ -1,4 +1,8 @@
-package inskill
+// Package inskilltest is an in-memory stand-in of an inSkill school's students API,
+// for tests and `userimport sandbox`, as net/http/httptest stands beside net/http. It
+// is written from docs/platforms/inskill.md, with its own paths and field names, and
+// does not import the client: a path the client gets wrong fails against it.
+package inskilltest
 
 import (
 	"encoding/json"
@@ -34,12 +38,12 @@ type Sandbox struct {
 	scheme string
 
 	reads, writes atomic.Int64
-	// changes counts requests that created or changed a student, resets those that
+	// counts counts the requests that created or changed a student, and those that
 	// could have set a password on a student who existed (see Sandbox).
-	changes, resets atomic.Int64
+	counts sandbox.Counter
 
 	mu       sync.Mutex
-	students map[int64]*Student
+	students map[int64]*User
 	byEmail  map[string]int64 // lower-cased e-mail → id
 	nextID   int64
 	// folded caches each student's e-mail and name lower-cased for search, with the
@@ -48,8 +52,8 @@ type Sandbox struct {
 	folded map[int64][4]string
 }
 
-// Student is a student as the sandbox holds it.
-type Student struct {
+// User is a student as the sandbox holds it.
+type User struct {
 	ID       int64
 	Name     string
 	Email    string
@@ -61,12 +65,12 @@ type Student struct {
 // exercised by a search that matches more than a handful of people.
 const sandboxPageSize = 15
 
-// NewSandbox returns an empty school that accepts token as "Authorization: Bearer
+// New returns an empty school that accepts token as "Authorization: Bearer
 // <token>"; an empty token accepts any request (what --sandbox uses).
-func NewSandbox(token string) *Sandbox {
+func New(token string) *Sandbox {
 	return &Sandbox{
 		token: token, header: "Authorization", scheme: "Bearer",
-		students: map[int64]*Student{}, byEmail: map[string]int64{}, nextID: 1000,
+		students: map[int64]*User{}, byEmail: map[string]int64{}, nextID: 1000,
 	}
 }
 
@@ -78,9 +82,9 @@ func (s *Sandbox) WithAuth(header, scheme string) *Sandbox {
 	return s
 }
 
-// Preload adds students as if they had been created earlier; a zero ID is assigned. It
+// Put adds students as if they had been created earlier; a zero ID is assigned. It
 // does not count as a write.
-func (s *Sandbox) Preload(list ...Student) {
+func (s *Sandbox) Put(list ...User) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, st := range list {
@@ -95,11 +99,11 @@ func (s *Sandbox) Preload(list ...Student) {
 	}
 }
 
-// Students returns a snapshot of the students, sorted by id.
-func (s *Sandbox) Students() []Student {
+// Users returns a snapshot of the students, sorted by id.
+func (s *Sandbox) Users() []User {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]Student, 0, len(s.students))
+	out := make([]User, 0, len(s.students))
 	for _, st := range s.students {
 		c := *st
 		c.Products = append([]int64(nil), st.Products...)
@@ -127,7 +131,7 @@ func (s *Sandbox) Writes() int64 { return s.writes.Load() }
 // created or changed one (a write that changed nothing is not counted, unlike
 // Writes), and the password resets as Sandbox defines them.
 func (s *Sandbox) Stats() sandbox.Stats {
-	return sandbox.Stats{Accounts: s.Len(), Writes: s.changes.Load(), PasswordResets: s.resets.Load()}
+	return s.counts.Stats(s.Len())
 }
 
 // e164 is the form the documentation asks phones in: "+" and up to 15 digits.
@@ -136,7 +140,7 @@ var e164 = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
 // ServeHTTP implements http.Handler.
 func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !s.authorized(r) {
-		writeJSON(w, http.StatusUnauthorized, map[string]any{"message": "Unauthenticated."})
+		sandbox.WriteJSON(w, http.StatusUnauthorized, map[string]any{"message": "Unauthenticated."})
 		return
 	}
 	if r.Method == http.MethodGet || r.Method == http.MethodHead {
@@ -163,10 +167,10 @@ func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		case http.MethodPatch, http.MethodPut:
 			s.update(w, r, id)
 		default:
-			writeJSON(w, http.StatusMethodNotAllowed, map[string]any{"message": "The " + r.Method + " method is not supported for this route."})
+			sandbox.WriteJSON(w, http.StatusMethodNotAllowed, map[string]any{"message": "The " + r.Method + " method is not supported for this route."})
 		}
 	case path == root:
-		writeJSON(w, http.StatusMethodNotAllowed, map[string]any{"message": "The " + r.Method + " method is not supported for this route."})
+		sandbox.WriteJSON(w, http.StatusMethodNotAllowed, map[string]any{"message": "The " + r.Method + " method is not supported for this route."})
 	default:
 		notFoundJSON(w)
 	}
@@ -176,15 +180,8 @@ func (s *Sandbox) authorized(r *http.Request) bool {
 	if s.token == "" {
 		return true
 	}
-	got := strings.TrimSpace(r.Header.Get(s.header))
-	if s.scheme != "" {
-		scheme, rest, ok := strings.Cut(got, " ")
-		if !ok || !strings.EqualFold(scheme, s.scheme) {
-			return false
-		}
-		got = strings.TrimSpace(rest)
-	}
-	return got == s.token
+	got, ok := sandbox.Token(r.Header.Get(s.header), s.scheme)
+	return ok && sandbox.Same(got, s.token)
 }
 
 func (s *Sandbox) search(w http.ResponseWriter, r *http.Request) {
@@ -198,7 +195,7 @@ func (s *Sandbox) search(w http.ResponseWriter, r *http.Request) {
 	page = max(page, 1)
 
 	s.mu.Lock()
-	var hits []Student
+	var hits []User
 	if s.folded == nil {
 		s.folded = make(map[int64][4]string)
 	}
@@ -226,7 +223,7 @@ func (s *Sandbox) search(w http.ResponseWriter, r *http.Request) {
 	for _, st := range hits[from:to] {
 		data = append(data, st.wire(withProducts))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{
+	sandbox.WriteJSON(w, http.StatusOK, map[string]any{
 		"data":  data,
 		"links": map[string]any{"first": nil, "last": nil, "prev": nil, "next": nil},
 		"meta": map[string]any{"current_page": page, "last_page": last, "per_page": sandboxPageSize,
@@ -237,7 +234,7 @@ func (s *Sandbox) search(w http.ResponseWriter, r *http.Request) {
 func (s *Sandbox) show(w http.ResponseWriter, id int64) {
 	s.mu.Lock()
 	st, ok := s.students[id]
-	var c Student
+	var c User
 	if ok {
 		c = *st
 	}
@@ -246,7 +243,7 @@ func (s *Sandbox) show(w http.ResponseWriter, id int64) {
 		notFoundJSON(w)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"data": c.wire(true), "status": "ok"})
+	sandbox.WriteJSON(w, http.StatusOK, map[string]any{"data": c.wire(true), "status": "ok"})
 }
 
 // studentInput is a create or update body. Every value is decoded loosely, as PHP
@@ -262,6 +259,17 @@ type studentInput struct {
 	Password *json.RawMessage `json:"password"`
 }
 
+// readInput reads a create or update body. Laravel reads a body it cannot parse as
+// no input at all.
+func readInput(w http.ResponseWriter, r *http.Request) *studentInput {
+	var in studentInput
+	body, err := sandbox.ReadBody(w, r)
+	if err != nil || json.Unmarshal(body, &in) != nil {
+		return &studentInput{}
+	}
+	return &in
+}
+
 // hasPassword reports whether in carries a non-empty password.
 func (in *studentInput) hasPassword() bool {
 	p, _ := text(in.Password)
@@ -272,7 +280,7 @@ func text(raw *json.RawMessage) (string, bool) {
 	if raw == nil {
 		return "", false
 	}
-	var f flexString
+	var f sandbox.Text
 	if json.Unmarshal(*raw, &f) != nil {
 		return "", true
 	}
@@ -301,13 +309,9 @@ func checkFields(in *studentInput) (name, phone string, product int64, errs map[
 }
 
 func (s *Sandbox) create(w http.ResponseWriter, r *http.Request) {
-	var in studentInput
-	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
-		// Laravel reads a body it cannot parse as no input at all.
-		in = studentInput{}
-	}
+	in := readInput(w, r)
 	email, _ := text(in.Email)
-	name, phone, product, errs := checkFields(&in)
+	name, phone, product, errs := checkFields(in)
 	switch {
 	case email == "":
 		errs["email"] = append(errs["email"], "The email field is required.")
@@ -333,31 +337,28 @@ func (s *Sandbox) create(w http.ResponseWriter, r *http.Request) {
 		// it as a possible password reset: a new password and the welcome e-mail may
 		// go out again.
 		if st.apply(name, phone, product) {
-			s.changes.Add(1)
+			s.counts.Wrote()
 		}
-		s.resets.Add(1)
+		s.counts.Reset()
 		data := st.wire(false)
 		s.mu.Unlock()
-		writeJSON(w, http.StatusOK, map[string]any{"data": data, "status": "ok", "message": "Пользователь успешно обновлён"})
+		sandbox.WriteJSON(w, http.StatusOK, map[string]any{"data": data, "status": "ok", "message": "Пользователь успешно обновлён"})
 		return
 	}
 	s.nextID++
-	st := &Student{ID: s.nextID, Email: email}
+	st := &User{ID: s.nextID, Email: email}
 	st.apply(name, phone, product)
 	s.students[st.ID] = st
 	s.byEmail[strings.ToLower(email)] = st.ID
-	s.changes.Add(1)
+	s.counts.Wrote()
 	data := st.wire(false)
 	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, map[string]any{"data": data, "status": "ok", "message": "Пользователь успешно добавлен"})
+	sandbox.WriteJSON(w, http.StatusOK, map[string]any{"data": data, "status": "ok", "message": "Пользователь успешно добавлен"})
 }
 
 func (s *Sandbox) update(w http.ResponseWriter, r *http.Request, id int64) {
-	var in studentInput
-	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
-		in = studentInput{}
-	}
-	name, phone, product, errs := checkFields(&in)
+	in := readInput(w, r)
+	name, phone, product, errs := checkFields(in)
 	s.mu.Lock()
 	st, ok := s.students[id]
 	if !ok {
@@ -375,19 +376,19 @@ func (s *Sandbox) update(w http.ResponseWriter, r *http.Request, id int64) {
 		// inSkill's update takes no password; a client that sends one means to
 		// reset it, which is what the count is for.
 		changed = true
-		s.resets.Add(1)
+		s.counts.Reset()
 	}
 	if changed {
-		s.changes.Add(1)
+		s.counts.Wrote()
 	}
 	data := st.wire(false)
 	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, map[string]any{"data": data, "status": "ok"})
+	sandbox.WriteJSON(w, http.StatusOK, map[string]any{"data": data, "status": "ok"})
 }
 
 // apply writes the non-empty values into st, and reports whether that changed it; an
 // absent value leaves the field alone.
-func (st *Student) apply(name, phone string, product int64) (changed bool) {
+func (st *User) apply(name, phone string, product int64) (changed bool) {
 	if name != "" && name != st.Name {
 		st.Name, changed = name, true
 	}
@@ -406,7 +407,7 @@ func (st *Student) apply(name, phone string, product int64) (changed bool) {
 }
 
 // wire is the student as the API answers it.
-func (st *Student) wire(withProducts bool) map[string]any {
+func (st *User) wire(withProducts bool) map[string]any {
 	m := map[string]any{"id": st.ID, "name": st.Name, "email": st.Email, "phone": st.Phone, "avatar": ""}
 	if withProducts {
 		ps := make([]map[string]any, 0, len(st.Products))
@@ -432,20 +433,9 @@ func invalid(w http.ResponseWriter, data map[string]any, errs map[string][]strin
 	if data != nil {
 		body["data"] = data
 	}
-	writeJSON(w, http.StatusUnprocessableEntity, body)
+	sandbox.WriteJSON(w, http.StatusUnprocessableEntity, body)
 }
 
 func notFoundJSON(w http.ResponseWriter) {
-	writeJSON(w, http.StatusNotFound, map[string]any{"message": "Not Found"})
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_, _ = w.Write(b)
+	sandbox.WriteJSON(w, http.StatusNotFound, map[string]any{"message": "Not Found"})
 }

@@ -1,4 +1,4 @@
-package ispring
+package ispringtest
 
 import (
 	"encoding/json"
@@ -15,6 +15,31 @@ import (
 	"userimport/targets/sandbox"
 )
 
+// The credentials the tests' sandboxes accept.
+const (
+	testID     = "client-id-1"
+	testSecret = "very-secret-value-42"
+)
+
+// existingAnna is an account as a test preloads it.
+func existingAnna() User {
+	return User{
+		DepartmentID: KazanSalesID,
+		Fields: map[string]string{"login": "a.ivanova", "email": "Anna.Ivanova@example.com",
+			"first_name": "Анна", "last_name": "Петрова", "phone": "+7 912 345-67-89"},
+		GroupIDs: []string{NewcomersID},
+	}
+}
+
+func mustAdd(t *testing.T, sb *Sandbox, u User) string {
+	t.Helper()
+	id, err := sb.Put(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
 // sandboxCall sends one raw request to h and returns the status and body.
 func sandboxCall(t *testing.T, h http.Handler, method, target, token, accept, body string) (int, string) {
 	t.Helper()
@@ -30,7 +55,7 @@ func sandboxCall(t *testing.T, h http.Handler, method, target, token, accept, bo
 		req.Header.Set("Accept", accept)
 	}
 	switch {
-	case target == sbTokenPath:
+	case target == tokenPath:
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	case body != "":
 		req.Header.Set("Content-Type", "application/json")
@@ -43,11 +68,11 @@ func sandboxCall(t *testing.T, h http.Handler, method, target, token, accept, bo
 func sandboxToken(t *testing.T, sb *Sandbox) string {
 	t.Helper()
 	form := url.Values{"client_id": {testID}, "client_secret": {testSecret}, "grant_type": {"client_credentials"}}
-	code, body := sandboxCall(t, sb, http.MethodPost, sbTokenPath, "", "application/json", form.Encode())
+	code, body := sandboxCall(t, sb, http.MethodPost, tokenPath, "", "application/json", form.Encode())
 	if code != http.StatusOK {
 		t.Fatalf("token: %d %s", code, body)
 	}
-	var a tokenAnswer
+	var a sandboxTokenAnswer
 	if err := json.Unmarshal([]byte(body), &a); err != nil {
 		t.Fatal(err)
 	}
@@ -55,6 +80,12 @@ func sandboxToken(t *testing.T, sb *Sandbox) string {
 		t.Errorf("token answer %+v, want expires_in 1800 and bearer", a)
 	}
 	return a.AccessToken
+}
+
+// profilesPage is a page of GET /users/v2.
+type profilesPage struct {
+	UserProfiles  []sandboxProfile `json:"userProfiles"`
+	NextPageToken string           `json:"nextPageToken"`
 }
 
 func TestSandboxToken(t *testing.T) {
@@ -72,8 +103,8 @@ func TestSandboxToken(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			sb := NewSandbox(tt.id, tt.sec)
-			code, body := sandboxCall(t, sb, http.MethodPost, sbTokenPath, "", "application/json", tt.form.Encode())
+			sb := New(tt.id, tt.sec)
+			code, body := sandboxCall(t, sb, http.MethodPost, tokenPath, "", "application/json", tt.form.Encode())
 			if code != tt.wantCode {
 				t.Fatalf("status %d (%s), want %d", code, body, tt.wantCode)
 			}
@@ -85,14 +116,14 @@ func TestSandboxToken(t *testing.T) {
 }
 
 func TestSandboxTokenExpires(t *testing.T) {
-	sb := NewSandbox(testID, testSecret)
-	clock := newClock()
-	sb.SetClock(clock.Now)
+	sb := New(testID, testSecret)
+	now := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
+	sb.SetClock(func() time.Time { return now })
 	tok := sandboxToken(t, sb)
 	if code, _ := sandboxCall(t, sb, http.MethodGet, "/groups", tok, "application/json", ""); code != 200 {
 		t.Fatalf("fresh token: %d", code)
 	}
-	clock.Advance(30 * time.Minute)
+	now = now.Add(30 * time.Minute)
 	code, body := sandboxCall(t, sb, http.MethodGet, "/groups", tok, "application/json", "")
 	if code != http.StatusUnauthorized || !strings.Contains(body, `"code":401`) {
 		t.Errorf("expired token: %d %s, want 401 with the error shape", code, body)
@@ -106,15 +137,15 @@ func TestSandboxTokenExpires(t *testing.T) {
 }
 
 func TestSandboxXMLUnlessAcceptJSON(t *testing.T) {
-	sb := NewSandbox(testID, testSecret)
+	sb := New(testID, testSecret)
 	tok := sandboxToken(t, sb)
 	code, body := sandboxCall(t, sb, http.MethodPost, "/user", tok, "",
-		`{"departmentId":"`+SandboxRootID+`","fields":{"login":"a","email":"a@x.ru"}}`)
+		`{"departmentId":"`+RootID+`","fields":{"login":"a","email":"a@x.ru"}}`)
 	if code != http.StatusCreated || !strings.HasPrefix(body, "<?xml") || !strings.Contains(body, "<response>30000000-") {
 		t.Errorf("create without Accept: %d %s, want 201 and <response>id</response>", code, body)
 	}
-	if id, err := parseCreatedID([]byte(body)); err != nil || id != sb.Users()[0].ID {
-		t.Errorf("the client reads %q, %v from the XML answer", id, err)
+	if id := sb.Users()[0].ID; !strings.Contains(body, "<response>"+id+"</response>") {
+		t.Errorf("the XML answer %s does not hold the new id %s", body, id)
 	}
 	_, body = sandboxCall(t, sb, http.MethodGet, "/users/v2?emails[]=a@x.ru", tok, "application/xml", "")
 	for _, want := range []string{"<userProfiles><userProfile>", "<fields><field><name>EMAIL</name><value>a@x.ru</value></field>"} {
@@ -132,9 +163,9 @@ func TestSandboxXMLUnlessAcceptJSON(t *testing.T) {
 }
 
 func TestSandboxUserRules(t *testing.T) {
-	sb := NewSandbox(testID, testSecret)
+	sb := New(testID, testSecret)
 	tok := sandboxToken(t, sb)
-	dept := `"departmentId":"` + SandboxRootID + `"`
+	dept := `"departmentId":"` + RootID + `"`
 	code, first := sandboxCall(t, sb, http.MethodPost, "/user", tok, "application/json", `{`+dept+`,"fields":{"login":"ivanov","email":"ivanov@x.ru"}}`)
 	if code != http.StatusCreated {
 		t.Fatalf("create: %d %s", code, first)
@@ -155,7 +186,7 @@ func TestSandboxUserRules(t *testing.T) {
 		{"duplicate login", "POST", "/user", `{` + dept + `,"fields":{"login":"IVANOV","email":"a@x.ru"}}`, 400, "Invalid value IVANOV. Field login must be unique."},
 		{"duplicate email", "POST", "/user", `{` + dept + `,"fields":{"login":"a","email":"ivanov@x.ru"}}`, 400, "Invalid value ivanov@x.ru. Field email must be unique."},
 		{"unknown field", "POST", "/user", `{` + dept + `,"fields":{"login":"a","email":"a@x.ru","shoe_size":"44"}}`, 400, "Unknown user profile field shoe_size"},
-		{"smart group", "POST", "/user", `{` + dept + `,"fields":{"login":"a","email":"a@x.ru"},"groupIds":["` + SandboxEveryoneID + `"]}`, 400, "smart group"},
+		{"smart group", "POST", "/user", `{` + dept + `,"fields":{"login":"a","email":"a@x.ru"},"groupIds":["` + EveryoneID + `"]}`, 400, "smart group"},
 		{"bad role", "POST", "/user", `{` + dept + `,"fields":{"login":"a","email":"a@x.ru"},"role":"boss"}`, 400, "Field role must be one of"},
 		{"invitation without text", "POST", "/user", `{` + dept + `,"fields":{"login":"a","email":"a@x.ru"},"sendLoginEmail":true}`, 400, "invitationMessage is required"},
 		{"not json", "POST", "/user", `login=a`, 400, "Invalid request body"},
@@ -186,19 +217,19 @@ func TestSandboxUserRules(t *testing.T) {
 }
 
 func TestSandboxUpdateOnlySentFields(t *testing.T) {
-	sb := NewSandbox("", "")
+	sb := New("", "")
 	id := mustAdd(t, sb, existingAnna())
 	tok := sandboxToken(t, sb)
 	code, body := sandboxCall(t, sb, http.MethodPost, "/user/"+id, tok, "application/json",
-		`{"fields":{"login":"a.ivanova","job_title":"Бухгалтер"},"groupIds":["`+SandboxManagersID+`"]}`)
+		`{"fields":{"login":"a.ivanova","job_title":"Бухгалтер"},"groupIds":["`+ManagersID+`"]}`)
 	if code != http.StatusOK {
 		t.Fatalf("update: %d %s", code, body)
 	}
 	want := existingAnna()
 	want.ID, want.Status = id, 1
 	want.Fields["job_title"] = "Бухгалтер"
-	want.GroupIDs = []string{SandboxManagersID} // groupIds replaces the membership
-	if diff := cmp.Diff([]SandboxUser{want}, sb.Users()); diff != "" {
+	want.GroupIDs = []string{ManagersID} // groupIds replaces the membership
+	if diff := cmp.Diff([]User{want}, sb.Users()); diff != "" {
 		t.Errorf("users (-want +got):\n%s", diff)
 	}
 	if sb.Writes() != 1 || sb.Len() != 1 {
@@ -207,14 +238,15 @@ func TestSandboxUpdateOnlySentFields(t *testing.T) {
 }
 
 func TestSandboxLookupIsExactAndPaged(t *testing.T) {
-	sb := NewSandbox("", "")
+	sb := New("", "")
 	for _, u := range []struct{ login, email string }{{"anna", "anna@corp.ru"}, {"xanna", "xanna@corp.ru"}, {"boris", "boris@corp.ru"}} {
-		mustAdd(t, sb, SandboxUser{DepartmentID: SandboxRootID, Fields: map[string]string{"login": u.login, "email": u.email}})
+		mustAdd(t, sb, User{DepartmentID: RootID, Fields: map[string]string{"login": u.login, "email": u.email}})
 	}
 	tok := sandboxToken(t, sb)
 	_, body := sandboxCall(t, sb, http.MethodGet, "/users/v2?emails[]=ANNA@corp.ru", tok, "application/json", "")
-	users, err := parseUsers([]byte(body))
-	if err != nil || len(users) != 1 || users[0].Fields["login"] != "anna" {
+	var found profilesPage
+	err := json.Unmarshal([]byte(body), &found)
+	if err != nil || len(found.UserProfiles) != 1 || found.UserProfiles[0].UserID != sb.Users()[0].ID {
 		t.Errorf("lookup of anna@corp.ru: %s (%v)", body, err)
 	}
 	if !strings.Contains(body, `{"name":"LOGIN","value":"anna"}`) {
@@ -222,7 +254,7 @@ func TestSandboxLookupIsExactAndPaged(t *testing.T) {
 	}
 	sb.SetPageSize(2)
 	_, body = sandboxCall(t, sb, http.MethodGet, "/users/v2", tok, "application/json", "")
-	var p usersPage
+	var p profilesPage
 	if err := json.Unmarshal([]byte(body), &p); err != nil || len(p.UserProfiles) != 2 || p.NextPageToken != "2" {
 		t.Errorf("first page %s", body)
 	}
@@ -233,20 +265,20 @@ func TestSandboxLookupIsExactAndPaged(t *testing.T) {
 }
 
 func TestSandboxAddUserChecks(t *testing.T) {
-	sb := NewSandbox("", "")
+	sb := New("", "")
 	mustAdd(t, sb, existingAnna())
-	if _, err := sb.AddUser(existingAnna()); err == nil || !strings.Contains(err.Error(), "must be unique") {
+	if _, err := sb.Put(existingAnna()); err == nil || !strings.Contains(err.Error(), "must be unique") {
 		t.Errorf("adding a duplicate: %v", err)
 	}
-	if _, err := sb.AddUser(SandboxUser{Fields: map[string]string{"login": "x", "email": "x@x.ru"}}); err == nil {
+	if _, err := sb.Put(User{Fields: map[string]string{"login": "x", "email": "x@x.ru"}}); err == nil {
 		t.Error("adding a user without a department succeeded")
 	}
 }
 
 func TestSandboxPasswordAndStats(t *testing.T) {
-	sb := NewSandbox("", "")
+	sb := New("", "")
 	tok := sandboxToken(t, sb)
-	dept := `"departmentId":"` + SandboxRootID + `"`
+	dept := `"departmentId":"` + RootID + `"`
 	code, body := sandboxCall(t, sb, http.MethodPost, "/user", tok, "application/json",
 		`{`+dept+`,"fields":{"login":"ivanov","email":"ivanov@x.ru"},"password":"Start-123"}`)
 	if code != http.StatusCreated {
@@ -298,7 +330,7 @@ func TestSandboxPasswordAndStats(t *testing.T) {
 // The sandbox serves the documented paths itself; the client's constants are checked
 // against it by every client test.
 func TestSandboxServesDocumentedPaths(t *testing.T) {
-	sb := NewSandbox("", "")
+	sb := New("", "")
 	tok := sandboxToken(t, sb)
 	for _, path := range []string{"/departments?pageSize=1", "/groups?pageSize=1", "/users/v2?pageSize=1"} {
 		if code, body := sandboxCall(t, sb, http.MethodGet, path, tok, "application/json", ""); code != http.StatusOK {
@@ -306,7 +338,7 @@ func TestSandboxServesDocumentedPaths(t *testing.T) {
 		}
 	}
 	code, body := sandboxCall(t, sb, http.MethodGet, "/departments?pageSize=1", tok, "application/json", "")
-	if code != 200 || !strings.Contains(body, `"departmentId":"`+SandboxRootID+`"`) || !strings.Contains(body, `"nextPageToken":"1"`) {
+	if code != 200 || !strings.Contains(body, `"departmentId":"`+RootID+`"`) || !strings.Contains(body, `"nextPageToken":"1"`) {
 		t.Errorf("departments page: %s", body)
 	}
 }

@@ -14,7 +14,7 @@ import (
 // platforms lists them, and the command line, the templates, the settings file and the
 // suggestions read them from there (docs/design.md, "Packages").
 type Platform struct {
-	// Name is the platform as --target spells it ("cscart").
+	// Name is the platform as --target spells it.
 	Name string
 	// Title is the platform's name for people ("CS-Cart").
 	Title string

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"net/http"
-	"slices"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -39,9 +38,13 @@ var registry = specs(platforms.All())
 func specs(all []targets.Platform) []*targetSpec {
 	var out []*targetSpec
 	for _, p := range all {
-		out = append(out, &targetSpec{platform: p, name: p.Name, envVars: p.EnvNames(), sandboxCreds: anyCreds})
+		out = append(out, specOf(p))
 	}
 	return out
+}
+
+func specOf(p targets.Platform) *targetSpec {
+	return &targetSpec{platform: p, name: p.Name, envVars: p.EnvNames(), sandboxCreds: anyCreds}
 }
 
 // schema is what the platform takes.
@@ -85,11 +88,11 @@ func lookupTarget(name string, l lang.Lang) (*targetSpec, error) {
 			hint: "userimport targets",
 		}
 	}
-	i := slices.IndexFunc(registry, func(s *targetSpec) bool { return s.name == name })
-	if i < 0 {
+	p, ok := platforms.Lookup(name)
+	if !ok {
 		return nil, unknownTarget(name, l)
 	}
-	return registry[i], nil
+	return specOf(p), nil
 }
 
 // platformFlags are the options only some platforms read (targets.Platform.Flags), by

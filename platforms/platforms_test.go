@@ -27,7 +27,7 @@ func TestDeclarations(t *testing.T) {
 		if s := p.Schema(); s.Target != p.Name {
 			t.Errorf("%s: the schema says target %q", p.Name, s.Target)
 		}
-		if p.Schema() == p.Schema() {
+		if a, b := p.Schema(), p.Schema(); a == b {
 			t.Errorf("%s: Schema returns the same schema twice", p.Name)
 		}
 		for _, a := range p.Aliases {

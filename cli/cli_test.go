@@ -17,6 +17,7 @@ import (
 	"userimport/cli"
 	"userimport/columns"
 	"userimport/lang"
+	"userimport/platforms"
 	"userimport/targets/inskill/inskilltest"
 	"userimport/template"
 	"userimport/validate"
@@ -225,7 +226,8 @@ func fill(t *testing.T, path string, s *validate.Schema, l lang.Lang) {
 // TestFilledTemplateValidates is the new user's path: write a template, fill in three
 // people, validate without --map.
 func TestFilledTemplateValidates(t *testing.T) {
-	for name, s := range validate.Schemas() {
+	for _, p := range platforms.All() {
+		name, s := p.Name, p.Schema()
 		for _, l := range []lang.Lang{lang.Russian, lang.English} {
 			t.Run(name+"/"+string(l), func(t *testing.T) {
 				path := filepath.Join(t.TempDir(), "staff.xlsx")

@@ -46,19 +46,6 @@ type policyFlags struct {
 	resetPasswords      bool
 }
 
-// platformFlags are options only some platforms have.
-type platformFlags struct {
-	api           string // collaborator: v1 or v2
-	notify        bool   // inskill: notify_about_product; ispring: sendLoginEmail
-	invitation    string // ispring: invitationMessage
-	authHeader    string // inskill: the header the token goes in
-	authScheme    string // inskill: the word before the token
-	userType      string // cscart defaults
-	companyID     string
-	status        string
-	defaultDepart string // ispring: department for new accounts without one
-}
-
 // newSendCmd builds import (plan false) or plan; argv is the whole command line, to
 // show how to resume.
 func newSendCmd(env Env, stdio IO, argv []string, plan bool, cfg *configFlag, l lang.Lang) *cobra.Command {
@@ -196,16 +183,7 @@ true. Credentials come from the environment:
 	}
 	fs.IntVar(&f.retryBudget, "retry-budget", importer.DefaultRetryBudget, "retries allowed over the whole run")
 	fs.DurationVar(&f.unreachable, "unreachable-after", importer.DefaultUnreachableAfter, "stop when the platform has not answered for this long")
-	p := &f.platform
-	fs.StringVar(&p.api, "api", "", "collaborator: v1 (/api/rest.php, default) or v2 (/api/v2 with an API token)")
-	fs.BoolVar(&p.notify, "notify", false, "inskill: e-mail the product to the student; ispring: e-mail new users their login")
-	fs.StringVar(&p.invitation, "invitation", "", "ispring: the text of the login e-mail (with --notify)")
-	fs.StringVar(&p.defaultDepart, "default-department", "", "ispring: department (code, name or Parent/Child) for new accounts whose row has none")
-	fs.StringVar(&p.authHeader, "auth-header", "", "inskill: the header the token goes in (default Authorization)")
-	fs.StringVar(&p.authScheme, "auth-scheme", "", "inskill: the word before the token (default Bearer; none for the bare token)")
-	fs.StringVar(&p.userType, "user-type", "", "cscart: user type for rows without one: C customer (default), A, V")
-	fs.StringVar(&p.companyID, "company-id", "", "cscart: storefront for rows without one (default 1)")
-	fs.StringVar(&p.status, "status", "", "cscart: status for new accounts without one: A active (default) or D disabled")
+	f.platform = addPlatformFlags(fs)
 	return cmd
 }
 

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -11,6 +10,7 @@ import (
 	"userimport/columns"
 	"userimport/importer"
 	"userimport/lang"
+	"userimport/platforms"
 )
 
 // distance is the Levenshtein distance between a and b, in runes: how many letters to
@@ -158,10 +158,9 @@ func unknownTarget(name string, l lang.Lang) error {
 	if best, ok := nearest(name, names); ok {
 		msg += fmt.Sprintf(l.Pick("; did you mean %s?", "; может быть, %s?"), best)
 	}
-	// Common names people type for the platforms.
-	aliases := map[string]string{"ispring learn": "ispring", "ispringlearn": "ispring", "cs-cart": "cscart", "cs cart": "cscart", "коллаборатор": "collaborator", "инскилл": "inskill"}
-	if t, ok := aliases[strings.ToLower(name)]; ok && slices.Contains(names, t) {
-		msg = fmt.Sprintf(l.Pick("unknown target %q; did you mean %s?", "неизвестная платформа %q; может быть, %s?"), name, t)
+	// Other names people type for a platform (targets.Platform.Aliases).
+	if p, ok := platforms.ByAlias(name); ok {
+		msg = fmt.Sprintf(l.Pick("unknown target %q; did you mean %s?", "неизвестная платформа %q; может быть, %s?"), name, p.Name)
 	}
 	return &usageError{msg: msg}
 }

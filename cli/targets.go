@@ -2,19 +2,13 @@ package cli
 
 import (
 	"net/http"
-	"slices"
 	"strings"
 
+	"github.com/spf13/pflag"
+
 	"userimport/lang"
+	"userimport/platforms"
 	"userimport/targets"
-	"userimport/targets/collaborator"
-	"userimport/targets/collaborator/collaboratortest"
-	"userimport/targets/cscart"
-	"userimport/targets/cscart/cscarttest"
-	"userimport/targets/inskill"
-	"userimport/targets/inskill/inskilltest"
-	"userimport/targets/ispring"
-	"userimport/targets/ispring/ispringtest"
 	"userimport/validate"
 )
 
@@ -28,118 +22,62 @@ type clientConfig struct {
 	platform platformFlags
 }
 
-// targetSpec ties a platform's name to its schema, client, sandbox and the
-// environment variables that hold its credentials.
+// targetSpec is a platform (declared in its package, listed by package platforms) as
+// the command line drives it.
 type targetSpec struct {
-	name      string
-	schema    func() *validate.Schema
-	envVars   []string
-	newClient func(clientConfig) (targets.Target, error)
-	// newSandbox builds the platform's stand-in, accepting the credentials in env; empty
-	// credentials mean "accept any".
-	newSandbox func(env Env) http.Handler
+	platform targets.Platform
+	name     string
+	envVars  []string
 	// sandboxCreds are credentials for a client of a sandbox that accepts any.
 	sandboxCreds Env
 }
 
-var registry = []*targetSpec{
-	{
-		name:    "collaborator",
-		schema:  validate.Collaborator,
-		envVars: []string{"USERIMPORT_COLLABORATOR_TOKEN"},
-		newClient: func(c clientConfig) (targets.Target, error) {
-			return collaborator.New(collaborator.Config{
-				BaseURL:    c.url,
-				Token:      c.env("USERIMPORT_COLLABORATOR_TOKEN"),
-				API:        c.platform.api,
-				HTTPClient: c.http,
-				Mode:       c.mode,
-				Policy:     c.policy,
-			})
-		},
-		newSandbox: func(env Env) http.Handler {
-			return collaboratortest.New(env("USERIMPORT_COLLABORATOR_TOKEN"))
-		},
-		sandboxCreds: anyCreds,
-	},
-	{
-		name:    "inskill",
-		schema:  validate.InSkill,
-		envVars: []string{"USERIMPORT_INSKILL_TOKEN"},
-		newClient: func(c clientConfig) (targets.Target, error) {
-			return inskill.New(inskill.Config{
-				BaseURL:            c.url,
-				Token:              c.env("USERIMPORT_INSKILL_TOKEN"),
-				AuthHeader:         c.platform.authHeader,
-				AuthScheme:         c.platform.authScheme,
-				NotifyAboutProduct: c.platform.notify,
-				HTTPClient:         c.http,
-				Mode:               c.mode,
-				Policy:             c.policy,
-			})
-		},
-		newSandbox: func(env Env) http.Handler {
-			return inskilltest.New(env("USERIMPORT_INSKILL_TOKEN"))
-		},
-		sandboxCreds: anyCreds,
-	},
-	{
-		name:    "ispring",
-		schema:  validate.ISpring,
-		envVars: []string{"USERIMPORT_ISPRING_CLIENT_ID", "USERIMPORT_ISPRING_CLIENT_SECRET"},
-		newClient: func(c clientConfig) (targets.Target, error) {
-			return ispring.New(ispring.Config{
-				BaseURL:           c.url,
-				ClientID:          c.env("USERIMPORT_ISPRING_CLIENT_ID"),
-				ClientSecret:      c.env("USERIMPORT_ISPRING_CLIENT_SECRET"),
-				DefaultDepartment: c.platform.defaultDepart,
-				SendLoginEmail:    c.platform.notify,
-				InvitationMessage: c.platform.invitation,
-				HTTPClient:        c.http,
-				Mode:              c.mode,
-				Policy:            c.policy,
-			})
-		},
-		newSandbox: func(env Env) http.Handler {
-			return ispringtest.New(env("USERIMPORT_ISPRING_CLIENT_ID"), env("USERIMPORT_ISPRING_CLIENT_SECRET"))
-		},
-		sandboxCreds: anyCreds,
-	},
-	{
-		name:    "cscart",
-		schema:  validate.CSCart,
-		envVars: []string{"USERIMPORT_CSCART_EMAIL", "USERIMPORT_CSCART_API_KEY"},
-		newClient: func(c clientConfig) (targets.Target, error) {
-			return cscart.New(cscart.Config{
-				BaseURL:    c.url,
-				Email:      c.env("USERIMPORT_CSCART_EMAIL"),
-				APIKey:     c.env("USERIMPORT_CSCART_API_KEY"),
-				UserType:   c.platform.userType,
-				CompanyID:  c.platform.companyID,
-				Status:     c.platform.status,
-				HTTPClient: c.http,
-				Mode:       c.mode,
-				Policy:     c.policy,
-			})
-		},
-		newSandbox: func(env Env) http.Handler {
-			return cscarttest.New(env("USERIMPORT_CSCART_EMAIL"), env("USERIMPORT_CSCART_API_KEY"))
-		},
-		sandboxCreds: anyCreds,
-	},
+// registry is every platform, in the order package platforms lists them.
+var registry = specs(platforms.All())
+
+func specs(all []targets.Platform) []*targetSpec {
+	var out []*targetSpec
+	for _, p := range all {
+		out = append(out, specOf(p))
+	}
+	return out
+}
+
+func specOf(p targets.Platform) *targetSpec {
+	return &targetSpec{platform: p, name: p.Name, envVars: p.EnvNames(), sandboxCreds: anyCreds}
+}
+
+// schema is what the platform takes.
+func (s *targetSpec) schema() *validate.Schema { return s.platform.Schema() }
+
+// credentials reads the platform's credentials from env.
+func (s *targetSpec) credentials(env Env) func(targets.Credential) string {
+	return func(c targets.Credential) string { return env(s.platform.Var(c)) }
+}
+
+// newClient builds the platform's client.
+func (s *targetSpec) newClient(c clientConfig) (targets.Target, error) {
+	return s.platform.New(targets.Settings{
+		BaseURL:    c.url,
+		Credential: s.credentials(c.env),
+		Options:    c.platform.options(s.platform),
+		HTTPClient: c.http,
+		Mode:       c.mode,
+		Policy:     c.policy,
+	})
+}
+
+// newSandbox builds the platform's stand-in, accepting the credentials in env; empty
+// credentials mean "accept any".
+func (s *targetSpec) newSandbox(env Env) http.Handler {
+	return s.platform.NewSandbox(s.credentials(env))
 }
 
 // anyCreds stands in for credentials when talking to a sandbox started to accept any:
 // the clients refuse to start without some.
 func anyCreds(string) string { return "sandbox" }
 
-func targetNames() []string {
-	var names []string
-	for _, s := range registry {
-		names = append(names, s.name)
-	}
-	return names
-}
+func targetNames() []string { return platforms.Names() }
 
 // lookupTarget finds a platform by name; a misspelt one gets the nearest suggested.
 func lookupTarget(name string, l lang.Lang) (*targetSpec, error) {
@@ -150,9 +88,53 @@ func lookupTarget(name string, l lang.Lang) (*targetSpec, error) {
 			hint: "userimport targets",
 		}
 	}
-	i := slices.IndexFunc(registry, func(s *targetSpec) bool { return s.name == name })
-	if i < 0 {
+	p, ok := platforms.Lookup(name)
+	if !ok {
 		return nil, unknownTarget(name, l)
 	}
-	return registry[i], nil
+	return specOf(p), nil
+}
+
+// platformFlags are the options only some platforms read (targets.Platform.Flags), by
+// name, as the command line parses them.
+type platformFlags map[string]pflag.Value
+
+// addPlatformFlags registers every platform's own flags on fs: a name several platforms
+// declare once, its help naming each ("inskill: ...; ispring: ...").
+func addPlatformFlags(fs *pflag.FlagSet) platformFlags {
+	var names []string
+	kinds := map[string]targets.FlagKind{}
+	helps := map[string][]string{}
+	for _, p := range platforms.All() {
+		for _, fl := range p.Flags {
+			if _, seen := kinds[fl.Name]; !seen {
+				names = append(names, fl.Name)
+				kinds[fl.Name] = fl.Kind
+			}
+			helps[fl.Name] = append(helps[fl.Name], p.Name+": "+fl.Help)
+		}
+	}
+	f := platformFlags{}
+	for _, name := range names {
+		help := strings.Join(helps[name], "; ")
+		switch kinds[name] {
+		case targets.BoolFlag:
+			fs.Bool(name, false, help)
+		default:
+			fs.String(name, "", help)
+		}
+		f[name] = fs.Lookup(name).Value
+	}
+	return f
+}
+
+// options are the values of the flags p reads.
+func (f platformFlags) options(p targets.Platform) targets.Options {
+	o := targets.Options{}
+	for _, fl := range p.Flags {
+		if v, ok := f[fl.Name]; ok {
+			o[fl.Name] = v.String()
+		}
+	}
+	return o
 }

@@ -227,25 +227,25 @@ func TestFaultsLoseNothing(t *testing.T) {
 			switch name {
 			case "collaborator":
 				s := collaboratortest.New("")
-				h, count, schema = s, s.Len, validate.Collaborator()
+				h, count, schema = s, s.Len, collaborator.Schema()
 				target = func(url string) (targets.Target, error) {
 					return collaborator.New(collaborator.Config{BaseURL: url, Token: "t"})
 				}
 			case "cscart":
 				s := cscarttest.New("", "")
-				h, count, schema = s, s.Len, validate.CSCart()
+				h, count, schema = s, s.Len, cscart.Schema()
 				target = func(url string) (targets.Target, error) {
 					return cscart.New(cscart.Config{BaseURL: url, Email: "a@b.c", APIKey: "k"})
 				}
 			case "inskill":
 				s := inskilltest.New("")
-				h, count, schema = s, s.Len, validate.InSkill()
+				h, count, schema = s, s.Len, inskill.Schema()
 				target = func(url string) (targets.Target, error) {
 					return inskill.New(inskill.Config{BaseURL: url, Token: "t"})
 				}
 			case "ispring":
 				s := ispringtest.New("", "")
-				h, count, schema = s, s.Len, validate.ISpring()
+				h, count, schema = s, s.Len, ispring.Schema()
 				target = func(url string) (targets.Target, error) {
 					return ispring.New(ispring.Config{BaseURL: url, ClientID: "client", ClientSecret: "secret-value"})
 				}

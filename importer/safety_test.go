@@ -17,6 +17,7 @@ import (
 	"userimport/importer"
 	"userimport/reports"
 	"userimport/targets"
+	"userimport/targets/collaborator"
 	"userimport/targets/cscart"
 	"userimport/targets/targettest"
 	"userimport/validate"
@@ -211,7 +212,7 @@ func TestEchoedCredentialsReachNoFile(t *testing.T) {
 	}
 	in := writeCSV(t, 5)
 	opts := options(in)
-	opts.Schema = validate.CSCart()
+	opts.Schema = cscart.Schema()
 	var log strings.Builder
 	sum, err := importer.Run(context.Background(), opts, importer.Deps{Target: client, Log: &log})
 	if err != nil {
@@ -241,7 +242,7 @@ func TestEchoedCredentialsReachNoFile(t *testing.T) {
 func TestNoHeaderNamesTheFile(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "odd.csv")
 	os.WriteFile(p, []byte("a;b;c\n1;2;3\n"), 0o600)
-	_, err := importer.Run(context.Background(), importer.Options{Input: p, Schema: validate.Collaborator(), DryRun: true}, importer.Deps{})
+	_, err := importer.Run(context.Background(), importer.Options{Input: p, Schema: collaborator.Schema(), DryRun: true}, importer.Deps{})
 	if err == nil || !strings.HasPrefix(err.Error(), p+": no header row") {
 		t.Errorf("err = %v, want it to start with the file's path", err)
 	}

@@ -11,8 +11,8 @@ import (
 	"userimport/importer"
 	"userimport/internal/people"
 	"userimport/lang"
+	"userimport/targets/collaborator"
 	"userimport/targets/targettest"
-	"userimport/validate"
 )
 
 // stageRows is the size of the generated file the whole-pipeline benchmarks run on.
@@ -48,7 +48,7 @@ func BenchmarkStageValidate(b *testing.B) {
 	for _, format := range []string{"csv", "xlsx"} {
 		b.Run(format, func(b *testing.B) {
 			path := writeStaffFile(b, format, stageRows)
-			opts := importer.Options{Input: path, Schema: validate.Collaborator(), Lang: lang.Russian, DryRun: true}
+			opts := importer.Options{Input: path, Schema: collaborator.Schema(), Lang: lang.Russian, DryRun: true}
 			runStage(b, opts, importer.Deps{})
 		})
 	}
@@ -61,7 +61,7 @@ func BenchmarkStageValidate(b *testing.B) {
 // costs summed over the cores. The project's target is under 20 µs a row.
 func BenchmarkStageImport(b *testing.B) {
 	path := writeStaffFile(b, "csv", stageRows)
-	opts := importer.Options{Input: path, Schema: validate.Collaborator(), Lang: lang.Russian, Concurrency: 32}
+	opts := importer.Options{Input: path, Schema: collaborator.Schema(), Lang: lang.Russian, Concurrency: 32}
 	runStage(b, opts, importer.Deps{Target: &targettest.Target{}})
 }
 

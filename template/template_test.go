@@ -13,12 +13,14 @@ import (
 
 	"userimport/columns"
 	"userimport/lang"
+	"userimport/platforms"
+	"userimport/targets/collaborator"
 	"userimport/template"
-	"userimport/validate"
 )
 
 func TestHeadersMapBackToTheirFields(t *testing.T) {
-	for name, s := range validate.Schemas() {
+	for _, p := range platforms.All() {
+		name, s := p.Name, p.Schema()
 		for _, lang := range []lang.Lang{lang.Russian, lang.English} {
 			t.Run(name+"/"+string(lang), func(t *testing.T) {
 				cols := template.Columns(s, lang)
@@ -40,7 +42,8 @@ func TestHeadersMapBackToTheirFields(t *testing.T) {
 }
 
 func TestEveryFormatHasARussianNote(t *testing.T) {
-	for name, s := range validate.Schemas() {
+	for _, p := range platforms.All() {
+		name, s := p.Name, p.Schema()
 		for _, c := range template.Columns(s, lang.Russian) {
 			rule, _ := s.Rule(c.Field)
 			if rule.Format != "" && strings.Contains(c.Note, rule.Format) && !strings.ContainsAny(rule.Format, "абвгдеёжзийклмнопрстуфхцчшщъыьэюя") {
@@ -75,7 +78,8 @@ func TestXLSXReadsBack(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.target+"/"+string(tt.lang), func(t *testing.T) {
-			s := validate.Schemas()[tt.target]
+			p, _ := platforms.Lookup(tt.target)
+			s := p.Schema()
 			var b bytes.Buffer
 			if err := template.Write(&b, template.XLSX, s, tt.lang); err != nil {
 				t.Fatal(err)
@@ -173,7 +177,7 @@ func TestXLSXReadsBack(t *testing.T) {
 
 func TestCSV(t *testing.T) {
 	var b bytes.Buffer
-	s := validate.Collaborator()
+	s := collaborator.Schema()
 	if err := template.Write(&b, template.CSV, s, lang.Russian); err != nil {
 		t.Fatal(err)
 	}

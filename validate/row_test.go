@@ -7,6 +7,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"userimport/columns"
+	"userimport/targets/collaborator"
+	"userimport/targets/cscart"
 	"userimport/validate"
 )
 
@@ -22,7 +24,7 @@ func codes(list []validate.Issue) []string {
 func TestRowCollaborator(t *testing.T) {
 	header := []string{"Табельный номер", "ФИО", "E-mail", "Телефон", "Дата рождения", "Пол", "Должность", "Активен"}
 	m := columns.Map(header, nil)
-	v := validate.NewValidator(validate.Collaborator(), &m, validate.Options{
+	v := validate.NewValidator(collaborator.Schema(), &m, validate.Options{
 		Sets:  map[columns.Field]string{columns.Position: "Сотрудник"},
 		Today: validate.Date{Year: 2026, Month: time.November, Day: 23},
 	})
@@ -88,7 +90,7 @@ func TestRowCollaborator(t *testing.T) {
 
 func TestIssuesCarryColumnAndRaw(t *testing.T) {
 	m := columns.Map([]string{"Таб. №", "ФИО", "Почта", "Должность"}, nil)
-	v := validate.NewValidator(validate.Collaborator(), &m, validate.Options{})
+	v := validate.NewValidator(collaborator.Schema(), &m, validate.Options{})
 	_, issues := v.Worker().Row([]string{"1", "Иванов Иван", "bad@", "x"}, validate.Marks{})
 	if len(issues) != 1 {
 		t.Fatalf("issues = %v", issues)
@@ -115,7 +117,7 @@ func TestMissingColumns(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			m := columns.Map(tt.header, nil)
-			got := validate.Collaborator().MissingColumns(&m, tt.sets)
+			got := collaborator.Schema().MissingColumns(&m, tt.sets)
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("missing (-want +got):\n%s", diff)
 			}
@@ -125,7 +127,7 @@ func TestMissingColumns(t *testing.T) {
 
 func TestRowAllowedValues(t *testing.T) {
 	m := columns.Map([]string{"E-mail", "Тип пользователя", "Статус"}, nil)
-	w := validate.NewValidator(validate.CSCart(), &m, validate.Options{}).Worker()
+	w := validate.NewValidator(cscart.Schema(), &m, validate.Options{}).Worker()
 	u, issues := w.Row([]string{"anna@example.org", "c", "d"}, validate.Marks{})
 	if len(issues) != 0 || u.UserType != "C" || u.Status != "D" {
 		t.Errorf("user %+v issues %v", u, issues)

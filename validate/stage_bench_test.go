@@ -5,6 +5,7 @@ import (
 
 	"userimport/columns"
 	"userimport/internal/people"
+	"userimport/targets/collaborator"
 	"userimport/validate"
 )
 
@@ -20,7 +21,7 @@ func BenchmarkStageRow(b *testing.B) {
 		rows = append(rows, r.Cells[:])
 	}
 	m := columns.Map(people.Header[:], nil)
-	v := validate.NewValidator(validate.Collaborator(), &m, validate.Options{Today: validate.Date{Year: 2026, Month: 11, Day: 1}})
+	v := validate.NewValidator(collaborator.Schema(), &m, validate.Options{Today: validate.Date{Year: 2026, Month: 11, Day: 1}})
 	w := v.Worker()
 	b.ReportAllocs()
 	i := 0

@@ -1,0 +1,68 @@
+package collaborator
+
+import (
+	"net/http"
+
+	"userimport/columns"
+	"userimport/targets"
+	"userimport/targets/collaborator/collaboratortest"
+	"userimport/validate"
+)
+
+// Platform declares Collaborator to the tool (package platforms lists it).
+func Platform() targets.Platform {
+	return targets.Platform{
+		Name:    "collaborator",
+		Title:   "Collaborator",
+		Aliases: []string{"коллаборатор"},
+		Schema:  Schema,
+		Env:     []targets.EnvVar{{Name: "USERIMPORT_COLLABORATOR_TOKEN", Role: targets.Token}},
+		Flags: []targets.Flag{
+			{Name: "api", Help: "v1 (/api/rest.php, default) or v2 (/api/v2 with an API token)"},
+		},
+		New: func(s targets.Settings) (targets.Target, error) {
+			return New(Config{
+				BaseURL:    s.BaseURL,
+				Token:      s.Credential(targets.Token),
+				API:        s.Options.String("api"),
+				HTTPClient: s.HTTPClient,
+				Mode:       s.Mode,
+				Policy:     s.Policy,
+			})
+		},
+		NewSandbox: func(creds func(targets.Credential) string) http.Handler {
+			return collaboratortest.New(creds(targets.Token))
+		},
+	}
+}
+
+// Schema is what Collaborator's single-user import takes (docs/platforms/collaborator.md;
+// the reference page marks uid, secondname, firstname, login, email, password and
+// position as required). The lengths are INFERRED: the API documents none, so 255
+// stands for the usual VARCHAR column.
+func Schema() *validate.Schema {
+	return &validate.Schema{
+		Target:           "collaborator",
+		Keys:             []columns.Field{columns.UID, columns.Email, columns.Login},
+		GeneratePassword: true,
+		GenerateLogin:    true,
+		Fields: []validate.FieldRule{
+			{Field: columns.UID, Required: true, MaxLen: 255, Format: "text, unique: the employee's stable id"},
+			{Field: columns.LastName, Required: true, MaxLen: 255, Format: "letters"},
+			{Field: columns.FirstName, Required: true, MaxLen: 255, Format: "letters"},
+			{Field: columns.MiddleName, MaxLen: 255, Format: "letters"},
+			{Field: columns.Login, Required: true, MaxLen: 255, Format: "Latin letters, digits, . _ -; made from the e-mail when empty"},
+			{Field: columns.Email, Required: true, MaxLen: 255, Format: "e-mail, unique"},
+			{Field: columns.Password, Required: true, MaxLen: 255, Format: "text; generated when empty"},
+			{Field: columns.BirthDate, Format: "DD.MM.YYYY"},
+			{Field: columns.Gender, Format: "м/ж (sent as 0/1)"},
+			{Field: columns.Active, Format: "да/нет (sent as 1/0)"},
+			{Field: columns.City, MaxLen: 255, Format: "text"},
+			{Field: columns.Department, MaxLen: 255, Format: "text"},
+			{Field: columns.Position, Required: true, MaxLen: 255, Format: "text"},
+			{Field: columns.Phone, MaxLen: 32, Format: "international, +79123456789"},
+			{Field: columns.Tags, MaxLen: 1024, Format: "comma-separated"},
+			{Field: columns.HireDate, Format: "DD.MM.YYYY"},
+		},
+	}
+}

@@ -1,0 +1,135 @@
+package targets
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"userimport/validate"
+)
+
+// Platform is everything the tool knows of one platform besides its client: its names,
+// what it takes, where its credentials are, its own options and how to build its client
+// and its sandbox. Each platform's package declares its Platform once; package
+// platforms lists them, and the command line, the templates, the settings file and the
+// suggestions read them from there (docs/design.md, "Packages").
+type Platform struct {
+	// Name is the platform as --target spells it.
+	Name string
+	// Title is the platform's name for people ("CS-Cart").
+	Title string
+	// Aliases are other names people type for the platform ("cs-cart"), in lower case,
+	// which an unknown --target is matched against to suggest Name.
+	Aliases []string
+	// Schema is what the platform takes; every call returns a new one.
+	Schema func() *validate.Schema
+	// Env are the environment variables holding the credentials, in the order help
+	// lists them.
+	Env []EnvVar
+	// Flags are the command-line options only this platform reads.
+	Flags []Flag
+	// New builds the platform's client. Building one sends no request.
+	New func(Settings) (Target, error)
+	// NewSandbox builds the platform's stand-in, accepting the credentials creds gives;
+	// empty ones mean "accept any".
+	NewSandbox func(creds func(Credential) string) http.Handler
+}
+
+// Var is the environment variable holding credential c, or "" when the platform needs
+// no such credential.
+func (p *Platform) Var(c Credential) string {
+	for _, e := range p.Env {
+		if e.Role == c {
+			return e.Name
+		}
+	}
+	return ""
+}
+
+// EnvNames lists the names of the platform's environment variables, in order.
+func (p *Platform) EnvNames() []string {
+	var names []string
+	for _, e := range p.Env {
+		names = append(names, e.Name)
+	}
+	return names
+}
+
+// EnvVar is an environment variable that holds one of a platform's credentials.
+type EnvVar struct {
+	// Name is the variable, USERIMPORT_<PLATFORM>_<ROLE>.
+	Name string
+	// Role says which credential it holds.
+	Role Credential
+}
+
+// Credential is the role of one secret a platform's client needs. A profile of the
+// settings file can name another variable to read it from, under the key
+// Credential.ProfileKey.
+type Credential string
+
+// The credentials the platforms need.
+const (
+	Token        Credential = "token"
+	ClientID     Credential = "client_id"
+	ClientSecret Credential = "client_secret"
+	Email        Credential = "email"
+	APIKey       Credential = "api_key"
+)
+
+// ProfileKey is the settings file's key naming the variable that holds c in place of
+// the standard one: token_env for Token.
+func (c Credential) ProfileKey() string { return string(c) + "_env" }
+
+// Flag is a command-line option that only some platforms read. Several platforms may
+// declare the same name; the command line shows it once, with each platform's help.
+type Flag struct {
+	// Name is the flag without its dashes ("auth-header"); a profile of the settings
+	// file gives it under Key.
+	Name string
+	// Help says what the flag does on this platform, for --help.
+	Help string
+	// Kind is whether the flag is a switch or takes a value.
+	Kind FlagKind
+}
+
+// Key is the flag's key in a profile of the settings file: its name with _ for -.
+func (f Flag) Key() string { return strings.ReplaceAll(f.Name, "-", "_") }
+
+// FlagKind is whether a Flag is a switch or takes a value.
+type FlagKind int8
+
+const (
+	// StringFlag takes a value: --api v2.
+	StringFlag FlagKind = iota
+	// BoolFlag is a switch: --notify.
+	BoolFlag
+)
+
+// Settings are what a Platform's New builds a client from: the address, the
+// credentials and options the command line gathered, and what every client takes.
+type Settings struct {
+	// BaseURL is the platform's address without the API path.
+	BaseURL string
+	// Credential gives the value of one of the platform's credentials.
+	Credential func(Credential) string
+	// Options are the values of the platform's Flags.
+	Options Options
+	// HTTPClient sends the requests.
+	HTTPClient *http.Client
+	Mode       Mode
+	Policy     Policy
+}
+
+// Options are the values of a platform's Flags, as text, by flag name; a flag not given
+// is empty.
+type Options map[string]string
+
+// String is the value of the flag name.
+func (o Options) String(name string) string { return o[name] }
+
+// Bool is the value of the switch name: false unless it was given.
+func (o Options) Bool(name string) bool {
+	b, _ := strconv.ParseBool(o[name])
+	return b
+}

@@ -28,15 +28,15 @@ func parseSearch(body []byte) ([]student, int, error) {
 	}
 	var env struct {
 		Data     json.RawMessage `json:"data"`
-		LastPage flexInt         `json:"last_page"`
+		LastPage flexString      `json:"last_page"`
 		Meta     struct {
-			LastPage flexInt `json:"last_page"`
+			LastPage flexString `json:"last_page"`
 		} `json:"meta"`
 	}
 	if err := json.Unmarshal(body, &env); err != nil {
 		return nil, 0, errors.New("search answer is not JSON")
 	}
-	last := max(int(env.LastPage), int(env.Meta.LastPage))
+	last := max(env.LastPage.Int(), env.Meta.LastPage.Int())
 	data := bytes.TrimSpace(env.Data)
 	switch {
 	case len(data) == 0 || string(data) == "null":
@@ -248,19 +248,3 @@ func messageList(raw json.RawMessage) []string {
 
 // flexString reads ids and numbers sent either as strings or as numbers.
 type flexString = targets.FlexString
-
-// flexInt takes a JSON number or a numeric string; anything else is 0.
-type flexInt int
-
-func (f *flexInt) UnmarshalJSON(b []byte) error {
-	var s flexString
-	if err := s.UnmarshalJSON(b); err != nil {
-		return nil
-	}
-	n, err := strconv.Atoi(string(s))
-	if err != nil {
-		n = 0
-	}
-	*f = flexInt(n)
-	return nil
-}

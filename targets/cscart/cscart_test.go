@@ -475,8 +475,8 @@ func TestNew(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if c.base != tt.wantURL {
-				t.Errorf("base = %q, want %q", c.base, tt.wantURL)
+			if c.api.Base != tt.wantURL {
+				t.Errorf("base = %q, want %q", c.api.Base, tt.wantURL)
 			}
 		})
 	}

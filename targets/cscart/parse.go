@@ -7,7 +7,6 @@ import (
 	"html"
 	"net/http"
 	"sort"
-	"strconv"
 	"strings"
 
 	"userimport/targets"
@@ -37,7 +36,7 @@ func parseUsers(body []byte) ([]account, int, error) {
 	if err := json.Unmarshal(body, &env); err != nil {
 		return nil, 0, errors.New("answer is not a JSON object")
 	}
-	total, _ := strconv.Atoi(string(env.Params.TotalItems))
+	total := env.Params.TotalItems.Int()
 	if env.UserID != "" && len(env.Users) == 0 {
 		a, ok := decodeAccount(body)
 		if !ok {

@@ -27,12 +27,7 @@ func (c *Client) call(ctx context.Context, method, path string, body []byte) (*t
 		if err != nil {
 			return nil, err
 		}
-		req, err := targets.JSONRequest(method, c.base+path, body)
-		if err != nil {
-			return nil, err
-		}
-		req.Header.Set("Authorization", "Bearer "+tok)
-		resp, err := targets.Do(ctx, c.hc, req)
+		resp, err := c.bearer(tok).Send(ctx, method, path, body)
 		if err != nil {
 			return nil, err
 		}
@@ -42,6 +37,11 @@ func (c *Client) call(ctx context.Context, method, path string, body []byte) (*t
 		}
 		return resp, nil
 	}
+}
+
+// bearer is the API with tok as its credentials.
+func (c *Client) bearer(tok string) targets.API {
+	return c.api.WithAuth(targets.Header("Authorization", "Bearer "+tok))
 }
 
 // statusError classifies a non-success answer with the platform's own messages, with

@@ -17,8 +17,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"userimport/targets"
-	"userimport/targets/targettest"
 	"userimport/targets/sandbox"
+	"userimport/targets/targettest"
 	"userimport/validate"
 )
 

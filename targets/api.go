@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 )
 
@@ -104,4 +106,50 @@ func accepted(status int, accept []int) bool {
 		}
 	}
 	return false
+}
+
+// Site is how a client reads a platform's address as --url gives it (see Parse).
+type Site struct {
+	// Whose and Example word the messages: "the school's address, e.g.
+	// https://school.inskill.ru".
+	Whose, Example string
+	// APIPaths are cut off the end of the address's path, in this order: the API path
+	// a person may paste from the documentation, which the client adds itself.
+	APIPaths []string
+	// Exact refuses an address with a query, fragment or credentials; without it they
+	// are dropped. Either way none reaches a message that names the address.
+	Exact bool
+}
+
+// Parse checks raw, which must be an http or https URL with a host, and returns it
+// without a trailing slash, a pasted API path, a query, a fragment or credentials.
+func (s Site) Parse(raw string) (*url.URL, error) {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return nil, fmt.Errorf("no URL: give the %s's address, e.g. %s", s.Whose, s.Example)
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("parse URL %q: %w", raw, err)
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("URL %q: want the %s's address, an http or https URL such as %s", raw, s.Whose, s.Example)
+	}
+	if s.Exact && (u.RawQuery != "" || u.Fragment != "" || u.User != nil) {
+		return nil, fmt.Errorf("URL %q: want the %s's address without a query, fragment or credentials", u.Redacted(), s.Whose)
+	}
+	p := strings.TrimRight(u.Path, "/")
+	for _, api := range s.APIPaths {
+		p = strings.TrimSuffix(p, api)
+	}
+	u.Path, u.RawPath, u.ForceQuery = p, "", false
+	u.User, u.RawQuery, u.Fragment, u.RawFragment = nil, "", "", ""
+	return u, nil
+}
+
+// Below is the address path below site, as a string: the API root of a client.
+func Below(site *url.URL, path string) string {
+	u := *site
+	u.Path += path
+	return u.String()
 }

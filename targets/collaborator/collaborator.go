@@ -104,9 +104,9 @@ var (
 
 // New checks cfg and returns a client. It sends nothing.
 func New(cfg Config) (*Client, error) {
-	base, err := parseBase(cfg.BaseURL)
+	base, err := targets.Site{Whose: "instance", Example: "https://lms.example.ru", Exact: true}.Parse(cfg.BaseURL)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("collaborator: %w", err)
 	}
 	api := cfg.API
 	if api == "" {
@@ -133,23 +133,6 @@ func New(cfg Config) (*Client, error) {
 	}
 	c.api = targets.NewAPI(base.String(), cfg.HTTPClient, targets.Header(c.authHeader, "Bearer "+cfg.Token), nil)
 	return c, nil
-}
-
-// parseBase checks the instance's address and returns it without a trailing slash,
-// keeping any path prefix.
-func parseBase(raw string) (*url.URL, error) {
-	u, err := url.Parse(strings.TrimSpace(raw))
-	if err != nil {
-		return nil, fmt.Errorf("collaborator: parse URL %q: %w", raw, err)
-	}
-	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
-		return nil, fmt.Errorf("collaborator: URL %q: want the instance's address, e.g. https://lms.example.ru", raw)
-	}
-	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-		return nil, fmt.Errorf("collaborator: URL %q: want the instance's address without a query, fragment or credentials", u.Redacted())
-	}
-	u.Path, u.RawPath, u.ForceQuery = strings.TrimRight(u.Path, "/"), "", false
-	return u, nil
 }
 
 // Name is "collaborator".

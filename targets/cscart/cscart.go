@@ -75,6 +75,10 @@ type Config struct {
 	Policy targets.Policy
 }
 
+// apiPath is the API root below the store's address; an address given with it, or
+// with /api, is taken too.
+const apiPath = "/api/2.0"
+
 // Client is a CS-Cart target. It is safe for concurrent use.
 type Client struct {
 	api       targets.API // rooted at https://shop.example.com/api/2.0, with HTTP Basic
@@ -94,7 +98,7 @@ var (
 
 // New checks cfg and builds a Client.
 func New(cfg Config) (*Client, error) {
-	store, base, err := apiBase(cfg.BaseURL)
+	store, err := targets.Site{Whose: "store", Example: "https://shop.example.com", APIPaths: []string{apiPath, "/api"}}.Parse(cfg.BaseURL)
 	if err != nil {
 		return nil, fmt.Errorf("cscart: %w", err)
 	}
@@ -113,7 +117,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	basic := func(r *http.Request) { r.SetBasicAuth(email, key) }
 	c := &Client{
-		api: targets.NewAPI(base, cfg.HTTPClient, basic, statusError), store: store,
+		api: targets.NewAPI(targets.Below(store, apiPath), cfg.HTTPClient, basic, statusError), store: store,
 		userType:  orDefault(strings.ToUpper(cfg.UserType), DefaultUserType),
 		companyID: orDefault(cfg.CompanyID, DefaultCompanyID),
 		status:    orDefault(strings.ToUpper(cfg.Status), DefaultStatus),
@@ -130,27 +134,6 @@ func orDefault(s, def string) string {
 		return s
 	}
 	return def
-}
-
-// apiBase turns the store's address into the store's own address (for messages) and
-// the API root, accepting it with or without the /api/2.0 the user may have pasted.
-func apiBase(raw string) (*url.URL, string, error) {
-	raw = strings.TrimSpace(raw)
-	if raw == "" {
-		return nil, "", errors.New("no URL: give the store's address, e.g. https://shop.example.com")
-	}
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, "", fmt.Errorf("URL %q: want an http or https address such as https://shop.example.com", raw)
-	}
-	p := strings.TrimRight(u.Path, "/")
-	p = strings.TrimSuffix(p, "/api/2.0")
-	p = strings.TrimSuffix(p, "/api")
-	u.User, u.RawQuery, u.RawPath, u.Fragment = nil, "", "", ""
-	store := *u
-	store.Path = p
-	u.Path = p + "/api/2.0"
-	return &store, u.String(), nil
 }
 
 // Name implements targets.Target.

@@ -68,6 +68,10 @@ type Config struct {
 	Policy targets.Policy
 }
 
+// apiPath is the API root below the school's address; an address given with it is
+// taken too.
+const apiPath = "/api/v3"
+
 // NoScheme as Config.AuthScheme sends the bare token, without "Bearer ".
 const NoScheme = "none"
 
@@ -91,7 +95,7 @@ var (
 
 // New checks cfg and builds a Client.
 func New(cfg Config) (*Client, error) {
-	site, base, err := apiBase(cfg.BaseURL)
+	site, err := targets.Site{Whose: "school", Example: "https://school.inskill.ru", APIPaths: []string{apiPath}}.Parse(cfg.BaseURL)
 	if err != nil {
 		return nil, fmt.Errorf("inskill: %w", err)
 	}
@@ -126,31 +130,9 @@ func New(cfg Config) (*Client, error) {
 	}
 	return &Client{
 		site: site, authHeader: header, authScheme: scheme,
-		api:     targets.NewAPI(base, cfg.HTTPClient, targets.Header(header, value), statusError),
+		api:     targets.NewAPI(targets.Below(site, apiPath), cfg.HTTPClient, targets.Header(header, value), statusError),
 		product: product, notify: cfg.NotifyAboutProduct, mode: mode, policy: cfg.Policy,
 	}, nil
-}
-
-// apiBase turns the school's address into the site (the address without the API
-// path, for messages) and the API root, accepting it with or without the /api/v3 the
-// user may have pasted from the documentation.
-func apiBase(raw string) (*url.URL, string, error) {
-	raw = strings.TrimSpace(raw)
-	if raw == "" {
-		return nil, "", errors.New("no URL: give the school's address, e.g. https://school.inskill.ru")
-	}
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, "", fmt.Errorf("URL %q: want an http or https address such as https://school.inskill.ru", raw)
-	}
-	p := strings.TrimRight(u.Path, "/")
-	p = strings.TrimSuffix(p, "/api/v3")
-	// Credentials pasted into the URL would show in every error that names it.
-	u.User, u.RawQuery, u.RawFragment, u.Fragment, u.RawPath = nil, "", "", "", ""
-	site := *u
-	site.Path = p
-	u.Path = p + "/api/v3"
-	return &site, u.String(), nil
 }
 
 // parseProduct checks that a product id is a positive integer, as inSkill's product

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"userimport/targets"
+	"userimport/targets/targettest"
 )
 
 func TestCheckPasses(t *testing.T) {
@@ -27,14 +28,15 @@ func TestCheckPasses(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			sb := NewSandbox(testToken).WithAuth(tt.header, tt.scheme)
 			sb.Preload(Student{ID: 1, Email: "anna@corp.ru", Name: "Иванова Анна"})
-			rec := &recorder{next: sb}
+			rec := &targettest.Recorder{Next: sb}
 			c := setup(t, sb, rec, tt.cfg)
 			if err := c.Check(context.Background()); err != nil {
 				t.Fatal(err)
 			}
-			if len(rec.seen) != 1 || rec.seen[0].Method != http.MethodGet || rec.seen[0].Path != "/api/v3/students" ||
-				!strings.HasPrefix(rec.seen[0].Query, "search=") {
-				t.Errorf("requests = %+v, want one search", rec.seen)
+			seen := rec.Requests()
+			if len(seen) != 1 || seen[0].Method != http.MethodGet || seen[0].Path != "/api/v3/students" ||
+				!strings.HasPrefix(seen[0].Query, "search=") {
+				t.Errorf("requests = %+v, want one search", seen)
 			}
 			if sb.Writes() != 0 {
 				t.Errorf("the check wrote")

@@ -1,13 +1,11 @@
 package inskill
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -15,42 +13,9 @@ import (
 
 	"userimport/targets"
 	"userimport/targets/sandbox"
+	"userimport/targets/targettest"
 	"userimport/validate"
 )
-
-// request is one request a recorder saw.
-type request struct {
-	Method, Path, Query, Body string
-}
-
-// recorder passes requests on to next and keeps a copy of each.
-type recorder struct {
-	next http.Handler
-	mu   sync.Mutex
-	seen []request
-}
-
-func (rc *recorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	body, _ := io.ReadAll(r.Body)
-	r.Body = io.NopCloser(bytes.NewReader(body))
-	rc.mu.Lock()
-	rc.seen = append(rc.seen, request{r.Method, r.URL.Path, r.URL.RawQuery, string(body)})
-	rc.mu.Unlock()
-	rc.next.ServeHTTP(w, r)
-}
-
-// writes are the requests other than GET.
-func (rc *recorder) writes() []request {
-	rc.mu.Lock()
-	defer rc.mu.Unlock()
-	var out []request
-	for _, r := range rc.seen {
-		if r.Method != http.MethodGet {
-			out = append(out, r)
-		}
-	}
-	return out
-}
 
 func TestPolicy(t *testing.T) {
 	tests := []struct {
@@ -140,7 +105,7 @@ func TestPolicy(t *testing.T) {
 			for _, call := range []string{"plan", "upsert"} {
 				sb := NewSandbox(testToken)
 				sb.Preload(tt.preload)
-				rec := &recorder{next: sb}
+				rec := &targettest.Recorder{Next: sb}
 				c := setup(t, sb, rec, Config{Policy: tt.policy, Product: tt.product})
 				var got targets.Plan
 				var err error
@@ -162,7 +127,7 @@ func TestPolicy(t *testing.T) {
 					t.Errorf("%s (-want +got):\n%s", call, diff)
 				}
 				var bodies []string
-				for _, w := range rec.writes() {
+				for _, w := range rec.Writes() {
 					bodies = append(bodies, w.Method+" "+w.Body)
 				}
 				var want []string
@@ -218,7 +183,7 @@ func TestNoPassword(t *testing.T) {
 			for _, pre := range [][]Student{nil, {{ID: 7, Email: "anna@corp.ru", Name: "Иванова Анна Сергеевна", Phone: "+79123456789"}}, {{ID: 7, Email: "anna@corp.ru", Name: "Иванова Анна"}}} {
 				sb := NewSandbox(testToken)
 				sb.Preload(pre...)
-				rec := &recorder{next: sb}
+				rec := &targettest.Recorder{Next: sb}
 				c := setup(t, sb, rec, Config{Policy: pol, Product: "55"})
 				u := canonical()
 				u.Password, u.PasswordGenerated = secret, generated
@@ -241,7 +206,7 @@ func TestNoPassword(t *testing.T) {
 				if len(pre) > 0 && pl.Outcome == targets.Unchanged && res.Outcome != targets.Unchanged {
 					t.Errorf("plan unchanged, upsert %s", res.Outcome)
 				}
-				for _, r := range rec.seen {
+				for _, r := range rec.Requests() {
 					if strings.Contains(strings.ToLower(r.Body), "password") || strings.Contains(r.Body+r.Query, secret) {
 						t.Errorf("%s %s sent a password: %s", r.Method, r.Path, r.Body)
 					}
@@ -374,7 +339,7 @@ func TestSandboxStats(t *testing.T) {
 func TestSearchQuery(t *testing.T) {
 	for _, product := range []string{"", "55"} {
 		sb := NewSandbox(testToken)
-		rec := &recorder{next: sb}
+		rec := &targettest.Recorder{Next: sb}
 		c := setup(t, sb, rec, Config{Product: product})
 		if _, err := c.Plan(context.Background(), canonical()); err != nil {
 			t.Fatal(err)
@@ -383,8 +348,9 @@ func TestSearchQuery(t *testing.T) {
 		if product != "" {
 			want += "&withProducts=1"
 		}
-		if len(rec.seen) != 1 || rec.seen[0].Query != want {
-			t.Errorf("product %q: requests %+v, want one with query %s", product, rec.seen, want)
+		seen := rec.Requests()
+		if len(seen) != 1 || seen[0].Query != want {
+			t.Errorf("product %q: requests %+v, want one with query %s", product, seen, want)
 		}
 	}
 }

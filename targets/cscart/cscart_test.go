@@ -3,7 +3,6 @@ package cscart
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"io"
 	"net/http"
@@ -55,15 +54,6 @@ func setup(t *testing.T, sb *Sandbox, h http.Handler, cfg Config) *Client {
 		t.Fatal(err)
 	}
 	return c
-}
-
-func targetError(t *testing.T, err error) *targets.Error {
-	t.Helper()
-	e, ok := errors.AsType[*targets.Error](err)
-	if !ok {
-		t.Fatalf("error %v (%T) is not a *targets.Error", err, err)
-	}
-	return e
 }
 
 // anna is the canonical user as the store holds her after a create with the defaults.
@@ -196,7 +186,7 @@ func TestUpsert(t *testing.T) {
 			res, err := c.Upsert(context.Background(), u)
 			switch {
 			case tt.wantCode != "":
-				e := targetError(t, err)
+				e := targettest.Error(t, err)
 				if e.Kind != targets.Permanent || e.Code != tt.wantCode {
 					t.Fatalf("got %v (kind %v), want a permanent %s", err, e.Kind, tt.wantCode)
 				}
@@ -270,7 +260,7 @@ func TestCreateRace(t *testing.T) {
 			c := setup(t, sb, h, Config{Mode: mode})
 			res, err := c.Upsert(context.Background(), canonical())
 			if mode == targets.ModeCreate {
-				if e := targetError(t, err); e.Code != targets.CodeExists {
+				if e := targettest.Error(t, err); e.Code != targets.CodeExists {
 					t.Fatalf("got %v, want exists", err)
 				}
 				return
@@ -319,7 +309,7 @@ func TestPlan(t *testing.T) {
 			}
 			got, err := c.Plan(context.Background(), u)
 			if tt.wantCode != "" {
-				if e := targetError(t, err); e.Code != tt.wantCode {
+				if e := targettest.Error(t, err); e.Code != tt.wantCode {
 					t.Errorf("code = %s, want %s", e.Code, tt.wantCode)
 				}
 			} else if err != nil {
@@ -341,7 +331,7 @@ func TestBadCredentials(t *testing.T) {
 	sb := NewSandbox(testEmail, testKey)
 	c := setup(t, sb, nil, Config{Email: testEmail, APIKey: "wrong-" + testKey})
 	_, err := c.Upsert(context.Background(), canonical())
-	e := targetError(t, err)
+	e := targettest.Error(t, err)
 	if e.Kind != targets.Fatal || e.Code != targets.CodeAuth || e.Status != http.StatusUnauthorized {
 		t.Errorf("got %v (kind %v), want fatal auth 401", err, e.Kind)
 	}
@@ -439,7 +429,7 @@ func TestHTTPErrors(t *testing.T) {
 			})
 			c := setup(t, sb, h, Config{})
 			_, err := c.Upsert(context.Background(), canonical())
-			e := targetError(t, err)
+			e := targettest.Error(t, err)
 			if e.Kind != tt.wantKind || e.RetryAfter != tt.wantAfter || e.Status != tt.status {
 				t.Errorf("got kind %v, retry after %v, status %d; want %v, %v, %d", e.Kind, e.RetryAfter, e.Status, tt.wantKind, tt.wantAfter, tt.status)
 			}

@@ -198,7 +198,7 @@ func TestPolicy(t *testing.T) {
 			}
 			if tt.wantCode != "" {
 				for name, e := range map[string]error{"plan": perr, "upsert": err} {
-					te := targetError(t, e)
+					te := targettest.Error(t, e)
 					if te.Kind != targets.Permanent || te.Code != tt.wantCode {
 						t.Errorf("%s: got %v (kind %v), want a permanent %s", name, e, te.Kind, tt.wantCode)
 					}

@@ -77,7 +77,7 @@ func TestCheckShapes(t *testing.T) {
 				}
 				return
 			}
-			e := targetError(t, err)
+			e := targettest.Error(t, err)
 			if e.Kind != targets.Fatal || len(e.Messages) != 1 || !strings.Contains(e.Messages[0], "--url") {
 				t.Errorf("got %v (kind %v), want one fatal message naming --url", err, e.Kind)
 			}
@@ -152,7 +152,7 @@ func TestCheckFails(t *testing.T) {
 				t.Fatal(err)
 			}
 			err = c.Check(context.Background())
-			e := targetError(t, err)
+			e := targettest.Error(t, err)
 			if e.Kind != tt.wantKind || e.Code != tt.wantCode || len(e.Messages) != 1 {
 				t.Fatalf("got %v (kind %v, %d messages), want one %v %s", err, e.Kind, len(e.Messages), tt.wantKind, tt.wantCode)
 			}

@@ -3,7 +3,6 @@ package inskill
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"io"
 	"net/http"
@@ -51,15 +50,6 @@ func setup(t *testing.T, sb *Sandbox, h http.Handler, cfg Config) *Client {
 		t.Fatal(err)
 	}
 	return c
-}
-
-func targetError(t *testing.T, err error) *targets.Error {
-	t.Helper()
-	e, ok := errors.AsType[*targets.Error](err)
-	if !ok {
-		t.Fatalf("error %v (%T) is not a *targets.Error", err, err)
-	}
-	return e
 }
 
 func TestUpsert(t *testing.T) {
@@ -184,7 +174,7 @@ func TestUpsert(t *testing.T) {
 			}
 			res, err := c.Upsert(context.Background(), u)
 			if tt.wantCode != "" {
-				e := targetError(t, err)
+				e := targettest.Error(t, err)
 				if e.Kind != targets.Permanent || e.Code != tt.wantCode {
 					t.Fatalf("got %v (kind %v), want a permanent %s", err, e.Kind, tt.wantCode)
 				}
@@ -299,7 +289,7 @@ func TestPlan(t *testing.T) {
 			c := setup(t, sb, nil, Config{Mode: tt.mode})
 			got, err := c.Plan(context.Background(), canonical())
 			if tt.wantCode != "" {
-				if e := targetError(t, err); e.Code != tt.wantCode {
+				if e := targettest.Error(t, err); e.Code != tt.wantCode {
 					t.Errorf("code = %s, want %s", e.Code, tt.wantCode)
 				}
 			} else if err != nil {
@@ -342,7 +332,7 @@ func TestAuth(t *testing.T) {
 				}
 				return
 			}
-			e := targetError(t, err)
+			e := targettest.Error(t, err)
 			if e.Kind != targets.Fatal || e.Code != targets.CodeAuth || e.Status != http.StatusUnauthorized {
 				t.Errorf("got %v (kind %v), want fatal auth 401", err, e.Kind)
 			}
@@ -389,7 +379,7 @@ func TestHTTPErrors(t *testing.T) {
 			})
 			c := setup(t, sb, h, Config{})
 			_, err := c.Upsert(context.Background(), canonical())
-			e := targetError(t, err)
+			e := targettest.Error(t, err)
 			if e.Kind != tt.wantKind || e.RetryAfter != tt.wantAfter || e.Status != tt.status {
 				t.Errorf("got kind %v, retry after %v, status %d; want %v, %v, %d", e.Kind, e.RetryAfter, e.Status, tt.wantKind, tt.wantAfter, tt.status)
 			}

@@ -117,7 +117,7 @@ func TestPolicy(t *testing.T) {
 					got = targets.Plan{Outcome: res.Outcome, ID: res.ID, Changes: tt.want.Changes}
 				}
 				if tt.wantCode != "" {
-					e := targetError(t, err)
+					e := targettest.Error(t, err)
 					if e.Kind != targets.Permanent || e.Code != tt.wantCode || len(e.Messages) != 1 {
 						t.Fatalf("%s: got %v (kind %v), want one permanent %s", call, err, e.Kind, tt.wantCode)
 					}
@@ -161,7 +161,7 @@ func TestPolicyAfterRace(t *testing.T) {
 	})
 	c := setup(t, sb, h, Config{})
 	_, err := c.Upsert(context.Background(), canonical())
-	if e := targetError(t, err); e.Code != targets.CodeIdentity || e.Kind != targets.Permanent {
+	if e := targettest.Error(t, err); e.Code != targets.CodeIdentity || e.Kind != targets.Permanent {
 		t.Fatalf("got %v, want a permanent identity_change", err)
 	}
 	if got := sb.Students()[0].Name; got != "Петров Пётр" {
@@ -252,7 +252,7 @@ func TestNoRedirect(t *testing.T) {
 				if err == nil {
 					t.Fatalf("got %+v, want a redirect error", res)
 				}
-				e := targetError(t, err)
+				e := targettest.Error(t, err)
 				if e.Kind != targets.Fatal || e.Code != targets.CodeRedirect || e.Status != status {
 					t.Fatalf("got %v (kind %v), want a fatal redirect %d", err, e.Kind, status)
 				}

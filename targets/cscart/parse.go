@@ -27,10 +27,10 @@ func parseUsers(body []byte) ([]account, int, error) {
 		return list, 0, err
 	}
 	var env struct {
-		Users  json.RawMessage `json:"users"`
-		UserID flexString      `json:"user_id"`
+		Users  json.RawMessage    `json:"users"`
+		UserID targets.FlexString `json:"user_id"`
 		Params struct {
-			TotalItems flexString `json:"total_items"`
+			TotalItems targets.FlexString `json:"total_items"`
 		} `json:"params"`
 	}
 	if err := json.Unmarshal(body, &env); err != nil {
@@ -103,15 +103,15 @@ func decodeAccounts(raw json.RawMessage) ([]account, error) {
 }
 
 type wireAccount struct {
-	UserID    flexString `json:"user_id"`
-	Login     flexString `json:"user_login"`
-	Email     flexString `json:"email"`
-	FirstName flexString `json:"firstname"`
-	LastName  flexString `json:"lastname"`
-	Phone     flexString `json:"phone"`
-	Status    flexString `json:"status"`
-	UserType  flexString `json:"user_type"`
-	CompanyID flexString `json:"company_id"`
+	UserID    targets.FlexString `json:"user_id"`
+	Login     targets.FlexString `json:"user_login"`
+	Email     targets.FlexString `json:"email"`
+	FirstName targets.FlexString `json:"firstname"`
+	LastName  targets.FlexString `json:"lastname"`
+	Phone     targets.FlexString `json:"phone"`
+	Status    targets.FlexString `json:"status"`
+	UserType  targets.FlexString `json:"user_type"`
+	CompanyID targets.FlexString `json:"company_id"`
 }
 
 func decodeAccount(raw []byte) (account, bool) {
@@ -130,7 +130,7 @@ func decodeAccount(raw []byte) (account, bool) {
 // "" when there is none.
 func parseUserID(body []byte) string {
 	var r struct {
-		UserID flexString `json:"user_id"`
+		UserID targets.FlexString `json:"user_id"`
 	}
 	if json.Unmarshal(body, &r) != nil {
 		return ""
@@ -145,9 +145,9 @@ func parseUserID(body []byte) string {
 // {"message":"..."}, which reads the same way.
 func parseErrors(status int, body []byte) []string {
 	var env struct {
-		Message  flexString      `json:"message"`
-		Messages json.RawMessage `json:"messages"`
-		Errors   json.RawMessage `json:"errors"`
+		Message  targets.FlexString `json:"message"`
+		Messages json.RawMessage    `json:"messages"`
+		Errors   json.RawMessage    `json:"errors"`
 	}
 	if json.Unmarshal(body, &env) != nil {
 		return nil
@@ -184,14 +184,14 @@ func messageList(raw json.RawMessage) []string {
 	if len(raw) == 0 {
 		return nil
 	}
-	var list []flexString
+	var list []targets.FlexString
 	switch raw[0] {
 	case '[':
 		if json.Unmarshal(raw, &list) != nil {
 			return nil
 		}
 	case '{':
-		var byKey map[string]flexString
+		var byKey map[string]targets.FlexString
 		if json.Unmarshal(raw, &byKey) != nil {
 			return nil
 		}
@@ -204,11 +204,11 @@ func messageList(raw json.RawMessage) []string {
 			list = append(list, byKey[k])
 		}
 	default:
-		var one flexString
+		var one targets.FlexString
 		if json.Unmarshal(raw, &one) != nil {
 			return nil
 		}
-		list = []flexString{one}
+		list = []targets.FlexString{one}
 	}
 	out := make([]string, 0, len(list))
 	for _, m := range list {
@@ -267,5 +267,6 @@ func isTagStart(s string) bool {
 	return c == '/' || c == '!' || (c|0x20 >= 'a' && c|0x20 <= 'z')
 }
 
-// flexString reads ids and numbers sent either as strings or as numbers.
+// flexString is targets.FlexString under the name sandbox.go uses; the client says
+// targets.FlexString.
 type flexString = targets.FlexString

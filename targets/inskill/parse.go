@@ -27,10 +27,10 @@ func parseSearch(body []byte) ([]student, int, error) {
 		return list, 0, err
 	}
 	var env struct {
-		Data     json.RawMessage `json:"data"`
-		LastPage flexString      `json:"last_page"`
+		Data     json.RawMessage    `json:"data"`
+		LastPage targets.FlexString `json:"last_page"`
 		Meta     struct {
-			LastPage flexString `json:"last_page"`
+			LastPage targets.FlexString `json:"last_page"`
 		} `json:"meta"`
 	}
 	if err := json.Unmarshal(body, &env); err != nil {
@@ -100,11 +100,11 @@ func parseStudents(raw []byte) ([]student, error) {
 
 // wireStudent is a student on the wire, with every field tolerant of its type.
 type wireStudent struct {
-	ID       flexString      `json:"id"`
-	Name     flexString      `json:"name"`
-	Email    flexString      `json:"email"`
-	Phone    flexString      `json:"phone"`
-	Products json.RawMessage `json:"products"`
+	ID       targets.FlexString `json:"id"`
+	Name     targets.FlexString `json:"name"`
+	Email    targets.FlexString `json:"email"`
+	Phone    targets.FlexString `json:"phone"`
+	Products json.RawMessage    `json:"products"`
 }
 
 func decodeStudent(raw []byte) (student, bool) {
@@ -126,11 +126,11 @@ func decodeProducts(raw json.RawMessage) ([]int64, bool) {
 	}
 	var ids []int64
 	for _, it := range items {
-		var n flexString
+		var n targets.FlexString
 		if json.Unmarshal(it, &n) != nil || n == "" {
 			var o struct {
-				ID        flexString `json:"id"`
-				ProductID flexString `json:"product_id"`
+				ID        targets.FlexString `json:"id"`
+				ProductID targets.FlexString `json:"product_id"`
 			}
 			if json.Unmarshal(it, &o) != nil {
 				continue
@@ -193,9 +193,9 @@ func parseDuplicate(body []byte) (student, bool) {
 // gives nothing, and the caller uses the HTTP status text.
 func parseErrors(body []byte) []string {
 	var env struct {
-		Message flexString      `json:"message"`
-		Error   flexString      `json:"error"`
-		Errors  json.RawMessage `json:"errors"`
+		Message targets.FlexString `json:"message"`
+		Error   targets.FlexString `json:"error"`
+		Errors  json.RawMessage    `json:"errors"`
 	}
 	if json.Unmarshal(body, &env) != nil {
 		return nil
@@ -219,7 +219,7 @@ func parseErrors(body []byte) []string {
 	if len(out) > 0 {
 		return out
 	}
-	for _, m := range []flexString{env.Message, env.Error} {
+	for _, m := range []targets.FlexString{env.Message, env.Error} {
 		if s := strings.TrimSpace(string(m)); s != "" {
 			return []string{s}
 		}
@@ -229,13 +229,13 @@ func parseErrors(body []byte) []string {
 
 // messageList reads a message or a list of messages.
 func messageList(raw json.RawMessage) []string {
-	var list []flexString
+	var list []targets.FlexString
 	if json.Unmarshal(raw, &list) != nil {
-		var one flexString
+		var one targets.FlexString
 		if json.Unmarshal(raw, &one) != nil {
 			return nil
 		}
-		list = []flexString{one}
+		list = []targets.FlexString{one}
 	}
 	var out []string
 	for _, m := range list {
@@ -246,5 +246,6 @@ func messageList(raw json.RawMessage) []string {
 	return out
 }
 
-// flexString reads ids and numbers sent either as strings or as numbers.
+// flexString is targets.FlexString under the name sandbox.go uses; the client says
+// targets.FlexString.
 type flexString = targets.FlexString

@@ -21,9 +21,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
-	"sort"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"unicode"
@@ -547,14 +548,14 @@ func parseErrors(body []byte) (msgs []string, conflict bool) {
 	}
 	switch v := v.(type) {
 	case map[string]any:
-		for _, field := range sortedKeys(v) {
+		for _, field := range slices.Sorted(maps.Keys(v)) {
 			prefix := field + ": "
 			if field == "error" || field == "message" || field == "errors" || field == "messages" {
 				prefix = ""
 			}
 			switch rules := v[field].(type) {
 			case map[string]any:
-				for _, rule := range sortedKeys(rules) {
+				for _, rule := range slices.Sorted(maps.Keys(rules)) {
 					m := text(rules[rule])
 					msgs = append(msgs, prefix+m)
 					if (field == "login" || field == "email") && isConflict(rule, m) {
@@ -617,15 +618,6 @@ func text(v any) string {
 		return fmt.Sprint(v)
 	}
 	return string(b)
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // snippet is a body we do not understand, trimmed and capped, for a message.

@@ -5,8 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"html"
+	"maps"
 	"net/http"
-	"sort"
+	"slices"
 	"strings"
 
 	"userimport/targets"
@@ -82,12 +83,7 @@ func decodeAccounts(raw json.RawMessage) ([]account, error) {
 		if err := json.Unmarshal(raw, &byID); err != nil {
 			return nil, errors.New("users is not a list")
 		}
-		keys := make([]string, 0, len(byID))
-		for k := range byID {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
+		for _, k := range slices.Sorted(maps.Keys(byID)) {
 			items = append(items, byID[k])
 		}
 	default:
@@ -195,12 +191,7 @@ func messageList(raw json.RawMessage) []string {
 		if json.Unmarshal(raw, &byKey) != nil {
 			return nil
 		}
-		keys := make([]string, 0, len(byKey))
-		for k := range byKey {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
+		for _, k := range slices.Sorted(maps.Keys(byKey)) {
 			list = append(list, byKey[k])
 		}
 	default:

@@ -4,7 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"sort"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -203,12 +204,7 @@ func parseErrors(body []byte) []string {
 	var out []string
 	var byField map[string]json.RawMessage
 	if json.Unmarshal(env.Errors, &byField) == nil {
-		fields := make([]string, 0, len(byField))
-		for f := range byField {
-			fields = append(fields, f)
-		}
-		sort.Strings(fields)
-		for _, f := range fields {
+		for _, f := range slices.Sorted(maps.Keys(byField)) {
 			for _, m := range messageList(byField[f]) {
 				out = append(out, f+": "+m)
 			}

@@ -7,6 +7,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -155,12 +156,8 @@ func (f *Fields) UnmarshalJSON(b []byte) error {
 		if err := json.Unmarshal(b, &m); err != nil {
 			return fmt.Errorf("fields: %w", err)
 		}
-		keys := make([]string, 0, len(m))
-		for k := range m {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys) // so that "email" and "EMAIL" resolve the same way every time
-		for _, k := range keys {
+		// In key order, so that "email" and "EMAIL" resolve the same way every time.
+		for _, k := range slices.Sorted(maps.Keys(m)) {
 			out[strings.ToLower(k)] = scalar(m[k])
 		}
 	case b[0] == '[':

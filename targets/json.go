@@ -71,3 +71,16 @@ func (n *FlexInt) UnmarshalJSON(b []byte) error {
 	*n = FlexInt(f)
 	return nil
 }
+
+// DecodeEach decodes each item of a JSON list with decode and keeps those it accepts,
+// so that an entry a client cannot read (a null, a string) costs only itself. The
+// result is never nil.
+func DecodeEach[T any](items []json.RawMessage, decode func([]byte) (T, bool)) []T {
+	out := make([]T, 0, len(items))
+	for _, it := range items {
+		if v, ok := decode(it); ok {
+			out = append(out, v)
+		}
+	}
+	return out
+}

@@ -89,13 +89,7 @@ func decodeAccounts(raw json.RawMessage) ([]account, error) {
 	default:
 		return nil, errors.New("users is not a list")
 	}
-	list := make([]account, 0, len(items))
-	for _, it := range items {
-		if a, ok := decodeAccount(it); ok {
-			list = append(list, a)
-		}
-	}
-	return list, nil
+	return targets.DecodeEach(items, decodeAccount), nil
 }
 
 type wireAccount struct {

@@ -90,13 +90,7 @@ func parseStudents(raw []byte) ([]student, error) {
 	if err := json.Unmarshal(raw, &items); err != nil {
 		return nil, errors.New("search answer: data is not a list")
 	}
-	list := make([]student, 0, len(items))
-	for _, it := range items {
-		if s, ok := decodeStudent(it); ok {
-			list = append(list, s)
-		}
-	}
-	return list, nil
+	return targets.DecodeEach(items, decodeStudent), nil
 }
 
 // wireStudent is a student on the wire, with every field tolerant of its type.

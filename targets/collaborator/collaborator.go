@@ -1,6 +1,6 @@
 // Package collaborator puts users into Collaborator LMS (collaborator.biz, by Davintoo)
-// through its single-user import, and holds a stand-in of that API (Sandbox) for tests,
-// `--sandbox` and `userimport sandbox`. Every API fact it relies on, with its source,
+// through its single-user import. Its stand-in, for tests, `--sandbox` and `userimport
+// sandbox`, is package collaboratortest. Every API fact it relies on, with its source,
 // is in docs/platforms/collaborator.md.
 //
 // The import is an upsert keyed by uid: the platform creates the account when the uid
@@ -21,13 +21,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
-	"sort"
-	"strconv"
+	"slices"
 	"strings"
 	"sync/atomic"
-	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -60,11 +59,6 @@ const checkFilter = "userimport-preflight-check"
 // client itself never reads the environment; it only names the variable in errors.
 const TokenEnv = "USERIMPORT_COLLABORATOR_TOKEN"
 
-// defaultTimeout bounds one call when the caller brings no http.Client: a single-user
-// import or a list page answers in well under a second, and 30 s leaves room for a
-// slow instance without letting a dead one hold a worker for minutes.
-const defaultTimeout = 30 * time.Second
-
 // maxMessage caps a platform message built from a body we do not understand (an HTML
 // error page, a proxy's answer): enough to recognize it, not a page of markup.
 const maxMessage = 300
@@ -78,8 +72,8 @@ type Config struct {
 	Token string
 	// API is "v1" (the default, /api/rest.php) or "v2" (/api/v2).
 	API string
-	// HTTPClient sends the requests; nil means a client with a 30 s timeout. The client
-	// is copied and never follows redirects (targets.HTTPClient).
+	// HTTPClient sends the requests; nil means a client with targets.DefaultTimeout.
+	// The client is copied and never follows redirects (targets.HTTPClient).
 	HTTPClient *http.Client
 	// Mode is upsert (the default), create or update.
 	Mode targets.Mode
@@ -90,13 +84,12 @@ type Config struct {
 
 // Client imports users into one Collaborator instance. It is safe for concurrent use.
 type Client struct {
-	base       *url.URL // the instance's address, as messages name it
-	endpoint   string   // the single-user import
-	list       string   // the user list, without a query
-	api        string   // APIv1 or APIv2
-	authHeader string   // Authorization or X-Cbr-Authorization
-	token      string
-	hc         *http.Client
+	base       *url.URL    // the instance's address, as messages name it
+	api        targets.API // rooted at base, with the token
+	endpoint   string      // the single-user import, below base
+	list       string      // the user list, below base, without a query
+	version    string      // APIv1 or APIv2
+	authHeader string      // Authorization or X-Cbr-Authorization
 	mode       targets.Mode
 	policy     targets.Policy
 	// noLookup, once set, says why the user list cannot be read with this token: the
@@ -112,9 +105,9 @@ var (
 
 // New checks cfg and returns a client. It sends nothing.
 func New(cfg Config) (*Client, error) {
-	base, err := parseBase(cfg.BaseURL)
+	base, err := targets.Site{Whose: "instance", Example: "https://lms.example.ru", Exact: true}.Parse(cfg.BaseURL)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("collaborator: %w", err)
 	}
 	api := cfg.API
 	if api == "" {
@@ -130,42 +123,17 @@ func New(cfg Config) (*Client, error) {
 		// Never echo the token: it is a secret even when it is malformed.
 		return nil, fmt.Errorf("collaborator: the API token in %s contains spaces or control characters", TokenEnv)
 	}
-	mode := cfg.Mode
-	switch mode {
-	case "":
-		mode = targets.ModeUpsert
-	case targets.ModeUpsert, targets.ModeCreate, targets.ModeUpdate:
-	default:
-		return nil, fmt.Errorf("collaborator: unknown mode %q", cfg.Mode)
-	}
-	c := &Client{base: base, api: api, token: cfg.Token, mode: mode, policy: cfg.Policy,
-		hc: targets.HTTPClient(cfg.HTTPClient, defaultTimeout), authHeader: "Authorization"}
-	imp, list := *base, *base
-	if api == APIv2 {
-		c.authHeader = "X-Cbr-Authorization"
-		imp.Path, list.Path = base.Path+pathV2, base.Path+listV2
-	} else {
-		imp.Path, imp.RawQuery, list.Path = base.Path+pathV1, queryV1, base.Path+listV1
-	}
-	c.endpoint, c.list = imp.String(), list.String()
-	return c, nil
-}
-
-// parseBase checks the instance's address and returns it without a trailing slash,
-// keeping any path prefix.
-func parseBase(raw string) (*url.URL, error) {
-	u, err := url.Parse(strings.TrimSpace(raw))
+	mode, err := targets.ParseMode(string(cfg.Mode))
 	if err != nil {
-		return nil, fmt.Errorf("collaborator: parse URL %q: %w", raw, err)
+		return nil, fmt.Errorf("collaborator: %w", err)
 	}
-	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
-		return nil, fmt.Errorf("collaborator: URL %q: want the instance's address, e.g. https://lms.example.ru", raw)
+	c := &Client{base: base, version: api, mode: mode, policy: cfg.Policy,
+		authHeader: "Authorization", endpoint: pathV1 + "?" + queryV1, list: listV1}
+	if api == APIv2 {
+		c.authHeader, c.endpoint, c.list = "X-Cbr-Authorization", pathV2, listV2
 	}
-	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-		return nil, fmt.Errorf("collaborator: URL %q: want the instance's address without a query, fragment or credentials", u.Redacted())
-	}
-	u.Path, u.RawPath, u.ForceQuery = strings.TrimRight(u.Path, "/"), "", false
-	return u, nil
+	c.api = targets.NewAPI(base.String(), cfg.HTTPClient, targets.Header(c.authHeader, "Bearer "+cfg.Token), nil)
+	return c, nil
 }
 
 // Name is "collaborator".
@@ -244,10 +212,10 @@ func (c *Client) Plan(ctx context.Context, u *validate.User) (targets.Plan, erro
 func (c *Client) Check(ctx context.Context) error {
 	fix := targets.Fix{Platform: "Collaborator", URL: c.base, Credentials: TokenEnv}
 	q := url.Values{"filter[login]": {""}}
-	if c.api == APIv2 {
+	if c.version == APIv2 {
 		q = url.Values{"filter[fullname]": {checkFilter}}
 	}
-	resp, err := c.get(ctx, c.list+"?"+q.Encode())
+	resp, err := c.api.Send(ctx, http.MethodGet, c.list+"?"+q.Encode(), nil)
 	if err != nil {
 		return fix.Failed(nil, err)
 	}
@@ -375,16 +343,6 @@ func (c *Client) blind(u *validate.User, why string) (decision, error) {
 	return decision{body: body, password: u.Password != "", blind: why}, nil
 }
 
-// get sends an authenticated GET.
-func (c *Client) get(ctx context.Context, u string) (*targets.Response, error) {
-	req, err := targets.JSONRequest(http.MethodGet, u, nil)
-	if err != nil {
-		return nil, fmt.Errorf("build request: %w", err)
-	}
-	req.Header.Set(c.authHeader, "Bearer "+c.token)
-	return targets.Do(ctx, c.hc, req)
-}
-
 // send posts one import. intent is what the decision expected (Created, Updated, or
 // "" for a row that could not be looked up); the outcome is what the platform's counts
 // say.
@@ -397,12 +355,7 @@ func (c *Client) send(ctx context.Context, body []byte, intent targets.Outcome) 
 			e.Kind = targets.Retryable
 		}
 	}
-	req, err := targets.JSONRequest(http.MethodPost, c.endpoint, body)
-	if err != nil {
-		return targets.Result{}, fmt.Errorf("build request: %w", err)
-	}
-	req.Header.Set(c.authHeader, "Bearer "+c.token)
-	resp, err := targets.Do(ctx, c.hc, req)
+	resp, err := c.api.Send(ctx, http.MethodPost, c.endpoint, body)
 	if err != nil {
 		if e, ok := errors.AsType[*targets.Error](err); ok && e.Kind == targets.Unknown {
 			lost(e)
@@ -490,45 +443,37 @@ func encodeUser(u *validate.User) ([]byte, error) {
 
 // set puts v, as the import names the field (key), into b: the fields of an update.
 func (b *user) set(key, v string) {
-	flagOf := func(v string) *int {
-		switch flagValue(v) {
-		case "0":
-			return new(0)
-		case "1":
-			return new(1)
-		}
-		return nil
+	if p, ok := b.flags()[key]; ok {
+		*p = flagOf(v)
+	} else if p, ok := b.texts()[key]; ok {
+		*p = v
 	}
-	switch key {
-	case "secondname":
-		b.SecondName = v
-	case "firstname":
-		b.FirstName = v
-	case "patronymic":
-		b.Patronymic = v
-	case "login":
-		b.Login = v
-	case "email":
-		b.Email = v
-	case "birth_date":
-		b.BirthDate = v
-	case "gender":
-		b.Gender = flagOf(v)
-	case "is_active":
-		b.IsActive = flagOf(v)
-	case "city":
-		b.City = v
-	case "department":
-		b.Department = v
-	case "position":
-		b.Position = v
-	case "phone":
-		b.Phone = v
-	case "tags":
-		b.Tags = v
-	case "date_of_employment":
-		b.DateOfEmployment = v
+}
+
+// texts are b's text fields by the import's names.
+func (b *user) texts() map[string]*string {
+	return map[string]*string{
+		"secondname": &b.SecondName, "firstname": &b.FirstName, "patronymic": &b.Patronymic,
+		"login": &b.Login, "email": &b.Email, "birth_date": &b.BirthDate, "city": &b.City,
+		"department": &b.Department, "position": &b.Position, "phone": &b.Phone,
+		"tags": &b.Tags, "date_of_employment": &b.DateOfEmployment,
 	}
+}
+
+// flags are b's 0/1 fields by the import's names.
+func (b *user) flags() map[string]**int {
+	return map[string]**int{"gender": &b.Gender, "is_active": &b.IsActive}
+}
+
+// flagOf is a 0/1 value as the import takes it, nil for anything else.
+func flagOf(v string) *int {
+	switch flagValue(v) {
+	case "0":
+		return new(0)
+	case "1":
+		return new(1)
+	}
+	return nil
 }
 
 // marshal encodes an import body.
@@ -542,44 +487,20 @@ func marshal(b user) ([]byte, error) {
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
-// count is an import counter, which arrives as a number or, from some versions, as a
-// string.
-type count int
-
-func (n *count) UnmarshalJSON(b []byte) error {
-	s := strings.TrimSpace(string(b))
-	if s == "null" {
-		*n = 0
-		return nil
-	}
-	if uq, err := strconv.Unquote(s); err == nil {
-		s = strings.TrimSpace(uq)
-	}
-	if s == "" {
-		*n = 0
-		return nil
-	}
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || f < 0 || f > 1e9 {
-		return fmt.Errorf("count %s: not a number", b)
-	}
-	*n = count(f)
-	return nil
-}
-
 // counts is the import answer; nil fields were absent.
 type counts struct {
-	Created   *count `json:"created_count"`
-	Updated   *count `json:"updated_count"`
-	Blocked   *count `json:"blocked_count"`
-	Unblocked *count `json:"unblocked_count"`
+	Created   *targets.FlexInt `json:"created_count"`
+	Updated   *targets.FlexInt `json:"updated_count"`
+	Blocked   *targets.FlexInt `json:"blocked_count"`
+	Unblocked *targets.FlexInt `json:"unblocked_count"`
 }
 
-func (c *count) val() int {
-	if c == nil {
+// val is a count that may be absent, which is 0.
+func val(n *targets.FlexInt) int {
+	if n == nil {
 		return 0
 	}
-	return int(*c)
+	return int(*n)
 }
 
 // parseCounts reads a success answer. ok is false when the body holds none of the
@@ -596,12 +517,12 @@ func parseCounts(body []byte) (res targets.Result, ok bool) {
 	if c.Created == nil && c.Updated == nil && c.Blocked == nil && c.Unblocked == nil {
 		return targets.Result{}, false
 	}
-	res.Blocked = c.Blocked.val() > 0
-	res.Unblocked = c.Unblocked.val() > 0
+	res.Blocked = val(c.Blocked) > 0
+	res.Unblocked = val(c.Unblocked) > 0
 	switch {
-	case c.Created.val() > 0:
+	case val(c.Created) > 0:
 		res.Outcome = targets.Created
-	case c.Updated.val() > 0 || res.Blocked || res.Unblocked:
+	case val(c.Updated) > 0 || res.Blocked || res.Unblocked:
 		res.Outcome = targets.Updated
 	default:
 		res.Outcome = targets.Unchanged
@@ -627,14 +548,14 @@ func parseErrors(body []byte) (msgs []string, conflict bool) {
 	}
 	switch v := v.(type) {
 	case map[string]any:
-		for _, field := range sortedKeys(v) {
+		for _, field := range slices.Sorted(maps.Keys(v)) {
 			prefix := field + ": "
 			if field == "error" || field == "message" || field == "errors" || field == "messages" {
 				prefix = ""
 			}
 			switch rules := v[field].(type) {
 			case map[string]any:
-				for _, rule := range sortedKeys(rules) {
+				for _, rule := range slices.Sorted(maps.Keys(rules)) {
 					m := text(rules[rule])
 					msgs = append(msgs, prefix+m)
 					if (field == "login" || field == "email") && isConflict(rule, m) {
@@ -697,15 +618,6 @@ func text(v any) string {
 		return fmt.Sprint(v)
 	}
 	return string(b)
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // snippet is a body we do not understand, trimmed and capped, for a message.

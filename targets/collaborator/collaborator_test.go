@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -20,6 +19,7 @@ import (
 	"userimport/targets"
 	"userimport/targets/collaborator/collaboratortest"
 	"userimport/targets/sandbox"
+	"userimport/targets/targettest"
 	"userimport/validate"
 )
 
@@ -124,19 +124,19 @@ func TestNew(t *testing.T) {
 			if err != nil {
 				t.Fatalf("New() error = %v", err)
 			}
-			if c.endpoint != tt.endpoint || c.authHeader != tt.header {
-				t.Errorf("endpoint %q header %q, want %q %q", c.endpoint, c.authHeader, tt.endpoint, tt.header)
+			if c.api.Base+c.endpoint != tt.endpoint || c.authHeader != tt.header {
+				t.Errorf("endpoint %q header %q, want %q %q", c.api.Base+c.endpoint, c.authHeader, tt.endpoint, tt.header)
 			}
 			wantList := strings.Replace(strings.TrimSuffix(tt.endpoint, "?action=single-import"), "imports-user", "auth/users", 1)
 			wantList = strings.Replace(wantList, "users-import/single", "users/list", 1)
-			if c.list != wantList {
-				t.Errorf("list %q, want %q", c.list, wantList)
+			if c.api.Base+c.list != wantList {
+				t.Errorf("list %q, want %q", c.api.Base+c.list, wantList)
 			}
 			if c.Name() != "collaborator" {
 				t.Errorf("Name() = %q", c.Name())
 			}
-			if c.hc.Timeout != defaultTimeout {
-				t.Errorf("default client timeout %v, want %v", c.hc.Timeout, defaultTimeout)
+			if c.api.HTTP.Timeout != targets.DefaultTimeout {
+				t.Errorf("default client timeout %v, want %v", c.api.HTTP.Timeout, targets.DefaultTimeout)
 			}
 		})
 	}
@@ -148,7 +148,7 @@ func TestNewKeepsCallersClient(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.hc == hc || c.hc.Timeout != 5*time.Second || hc.CheckRedirect != nil {
+	if c.api.HTTP == hc || c.api.HTTP.Timeout != 5*time.Second || hc.CheckRedirect != nil {
 		t.Error("New must copy the caller's client, keep its timeout and leave it unchanged")
 	}
 }
@@ -201,19 +201,7 @@ func TestBodyGolden(t *testing.T) {
 
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s differs (-want +got):\n%s", path, diff)
-	}
+	targettest.Golden(t, filepath.Join("testdata", name), got, *update)
 }
 
 // genUser is fullUser with a password the importer made up.
@@ -354,7 +342,7 @@ func TestUpsertFailures(t *testing.T) {
 					sb.Put(u)
 				}
 				if tt.token != "" {
-					c.token = tt.token
+					c.api = c.api.WithAuth(targets.Header(c.authHeader, "Bearer "+tt.token))
 				}
 				_, err := c.Upsert(context.Background(), tt.user)
 				e, ok := errors.AsType[*targets.Error](err)

@@ -80,10 +80,10 @@ func parseList(body []byte) (l userList, ok bool) {
 	var env struct {
 		Data  json.RawMessage `json:"data"`
 		Pager *struct {
-			Current      flexInt `json:"current"`
-			Count        flexInt `json:"count"`
-			Total        flexInt `json:"total"`
-			CountPerPage flexInt `json:"countPerPage"`
+			Current      targets.FlexInt `json:"current"`
+			Count        targets.FlexInt `json:"count"`
+			Total        targets.FlexInt `json:"total"`
+			CountPerPage targets.FlexInt `json:"countPerPage"`
 		} `json:"pager"`
 	}
 	if err := json.Unmarshal(body, &env); err != nil || env.Data == nil {
@@ -182,18 +182,6 @@ func scalar(raw json.RawMessage) (string, bool) {
 	return "", false
 }
 
-// flexInt is a pager number, which may come as a number or a string.
-type flexInt int
-
-func (n *flexInt) UnmarshalJSON(b []byte) error {
-	var c count
-	if err := c.UnmarshalJSON(b); err != nil {
-		return err
-	}
-	*n = flexInt(c)
-	return nil
-}
-
 // lookup is the outcome of looking a row up.
 type lookup struct {
 	acc  *account  // the account whose uid is the row's, or nil
@@ -220,7 +208,7 @@ func (c *Client) find(ctx context.Context, u *validate.User) (lookup, error) {
 		bestEffort bool
 	}
 	var stages []stage
-	if c.api == APIv2 {
+	if c.version == APIv2 {
 		stages = []stage{{"filter[fullname]", u.Email, false}, {"filter[fullname]", u.Login, false}}
 		if u.LastName != "" && u.FirstName != "" {
 			stages = append(stages, stage{"filter[fullname]", u.LastName + " " + u.FirstName, true})
@@ -271,7 +259,7 @@ func (c *Client) search(ctx context.Context, key, value, uid string, pages int) 
 		if page > 1 {
 			q.Set("page", strconv.Itoa(page))
 		}
-		resp, err := c.get(ctx, c.list+"?"+q.Encode())
+		resp, err := c.api.Send(ctx, http.MethodGet, c.list+"?"+q.Encode(), nil)
 		if err != nil {
 			return nil, nil, "", fmt.Errorf("look up: %w", err)
 		}

@@ -18,6 +18,7 @@ import (
 	"userimport/targets"
 	"userimport/targets/collaborator/collaboratortest"
 	"userimport/targets/sandbox"
+	"userimport/targets/targettest"
 	"userimport/validate"
 )
 
@@ -31,31 +32,23 @@ func annaAccount() collaboratortest.User {
 	}
 }
 
-// recorder keeps the bodies of the imports that pass through it to next.
-type recorder struct {
-	next http.Handler
-	mu   sync.Mutex
-	gets atomic.Int64
-	sent []string
-}
-
-func (r *recorder) ServeHTTP(w http.ResponseWriter, req *http.Request) {
-	if req.Method == http.MethodPost {
-		b, _ := io.ReadAll(req.Body)
-		r.mu.Lock()
-		r.sent = append(r.sent, string(b))
-		r.mu.Unlock()
-		req.Body = io.NopCloser(strings.NewReader(string(b)))
-	} else {
-		r.gets.Add(1)
-	}
-	r.next.ServeHTTP(w, req)
-}
+// recorder keeps the requests that pass through it: the imports' bodies, and the
+// reads.
+type recorder struct{ targettest.Recorder }
 
 func (r *recorder) bodies() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]string(nil), r.sent...)
+	var out []string
+	for _, req := range r.Requests() {
+		if req.Method == http.MethodPost {
+			out = append(out, req.Body)
+		}
+	}
+	return out
+}
+
+// reads counts the requests other than imports.
+func (r *recorder) reads() int64 {
+	return int64(len(r.Requests()) - len(r.bodies()))
 }
 
 // policyClient is a client with cfg's mode and policy against a sandbox holding
@@ -66,7 +59,7 @@ func policyClient(t *testing.T, api string, mode targets.Mode, p targets.Policy,
 	for _, u := range preload {
 		sb.Put(u)
 	}
-	rec := &recorder{next: sb}
+	rec := &recorder{targettest.Recorder{Next: sb}}
 	srv := httptest.NewServer(rec)
 	t.Cleanup(srv.Close)
 	c, err := New(Config{BaseURL: srv.URL, Token: testToken, API: api, Mode: mode, Policy: p})
@@ -342,7 +335,7 @@ func TestLookupPages(t *testing.T) {
 	if err != nil || got.Outcome != targets.Unchanged {
 		t.Fatalf("%+v %v, want unchanged", got, err)
 	}
-	if n := rec.gets.Load(); n != 3 {
+	if n := rec.reads(); n != 3 {
 		t.Errorf("%d list requests, want 3 pages", n)
 	}
 }
@@ -351,11 +344,11 @@ func TestLookupPages(t *testing.T) {
 func listServer(t *testing.T, list func(r *http.Request) (int, string)) (*Client, *collaboratortest.Sandbox, *recorder) {
 	t.Helper()
 	sb := collaboratortest.New("")
-	rec := &recorder{next: imports(sb, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	rec := &recorder{targettest.Recorder{Next: imports(sb, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		status, body := list(r)
 		w.WriteHeader(status)
 		_, _ = io.WriteString(w, body)
-	}))}
+	}))}}
 	srv := httptest.NewServer(rec)
 	t.Cleanup(srv.Close)
 	c, err := New(Config{BaseURL: srv.URL, Token: testToken, API: APIv2})
@@ -409,7 +402,7 @@ func TestNoLookup(t *testing.T) {
 			if err != nil || got.Outcome != targets.Created || !got.PasswordSet || sb.Len() != 1 {
 				t.Errorf("own password: %+v %v, want created by the import", got, err)
 			}
-			if n := rec.gets.Load(); tt.remember && n != 1 || !tt.remember && n < 3 {
+			if n := rec.reads(); tt.remember && n != 1 || !tt.remember && n < 3 {
 				t.Errorf("%d list requests", n)
 			}
 			// --reset-passwords: a generated password goes too.
@@ -443,7 +436,7 @@ func TestNoKeyToLookUp(t *testing.T) {
 	if _, err := c.Upsert(context.Background(), u); !strings.Contains(fmt.Sprint(err), targets.CodeNoLookup) {
 		t.Errorf("error %v, want %s", err, targets.CodeNoLookup)
 	}
-	if rec.gets.Load() != 0 || len(rec.bodies()) != 0 {
+	if rec.reads() != 0 || len(rec.bodies()) != 0 {
 		t.Error("requests were sent")
 	}
 }
@@ -496,8 +489,8 @@ func TestCheck(t *testing.T) {
 			if err := c.Check(context.Background()); err != nil {
 				t.Fatal(err)
 			}
-			if rec.gets.Load() != 1 || sb.Writes() != 0 {
-				t.Errorf("%d requests, %d writes; want one read", rec.gets.Load(), sb.Writes())
+			if rec.reads() != 1 || sb.Writes() != 0 {
+				t.Errorf("%d requests, %d writes; want one read", rec.reads(), sb.Writes())
 			}
 		})
 	}

@@ -14,6 +14,7 @@ import (
 	"userimport/targets"
 	"userimport/targets/cscart/cscarttest"
 	"userimport/targets/sandbox"
+	"userimport/targets/targettest"
 )
 
 // closedURL is the address of a server that is gone: connecting is refused.
@@ -37,7 +38,7 @@ func (c *counter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // every one of want and shows neither a query, nor the key, nor the lookup's e-mail.
 func checkOne(t *testing.T, err error, code string, want ...string) {
 	t.Helper()
-	e := targetError(t, err)
+	e := targettest.Error(t, err)
 	if e.Kind != targets.Fatal || (code != "" && e.Code != code) {
 		t.Errorf("got %v (kind %v), want a fatal %s", err, e.Kind, code)
 	}

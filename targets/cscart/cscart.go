@@ -12,14 +12,12 @@ package cscart
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"userimport/outcome"
 	"userimport/targets"
@@ -45,9 +43,6 @@ const (
 	DefaultStatus = "A"
 )
 
-// defaultTimeout bounds one HTTP exchange when the caller gives no client.
-const defaultTimeout = 30 * time.Second
-
 // pageSize is how many users one lookup asks for. The e-mail filter is a substring
 // match, so a short address can match several people; 50 covers any real case in one
 // call, and more pages are read when the store says there are more.
@@ -71,7 +66,7 @@ type Config struct {
 	UserType  string
 	CompanyID string
 	Status    string
-	// HTTPClient sends the requests; nil means a client with a 30-second timeout.
+	// HTTPClient sends the requests; nil means a client with targets.DefaultTimeout.
 	HTTPClient *http.Client
 	// Mode is upsert (the default), create or update.
 	Mode targets.Mode
@@ -80,16 +75,17 @@ type Config struct {
 	Policy targets.Policy
 }
 
+// apiPath is the API root below the store's address; an address given with it, or
+// with /api, is taken too.
+const apiPath = "/api/2.0"
+
 // Client is a CS-Cart target. It is safe for concurrent use.
 type Client struct {
-	base      string   // https://shop.example.com/api/2.0
-	store     *url.URL // https://shop.example.com, what --url names
-	email     string
-	apiKey    string
+	api       targets.API // rooted at https://shop.example.com/api/2.0, with HTTP Basic
+	store     *url.URL    // https://shop.example.com, what --url names
 	userType  string
 	companyID string
 	status    string
-	hc        *http.Client
 	mode      targets.Mode
 	policy    targets.Policy
 }
@@ -102,7 +98,7 @@ var (
 
 // New checks cfg and builds a Client.
 func New(cfg Config) (*Client, error) {
-	store, base, err := apiBase(cfg.BaseURL)
+	store, err := targets.Site{Whose: "store", Example: "https://shop.example.com", APIPaths: []string{apiPath, "/api"}}.Parse(cfg.BaseURL)
 	if err != nil {
 		return nil, fmt.Errorf("cscart: %w", err)
 	}
@@ -115,19 +111,16 @@ func New(cfg Config) (*Client, error) {
 	case key == "":
 		return nil, fmt.Errorf("cscart: no API key: set %s", APIKeyEnv)
 	}
-	mode := cfg.Mode
-	if mode == "" {
-		mode = targets.ModeUpsert
-	}
-	if _, err := targets.ParseMode(string(mode)); err != nil {
+	mode, err := targets.ParseMode(string(cfg.Mode))
+	if err != nil {
 		return nil, fmt.Errorf("cscart: %w", err)
 	}
+	basic := func(r *http.Request) { r.SetBasicAuth(email, key) }
 	c := &Client{
-		base: base, store: store, email: email, apiKey: key,
+		api: targets.NewAPI(targets.Below(store, apiPath), cfg.HTTPClient, basic, statusError), store: store,
 		userType:  orDefault(strings.ToUpper(cfg.UserType), DefaultUserType),
 		companyID: orDefault(cfg.CompanyID, DefaultCompanyID),
 		status:    orDefault(strings.ToUpper(cfg.Status), DefaultStatus),
-		hc:        targets.HTTPClient(cfg.HTTPClient, defaultTimeout),
 		mode:      mode, policy: cfg.Policy,
 	}
 	if _, err := strconv.ParseUint(c.companyID, 10, 32); err != nil {
@@ -143,41 +136,16 @@ func orDefault(s, def string) string {
 	return def
 }
 
-// apiBase turns the store's address into the store's own address (for messages) and
-// the API root, accepting it with or without the /api/2.0 the user may have pasted.
-func apiBase(raw string) (*url.URL, string, error) {
-	raw = strings.TrimSpace(raw)
-	if raw == "" {
-		return nil, "", errors.New("no URL: give the store's address, e.g. https://shop.example.com")
-	}
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, "", fmt.Errorf("URL %q: want an http or https address such as https://shop.example.com", raw)
-	}
-	p := strings.TrimRight(u.Path, "/")
-	p = strings.TrimSuffix(p, "/api/2.0")
-	p = strings.TrimSuffix(p, "/api")
-	u.User, u.RawQuery, u.RawPath, u.Fragment = nil, "", "", ""
-	store := *u
-	store.Path = p
-	u.Path = p + "/api/2.0"
-	return &store, u.String(), nil
-}
-
 // Name implements targets.Target.
 func (c *Client) Name() string { return "cscart" }
 
 // Upsert implements targets.Target.
 func (c *Client) Upsert(ctx context.Context, u *validate.User) (targets.Result, error) {
-	userType := c.userTypeOf(u)
-	acc, err := c.find(ctx, u.Email, userType)
+	d, err := c.decide(ctx, u)
 	if err != nil {
 		return targets.Result{}, err
 	}
-	if acc == nil {
-		if c.mode == targets.ModeUpdate {
-			return targets.Result{}, notFound()
-		}
+	if d.plan.Outcome == targets.Created {
 		id, err := c.create(ctx, u)
 		if err == nil {
 			return targets.Result{Outcome: targets.Created, ID: id, PasswordSet: u.Password != ""}, nil
@@ -187,47 +155,57 @@ func (c *Client) Upsert(ctx context.Context, u *validate.User) (targets.Result, 
 		}
 		// "Already exists": the e-mail appeared since our lookup, or the login belongs
 		// to someone else. Look again to tell which (docs/platforms/cscart.md, "Upsert").
-		again, ferr := c.find(ctx, u.Email, userType)
+		again, ferr := c.find(ctx, u.Email, c.userTypeOf(u))
 		if ferr != nil || again == nil {
 			return targets.Result{}, err
 		}
 		if c.mode == targets.ModeCreate {
 			return targets.Result{}, exists(again.ID)
 		}
-		acc = again
-	} else if c.mode == targets.ModeCreate {
-		return targets.Result{}, exists(acc.ID)
+		if d.body, d.plan, err = c.planUpdate(again, u); err != nil {
+			return targets.Result{}, err
+		}
 	}
-	body, pl, err := c.planUpdate(acc, u)
-	if err != nil {
+	if d.plan.Outcome == targets.Unchanged {
+		return targets.Result{Outcome: targets.Unchanged, ID: d.plan.ID}, nil
+	}
+	if err := c.update(ctx, d.plan.ID, d.body); err != nil {
 		return targets.Result{}, err
 	}
-	if pl.Outcome == targets.Unchanged {
-		return targets.Result{Outcome: targets.Unchanged, ID: acc.ID}, nil
-	}
-	if err := c.update(ctx, acc.ID, body); err != nil {
-		return targets.Result{}, err
-	}
-	return targets.Result{Outcome: targets.Updated, ID: acc.ID, PasswordSet: body.Password != ""}, nil
+	return targets.Result{Outcome: targets.Updated, ID: d.plan.ID, PasswordSet: d.body.Password != ""}, nil
 }
 
 // Plan implements targets.Planner with lookups only. It decides as Upsert does: the
 // mode, then the Policy.
 func (c *Client) Plan(ctx context.Context, u *validate.User) (targets.Plan, error) {
+	d, err := c.decide(ctx, u)
+	return d.plan, err
+}
+
+// decision is what a row comes to: the plan, and for an update the body that carries
+// it out.
+type decision struct {
+	plan targets.Plan
+	body updateRequest
+}
+
+// decide looks u up and says, by the mode and the Policy, what Upsert sends: a create,
+// an update and its body, or nothing. An error is the row's: nothing may be sent.
+func (c *Client) decide(ctx context.Context, u *validate.User) (decision, error) {
 	acc, err := c.find(ctx, u.Email, c.userTypeOf(u))
 	if err != nil {
-		return targets.Plan{}, err
+		return decision{}, err
 	}
 	switch {
 	case acc == nil && c.mode == targets.ModeUpdate:
-		return targets.Plan{}, notFound()
+		return decision{}, notFound()
 	case acc == nil:
-		return targets.Plan{Outcome: targets.Created}, nil
+		return decision{plan: targets.Plan{Outcome: targets.Created}}, nil
 	case c.mode == targets.ModeCreate:
-		return targets.Plan{}, exists(acc.ID)
+		return decision{}, exists(acc.ID)
 	}
-	_, pl, err := c.planUpdate(acc, u)
-	return pl, err
+	body, pl, err := c.planUpdate(acc, u)
+	return decision{plan: pl, body: body}, err
 }
 
 // Check implements targets.Checker: one list read of a single customer, which needs
@@ -236,7 +214,7 @@ func (c *Client) Plan(ctx context.Context, u *validate.User) (targets.Plan, erro
 func (c *Client) Check(ctx context.Context) error {
 	fix := targets.Fix{Platform: "CS-Cart", URL: c.store, Credentials: EmailEnv + " and " + APIKeyEnv}
 	q := url.Values{"user_type": {DefaultUserType}, "items_per_page": {"1"}}
-	resp, err := c.do(ctx, http.MethodGet, c.base+"/users?"+q.Encode(), nil)
+	resp, err := c.api.Send(ctx, http.MethodGet, "/users?"+q.Encode(), nil)
 	if err != nil {
 		return fix.Failed(nil, err)
 	}
@@ -457,63 +435,47 @@ func digits(s string) string {
 // Its errors never name the e-mail: the lookup's query holds it, and targets.Do drops
 // the query from transport errors for the same reason.
 func (c *Client) find(ctx context.Context, email, userType string) (*account, error) {
-	var found []account
-	ids := map[string]bool{} // a store that ignores page answers the same page again
 	seen := 0
-	for page := 1; page <= maxPages; page++ {
+	read := func(page int) ([]account, bool, error) {
 		q := url.Values{"email": {email}, "user_type": {userType}, "items_per_page": {strconv.Itoa(pageSize)}}
 		if page > 1 {
 			q.Set("page", strconv.Itoa(page))
 		}
-		resp, err := c.do(ctx, http.MethodGet, c.base+"/users?"+q.Encode(), nil)
+		resp, err := c.api.Call(ctx, http.MethodGet, "/users?"+q.Encode(), nil, http.StatusOK)
 		if err != nil {
-			return nil, fmt.Errorf("cscart: look up user: %w", err)
-		}
-		if resp.Status != http.StatusOK {
-			return nil, fmt.Errorf("cscart: look up user: %w", statusError(http.MethodGet, resp))
+			return nil, false, fmt.Errorf("cscart: look up user: %w", err)
 		}
 		list, total, err := parseUsers(resp.Body)
 		if err != nil {
-			return nil, fmt.Errorf("cscart: look up user: %w", &targets.Error{
+			return nil, false, fmt.Errorf("cscart: look up user: %w", &targets.Error{
 				Kind: targets.Permanent, Status: resp.Status, Code: targets.CodeHTTP, Err: err})
 		}
-		for _, a := range list {
-			if strings.EqualFold(strings.TrimSpace(a.Email), email) && !ids[a.ID] {
-				ids[a.ID] = true
-				found = append(found, a)
-			}
-		}
 		seen += len(list)
-		if len(list) < pageSize || (total > 0 && seen >= total) {
-			break
+		return list, len(list) >= pageSize && (total <= 0 || seen < total), nil
+	}
+	ids := map[string]bool{} // a store that ignores page answers the same page again
+	exact := func(a account) bool {
+		if !strings.EqualFold(strings.TrimSpace(a.Email), email) || ids[a.ID] {
+			return false
 		}
+		ids[a.ID] = true
+		return true
 	}
-	switch len(found) {
-	case 0:
-		return nil, nil
-	case 1:
-		return &found[0], nil
-	}
-	list := make([]string, len(found))
-	for i, a := range found {
-		list[i] = a.ID
-	}
-	return nil, &targets.Error{Kind: targets.Permanent, Code: targets.CodeConflict,
-		Messages: []string{"email: several users have this e-mail (user_id " + strings.Join(list, ", ") + ")"}}
+	return targets.FindOne(maxPages, read, exact, func(found []account) error {
+		list := make([]string, len(found))
+		for i, a := range found {
+			list[i] = a.ID
+		}
+		return &targets.Error{Kind: targets.Permanent, Code: targets.CodeConflict,
+			Messages: []string{"email: several users have this e-mail (user_id " + strings.Join(list, ", ") + ")"}}
+	})
 }
 
 // create sends POST /users and returns the new user's id.
 func (c *Client) create(ctx context.Context, u *validate.User) (string, error) {
-	body, err := json.Marshal(c.createBody(u))
+	resp, err := c.api.Call(ctx, http.MethodPost, "/users", c.createBody(u), http.StatusCreated, http.StatusOK)
 	if err != nil {
 		return "", targets.WithIntent(fmt.Errorf("cscart: create user: %w", err), targets.Created)
-	}
-	resp, err := c.do(ctx, http.MethodPost, c.base+"/users", body)
-	if err != nil {
-		return "", targets.WithIntent(fmt.Errorf("cscart: create user: %w", err), targets.Created)
-	}
-	if resp.Status != http.StatusCreated && resp.Status != http.StatusOK {
-		return "", targets.WithIntent(fmt.Errorf("cscart: create user: %w", statusError(http.MethodPost, resp)), targets.Created)
 	}
 	// An answer we cannot read still means the user landed; only the id is lost.
 	return parseUserID(resp.Body), nil
@@ -521,27 +483,10 @@ func (c *Client) create(ctx context.Context, u *validate.User) (string, error) {
 
 // update sends PUT /users/{id}.
 func (c *Client) update(ctx context.Context, id string, r updateRequest) error {
-	body, err := json.Marshal(r)
-	if err != nil {
+	if _, err := c.api.Call(ctx, http.MethodPut, "/users/"+url.PathEscape(id), r); err != nil {
 		return fmt.Errorf("cscart: update user %s: %w", id, err)
-	}
-	resp, err := c.do(ctx, http.MethodPut, c.base+"/users/"+url.PathEscape(id), body)
-	if err != nil {
-		return fmt.Errorf("cscart: update user %s: %w", id, err)
-	}
-	if resp.Status < 200 || resp.Status > 299 {
-		return fmt.Errorf("cscart: update user %s: %w", id, statusError(http.MethodPut, resp))
 	}
 	return nil
-}
-
-func (c *Client) do(ctx context.Context, method, u string, body []byte) (*targets.Response, error) {
-	req, err := targets.JSONRequest(method, u, body)
-	if err != nil {
-		return nil, err
-	}
-	req.SetBasicAuth(c.email, c.apiKey)
-	return targets.Do(ctx, c.hc, req)
 }
 
 // statusError classifies a non-success answer with CS-Cart's own messages. A refusal

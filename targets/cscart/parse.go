@@ -5,9 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"html"
+	"maps"
 	"net/http"
-	"sort"
-	"strconv"
+	"slices"
 	"strings"
 
 	"userimport/targets"
@@ -28,16 +28,16 @@ func parseUsers(body []byte) ([]account, int, error) {
 		return list, 0, err
 	}
 	var env struct {
-		Users  json.RawMessage `json:"users"`
-		UserID flexString      `json:"user_id"`
+		Users  json.RawMessage    `json:"users"`
+		UserID targets.FlexString `json:"user_id"`
 		Params struct {
-			TotalItems flexString `json:"total_items"`
+			TotalItems targets.FlexString `json:"total_items"`
 		} `json:"params"`
 	}
 	if err := json.Unmarshal(body, &env); err != nil {
 		return nil, 0, errors.New("answer is not a JSON object")
 	}
-	total, _ := strconv.Atoi(string(env.Params.TotalItems))
+	total := env.Params.TotalItems.Int()
 	if env.UserID != "" && len(env.Users) == 0 {
 		a, ok := decodeAccount(body)
 		if !ok {
@@ -83,36 +83,25 @@ func decodeAccounts(raw json.RawMessage) ([]account, error) {
 		if err := json.Unmarshal(raw, &byID); err != nil {
 			return nil, errors.New("users is not a list")
 		}
-		keys := make([]string, 0, len(byID))
-		for k := range byID {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
+		for _, k := range slices.Sorted(maps.Keys(byID)) {
 			items = append(items, byID[k])
 		}
 	default:
 		return nil, errors.New("users is not a list")
 	}
-	list := make([]account, 0, len(items))
-	for _, it := range items {
-		if a, ok := decodeAccount(it); ok {
-			list = append(list, a)
-		}
-	}
-	return list, nil
+	return targets.DecodeEach(items, decodeAccount), nil
 }
 
 type wireAccount struct {
-	UserID    flexString `json:"user_id"`
-	Login     flexString `json:"user_login"`
-	Email     flexString `json:"email"`
-	FirstName flexString `json:"firstname"`
-	LastName  flexString `json:"lastname"`
-	Phone     flexString `json:"phone"`
-	Status    flexString `json:"status"`
-	UserType  flexString `json:"user_type"`
-	CompanyID flexString `json:"company_id"`
+	UserID    targets.FlexString `json:"user_id"`
+	Login     targets.FlexString `json:"user_login"`
+	Email     targets.FlexString `json:"email"`
+	FirstName targets.FlexString `json:"firstname"`
+	LastName  targets.FlexString `json:"lastname"`
+	Phone     targets.FlexString `json:"phone"`
+	Status    targets.FlexString `json:"status"`
+	UserType  targets.FlexString `json:"user_type"`
+	CompanyID targets.FlexString `json:"company_id"`
 }
 
 func decodeAccount(raw []byte) (account, bool) {
@@ -131,7 +120,7 @@ func decodeAccount(raw []byte) (account, bool) {
 // "" when there is none.
 func parseUserID(body []byte) string {
 	var r struct {
-		UserID flexString `json:"user_id"`
+		UserID targets.FlexString `json:"user_id"`
 	}
 	if json.Unmarshal(body, &r) != nil {
 		return ""
@@ -146,9 +135,9 @@ func parseUserID(body []byte) string {
 // {"message":"..."}, which reads the same way.
 func parseErrors(status int, body []byte) []string {
 	var env struct {
-		Message  flexString      `json:"message"`
-		Messages json.RawMessage `json:"messages"`
-		Errors   json.RawMessage `json:"errors"`
+		Message  targets.FlexString `json:"message"`
+		Messages json.RawMessage    `json:"messages"`
+		Errors   json.RawMessage    `json:"errors"`
 	}
 	if json.Unmarshal(body, &env) != nil {
 		return nil
@@ -185,31 +174,26 @@ func messageList(raw json.RawMessage) []string {
 	if len(raw) == 0 {
 		return nil
 	}
-	var list []flexString
+	var list []targets.FlexString
 	switch raw[0] {
 	case '[':
 		if json.Unmarshal(raw, &list) != nil {
 			return nil
 		}
 	case '{':
-		var byKey map[string]flexString
+		var byKey map[string]targets.FlexString
 		if json.Unmarshal(raw, &byKey) != nil {
 			return nil
 		}
-		keys := make([]string, 0, len(byKey))
-		for k := range byKey {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
+		for _, k := range slices.Sorted(maps.Keys(byKey)) {
 			list = append(list, byKey[k])
 		}
 	default:
-		var one flexString
+		var one targets.FlexString
 		if json.Unmarshal(raw, &one) != nil {
 			return nil
 		}
-		list = []flexString{one}
+		list = []targets.FlexString{one}
 	}
 	out := make([]string, 0, len(list))
 	for _, m := range list {
@@ -267,6 +251,3 @@ func isTagStart(s string) bool {
 	c := s[0]
 	return c == '/' || c == '!' || (c|0x20 >= 'a' && c|0x20 <= 'z')
 }
-
-// flexString reads ids and numbers sent either as strings or as numbers.
-type flexString = targets.FlexString

@@ -3,10 +3,8 @@ package cscart
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -14,38 +12,28 @@ import (
 	"userimport/targets"
 	"userimport/targets/cscart/cscarttest"
 	"userimport/targets/sandbox"
+	"userimport/targets/targettest"
 	"userimport/validate"
 )
 
-// recorder serves sb and keeps the body of every PUT and POST it passes on.
-type recorder struct {
-	sb *cscarttest.Sandbox
-
-	mu     sync.Mutex
-	bodies map[string][]map[string]any // by method
-}
+// recorder serves sb and keeps every request it passes on.
+type recorder struct{ targettest.Recorder }
 
 func newRecorder(sb *cscarttest.Sandbox) *recorder {
-	return &recorder{sb: sb, bodies: map[string][]map[string]any{}}
+	return &recorder{targettest.Recorder{Next: sb}}
 }
 
-func (rc *recorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Method == http.MethodPut || r.Method == http.MethodPost {
-		raw, _ := io.ReadAll(r.Body)
-		var m map[string]any
-		_ = json.Unmarshal(raw, &m)
-		rc.mu.Lock()
-		rc.bodies[r.Method] = append(rc.bodies[r.Method], m)
-		rc.mu.Unlock()
-		r.Body = io.NopCloser(strings.NewReader(string(raw)))
-	}
-	rc.sb.ServeHTTP(w, r)
-}
-
+// sent are the JSON bodies of the requests with method, decoded.
 func (rc *recorder) sent(method string) []map[string]any {
-	rc.mu.Lock()
-	defer rc.mu.Unlock()
-	return rc.bodies[method]
+	var out []map[string]any
+	for _, r := range rc.Requests() {
+		if r.Method == method {
+			var m map[string]any
+			_ = json.Unmarshal([]byte(r.Body), &m)
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // stored is an account as the store holds it before each policy case: a customer with
@@ -211,7 +199,7 @@ func TestPolicy(t *testing.T) {
 			}
 			if tt.wantCode != "" {
 				for name, e := range map[string]error{"plan": perr, "upsert": err} {
-					te := targetError(t, e)
+					te := targettest.Error(t, e)
 					if te.Kind != targets.Permanent || te.Code != tt.wantCode {
 						t.Errorf("%s: got %v (kind %v), want a permanent %s", name, e, te.Kind, tt.wantCode)
 					}

@@ -12,6 +12,7 @@ import (
 
 	"userimport/targets"
 	"userimport/targets/inskill/inskilltest"
+	"userimport/targets/targettest"
 )
 
 func TestCheckPasses(t *testing.T) {
@@ -28,14 +29,15 @@ func TestCheckPasses(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			sb := inskilltest.New(testToken).WithAuth(tt.header, tt.scheme)
 			sb.Put(inskilltest.User{ID: 1, Email: "anna@corp.ru", Name: "Иванова Анна"})
-			rec := &recorder{next: sb}
+			rec := &targettest.Recorder{Next: sb}
 			c := setup(t, sb, rec, tt.cfg)
 			if err := c.Check(context.Background()); err != nil {
 				t.Fatal(err)
 			}
-			if len(rec.seen) != 1 || rec.seen[0].Method != http.MethodGet || rec.seen[0].Path != "/api/v3/students" ||
-				!strings.HasPrefix(rec.seen[0].Query, "search=") {
-				t.Errorf("requests = %+v, want one search", rec.seen)
+			seen := rec.Requests()
+			if len(seen) != 1 || seen[0].Method != http.MethodGet || seen[0].Path != "/api/v3/students" ||
+				!strings.HasPrefix(seen[0].Query, "search=") {
+				t.Errorf("requests = %+v, want one search", seen)
 			}
 			if sb.Writes() != 0 {
 				t.Errorf("the check wrote")
@@ -76,7 +78,7 @@ func TestCheckShapes(t *testing.T) {
 				}
 				return
 			}
-			e := targetError(t, err)
+			e := targettest.Error(t, err)
 			if e.Kind != targets.Fatal || len(e.Messages) != 1 || !strings.Contains(e.Messages[0], "--url") {
 				t.Errorf("got %v (kind %v), want one fatal message naming --url", err, e.Kind)
 			}
@@ -151,7 +153,7 @@ func TestCheckFails(t *testing.T) {
 				t.Fatal(err)
 			}
 			err = c.Check(context.Background())
-			e := targetError(t, err)
+			e := targettest.Error(t, err)
 			if e.Kind != tt.wantKind || e.Code != tt.wantCode || len(e.Messages) != 1 {
 				t.Fatalf("got %v (kind %v, %d messages), want one %v %s", err, e.Kind, len(e.Messages), tt.wantKind, tt.wantCode)
 			}

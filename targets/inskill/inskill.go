@@ -17,14 +17,12 @@ package inskill
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"userimport/outcome"
 	"userimport/targets"
@@ -33,10 +31,6 @@ import (
 
 // TokenEnv is the environment variable the CLI reads the API token from.
 const TokenEnv = "USERIMPORT_INSKILL_TOKEN"
-
-// defaultTimeout bounds one HTTP exchange when the caller gives no client: long enough
-// for a slow school behind a proxy, short enough that a dead one fails the row.
-const defaultTimeout = 30 * time.Second
 
 // maxSearchPages caps how many result pages a search for one e-mail may walk. The search
 // is fuzzy, so an e-mail's domain can match many people; 20 pages of Laravel's default 15
@@ -65,7 +59,7 @@ type Config struct {
 	// NotifyAboutProduct makes inSkill send its "new product" e-mail when a product is
 	// granted.
 	NotifyAboutProduct bool
-	// HTTPClient sends the requests; nil means a client with a 30-second timeout.
+	// HTTPClient sends the requests; nil means a client with targets.DefaultTimeout.
 	HTTPClient *http.Client
 	// Mode is upsert (the default), create or update.
 	Mode targets.Mode
@@ -74,19 +68,21 @@ type Config struct {
 	Policy targets.Policy
 }
 
+// apiPath is the API root below the school's address; an address given with it is
+// taken too.
+const apiPath = "/api/v3"
+
 // NoScheme as Config.AuthScheme sends the bare token, without "Bearer ".
 const NoScheme = "none"
 
 // Client is an inSkill target. It is safe for concurrent use.
 type Client struct {
-	site       *url.URL // the school's address as given, without the API path
-	base       string   // ends without a slash: https://school.inskill.ru/api/v3
+	site       *url.URL    // the school's address as given, without the API path
+	api        targets.API // rooted at https://school.inskill.ru/api/v3, with the token
 	authHeader string
 	authScheme string // as sent, for messages: "" for the bare token
-	authValue  string
 	product    string
 	notify     bool
-	hc         *http.Client
 	mode       targets.Mode
 	policy     targets.Policy
 }
@@ -99,7 +95,7 @@ var (
 
 // New checks cfg and builds a Client.
 func New(cfg Config) (*Client, error) {
-	site, base, err := apiBase(cfg.BaseURL)
+	site, err := targets.Site{Whose: "school", Example: "https://school.inskill.ru", APIPaths: []string{apiPath}}.Parse(cfg.BaseURL)
 	if err != nil {
 		return nil, fmt.Errorf("inskill: %w", err)
 	}
@@ -128,42 +124,15 @@ func New(cfg Config) (*Client, error) {
 			return nil, fmt.Errorf("inskill: product %q: %w", product, err)
 		}
 	}
-	mode := cfg.Mode
-	if mode == "" {
-		mode = targets.ModeUpsert
-	}
-	if _, err := targets.ParseMode(string(mode)); err != nil {
+	mode, err := targets.ParseMode(string(cfg.Mode))
+	if err != nil {
 		return nil, fmt.Errorf("inskill: %w", err)
 	}
 	return &Client{
-		site: site, base: base, authHeader: header, authScheme: scheme, authValue: value,
+		site: site, authHeader: header, authScheme: scheme,
+		api:     targets.NewAPI(targets.Below(site, apiPath), cfg.HTTPClient, targets.Header(header, value), statusError),
 		product: product, notify: cfg.NotifyAboutProduct, mode: mode, policy: cfg.Policy,
-		// A client that follows no redirect: a redirected PATCH would come back as a
-		// GET that "succeeded", and the token would go to another host.
-		hc: targets.HTTPClient(cfg.HTTPClient, defaultTimeout),
 	}, nil
-}
-
-// apiBase turns the school's address into the site (the address without the API
-// path, for messages) and the API root, accepting it with or without the /api/v3 the
-// user may have pasted from the documentation.
-func apiBase(raw string) (*url.URL, string, error) {
-	raw = strings.TrimSpace(raw)
-	if raw == "" {
-		return nil, "", errors.New("no URL: give the school's address, e.g. https://school.inskill.ru")
-	}
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, "", fmt.Errorf("URL %q: want an http or https address such as https://school.inskill.ru", raw)
-	}
-	p := strings.TrimRight(u.Path, "/")
-	p = strings.TrimSuffix(p, "/api/v3")
-	// Credentials pasted into the URL would show in every error that names it.
-	u.User, u.RawQuery, u.RawFragment, u.Fragment, u.RawPath = nil, "", "", "", ""
-	site := *u
-	site.Path = p
-	u.Path = p + "/api/v3"
-	return &site, u.String(), nil
 }
 
 // parseProduct checks that a product id is a positive integer, as inSkill's product
@@ -187,26 +156,15 @@ func (c *Client) Upsert(ctx context.Context, u *validate.User) (targets.Result, 
 	if err != nil {
 		return targets.Result{}, err
 	}
-	if c.mode == targets.ModeCreate {
-		// Create-only needs no lookup: inSkill refuses an existing e-mail and tells us
-		// who holds it.
-		id, dup, err := c.create(ctx, u, product)
-		if err != nil {
+	// Create-only needs no lookup: inSkill refuses an existing e-mail and tells us who
+	// holds it.
+	d := decision{plan: targets.Plan{Outcome: targets.Created}}
+	if c.mode != targets.ModeCreate {
+		if d, err = c.decide(ctx, u, product); err != nil {
 			return targets.Result{}, err
 		}
-		if dup != nil {
-			return targets.Result{}, exists(dup.ID, dup.msgs)
-		}
-		return targets.Result{Outcome: targets.Created, ID: id}, nil
 	}
-	st, err := c.find(ctx, u.Email, product != 0)
-	if err != nil {
-		return targets.Result{}, err
-	}
-	if st == nil {
-		if c.mode == targets.ModeUpdate {
-			return targets.Result{}, notFound(u.Email)
-		}
+	if d.plan.Outcome == targets.Created {
 		id, dup, err := c.create(ctx, u, product)
 		if err != nil {
 			return targets.Result{}, err
@@ -214,18 +172,22 @@ func (c *Client) Upsert(ctx context.Context, u *validate.User) (targets.Result, 
 		if dup == nil {
 			return targets.Result{Outcome: targets.Created, ID: id}, nil
 		}
+		if c.mode == targets.ModeCreate {
+			return targets.Result{}, exists(dup.ID, dup.msgs)
+		}
 		// Someone created the student since our search: inSkill answered 422 with the
 		// student, who is updated, by the Policy, as if the search had found them.
-		st = &dup.student
+		if d, err = c.update(&dup.student, u, product); err != nil {
+			return targets.Result{}, err
+		}
 	}
-	pl, body, err := c.update(st, u, product)
-	if err != nil || pl.Outcome == targets.Unchanged {
-		return targets.Result{Outcome: pl.Outcome, ID: pl.ID}, err
+	if d.plan.Outcome == targets.Unchanged {
+		return targets.Result{Outcome: targets.Unchanged, ID: d.plan.ID}, nil
 	}
-	if err := c.patch(ctx, st.ID, body); err != nil {
+	if err := c.patch(ctx, d.plan.ID, d.body); err != nil {
 		return targets.Result{}, err
 	}
-	return targets.Result{Outcome: targets.Updated, ID: st.ID}, nil
+	return targets.Result{Outcome: targets.Updated, ID: d.plan.ID}, nil
 }
 
 // Plan implements targets.Planner with one search and no write. It decides as Upsert
@@ -235,27 +197,41 @@ func (c *Client) Plan(ctx context.Context, u *validate.User) (targets.Plan, erro
 	if err != nil {
 		return targets.Plan{}, err
 	}
+	d, err := c.decide(ctx, u, product)
+	return d.plan, err
+}
+
+// decision is what a row comes to: the plan, and for an update the body that carries
+// it out.
+type decision struct {
+	plan targets.Plan
+	body patchRequest
+}
+
+// decide searches for u and says, by the mode and the Policy, what Upsert sends: a
+// create, an update and its body, or nothing. An error is the row's: nothing may be
+// sent.
+func (c *Client) decide(ctx context.Context, u *validate.User, product int64) (decision, error) {
 	st, err := c.find(ctx, u.Email, product != 0)
 	if err != nil {
-		return targets.Plan{}, err
+		return decision{}, err
 	}
 	switch {
 	case st == nil && c.mode == targets.ModeUpdate:
-		return targets.Plan{}, notFound(u.Email)
+		return decision{}, notFound(u.Email)
 	case st == nil:
-		return targets.Plan{Outcome: targets.Created}, nil
+		return decision{plan: targets.Plan{Outcome: targets.Created}}, nil
 	case c.mode == targets.ModeCreate:
-		return targets.Plan{}, exists(st.ID, nil)
+		return decision{}, exists(st.ID, nil)
 	}
-	pl, _, err := c.update(st, u, product)
-	return pl, err
+	return c.update(st, u, product)
 }
 
 // update decides, by the Policy, what an update of the existing student st sends: the
 // plan (Updated with the changes, or Unchanged) and the body, which holds only the
 // fields among the plan's changes. An update the Policy refuses is the error, and
 // nothing is to be sent.
-func (c *Client) update(st *student, u *validate.User, product int64) (targets.Plan, patchRequest, error) {
+func (c *Client) update(st *student, u *validate.User, product int64) (decision, error) {
 	body, changes := patchBody(st, u, product)
 	pl := targets.Plan{Outcome: targets.Unchanged, ID: st.ID}
 	if len(changes) > 0 {
@@ -263,10 +239,10 @@ func (c *Client) update(st *student, u *validate.User, product int64) (targets.P
 	}
 	pl, err := c.policy.Apply(pl)
 	if err != nil {
-		return targets.Plan{}, patchRequest{}, err
+		return decision{}, err
 	}
 	if pl.Outcome != targets.Updated {
-		return targets.Plan{Outcome: pl.Outcome, ID: pl.ID}, patchRequest{}, nil
+		return decision{plan: targets.Plan{Outcome: pl.Outcome, ID: pl.ID}}, nil
 	}
 	if !targets.Keeps(pl.Changes, fieldName) {
 		body.Name = ""
@@ -277,7 +253,7 @@ func (c *Client) update(st *student, u *validate.User, product int64) (targets.P
 	if !targets.Keeps(pl.Changes, fieldProduct) {
 		body.Product = 0
 	}
-	return pl, body, nil
+	return decision{plan: pl, body: body}, nil
 }
 
 // Names of the fields in a Change. "name" is inSkill's one full name (ФИО), which
@@ -299,7 +275,7 @@ const checkSearch = "userimport-check-no-such-student"
 func (c *Client) Check(ctx context.Context) error {
 	fix := targets.Fix{Platform: "inSkill", URL: c.site, Credentials: TokenEnv}
 	q := url.Values{"search": {checkSearch}}
-	resp, err := c.do(ctx, http.MethodGet, c.base+"/students?"+q.Encode(), nil)
+	resp, err := c.api.Send(ctx, http.MethodGet, "/students?"+q.Encode(), nil)
 	if err == nil && resp.Status == http.StatusOK {
 		if !searchShaped(resp.Body) {
 			return fix.NotAPI(resp)
@@ -433,8 +409,7 @@ func hasProduct(list []int64, p int64) bool {
 // Its errors do not repeat the e-mail: a Fatal one stops the run and is shown on its
 // own, and the row's report names the row.
 func (c *Client) find(ctx context.Context, email string, withProducts bool) (*student, error) {
-	var found []student
-	for page := 1; page <= maxSearchPages; page++ {
+	read := func(page int) ([]student, bool, error) {
 		q := url.Values{"search": {email}}
 		if withProducts {
 			// A Laravel boolean: "1", not "true" (docs/platforms/inskill.md).
@@ -443,39 +418,26 @@ func (c *Client) find(ctx context.Context, email string, withProducts bool) (*st
 		if page > 1 {
 			q.Set("page", strconv.Itoa(page))
 		}
-		resp, err := c.do(ctx, http.MethodGet, c.base+"/students?"+q.Encode(), nil)
+		resp, err := c.api.Call(ctx, http.MethodGet, "/students?"+q.Encode(), nil, http.StatusOK)
 		if err != nil {
-			return nil, fmt.Errorf("inskill: search: %w", err)
-		}
-		if resp.Status != http.StatusOK {
-			return nil, fmt.Errorf("inskill: search: %w", statusError(http.MethodGet, resp))
+			return nil, false, fmt.Errorf("inskill: search: %w", err)
 		}
 		list, last, err := parseSearch(resp.Body)
 		if err != nil {
-			return nil, fmt.Errorf("inskill: search: %w", &targets.Error{
+			return nil, false, fmt.Errorf("inskill: search: %w", &targets.Error{
 				Kind: targets.Permanent, Status: resp.Status, Code: targets.CodeHTTP, Err: err})
 		}
-		for _, s := range list {
-			if strings.EqualFold(strings.TrimSpace(s.Email), email) {
-				found = append(found, s)
-			}
+		return list, last > page && len(list) > 0, nil
+	}
+	exact := func(s student) bool { return strings.EqualFold(strings.TrimSpace(s.Email), email) }
+	return targets.FindOne(maxSearchPages, read, exact, func(found []student) error {
+		ids := make([]string, len(found))
+		for i, s := range found {
+			ids[i] = s.ID
 		}
-		if last <= page || len(list) == 0 {
-			break
-		}
-	}
-	switch len(found) {
-	case 0:
-		return nil, nil
-	case 1:
-		return &found[0], nil
-	}
-	ids := make([]string, len(found))
-	for i, s := range found {
-		ids[i] = s.ID
-	}
-	return nil, &targets.Error{Kind: targets.Permanent, Code: targets.CodeConflict,
-		Messages: []string{"email: several students have this e-mail (ids " + strings.Join(ids, ", ") + ")"}}
+		return &targets.Error{Kind: targets.Permanent, Code: targets.CodeConflict,
+			Messages: []string{"email: several students have this e-mail (ids " + strings.Join(ids, ", ") + ")"}}
+	})
 }
 
 // duplicate is inSkill's refusal of an e-mail already taken: the existing student and
@@ -488,51 +450,26 @@ type duplicate struct {
 // create sends POST /students and returns the new student's id. When inSkill refuses
 // the e-mail as taken, it returns the existing student instead.
 func (c *Client) create(ctx context.Context, u *validate.User, product int64) (string, *duplicate, error) {
-	body, err := json.Marshal(createBody(u, product, c.notify))
+	resp, err := c.api.Call(ctx, http.MethodPost, "/students", createBody(u, product, c.notify), http.StatusOK, http.StatusCreated)
 	if err != nil {
-		return "", nil, targets.WithIntent(fmt.Errorf("inskill: create student: %w", err), targets.Created)
-	}
-	resp, err := c.do(ctx, http.MethodPost, c.base+"/students", body)
-	if err != nil {
-		return "", nil, targets.WithIntent(fmt.Errorf("inskill: create student: %w", err), targets.Created)
-	}
-	if resp.Status == http.StatusOK || resp.Status == http.StatusCreated {
-		// An answer we cannot read still means the student landed; only the id is lost.
-		st, _ := parseOne(resp.Body)
-		return st.ID, nil, nil
-	}
-	if resp.Status == http.StatusUnprocessableEntity {
-		if st, ok := parseDuplicate(resp.Body); ok {
-			return "", &duplicate{student: st, msgs: parseErrors(resp.Body)}, nil
+		if resp != nil && resp.Status == http.StatusUnprocessableEntity {
+			if st, ok := parseDuplicate(resp.Body); ok {
+				return "", &duplicate{student: st, msgs: parseErrors(resp.Body)}, nil
+			}
 		}
+		return "", nil, targets.WithIntent(fmt.Errorf("inskill: create student: %w", err), targets.Created)
 	}
-	return "", nil, targets.WithIntent(fmt.Errorf("inskill: create student: %w", statusError(http.MethodPost, resp)), targets.Created)
+	// An answer we cannot read still means the student landed; only the id is lost.
+	st, _ := parseOne(resp.Body)
+	return st.ID, nil, nil
 }
 
 // patch sends PATCH /students/{id}.
 func (c *Client) patch(ctx context.Context, id string, r patchRequest) error {
-	body, err := json.Marshal(r)
-	if err != nil {
+	if _, err := c.api.Call(ctx, http.MethodPatch, "/students/"+url.PathEscape(id), r); err != nil {
 		return fmt.Errorf("inskill: update student %s: %w", id, err)
-	}
-	resp, err := c.do(ctx, http.MethodPatch, c.base+"/students/"+url.PathEscape(id), body)
-	if err != nil {
-		return fmt.Errorf("inskill: update student %s: %w", id, err)
-	}
-	if resp.Status < 200 || resp.Status > 299 {
-		return fmt.Errorf("inskill: update student %s: %w", id, statusError(http.MethodPatch, resp))
 	}
 	return nil
-}
-
-// do sends one request, with the token, through targets.Do, which follows no redirect.
-func (c *Client) do(ctx context.Context, method, u string, body []byte) (*targets.Response, error) {
-	req, err := targets.JSONRequest(method, u, body)
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set(c.authHeader, c.authValue)
-	return targets.Do(ctx, c.hc, req)
 }
 
 // statusError classifies a non-success answer with inSkill's own messages.

@@ -3,12 +3,10 @@ package inskill
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -18,6 +16,7 @@ import (
 
 	"userimport/targets"
 	"userimport/targets/inskill/inskilltest"
+	"userimport/targets/targettest"
 	"userimport/validate"
 )
 
@@ -52,15 +51,6 @@ func setup(t *testing.T, sb *inskilltest.Sandbox, h http.Handler, cfg Config) *C
 		t.Fatal(err)
 	}
 	return c
-}
-
-func targetError(t *testing.T, err error) *targets.Error {
-	t.Helper()
-	e, ok := errors.AsType[*targets.Error](err)
-	if !ok {
-		t.Fatalf("error %v (%T) is not a *targets.Error", err, err)
-	}
-	return e
 }
 
 func TestUpsert(t *testing.T) {
@@ -185,7 +175,7 @@ func TestUpsert(t *testing.T) {
 			}
 			res, err := c.Upsert(context.Background(), u)
 			if tt.wantCode != "" {
-				e := targetError(t, err)
+				e := targettest.Error(t, err)
 				if e.Kind != targets.Permanent || e.Code != tt.wantCode {
 					t.Fatalf("got %v (kind %v), want a permanent %s", err, e.Kind, tt.wantCode)
 				}
@@ -300,7 +290,7 @@ func TestPlan(t *testing.T) {
 			c := setup(t, sb, nil, Config{Mode: tt.mode})
 			got, err := c.Plan(context.Background(), canonical())
 			if tt.wantCode != "" {
-				if e := targetError(t, err); e.Code != tt.wantCode {
+				if e := targettest.Error(t, err); e.Code != tt.wantCode {
 					t.Errorf("code = %s, want %s", e.Code, tt.wantCode)
 				}
 			} else if err != nil {
@@ -343,7 +333,7 @@ func TestAuth(t *testing.T) {
 				}
 				return
 			}
-			e := targetError(t, err)
+			e := targettest.Error(t, err)
 			if e.Kind != targets.Fatal || e.Code != targets.CodeAuth || e.Status != http.StatusUnauthorized {
 				t.Errorf("got %v (kind %v), want fatal auth 401", err, e.Kind)
 			}
@@ -390,7 +380,7 @@ func TestHTTPErrors(t *testing.T) {
 			})
 			c := setup(t, sb, h, Config{})
 			_, err := c.Upsert(context.Background(), canonical())
-			e := targetError(t, err)
+			e := targettest.Error(t, err)
 			if e.Kind != tt.wantKind || e.RetryAfter != tt.wantAfter || e.Status != tt.status {
 				t.Errorf("got kind %v, retry after %v, status %d; want %v, %v, %d", e.Kind, e.RetryAfter, e.Status, tt.wantKind, tt.wantAfter, tt.status)
 			}
@@ -425,8 +415,8 @@ func TestNew(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if c.base != tt.wantURL {
-				t.Errorf("base = %q, want %q", c.base, tt.wantURL)
+			if c.api.Base != tt.wantURL {
+				t.Errorf("base = %q, want %q", c.api.Base, tt.wantURL)
 			}
 		})
 	}
@@ -453,20 +443,7 @@ func TestBodies(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got = append(got, '\n')
-			golden := filepath.Join("testdata", tt.name+".json")
-			if *update {
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff(string(want), string(got)); diff != "" {
-				t.Errorf("%s (-want +got):\n%s", golden, diff)
-			}
+			targettest.Golden(t, filepath.Join("testdata", tt.name+".json"), append(got, '\n'), *update)
 		})
 	}
 }

@@ -4,7 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"sort"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -27,16 +28,16 @@ func parseSearch(body []byte) ([]student, int, error) {
 		return list, 0, err
 	}
 	var env struct {
-		Data     json.RawMessage `json:"data"`
-		LastPage flexInt         `json:"last_page"`
+		Data     json.RawMessage    `json:"data"`
+		LastPage targets.FlexString `json:"last_page"`
 		Meta     struct {
-			LastPage flexInt `json:"last_page"`
+			LastPage targets.FlexString `json:"last_page"`
 		} `json:"meta"`
 	}
 	if err := json.Unmarshal(body, &env); err != nil {
 		return nil, 0, errors.New("search answer is not JSON")
 	}
-	last := max(int(env.LastPage), int(env.Meta.LastPage))
+	last := max(env.LastPage.Int(), env.Meta.LastPage.Int())
 	data := bytes.TrimSpace(env.Data)
 	switch {
 	case len(data) == 0 || string(data) == "null":
@@ -89,22 +90,16 @@ func parseStudents(raw []byte) ([]student, error) {
 	if err := json.Unmarshal(raw, &items); err != nil {
 		return nil, errors.New("search answer: data is not a list")
 	}
-	list := make([]student, 0, len(items))
-	for _, it := range items {
-		if s, ok := decodeStudent(it); ok {
-			list = append(list, s)
-		}
-	}
-	return list, nil
+	return targets.DecodeEach(items, decodeStudent), nil
 }
 
 // wireStudent is a student on the wire, with every field tolerant of its type.
 type wireStudent struct {
-	ID       flexString      `json:"id"`
-	Name     flexString      `json:"name"`
-	Email    flexString      `json:"email"`
-	Phone    flexString      `json:"phone"`
-	Products json.RawMessage `json:"products"`
+	ID       targets.FlexString `json:"id"`
+	Name     targets.FlexString `json:"name"`
+	Email    targets.FlexString `json:"email"`
+	Phone    targets.FlexString `json:"phone"`
+	Products json.RawMessage    `json:"products"`
 }
 
 func decodeStudent(raw []byte) (student, bool) {
@@ -126,11 +121,11 @@ func decodeProducts(raw json.RawMessage) ([]int64, bool) {
 	}
 	var ids []int64
 	for _, it := range items {
-		var n flexString
+		var n targets.FlexString
 		if json.Unmarshal(it, &n) != nil || n == "" {
 			var o struct {
-				ID        flexString `json:"id"`
-				ProductID flexString `json:"product_id"`
+				ID        targets.FlexString `json:"id"`
+				ProductID targets.FlexString `json:"product_id"`
 			}
 			if json.Unmarshal(it, &o) != nil {
 				continue
@@ -193,9 +188,9 @@ func parseDuplicate(body []byte) (student, bool) {
 // gives nothing, and the caller uses the HTTP status text.
 func parseErrors(body []byte) []string {
 	var env struct {
-		Message flexString      `json:"message"`
-		Error   flexString      `json:"error"`
-		Errors  json.RawMessage `json:"errors"`
+		Message targets.FlexString `json:"message"`
+		Error   targets.FlexString `json:"error"`
+		Errors  json.RawMessage    `json:"errors"`
 	}
 	if json.Unmarshal(body, &env) != nil {
 		return nil
@@ -203,12 +198,7 @@ func parseErrors(body []byte) []string {
 	var out []string
 	var byField map[string]json.RawMessage
 	if json.Unmarshal(env.Errors, &byField) == nil {
-		fields := make([]string, 0, len(byField))
-		for f := range byField {
-			fields = append(fields, f)
-		}
-		sort.Strings(fields)
-		for _, f := range fields {
+		for _, f := range slices.Sorted(maps.Keys(byField)) {
 			for _, m := range messageList(byField[f]) {
 				out = append(out, f+": "+m)
 			}
@@ -219,7 +209,7 @@ func parseErrors(body []byte) []string {
 	if len(out) > 0 {
 		return out
 	}
-	for _, m := range []flexString{env.Message, env.Error} {
+	for _, m := range []targets.FlexString{env.Message, env.Error} {
 		if s := strings.TrimSpace(string(m)); s != "" {
 			return []string{s}
 		}
@@ -229,13 +219,13 @@ func parseErrors(body []byte) []string {
 
 // messageList reads a message or a list of messages.
 func messageList(raw json.RawMessage) []string {
-	var list []flexString
+	var list []targets.FlexString
 	if json.Unmarshal(raw, &list) != nil {
-		var one flexString
+		var one targets.FlexString
 		if json.Unmarshal(raw, &one) != nil {
 			return nil
 		}
-		list = []flexString{one}
+		list = []targets.FlexString{one}
 	}
 	var out []string
 	for _, m := range list {
@@ -244,23 +234,4 @@ func messageList(raw json.RawMessage) []string {
 		}
 	}
 	return out
-}
-
-// flexString reads ids and numbers sent either as strings or as numbers.
-type flexString = targets.FlexString
-
-// flexInt takes a JSON number or a numeric string; anything else is 0.
-type flexInt int
-
-func (f *flexInt) UnmarshalJSON(b []byte) error {
-	var s flexString
-	if err := s.UnmarshalJSON(b); err != nil {
-		return nil
-	}
-	n, err := strconv.Atoi(string(s))
-	if err != nil {
-		n = 0
-	}
-	*f = flexInt(n)
-	return nil
 }

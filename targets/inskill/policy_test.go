@@ -1,13 +1,11 @@
 package inskill
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -16,42 +14,9 @@ import (
 	"userimport/targets"
 	"userimport/targets/inskill/inskilltest"
 	"userimport/targets/sandbox"
+	"userimport/targets/targettest"
 	"userimport/validate"
 )
-
-// request is one request a recorder saw.
-type request struct {
-	Method, Path, Query, Body string
-}
-
-// recorder passes requests on to next and keeps a copy of each.
-type recorder struct {
-	next http.Handler
-	mu   sync.Mutex
-	seen []request
-}
-
-func (rc *recorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	body, _ := io.ReadAll(r.Body)
-	r.Body = io.NopCloser(bytes.NewReader(body))
-	rc.mu.Lock()
-	rc.seen = append(rc.seen, request{r.Method, r.URL.Path, r.URL.RawQuery, string(body)})
-	rc.mu.Unlock()
-	rc.next.ServeHTTP(w, r)
-}
-
-// writes are the requests other than GET.
-func (rc *recorder) writes() []request {
-	rc.mu.Lock()
-	defer rc.mu.Unlock()
-	var out []request
-	for _, r := range rc.seen {
-		if r.Method != http.MethodGet {
-			out = append(out, r)
-		}
-	}
-	return out
-}
 
 func TestPolicy(t *testing.T) {
 	tests := []struct {
@@ -141,7 +106,7 @@ func TestPolicy(t *testing.T) {
 			for _, call := range []string{"plan", "upsert"} {
 				sb := inskilltest.New(testToken)
 				sb.Put(tt.preload)
-				rec := &recorder{next: sb}
+				rec := &targettest.Recorder{Next: sb}
 				c := setup(t, sb, rec, Config{Policy: tt.policy, Product: tt.product})
 				var got targets.Plan
 				var err error
@@ -153,7 +118,7 @@ func TestPolicy(t *testing.T) {
 					got = targets.Plan{Outcome: res.Outcome, ID: res.ID, Changes: tt.want.Changes}
 				}
 				if tt.wantCode != "" {
-					e := targetError(t, err)
+					e := targettest.Error(t, err)
 					if e.Kind != targets.Permanent || e.Code != tt.wantCode || len(e.Messages) != 1 {
 						t.Fatalf("%s: got %v (kind %v), want one permanent %s", call, err, e.Kind, tt.wantCode)
 					}
@@ -163,7 +128,7 @@ func TestPolicy(t *testing.T) {
 					t.Errorf("%s (-want +got):\n%s", call, diff)
 				}
 				var bodies []string
-				for _, w := range rec.writes() {
+				for _, w := range rec.Writes() {
 					bodies = append(bodies, w.Method+" "+w.Body)
 				}
 				var want []string
@@ -197,7 +162,7 @@ func TestPolicyAfterRace(t *testing.T) {
 	})
 	c := setup(t, sb, h, Config{})
 	_, err := c.Upsert(context.Background(), canonical())
-	if e := targetError(t, err); e.Code != targets.CodeIdentity || e.Kind != targets.Permanent {
+	if e := targettest.Error(t, err); e.Code != targets.CodeIdentity || e.Kind != targets.Permanent {
 		t.Fatalf("got %v, want a permanent identity_change", err)
 	}
 	if got := sb.Users()[0].Name; got != "Петров Пётр" {
@@ -219,7 +184,7 @@ func TestNoPassword(t *testing.T) {
 			for _, pre := range [][]inskilltest.User{nil, {{ID: 7, Email: "anna@corp.ru", Name: "Иванова Анна Сергеевна", Phone: "+79123456789"}}, {{ID: 7, Email: "anna@corp.ru", Name: "Иванова Анна"}}} {
 				sb := inskilltest.New(testToken)
 				sb.Put(pre...)
-				rec := &recorder{next: sb}
+				rec := &targettest.Recorder{Next: sb}
 				c := setup(t, sb, rec, Config{Policy: pol, Product: "55"})
 				u := canonical()
 				u.Password, u.PasswordGenerated = secret, generated
@@ -242,7 +207,7 @@ func TestNoPassword(t *testing.T) {
 				if len(pre) > 0 && pl.Outcome == targets.Unchanged && res.Outcome != targets.Unchanged {
 					t.Errorf("plan unchanged, upsert %s", res.Outcome)
 				}
-				for _, r := range rec.seen {
+				for _, r := range rec.Requests() {
 					if strings.Contains(strings.ToLower(r.Body), "password") || strings.Contains(r.Body+r.Query, secret) {
 						t.Errorf("%s %s sent a password: %s", r.Method, r.Path, r.Body)
 					}
@@ -288,7 +253,7 @@ func TestNoRedirect(t *testing.T) {
 				if err == nil {
 					t.Fatalf("got %+v, want a redirect error", res)
 				}
-				e := targetError(t, err)
+				e := targettest.Error(t, err)
 				if e.Kind != targets.Fatal || e.Code != targets.CodeRedirect || e.Status != status {
 					t.Fatalf("got %v (kind %v), want a fatal redirect %d", err, e.Kind, status)
 				}
@@ -375,7 +340,7 @@ func TestSandboxStats(t *testing.T) {
 func TestSearchQuery(t *testing.T) {
 	for _, product := range []string{"", "55"} {
 		sb := inskilltest.New(testToken)
-		rec := &recorder{next: sb}
+		rec := &targettest.Recorder{Next: sb}
 		c := setup(t, sb, rec, Config{Product: product})
 		if _, err := c.Plan(context.Background(), canonical()); err != nil {
 			t.Fatal(err)
@@ -384,8 +349,9 @@ func TestSearchQuery(t *testing.T) {
 		if product != "" {
 			want += "&withProducts=1"
 		}
-		if len(rec.seen) != 1 || rec.seen[0].Query != want {
-			t.Errorf("product %q: requests %+v, want one with query %s", product, rec.seen, want)
+		seen := rec.Requests()
+		if len(seen) != 1 || seen[0].Query != want {
+			t.Errorf("product %q: requests %+v, want one with query %s", product, seen, want)
 		}
 	}
 }

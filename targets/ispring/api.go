@@ -7,6 +7,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -27,12 +28,7 @@ func (c *Client) call(ctx context.Context, method, path string, body []byte) (*t
 		if err != nil {
 			return nil, err
 		}
-		req, err := targets.JSONRequest(method, c.base+path, body)
-		if err != nil {
-			return nil, err
-		}
-		req.Header.Set("Authorization", "Bearer "+tok)
-		resp, err := targets.Do(ctx, c.hc, req)
+		resp, err := c.bearer(tok).Send(ctx, method, path, body)
 		if err != nil {
 			return nil, err
 		}
@@ -42,6 +38,11 @@ func (c *Client) call(ctx context.Context, method, path string, body []byte) (*t
 		}
 		return resp, nil
 	}
+}
+
+// bearer is the API with tok as its credentials.
+func (c *Client) bearer(tok string) targets.API {
+	return c.api.WithAuth(targets.Header("Authorization", "Bearer "+tok))
 }
 
 // statusError classifies a non-success answer with the platform's own messages, with
@@ -155,12 +156,8 @@ func (f *Fields) UnmarshalJSON(b []byte) error {
 		if err := json.Unmarshal(b, &m); err != nil {
 			return fmt.Errorf("fields: %w", err)
 		}
-		keys := make([]string, 0, len(m))
-		for k := range m {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys) // so that "email" and "EMAIL" resolve the same way every time
-		for _, k := range keys {
+		// In key order, so that "email" and "EMAIL" resolve the same way every time.
+		for _, k := range slices.Sorted(maps.Keys(m)) {
 			out[strings.ToLower(k)] = scalar(m[k])
 		}
 	case b[0] == '[':

@@ -4,14 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
-	"os"
 	"path/filepath"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
 	"userimport/targets"
 	"userimport/targets/ispring/ispringtest"
+	"userimport/targets/targettest"
 	"userimport/validate"
 )
 
@@ -64,22 +62,7 @@ func TestRequestBodies(t *testing.T) {
 				t.Fatalf("body %s: %v", d.body, err)
 			}
 			got.WriteByte('\n')
-			golden := filepath.Join("testdata", "bodies", tt.name+".json")
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(golden, got.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			if diff := cmp.Diff(string(want), got.String()); diff != "" {
-				t.Errorf("body (-%s +got):\n%s", golden, diff)
-			}
+			targettest.Golden(t, filepath.Join("testdata", "bodies", tt.name+".json"), got.Bytes(), *update)
 			// The body the golden file shows is one the sandbox accepts.
 			if _, err := e.c.Upsert(t.Context(), u); err != nil {
 				t.Errorf("sending it: %v", err)

@@ -40,12 +40,7 @@ func (c *Client) Check(ctx context.Context) error {
 	}
 	c.tok.store(tok, ttl)
 
-	req, err := targets.JSONRequest(http.MethodGet, c.base+checkPath, nil)
-	if err != nil {
-		return f.Failed(nil, err)
-	}
-	req.Header.Set("Authorization", "Bearer "+tok)
-	resp, err = targets.Do(ctx, c.hc, req)
+	resp, err = c.bearer(tok).Send(ctx, http.MethodGet, checkPath, nil)
 	if err != nil {
 		return f.Failed(nil, err)
 	}

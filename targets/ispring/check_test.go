@@ -212,8 +212,8 @@ func TestCheckPassesAndItsTokenIsReused(t *testing.T) {
 		t.Fatal(err)
 	}
 	var paths []string
-	for _, r := range rec.reqs {
-		paths = append(paths, r.method+" "+r.path)
+	for _, r := range rec.Requests() {
+		paths = append(paths, r.Method+" "+r.Path)
 	}
 	if want := []string{"POST " + tokenPath, "GET /users/v2"}; strings.Join(paths, ", ") != strings.Join(want, ", ") {
 		t.Errorf("check sent %q, want %q", paths, want)

@@ -1,8 +1,8 @@
 // Package ispring puts users into iSpring Learn through its REST API: an OAuth
 // client-credentials token, the department tree and groups loaded once per run, a lookup
 // by e-mail then login, and POST /user, or POST /user/{id} and POST /user/{id}/password.
-// It also holds Sandbox, an in-memory stand-in for the API that tests and `userimport
-// sandbox` use.
+// Its in-memory stand-in, which tests and `userimport sandbox` use, is package
+// ispringtest.
 //
 // What the API is known to do, and what is inferred, is in docs/platforms/ispring.md.
 package ispring
@@ -39,11 +39,6 @@ const (
 	CodeSmartGroup          = "smart_group"          // a smart group's members are chosen by its rules
 )
 
-// defaultTimeout bounds one HTTP exchange when the caller gives no client: the API
-// answers user calls in well under a second, and a hung connection must not hold a
-// worker for ever.
-const defaultTimeout = 30 * time.Second
-
 // Config says where the account is and how to use it.
 type Config struct {
 	// BaseURL is the API host without a path, e.g. https://api-learn.ispringlearn.com.
@@ -63,8 +58,8 @@ type Config struct {
 	// Policy is what an update may change on an account that exists: which fields,
 	// whether its identity, whether its password.
 	Policy targets.Policy
-	// HTTPClient sends the requests; nil means a client with a 30 s timeout. The
-	// client is copied so that it follows no redirect (targets.HTTPClient).
+	// HTTPClient sends the requests; nil means a client with targets.DefaultTimeout.
+	// The client is copied so that it follows no redirect (targets.HTTPClient).
 	HTTPClient *http.Client
 	// Now is the clock the token cache uses; nil means time.Now. Tests move it forward.
 	Now func() time.Time
@@ -74,10 +69,9 @@ type Config struct {
 // token and one copy of the department tree.
 type Client struct {
 	cfg    Config
-	base   string
-	url    *url.URL // base, parsed, for Check's messages
+	api    targets.API // rooted at the API host; each call brings its token (call)
+	url    *url.URL    // the API host, parsed, for Check's messages
 	policy targets.Policy
-	hc     *http.Client
 	now    func() time.Time
 	tok    tokenSource
 	dir    directoryCache
@@ -121,8 +115,8 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Policy.UpdateFields, err = targets.ParseUpdateFields(string(cfg.Policy.UpdateFields)); err != nil {
 		return nil, fmt.Errorf("ispring: %w", err)
 	}
-	c := &Client{cfg: cfg, base: base, url: u, policy: cfg.Policy, now: cfg.Now,
-		hc: targets.HTTPClient(cfg.HTTPClient, defaultTimeout)}
+	c := &Client{cfg: cfg, url: u, policy: cfg.Policy, now: cfg.Now,
+		api: targets.NewAPI(base, cfg.HTTPClient, nil, nil)}
 	if c.now == nil {
 		c.now = time.Now
 	}

@@ -748,8 +748,8 @@ func TestNewValidates(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if c.Name() != "ispring" || c.hc.Timeout != defaultTimeout {
-					t.Errorf("name %q timeout %v", c.Name(), c.hc.Timeout)
+				if c.Name() != "ispring" || c.api.HTTP.Timeout != targets.DefaultTimeout {
+					t.Errorf("name %q timeout %v", c.Name(), c.api.HTTP.Timeout)
 				}
 				return
 			}

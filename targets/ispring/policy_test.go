@@ -2,45 +2,32 @@ package ispring
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"userimport/targets"
 	"userimport/targets/ispring/ispringtest"
+	"userimport/targets/targettest"
 	"userimport/validate"
 )
 
-// recorder keeps the method, path and body of every request that reaches the sandbox.
-type recorder struct {
-	mu   sync.Mutex
-	reqs []recorded
-}
+// recorder keeps every request that reaches the sandbox.
+type recorder struct{ targettest.Recorder }
 
-type recorded struct{ method, path, body string }
-
+// wrap is newEnv's wrap: the sandbox behind the recorder.
 func (rec *recorder) wrap(_ *ispringtest.Sandbox, h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		r.Body = io.NopCloser(strings.NewReader(string(body)))
-		rec.mu.Lock()
-		rec.reqs = append(rec.reqs, recorded{r.Method, r.URL.Path, string(body)})
-		rec.mu.Unlock()
-		h.ServeHTTP(w, r)
-	})
+	rec.Next = h
+	return rec
 }
 
 // writes are the POSTs after the token: the requests that may change an account.
-func (rec *recorder) writes() []recorded {
-	rec.mu.Lock()
-	defer rec.mu.Unlock()
-	var out []recorded
-	for _, r := range rec.reqs {
-		if r.method == http.MethodPost && r.path != tokenPath {
+func (rec *recorder) writes() []targettest.Request {
+	var out []targettest.Request
+	for _, r := range rec.Writes() {
+		if r.Path != tokenPath {
 			out = append(out, r)
 		}
 	}
@@ -135,11 +122,11 @@ func TestUpdateMissingSendsOnlyEmptyFields(t *testing.T) {
 		t.Errorf("result (-want +got):\n%s", diff)
 	}
 	writes := rec.writes()
-	if len(writes) != 1 || writes[0].path != "/user/"+id {
+	if len(writes) != 1 || writes[0].Path != "/user/"+id {
 		t.Fatalf("writes %+v, want one POST /user/%s", writes, id)
 	}
 	var body map[string]any
-	if err := json.Unmarshal([]byte(writes[0].body), &body); err != nil {
+	if err := json.Unmarshal([]byte(writes[0].Body), &body); err != nil {
 		t.Fatal(err)
 	}
 	// The one new field, and everything else the account has sent back as it is.
@@ -256,8 +243,8 @@ func TestPasswordOnUpdate(t *testing.T) {
 				return
 			}
 			// Only the password request: the profile holds what the row says.
-			if len(writes) != 1 || !strings.HasSuffix(writes[0].path, "/password") ||
-				writes[0].body != `{"password":"`+u.Password+`"}` {
+			if len(writes) != 1 || !strings.HasSuffix(writes[0].Path, "/password") ||
+				writes[0].Body != `{"password":"`+u.Password+`"}` {
 				t.Errorf("writes %+v, want one POST /user/{id}/password with the password", writes)
 			}
 			if st.Writes != 1 || st.PasswordResets != 1 || !e.sb.Users()[0].HasPassword {
@@ -276,9 +263,9 @@ func TestPasswordGoesBeforeTheProfile(t *testing.T) {
 	}
 	var paths []string
 	for _, w := range rec.writes() {
-		paths = append(paths, w.path)
-		if w.path == "/user/"+id && strings.Contains(w.body, "S3cret-pass") {
-			t.Errorf("the profile update carries the password: %s", w.body)
+		paths = append(paths, w.Path)
+		if w.Path == "/user/"+id && strings.Contains(w.Body, "S3cret-pass") {
+			t.Errorf("the profile update carries the password: %s", w.Body)
 		}
 	}
 	if diff := cmp.Diff([]string{"/user/" + id + "/password", "/user/" + id}, paths); diff != "" {

@@ -101,14 +101,14 @@ func (c *Client) tokenRequest(ctx context.Context) (*targets.Response, error) {
 		"client_secret": {c.cfg.ClientSecret},
 		"grant_type":    {"client_credentials"},
 	}
-	req, err := http.NewRequest(http.MethodPost, c.base+tokenPath, strings.NewReader(form.Encode()))
+	req, err := http.NewRequest(http.MethodPost, c.api.Base+tokenPath, strings.NewReader(form.Encode()))
 	if err != nil {
 		return nil, err
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", "userimport")
-	return targets.Do(ctx, c.hc, req)
+	return targets.Do(ctx, c.api.HTTP, req)
 }
 
 // parseToken reads a successful token answer: the token and its lifetime (the

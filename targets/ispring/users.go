@@ -353,29 +353,18 @@ func (c *Client) findUsers(ctx context.Context, filter, value string) ([]*apiUse
 // readable id still means the account exists, so it is a success with no id. password
 // is the one the body carries, kept out of error messages.
 func (c *Client) create(ctx context.Context, body []byte, password string) (string, error) {
-	resp, err := c.call(ctx, http.MethodPost, "/user", body)
+	resp, err := c.post(ctx, "create user", "/user", body, []int{http.StatusCreated, http.StatusOK}, password)
 	if err != nil {
-		return "", targets.WithIntent(fmt.Errorf("ispring: create user: %w", err), targets.Created)
+		return "", targets.WithIntent(err, targets.Created)
 	}
-	switch resp.Status {
-	case http.StatusCreated, http.StatusOK:
-		id, _ := parseCreatedID(resp.Body)
-		return id, nil
-	}
-	return "", targets.WithIntent(fmt.Errorf("ispring: create user: %w", c.statusError(http.MethodPost, resp, password)), targets.Created)
+	id, _ := parseCreatedID(resp.Body)
+	return id, nil
 }
 
 // update sends POST /user/{id}.
 func (c *Client) update(ctx context.Context, id string, body []byte) error {
-	resp, err := c.call(ctx, http.MethodPost, "/user/"+url.PathEscape(id), body)
-	if err != nil {
-		return fmt.Errorf("ispring: update user %s: %w", id, err)
-	}
-	switch resp.Status {
-	case http.StatusOK, http.StatusNoContent, http.StatusCreated:
-		return nil
-	}
-	return fmt.Errorf("ispring: update user %s: %w", id, c.statusError(http.MethodPost, resp))
+	_, err := c.post(ctx, "update user "+id, "/user/"+url.PathEscape(id), body, written)
+	return err
 }
 
 // passwordPath is where an account's password is set: the update's body has no
@@ -391,13 +380,23 @@ func (c *Client) setPassword(ctx context.Context, id, password string) error {
 	if err != nil {
 		return fmt.Errorf("ispring: set password of user %s: %w", id, err)
 	}
-	resp, err := c.call(ctx, http.MethodPost, passwordPath(id), body)
+	_, err = c.post(ctx, "set password of user "+id, passwordPath(id), body, written, password)
+	return err
+}
+
+// written are the answers to a write that say it was done.
+var written = []int{http.StatusOK, http.StatusNoContent, http.StatusCreated}
+
+// post sends POST path with body through call and returns the answer when its status
+// is one of ok; any other is the error statusError makes of it, with passwords kept
+// out. what names the call in errors ("update user 42").
+func (c *Client) post(ctx context.Context, what, path string, body []byte, ok []int, passwords ...string) (*targets.Response, error) {
+	resp, err := c.call(ctx, http.MethodPost, path, body)
 	if err != nil {
-		return fmt.Errorf("ispring: set password of user %s: %w", id, err)
+		return nil, fmt.Errorf("ispring: %s: %w", what, err)
 	}
-	switch resp.Status {
-	case http.StatusOK, http.StatusNoContent, http.StatusCreated:
-		return nil
+	if !slices.Contains(ok, resp.Status) {
+		return nil, fmt.Errorf("ispring: %s: %w", what, c.statusError(http.MethodPost, resp, passwords...))
 	}
-	return fmt.Errorf("ispring: set password of user %s: %w", id, c.statusError(http.MethodPost, resp, password))
+	return resp, nil
 }

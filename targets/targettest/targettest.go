@@ -3,6 +3,8 @@ package targettest
 
 import (
 	"context"
+	"errors"
+	"testing"
 
 	"userimport/targets"
 	"userimport/validate"
@@ -32,4 +34,14 @@ func (t *Target) Upsert(ctx context.Context, u *validate.User) (targets.Result, 
 		return targets.Result{Outcome: targets.Created, ID: u.UID, PasswordSet: u.Password != ""}, nil
 	}
 	return t.UpsertFunc(ctx, u)
+}
+
+// Error is err as the *targets.Error a client returns, or fails the test.
+func Error(t testing.TB, err error) *targets.Error {
+	t.Helper()
+	e, ok := errors.AsType[*targets.Error](err)
+	if !ok {
+		t.Fatalf("error %v (%T) is not a *targets.Error", err, err)
+	}
+	return e
 }

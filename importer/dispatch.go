@@ -1,7 +1,6 @@
 package importer
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -127,10 +126,10 @@ func newDispatcher(ctx context.Context, t targets.Target, opts *Options, out *se
 	d := &dispatcher{
 		g: g, stop: stop, calls: calls, cancelCalls: cancelCalls, finished: make(chan struct{}),
 		out: out, journal: j, passwords: pw, now: now,
-		unreachableAfter: cmp.Or(opts.UnreachableAfter, DefaultUnreachableAfter),
+		unreachableAfter: opts.UnreachableAfter,
 	}
 	d.lastSuccess.Store(now().UnixNano())
-	grace := cmp.Or(opts.Grace, DefaultGrace)
+	grace := opts.Grace
 	go func() {
 		select {
 		case <-d.finished:
@@ -146,13 +145,10 @@ func newDispatcher(ctx context.Context, t targets.Target, opts *Options, out *se
 		}
 	}()
 
-	retries := opts.Retries
-	if retries == 0 {
-		retries = DefaultRetries
-	}
+	retries := max(opts.Retries, 0)
 	budget := &atomic.Int64{}
-	budget.Store(int64(cmp.Or(opts.RetryBudget, DefaultRetryBudget)))
-	if p, ok := t.(targets.Planner); ok && !opts.Plan {
+	budget.Store(int64(opts.RetryBudget))
+	if p, ok := t.(targets.Planner); ok && opts.Kind == Import {
 		// Looking up a write that may have landed gets at least the tries a write
 		// gets: a row whose lookup gave up first stays unknown, and fails.
 		t = &Verifying{Target: t, Planner: p, Settle: opts.RetryBase, Tries: max(lookTries, retries+1), Budget: budget}
@@ -162,7 +158,7 @@ func newDispatcher(ctx context.Context, t targets.Target, opts *Options, out *se
 		progress.setRate(d.adaptive.Rate())
 		d.adaptive.OnRate = progress.setRate
 	}
-	d.target = &Retrying{Target: d.adaptive, Retries: max(retries, 0), Budget: budget, Base: opts.RetryBase}
+	d.target = &Retrying{Target: d.adaptive, Retries: retries, Budget: budget, Base: opts.RetryBase}
 	return d
 }
 

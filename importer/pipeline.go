@@ -81,6 +81,8 @@ type run struct {
 	journal *journal
 	// passwords records generated passwords the platform took; nil unless importing.
 	passwords *reports.Passwords
+	// closers close what newRun opened (see lifecycle.go).
+	closers []func() error
 	// origins maps a row to the row of the original file it came from, when the
 	// input is a failed file (it has a SourceRow column): a duplicate's message
 	// then names the original row, not the failed file's own.
@@ -156,7 +158,7 @@ func (r *run) run(ctx context.Context) error {
 
 	out := newSequencer(r.write, windowFor(r.opts.Concurrency))
 	var disp *dispatcher
-	if !r.opts.DryRun {
+	if r.opts.Kind != Validate {
 		disp = newDispatcher(ctx, r.deps.Target, &r.opts, out, r.journal, r.passwords, r.deps.Now, r.deps.Progress)
 	}
 
@@ -234,7 +236,7 @@ func (r *run) stopping(ctx context.Context, disp *dispatcher, out *sequencer) bo
 	if ctx.Err() != nil {
 		if disp != nil {
 			fmt.Fprintf(r.deps.Log, "interrupted: no new rows are sent; calls in flight may finish for up to %s (Ctrl-C again to quit at once)\n",
-				cmp.Or(r.opts.Grace, DefaultGrace))
+				r.opts.Grace)
 		}
 		return true
 	}
@@ -402,7 +404,7 @@ func (r *run) settle(it *item) (*reports.Row, error) {
 	// A dry run or a plan makes no passwords: nobody would receive them. A password
 	// made here goes to the platform only with a create (or --reset-passwords): the
 	// target decides, and says so in its Result (see targets.Policy).
-	if valid && s.GeneratePassword && u.Password == "" && !r.opts.DryRun && !r.opts.Plan {
+	if valid && s.GeneratePassword && u.Password == "" && r.opts.Kind == Import {
 		if p, err := validate.GeneratePassword(); err != nil {
 			// crypto/rand does not fail on any supported system; if it does, the row
 			// must not go out with no password.

@@ -120,15 +120,14 @@ func newRun(opts Options, deps Deps, in *input, sum *reports.Summary) (_ *run, e
 	if err != nil {
 		return nil, err
 	}
-	if in.mapping.Has(columns.SourceRow) {
-		r.origins = make(map[int32]string)
-		r.ours = in.src.Info().Format == "csv"
-	}
+	failedFile := in.mapping.Has(columns.SourceRow)
+	r.ours = failedFile && in.src.Info().Format == "csv"
 	r.inFlight = semaphore.NewWeighted(inFlightBytes)
 	r.writer.SetOnRowDone(func(row *reports.Row) { r.inFlight.Release(rowCost(row.Cells)) })
 	removeSpills(dir)
-	r.seen = newKeySet(dir, keySetMaxSlots)
-	r.onClose(r.seen.close)
+	seen := newKeySet(dir, keySetMaxSlots)
+	r.onClose(seen.close)
+	r.dedupe = newDedupe(opts.Schema, seen, opts.Input, failedFile)
 	if opts.Kind == Plan {
 		// The check ran on the target itself; the rows only plan.
 		r.deps.Target = targets.AsTarget(deps.Target.Name(), deps.Target.(targets.Planner))

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/maphash"
 	"io"
 	"strconv"
 	"strings"
@@ -19,9 +18,6 @@ import (
 	"userimport/source"
 	"userimport/validate"
 )
-
-// maxKeys bounds the key fields a schema may declare (the platforms have two or three).
-const maxKeys = 4
 
 // inFlightBytes bounds the bytes of cells read but not yet done with by the reports:
 // rows are counted as well as batches, so that forty 15 MB lines do not take a
@@ -83,38 +79,18 @@ type run struct {
 	passwords *reports.Passwords
 	// closers close what newRun opened (see lifecycle.go).
 	closers []func() error
-	// origins maps a row to the row of the original file it came from, when the
-	// input is a failed file (it has a SourceRow column): a duplicate's message
-	// then names the original row, not the failed file's own.
-	origins map[int32]string
 	// ours is set for a CSV the tool wrote itself (it has the failed file's
 	// SourceRow column): its cells' leading apostrophes are the tool's.
 	ours bool
-
-	seed maphash.Seed
-	keys []columns.Field // the schema's key fields, at most maxKeys
-	// seen maps a hash of (key field, folded value) to the first row holding it, in
-	// memory that stops growing past a few hundred thousand keys (see keySet). Two
-	// different keys sharing a 64-bit hash is a one-in-10^7 event for a million rows.
-	seen *keySet
+	dedupe *dedupe
 	// inFlight holds rowCost for each row from when it is read until its reports are
 	// written.
 	inFlight *semaphore.Weighted
-	// warmBuf and warmSink serve warmKeys: the batch's key hashes, and the sum of
-	// what was loaded, kept so that the compiler cannot drop the loads.
-	warmBuf  []uint64
-	warmSink uint64
 }
 
 // run reads, validates, settles and (unless a dry run) dispatches every row, writing
 // each row's outcome in row order.
 func (r *run) run(ctx context.Context) error {
-	r.seed = maphash.MakeSeed()
-	r.keys = r.val.Schema().KeyFields()
-	if len(r.keys) > maxKeys {
-		r.keys = r.keys[:maxKeys]
-	}
-
 	readCtx, stopReading := context.WithCancel(ctx)
 	defer stopReading()
 
@@ -141,11 +117,7 @@ func (r *run) run(ctx context.Context) error {
 						}
 					}
 					it.user, it.issues = w.Row(it.row.Cells, validate.Marks{NoValue: it.row.NoValue, Rounded: it.row.Rounded})
-					for k, f := range r.keys {
-						if v := validate.Value(&it.user, f); v != "" {
-							it.hashes[k] = r.keyHash(f, v)
-						}
-					}
+					it.hashes = r.dedupe.hashes(&it.user)
 				}
 				done <- b
 			}
@@ -180,7 +152,7 @@ func (r *run) run(ctx context.Context) error {
 			}
 			delete(pending, next)
 			next++
-			r.warmKeys(nb)
+			r.dedupe.warm(nb)
 			for i := range nb.items {
 				if stopped = r.stopping(ctx, disp, out); stopped {
 					break
@@ -317,21 +289,6 @@ func (r *run) estimateTotal(batches int) {
 	r.deps.Progress.Total.Store(max(rows, rows*size/read))
 }
 
-// warmKeys has the key set load what the batch's lookups will touch, all at once
-// (see keySet.warm).
-func (r *run) warmKeys(b *batch) {
-	hs := r.warmBuf[:0]
-	for i := range b.items {
-		for _, h := range b.items[i].hashes[:len(r.keys)] {
-			if h != 0 {
-				hs = append(hs, h)
-			}
-		}
-	}
-	r.warmBuf = hs
-	r.warmSink += r.seen.warm(hs)
-}
-
 // settle finishes a validated row in file order: duplicates of earlier rows, generated
 // logins and passwords. It returns the row's report, Invalid or ready to send, or the
 // duplicate check's error.
@@ -340,14 +297,10 @@ func (r *run) settle(it *item) (*reports.Row, error) {
 	u := &it.user
 	row := &reports.Row{Num: it.row.Num, Cells: it.row.Cells, Issues: it.issues}
 
-	keys := r.keys
+	keys := r.dedupe.keys
 	valid := !validate.HasErrors(row.Issues)
-	origin := reports.Origin(it.row.Num, r.opts.Input)
-	if r.origins != nil {
-		if o := r.mapping.Get(it.row.Cells, columns.SourceRow); validOrigin(o) {
-			row.Origin, origin = o, o
-		}
-		r.origins[int32(it.row.Num)] = origin
+	if o := r.mapping.Get(it.row.Cells, columns.SourceRow); r.dedupe.remember(it.row.Num, o) {
+		row.Origin = o
 	}
 	// A row of a failed file that still holds the key its Repeats column names is
 	// still a duplicate of that earlier row, which is not in this file.
@@ -358,21 +311,17 @@ func (r *run) settle(it *item) (*reports.Row, error) {
 			continue
 		}
 		valid = false
-		row.Issues = append(row.Issues, validate.Issue{
-			Field: string(f), Column: r.mapping.Header(f), Code: validate.CodeDuplicate,
-			Severity: validate.Error, Raw: r.mapping.Get(it.row.Cells, f), Normalized: v, Detail: rep.origin,
-		})
+		row.Issues = append(row.Issues, r.duplicate(f, v, it.row.Cells, rep.origin))
 	}
 	for k, f := range keys {
 		h := it.hashes[k]
 		if h == 0 {
 			continue
 		}
-		v := validate.Value(u, f)
 		// One lookup-or-insert per key: a row's keys are registered whether or not
 		// the row is valid, so that a later row with the same e-mail is reported
 		// now rather than after the user fixes this one.
-		first, dup, err := r.seen.add(h, int32(it.row.Num))
+		detail, dup, err := r.dedupe.add(h, it.row.Num)
 		if err != nil {
 			return nil, err
 		}
@@ -380,15 +329,7 @@ func (r *run) settle(it *item) (*reports.Row, error) {
 			continue
 		}
 		valid = false
-		detail := reports.Origin(int(first), r.opts.Input)
-		if o, ok := r.origins[first]; ok {
-			detail = o
-		}
-		row.Issues = append(row.Issues, validate.Issue{
-			Field: string(f), Column: r.mapping.Header(f), Code: validate.CodeDuplicate,
-			Severity: validate.Error, Raw: r.mapping.Get(it.row.Cells, f), Normalized: v,
-			Detail: detail,
-		})
+		row.Issues = append(row.Issues, r.duplicate(f, validate.Value(u, f), it.row.Cells, detail))
 	}
 	if valid && s.GenerateLogin && u.Login == "" {
 		if err := r.generateLogin(row, u); err != nil {
@@ -423,6 +364,15 @@ func (r *run) settle(it *item) (*reports.Row, error) {
 	return row, nil
 }
 
+// duplicate is the issue of a row whose value v of key f an earlier row had: earlier
+// names that row.
+func (r *run) duplicate(f columns.Field, v string, cells []string, earlier string) validate.Issue {
+	return validate.Issue{
+		Field: string(f), Column: r.mapping.Header(f), Code: validate.CodeDuplicate,
+		Severity: validate.Error, Raw: r.mapping.Get(cells, f), Normalized: v, Detail: earlier,
+	}
+}
+
 // generateLogin makes a login by the run's rule (from the e-mail's local part, or from
 // the transliterated name), numbered on from 2 when an earlier row already has it. The
 // warning says which rule made it.
@@ -438,18 +388,8 @@ func (r *run) generateLogin(row *reports.Row, u *validate.User) error {
 	if base == "" {
 		return nil
 	}
-	login := base
-	for n := 2; ; n++ {
-		_, taken, err := r.seen.get(r.keyHash(columns.Login, login))
-		if err != nil {
-			return err
-		}
-		if !taken {
-			break
-		}
-		login = base + strconv.Itoa(n)
-	}
-	if _, _, err := r.seen.add(r.keyHash(columns.Login, login), int32(row.Num)); err != nil {
+	login, err := r.dedupe.uniqueLogin(base, row.Num)
+	if err != nil {
 		return err
 	}
 	u.Login, u.LoginGenerated = login, true
@@ -458,44 +398,6 @@ func (r *run) generateLogin(row *reports.Row, u *validate.User) error {
 		Severity: validate.Warning, Normalized: login, Detail: from,
 	})
 	return nil
-}
-
-// keyHash hashes a key field's value, folded as the platforms compare it. It never
-// returns 0, which marks "no value". Safe for concurrent use.
-func (r *run) keyHash(f columns.Field, v string) uint64 {
-	v = strings.TrimSpace(v)
-	// The common key (an ASCII id, e-mail or login) is folded in a buffer on the
-	// stack: strings.ToLower allocates for every value with a capital letter in it.
-	var buf [128]byte
-	if b, ok := appendLowerASCII(append(buf[:0], f...), v); ok && len(b) <= len(buf) {
-		return max(maphash.Bytes(r.seed, b), 1)
-	}
-	var h maphash.Hash
-	h.SetSeed(r.seed)
-	h.WriteString(string(f))
-	h.WriteByte(0)
-	h.WriteString(strings.ToLower(v))
-	return max(h.Sum64(), 1)
-}
-
-// appendLowerASCII appends 0 and s lower-cased to b when s is ASCII and fits in b's
-// capacity, so that nothing is allocated; otherwise it returns false.
-func appendLowerASCII(b []byte, s string) ([]byte, bool) {
-	if len(b)+1+len(s) > cap(b) {
-		return b, false
-	}
-	b = append(b, 0)
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= utf8.RuneSelf {
-			return b, false
-		}
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		b = append(b, c)
-	}
-	return b, true
 }
 
 // write records one finished row, in row order. Its bytes in flight are released when

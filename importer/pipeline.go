@@ -81,7 +81,7 @@ type run struct {
 	closers []func() error
 	// ours is set for a CSV the tool wrote itself (it has the failed file's
 	// SourceRow column): its cells' leading apostrophes are the tool's.
-	ours bool
+	ours   bool
 	dedupe *dedupe
 	// inFlight holds rowCost for each row from when it is read until its reports are
 	// written.

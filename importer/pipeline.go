@@ -103,25 +103,7 @@ func (r *run) run(ctx context.Context) error {
 	}()
 	var wg sync.WaitGroup
 	for range r.workers {
-		wg.Go(func() {
-			w := r.val.Worker()
-			for b := range jobs {
-				for i := range b.items {
-					it := &b.items[i]
-					if r.ours {
-						// A CSV the tool wrote (a failed file) has an apostrophe before
-						// each value a spreadsheet would run: take it back, so the value
-						// is the one the original file had.
-						for c, v := range it.row.Cells {
-							it.row.Cells[c] = reports.Unneutralize(v)
-						}
-					}
-					it.user, it.issues = w.Row(it.row.Cells, validate.Marks{NoValue: it.row.NoValue, Rounded: it.row.Rounded})
-					it.hashes = r.dedupe.hashes(&it.user)
-				}
-				done <- b
-			}
-		})
+		wg.Go(func() { r.validate(jobs, done) })
 	}
 	go func() {
 		wg.Wait()
@@ -136,22 +118,15 @@ func (r *run) run(ctx context.Context) error {
 
 	// Put batches back in file order and settle each row there: duplicates and
 	// generated logins depend on the rows before, so this stage is sequential.
-	pending := make(map[int]*batch)
-	next := 0
+	batches := newReorder[*batch]()
 	stopped := false
 	var settleErr error
 	for b := range done {
 		if stopped {
 			continue // drain, so the workers can finish
 		}
-		pending[b.seq] = b
-		for {
-			nb, ok := pending[next]
-			if !ok {
-				break
-			}
-			delete(pending, next)
-			next++
+		batches.put(b.seq, b)
+		for nb, ok := batches.take(); ok && !stopped; nb, ok = batches.take() {
 			r.dedupe.warm(nb)
 			for i := range nb.items {
 				if stopped = r.stopping(ctx, disp, out); stopped {
@@ -163,32 +138,20 @@ func (r *run) run(ctx context.Context) error {
 					break
 				}
 				r.sample(row)
-				idx := out.reserve()
-				if row.Status == reports.Invalid || disp == nil {
-					out.put(idx, row)
-					continue
-				}
-				hash := rowHash(r.opts.Schema.Target, row.User)
-				if e, ok := r.prev[row.Key]; ok && e.done() && e.Hash == hash {
-					row.Status, row.TargetID = reports.Skipped, e.ID
-					out.put(idx, row)
-					continue
-				}
-				disp.send(idx, row, hash)
+				r.hand(row, out, disp)
 			}
-			if stopped {
-				stopReading()
-				break
-			}
+		}
+		if stopped {
+			stopReading()
 		}
 	}
 
 	r.describe() // for files with fewer rows than the sample
 	var err error
 	if disp != nil {
-		err = disp.wait()
-		r.summary.Rate = disp.adaptive.Rate()
-		r.summary.Retries = int(disp.retries.Load())
+		var st sendStats
+		st, err = disp.wait()
+		r.summary.Rate, r.summary.Retries = st.rate, st.retries
 	}
 	if err == nil {
 		err = cmp.Or(settleErr, out.err())
@@ -200,6 +163,46 @@ func (r *run) run(ctx context.Context) error {
 		err = readErr
 	}
 	return err
+}
+
+// validate checks the rows of each batch from jobs and hashes their keys, then hands
+// the batch to done. Each worker runs it; batches come out in any order.
+func (r *run) validate(jobs <-chan *batch, done chan<- *batch) {
+	w := r.val.Worker()
+	for b := range jobs {
+		for i := range b.items {
+			it := &b.items[i]
+			if r.ours {
+				// A CSV the tool wrote (a failed file) has an apostrophe before each
+				// value a spreadsheet would run: take it back, so the value is the one
+				// the original file had.
+				for c, v := range it.row.Cells {
+					it.row.Cells[c] = reports.Unneutralize(v)
+				}
+			}
+			it.user, it.issues = w.Row(it.row.Cells, validate.Marks{NoValue: it.row.NoValue, Rounded: it.row.Rounded})
+			it.hashes = r.dedupe.hashes(&it.user)
+		}
+		done <- b
+	}
+}
+
+// hand passes a settled row on: to the report in its turn, when it is invalid, the run
+// sends nothing or a resumed run finished it with the same content; else to the
+// target.
+func (r *run) hand(row *reports.Row, out *sequencer, disp *dispatcher) {
+	idx := out.reserve()
+	if row.Status == reports.Invalid || disp == nil {
+		out.put(idx, row)
+		return
+	}
+	hash := rowHash(r.opts.Schema.Target, row.User)
+	if e, ok := r.prev[row.Key]; ok && e.done() && e.Hash == hash {
+		row.Status, row.TargetID = reports.Skipped, e.ID
+		out.put(idx, row)
+		return
+	}
+	disp.send(idx, row, hash)
 }
 
 // stopping reports whether the run must take no more rows: Ctrl-C, an abort from the

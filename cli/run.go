@@ -253,6 +253,9 @@ func exactFile(l lang.Lang) cobra.PositionalArgs {
 func runAndReport(ctx context.Context, opts importer.Options, deps importer.Deps, f *commonFlags, stdio IO, con *console) (*reports.Summary, error) {
 	deps.Log = con.people
 	deps.Progress = &importer.Progress{}
+	deps.Hooks.Interrupted = func(grace time.Duration) {
+		fmt.Fprintf(con.people, "interrupted: no new rows are sent; calls in flight may finish for up to %s (Ctrl-C again to quit at once)\n", grace)
+	}
 	con.startProgress(deps.Progress, opts.Kind.DryRun())
 	start := time.Now()
 	sum, err := importer.Run(ctx, opts, deps)

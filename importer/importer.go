@@ -166,6 +166,16 @@ type Deps struct {
 	Now func() time.Time
 	// Progress, when set, is kept up to date as rows finish.
 	Progress *Progress
+	// Hooks tell the caller what happens, for people: the importer chooses no words
+	// for the terminal there.
+	Hooks Hooks
+}
+
+// Hooks are called as a run goes; each may be nil.
+type Hooks struct {
+	// Interrupted is called once when Ctrl-C stops a run that sends rows: no new row
+	// is sent, and the calls in flight may finish for grace.
+	Interrupted func(grace time.Duration)
 }
 
 func (d Deps) withDefaults() Deps {

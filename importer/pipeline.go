@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -209,9 +208,8 @@ func (r *run) hand(row *reports.Row, out *sequencer, disp *dispatcher) {
 // dispatcher, or a report that cannot be written.
 func (r *run) stopping(ctx context.Context, disp *dispatcher, out *sequencer) bool {
 	if ctx.Err() != nil {
-		if disp != nil {
-			fmt.Fprintf(r.deps.Log, "interrupted: no new rows are sent; calls in flight may finish for up to %s (Ctrl-C again to quit at once)\n",
-				r.opts.Grace)
+		if disp != nil && r.deps.Hooks.Interrupted != nil {
+			r.deps.Hooks.Interrupted(r.opts.Grace)
 		}
 		return true
 	}

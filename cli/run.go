@@ -78,14 +78,10 @@ func (f *commonFlags) options(file string, env Env) (importer.Options, *targetSp
 	if err != nil {
 		return importer.Options{}, nil, err
 	}
-	opts := importer.Options{
-		Input:     file,
-		Schema:    spec.schema(),
-		ReportDir: f.report,
-		Lang:      l,
-		Region:    strings.ToUpper(strings.TrimSpace(f.region)),
-		Sets:      map[columns.Field]string{},
-	}
+	opts := importer.DefaultOptions()
+	opts.Input, opts.Schema, opts.ReportDir, opts.Lang = file, spec.schema(), f.report, l
+	opts.Region = strings.ToUpper(strings.TrimSpace(f.region))
+	opts.Sets = map[columns.Field]string{}
 	if opts.LoginFrom, err = importer.ParseLoginSource(f.loginFrom); err != nil {
 		return opts, nil, &usageError{msg: err.Error()}
 	}
@@ -172,7 +168,7 @@ profile, so the next run needs only --profile NAME.`, `Проверить каж
 			if err != nil {
 				return err
 			}
-			opts.DryRun = true
+			opts.Kind = importer.Validate
 			con, err := openConsole(stdio, f.logs, opts.Lang)
 			if err != nil {
 				return err
@@ -235,7 +231,7 @@ func (f *commonFlags) setsMap() (m map[string]string, secret []string) {
 // are written as the placeholder; the credentials are never among the options.
 func logOptions(con *console, opts *importer.Options, f *commonFlags) {
 	con.log.Debug("options", "input", opts.Input, "target", opts.Schema.Target, "profile", f.profile,
-		"dry_run", opts.DryRun, "plan", opts.Plan, "mode", string(opts.Mode), "concurrency", opts.Concurrency,
+		"dry_run", opts.Kind == importer.Validate, "plan", opts.Kind == importer.Plan, "mode", string(opts.Mode), "concurrency", opts.Concurrency,
 		"rate", opts.Rate, "region", opts.Region, "lang", string(opts.Lang), "map", f.maps, "set", redactSets(f.sets),
 		"report", importer.ReportDir(opts))
 }
@@ -257,7 +253,10 @@ func exactFile(l lang.Lang) cobra.PositionalArgs {
 func runAndReport(ctx context.Context, opts importer.Options, deps importer.Deps, f *commonFlags, stdio IO, con *console) (*reports.Summary, error) {
 	deps.Log = con.people
 	deps.Progress = &importer.Progress{}
-	con.startProgress(deps.Progress, opts.DryRun || opts.Plan)
+	deps.Hooks.Interrupted = func(grace time.Duration) {
+		fmt.Fprintf(con.people, "interrupted: no new rows are sent; calls in flight may finish for up to %s (Ctrl-C again to quit at once)\n", grace)
+	}
+	con.startProgress(deps.Progress, opts.Kind.DryRun())
 	start := time.Now()
 	sum, err := importer.Run(ctx, opts, deps)
 	con.stopProgress()

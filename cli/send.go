@@ -112,11 +112,11 @@ true. Credentials come from the environment:
 		if policy.UpdateFields, err = targets.ParseUpdateFields(f.policy.updateFields); err != nil {
 			return &usageError{msg: err.Error(), hint: "--update-fields missing"}
 		}
-		opts.Concurrency, opts.Rate, opts.Retries, opts.Plan = f.concurrency, f.rate, f.retries, plan
-		opts.Resume, opts.RetryBudget, opts.UnreachableAfter, opts.Grace = f.resume, f.retryBudget, f.unreachable, f.grace
-		if opts.Retries == 0 {
-			opts.Retries = -1 // importer: 0 means the default; the user asked for none
+		if plan {
+			opts.Kind = importer.Plan
 		}
+		opts.Concurrency, opts.Rate, opts.Retries = f.concurrency, f.rate, f.retries
+		opts.Resume, opts.RetryBudget, opts.UnreachableAfter, opts.Grace = f.resume, f.retryBudget, f.unreachable, f.grace
 		con, err := openConsole(stdio, f.logs, l)
 		if err != nil {
 			return err
@@ -258,7 +258,7 @@ func checkMaxUpdates(cmd *cobra.Command, opts importer.Options, deps importer.De
 	}
 	defer os.RemoveAll(tmp)
 	planOpts := opts
-	planOpts.Plan, planOpts.ReportDir = true, filepath.Join(tmp, "report")
+	planOpts.Kind, planOpts.ReportDir = importer.Plan, filepath.Join(tmp, "report")
 	fmt.Fprint(log, opts.Lang.Pick("--max-updates: looking every row up before writing anything\n",
 		"--max-updates: сначала ищем каждую строку на платформе, ничего не записывая\n"))
 	sum, err := importer.Run(cmd.Context(), planOpts, importer.Deps{Target: deps.Target, Log: io.Discard}) // the import describes the file

@@ -60,7 +60,7 @@ func TestDescribeShowsControlsEscaped(t *testing.T) {
 			t.Run(filepath.Ext(in)+"/"+string(lang), func(t *testing.T) {
 				var log strings.Builder
 				opts := options(in)
-				opts.Lang, opts.DryRun = lang, true
+				opts.Lang, opts.Kind = lang, importer.Validate
 				opts.ReportDir = filepath.Join(t.TempDir(), "report")
 				if _, err := importer.Run(context.Background(), opts, importer.Deps{Log: &log}); err != nil {
 					t.Fatal(err)

@@ -1,7 +1,6 @@
 package importer
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -18,6 +17,29 @@ import (
 	"userimport/validate"
 )
 
+// reorder puts values numbered 0, 1, 2… back in that order, whatever order they come
+// in: the one way the importer restores file order, for batches of validated rows
+// (run.run) and for rows done by the target (sequencer). Not safe for concurrent use.
+type reorder[T any] struct {
+	next    int // the number of the next value to take
+	pending map[int]T
+}
+
+func newReorder[T any]() *reorder[T] { return &reorder[T]{pending: make(map[int]T)} }
+
+// put hands in value number i.
+func (o *reorder[T]) put(i int, v T) { o.pending[i] = v }
+
+// take returns the next value in order, if it has come.
+func (o *reorder[T]) take() (T, bool) {
+	v, ok := o.pending[o.next]
+	if ok {
+		delete(o.pending, o.next)
+		o.next++
+	}
+	return v, ok
+}
+
 // sequencer writes rows in the order they were reserved, whatever order they finish
 // in, like gofmt's sequencer. A window caps how far the newest reserved row may run
 // ahead of the oldest unwritten one, so one slow row cannot make finished rows pile up
@@ -27,9 +49,8 @@ type sequencer struct {
 	window chan struct{}
 
 	mu       sync.Mutex
-	next     int // the next index to write
 	reserved int // the next index to hand out
-	pending  map[int]*reports.Row
+	order    *reorder[*reports.Row]
 	werr     error
 }
 
@@ -38,7 +59,7 @@ type sequencer struct {
 func windowFor(concurrency int) int { return 1024 + 16*concurrency }
 
 func newSequencer(write func(*reports.Row) error, window int) *sequencer {
-	return &sequencer{write: write, window: make(chan struct{}, window), pending: make(map[int]*reports.Row)}
+	return &sequencer{write: write, window: make(chan struct{}, window), order: newReorder[*reports.Row]()}
 }
 
 // reserve hands out the next index, blocking while the window is full. Only one
@@ -56,14 +77,8 @@ func (s *sequencer) reserve() int {
 func (s *sequencer) put(i int, row *reports.Row) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.pending[i] = row
-	for {
-		r, ok := s.pending[s.next]
-		if !ok {
-			return
-		}
-		delete(s.pending, s.next)
-		s.next++
+	s.order.put(i, row)
+	for r, ok := s.order.take(); ok; r, ok = s.order.take() {
 		<-s.window
 		if s.werr == nil {
 			s.werr = s.write(r)
@@ -127,10 +142,10 @@ func newDispatcher(ctx context.Context, t targets.Target, opts *Options, out *se
 	d := &dispatcher{
 		g: g, stop: stop, calls: calls, cancelCalls: cancelCalls, finished: make(chan struct{}),
 		out: out, journal: j, passwords: pw, now: now,
-		unreachableAfter: cmp.Or(opts.UnreachableAfter, DefaultUnreachableAfter),
+		unreachableAfter: opts.UnreachableAfter,
 	}
 	d.lastSuccess.Store(now().UnixNano())
-	grace := cmp.Or(opts.Grace, DefaultGrace)
+	grace := opts.Grace
 	go func() {
 		select {
 		case <-d.finished:
@@ -146,13 +161,10 @@ func newDispatcher(ctx context.Context, t targets.Target, opts *Options, out *se
 		}
 	}()
 
-	retries := opts.Retries
-	if retries == 0 {
-		retries = DefaultRetries
-	}
+	retries := max(opts.Retries, 0)
 	budget := &atomic.Int64{}
-	budget.Store(int64(cmp.Or(opts.RetryBudget, DefaultRetryBudget)))
-	if p, ok := t.(targets.Planner); ok && !opts.Plan {
+	budget.Store(int64(opts.RetryBudget))
+	if p, ok := t.(targets.Planner); ok && opts.Kind == Import {
 		// Looking up a write that may have landed gets at least the tries a write
 		// gets: a row whose lookup gave up first stays unknown, and fails.
 		t = &Verifying{Target: t, Planner: p, Settle: opts.RetryBase, Tries: max(lookTries, retries+1), Budget: budget}
@@ -162,7 +174,7 @@ func newDispatcher(ctx context.Context, t targets.Target, opts *Options, out *se
 		progress.setRate(d.adaptive.Rate())
 		d.adaptive.OnRate = progress.setRate
 	}
-	d.target = &Retrying{Target: d.adaptive, Retries: max(retries, 0), Budget: budget, Base: opts.RetryBase}
+	d.target = &Retrying{Target: d.adaptive, Retries: retries, Budget: budget, Base: opts.RetryBase}
 	return d
 }
 
@@ -216,12 +228,18 @@ func (d *dispatcher) send(idx int, row *reports.Row, hash string) {
 
 func (d *dispatcher) aborted() bool { return d.abort.Load() }
 
-// wait waits for every call and stops the grace timer.
-func (d *dispatcher) wait() error {
+// sendStats are what the dispatcher tells the summary once every call is done.
+type sendStats struct {
+	rate    float64 // the request rate in force at the end; 0: none
+	retries int     // calls made again, over the whole run
+}
+
+// wait waits for every call, stops the grace timer and says how the sending went.
+func (d *dispatcher) wait() (sendStats, error) {
 	err := d.g.Wait()
 	close(d.finished)
 	d.cancelCalls()
-	return err
+	return sendStats{rate: d.adaptive.Rate(), retries: int(d.retries.Load())}, err
 }
 
 // fillRow records a call's outcome in the row's report.

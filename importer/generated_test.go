@@ -43,7 +43,7 @@ func TestGeneratedErrorsFoundExactly(t *testing.T) {
 	}
 	slices.Sort(want)
 
-	sum, err := importer.Run(context.Background(), importer.Options{Input: in, Schema: collaborator.Schema(), DryRun: true}, importer.Deps{})
+	sum, err := importer.Run(context.Background(), importer.Options{Kind: importer.Validate, Reading: importer.Reading{Input: in}, Checking: importer.Checking{Schema: collaborator.Schema()}}, importer.Deps{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,8 +53,7 @@ func TestGeneratedErrorsFoundExactly(t *testing.T) {
 	// three keys, so a hundred spills, and some duplicates' first rows are in a spill
 	// when the duplicate comes): the same results, byte for byte, first rows too.
 	defer importer.SetKeySetMaxSlots(1 << 12)()
-	spilled, err := importer.Run(context.Background(), importer.Options{Input: in, Schema: collaborator.Schema(), DryRun: true,
-		ReportDir: filepath.Join(t.TempDir(), "spilled")}, importer.Deps{})
+	spilled, err := importer.Run(context.Background(), importer.Options{Kind: importer.Validate, Reading: importer.Reading{Input: in}, Checking: importer.Checking{Schema: collaborator.Schema()}, Output: importer.Output{ReportDir: filepath.Join(t.TempDir(), "spilled")}}, importer.Deps{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,8 +94,7 @@ func checkGeneratedErrors(t *testing.T, sum *reports.Summary, want []string, n, 
 func TestLoginFromName(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "x.csv")
 	os.WriteFile(p, []byte("Таб. №;ФИО;Почта;Должность\n1;Щеглова Юлия Андреевна;a@b.ru;x\n2;Щеглова Юлия Андреевна;c@b.ru;x\n"), 0o600)
-	sum, err := importer.Run(context.Background(), importer.Options{Input: p, Schema: collaborator.Schema(), DryRun: true,
-		LoginFrom: importer.LoginFromName, Translit: validate.ICAO}, importer.Deps{})
+	sum, err := importer.Run(context.Background(), importer.Options{Kind: importer.Validate, Reading: importer.Reading{Input: p}, Checking: importer.Checking{Schema: collaborator.Schema(), LoginFrom: importer.LoginFromName, Translit: validate.ICAO}}, importer.Deps{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +113,8 @@ func TestGeneratedLoginsAreNumbered(t *testing.T) {
 		"1;Иванов Иван;ivanov@a.ru;x;ivanov2\n"+
 		"2;Иванов Пётр;ivanov@b.ru;x;\n"+
 		"3;Иванов Олег;ivanov@c.ru;x;\n"), 0o600)
-	opts := importer.Options{Input: p, Schema: collaborator.Schema()}
+	opts := importer.DefaultOptions()
+	opts.Input, opts.Schema = p, collaborator.Schema()
 	if _, err := importer.Run(context.Background(), opts, importer.Deps{Target: &targettest.Target{}}); err != nil {
 		t.Fatal(err)
 	}

@@ -5,16 +5,13 @@
 package importer
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"path/filepath"
-	"runtime"
 	"strings"
 	"time"
-
-	"golang.org/x/sync/semaphore"
 
 	"userimport/columns"
 	"userimport/lang"
@@ -24,38 +21,72 @@ import (
 	"userimport/validate"
 )
 
-// Options describe one run. The command line fills them; nothing here reads flags or
-// the environment.
+// Options describe one run. The command line fills them, from DefaultOptions; nothing
+// here reads flags or the environment.
 type Options struct {
+	// Kind is what the run does with the valid rows: nothing, a plan, or an import.
+	Kind Kind
+	Reading
+	Checking
+	Sending
+	RetryPolicy
+	Output
+}
+
+// Kind is what a run does with the valid rows.
+type Kind int
+
+const (
+	// Import creates and updates accounts on the target.
+	Import Kind = iota
+	// Validate checks the file offline: nothing is sent, and no target is needed.
+	Validate
+	// Plan asks the target what an import would do, with read-only lookups: the
+	// target must implement targets.Planner. The summary says dry_run.
+	Plan
+)
+
+// Command is the kind's command, as summary.json names it.
+func (k Kind) Command() string {
+	switch k {
+	case Validate:
+		return "validate"
+	case Plan:
+		return "plan"
+	}
+	return "import"
+}
+
+// DryRun reports whether the run writes nothing on the target.
+func (k Kind) DryRun() bool { return k != Import }
+
+// Reading is where the rows come from and how their columns are read.
+type Reading struct {
 	Input  string
-	Schema *validate.Schema
 	Source source.Options
 	Map    []columns.Override
+}
+
+// Checking is how each row is checked and completed.
+type Checking struct {
+	Schema *validate.Schema
+	// Sets are values for rows whose cell is empty.
 	Sets   map[columns.Field]string
-	// ReportDir is where the reports go; empty means "<input>.report" beside the input.
-	ReportDir string
-	Lang      lang.Lang
-	Region    string
+	Region string
 	// LoginFrom is where a missing login comes from, for platforms that need one:
 	// LoginFromEmail (the default) or LoginFromName, transliterated by Translit.
 	LoginFrom LoginSource
 	Translit  validate.Translit
-	// DryRun validates only: nothing is sent.
-	DryRun bool
-	// Plan asks the target what an import would do, with read-only lookups: the
-	// target must implement targets.Planner. The summary says dry_run.
-	Plan bool
+}
+
+// Sending is how rows go to the target, and when a run stops taking them.
+type Sending struct {
 	Mode targets.Mode
-	// Concurrency is the number of calls in flight; Rate caps calls per second (0: no
-	// cap). The per-request timeout belongs to the target's HTTP client.
+	// Concurrency is the number of calls in flight (0: DefaultConcurrency); Rate caps
+	// calls per second (0: no cap). The per-request timeout belongs to the target's
+	// HTTP client.
 	Concurrency int
 	Rate        float64
-	// Retries is how many times a retryable call is tried again; RetryBudget caps
-	// retries over the whole run (0: DefaultRetryBudget).
-	Retries     int
-	RetryBudget int
-	// RetryBase is the first backoff delay (0: 500 ms); tests and benchmarks shorten it.
-	RetryBase time.Duration
 	// Resume skips rows an earlier run of the same report folder finished with the
 	// same content, as its journal says, and does the rest.
 	Resume bool
@@ -66,19 +97,101 @@ type Options struct {
 	UnreachableAfter time.Duration
 }
 
+// RetryPolicy is how failed calls are tried again.
+type RetryPolicy struct {
+	// Retries is how many times a retryable call is tried again: 0 is never
+	// (DefaultOptions has DefaultRetries). The check before the first row is tried
+	// DefaultRetries times whatever it says (see preflight).
+	Retries int
+	// RetryBudget caps retries over the whole run (0: DefaultRetryBudget).
+	RetryBudget int
+	// RetryBase is the first backoff delay (0: 500 ms); tests and benchmarks shorten it.
+	RetryBase time.Duration
+}
+
+// Output is where the reports go and in which language they speak.
+type Output struct {
+	// ReportDir is where the reports go; empty means "<input>.report" beside the input.
+	ReportDir string
+	Lang      lang.Lang
+}
+
+// DefaultOptions are the options of an import with every setting at its default; the
+// caller adds the input, the schema and what it changes.
+func DefaultOptions() Options {
+	return Options{
+		Sending: Sending{
+			Mode: targets.ModeUpsert, Concurrency: DefaultConcurrency,
+			Grace: DefaultGrace, UnreachableAfter: DefaultUnreachableAfter,
+		},
+		RetryPolicy: RetryPolicy{Retries: DefaultRetries, RetryBudget: DefaultRetryBudget},
+	}
+}
+
+// withDefaults fills the settings whose zero cannot mean what it says (no calls in
+// flight, no grace, no patience, no budget) with their defaults.
+func (o Options) withDefaults() Options {
+	if o.Concurrency <= 0 {
+		o.Concurrency = DefaultConcurrency
+	}
+	if o.Mode == "" {
+		o.Mode = targets.ModeUpsert
+	}
+	o.Grace = cmp.Or(o.Grace, DefaultGrace)
+	o.UnreachableAfter = cmp.Or(o.UnreachableAfter, DefaultUnreachableAfter)
+	o.RetryBudget = cmp.Or(o.RetryBudget, DefaultRetryBudget)
+	return o
+}
+
+// check refuses a run its target cannot serve.
+func (o *Options) check(t targets.Target) error {
+	if o.Kind != Validate && t == nil {
+		return errors.New("importer: no target to import into")
+	}
+	if o.Kind == Plan {
+		if _, ok := t.(targets.Planner); !ok {
+			return &PlanError{Target: o.Schema.Target}
+		}
+	}
+	return nil
+}
+
 // Deps are what a run talks to.
 type Deps struct {
-	// Target receives the rows; nil for a dry run.
+	// Target receives the rows; nil for Validate.
 	Target targets.Target
-	// Log receives progress and notes for people (stderr).
+	// Log receives notes for people (stderr).
 	Log io.Writer
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// Progress, when set, is kept up to date as rows finish.
 	Progress *Progress
+	// Hooks tell the caller what happens, for people: the importer chooses no words
+	// for the terminal there.
+	Hooks Hooks
 }
 
-// Defaults for Options fields left zero.
+// Hooks are called as a run goes; each may be nil.
+type Hooks struct {
+	// Interrupted is called once when Ctrl-C stops a run that sends rows: no new row
+	// is sent, and the calls in flight may finish for grace.
+	Interrupted func(grace time.Duration)
+}
+
+func (d Deps) withDefaults() Deps {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Log == nil {
+		d.Log = io.Discard
+	}
+	if d.Progress == nil {
+		d.Progress = &Progress{}
+	}
+	return d
+}
+
+// Defaults of Options (see DefaultOptions).
 const (
 	// DefaultConcurrency keeps a platform busy without looking like an attack: eight
 	// calls in flight is what browsers allow per host (docs/libraries.md, golang.org/x/sync).
@@ -180,180 +293,39 @@ func ReportDir(opts *Options) string {
 
 // Run runs one file through the flow and writes the reports. It returns the summary
 // whenever the reports were written (even with an *AbortError), and a nil summary with
-// a file-level error (*source.FileError, *ColumnsError) when nothing was.
+// a file-level error (*source.FileError, *ColumnsError) when nothing was. What a run
+// opens and how it is closed is in lifecycle.go.
 func Run(ctx context.Context, opts Options, deps Deps) (*reports.Summary, error) {
-	if deps.Now == nil {
-		deps.Now = time.Now
-	}
-	if deps.Log == nil {
-		deps.Log = io.Discard
-	}
-	if deps.Progress == nil {
-		deps.Progress = &Progress{}
-	}
-	if opts.Concurrency <= 0 {
-		opts.Concurrency = DefaultConcurrency
-	}
-	if opts.Mode == "" {
-		opts.Mode = targets.ModeUpsert
-	}
-	if !opts.DryRun && deps.Target == nil {
-		return nil, errors.New("importer: no target to import into")
-	}
-	if opts.Plan {
-		if _, ok := deps.Target.(targets.Planner); !ok {
-			return nil, &PlanError{Target: opts.Schema.Target}
-		}
+	opts, deps = opts.withDefaults(), deps.withDefaults()
+	if err := opts.check(deps.Target); err != nil {
+		return nil, err
 	}
 	start := deps.Now()
-
 	// The reader stops at Ctrl-C too: a hostile file cannot keep a loop running past it.
 	src, err := source.OpenContext(ctx, opts.Input, opts.Source)
 	if err != nil {
 		return nil, err
 	}
 	defer src.Close()
-
-	header, err := findHeader(src, opts.Input, opts.Map)
+	in, err := readTable(src, &opts, deps.Progress)
 	if err != nil {
 		return nil, err
 	}
-	if n := src.Info().LastRow; n > header.Num+1 {
-		deps.Progress.Total.Store(int64(n - header.Num))
-	}
-	mapping := columns.Map(header.Cells, opts.Map)
-	if missing := opts.Schema.MissingColumns(&mapping, opts.Sets); len(missing) > 0 {
-		return nil, &ColumnsError{Missing: missing, Found: mapping.Headers()}
-	}
-
 	dir := ReportDir(&opts)
 	if err := reports.MkdirReport(dir); err != nil {
 		return nil, err
 	}
-	si := sourceInfo(src.Info(), header.Num, &mapping)
-	command := "import"
-	switch {
-	case opts.DryRun:
-		command = "validate"
-	case opts.Plan:
-		command = "plan"
-	}
-	sum := &reports.Summary{
-		Command:   command,
-		Target:    opts.Schema.Target,
-		Mode:      string(opts.Mode),
-		DryRun:    opts.DryRun || opts.Plan,
-		Input:     filepath.Base(opts.Input),
-		ReportDir: dir,
-		Source:    si,
-	}
-	if !opts.DryRun {
+	sum := newSummary(&opts, dir, in.info)
+	if opts.Kind != Validate {
 		if err := preflight(ctx, deps.Target, opts.Retries); err != nil {
-			if errors.Is(err, context.Canceled) {
-				return nil, &AbortError{Reason: "interrupted", Err: err}
-			}
-			pe := &PreflightError{Err: err}
-			sum.Aborted = pe.Error()
-			sum.ElapsedMS = deps.Now().Sub(start).Milliseconds()
-			if serr := reports.SaveSummary(dir, sum); serr != nil {
-				return nil, serr
-			}
-			return sum, pe
+			return preflightFailed(err, sum, deps.Now().Sub(start))
 		}
 	}
-	var (
-		prev map[string]Entry
-		jr   *journal
-		pw   *reports.Passwords
-	)
-	if !opts.DryRun && !opts.Plan {
-		pw = reports.NewPasswords(dir)
-		if opts.Resume {
-			if prev, err = readJournal(dir); err != nil {
-				return nil, err
-			}
-		}
-		if jr, err = openJournal(dir, opts.Resume, pw.Sync); err != nil {
-			return nil, err
-		}
-	}
-	w, err := reports.NewWriter(dir, reports.Input{
-		Path: opts.Input, Info: si.Info, HeaderRow: header.Num, Header: header.Cells, Columns: si.Columns,
-	}, opts.Lang)
+	r, err := newRun(opts, deps, in, sum)
 	if err != nil {
-		if jr != nil {
-			jr.close()
-		}
 		return nil, err
 	}
-	today := deps.Now()
-	r := &run{
-		opts:    opts,
-		deps:    deps,
-		src:     src,
-		mapping: &mapping,
-		val: validate.NewValidator(opts.Schema, &mapping, validate.Options{
-			Region: opts.Region,
-			Sets:   opts.Sets,
-			Today:  validate.Date{Year: today.Year(), Month: today.Month(), Day: today.Day()},
-		}),
-		writer:    w,
-		summary:   sum,
-		passwords: pw,
-		prev:      prev,
-		journal:   jr,
-		workers:   runtime.GOMAXPROCS(0),
-	}
-	if mapping.Has(columns.SourceRow) {
-		r.origins = make(map[int32]string)
-		r.ours = src.Info().Format == "csv"
-	}
-	r.inFlight = semaphore.NewWeighted(inFlightBytes)
-	w.SetOnRowDone(func(row *reports.Row) { r.inFlight.Release(rowCost(row.Cells)) })
-	removeSpills(dir)
-	r.seen = newKeySet(dir, keySetMaxSlots)
-	if opts.Plan {
-		// The check above ran on the target itself; the rows only plan.
-		r.deps.Target = targets.AsTarget(deps.Target.Name(), deps.Target.(targets.Planner))
-	}
-	runErr := r.run(ctx)
-	if err := r.seen.close(); err != nil && runErr == nil {
-		runErr = err
-	}
-	if jr != nil {
-		if err := jr.close(); err != nil && runErr == nil {
-			runErr = err
-		}
-	}
-	if pw != nil {
-		if err := pw.Close(); err != nil && runErr == nil {
-			runErr = err
-		}
-	}
-	sum.Problems = r.problems.List()
-	importing := !opts.DryRun && !opts.Plan
-	if importing {
-		runErr = stoppedPartWay(runErr)
-	}
-	if ae, ok := errors.AsType[*AbortError](runErr); ok {
-		sum.Aborted = ae.Error()
-	}
-	sum.ElapsedMS = deps.Now().Sub(start).Milliseconds()
-	if err := w.Finish(sum); err != nil && runErr == nil {
-		runErr = err
-	}
-	if err := reports.SaveSummary(dir, sum); err != nil && runErr == nil {
-		runErr = err
-	}
-	if importing {
-		runErr = stoppedPartWay(runErr)
-	}
-	if fe, ok := errors.AsType[*source.FileError](runErr); ok {
-		// The file broke part-way (a damaged sheet, a cell over the cap): what was read
-		// is reported, but the run is a file-level failure.
-		return sum, fe
-	}
-	return sum, runErr
+	return r.finish(r.run(ctx), start)
 }
 
 // stoppedPartWay turns an import's failure to write its own files (a full disk, a

@@ -54,7 +54,9 @@ func writeCSV(t *testing.T, n int, extra ...string) string {
 }
 
 func options(in string) importer.Options {
-	return importer.Options{Input: in, Schema: collaborator.Schema(), Lang: lang.English, Concurrency: 8}
+	opts := importer.DefaultOptions()
+	opts.Input, opts.Schema, opts.Lang, opts.Concurrency = in, collaborator.Schema(), lang.English, 8
+	return opts
 }
 
 // results reads results.csv as rows of cells, without the header.
@@ -207,7 +209,7 @@ func TestCancelStopsAndReports(t *testing.T) {
 func TestMissingColumnIsAFileError(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "x.csv")
 	os.WriteFile(p, []byte("ФИО;Почта;Тел.\nИванов Иван;a@b.ru;89123456789\n"), 0o600)
-	sum, err := importer.Run(context.Background(), importer.Options{Input: p, Schema: collaborator.Schema(), DryRun: true}, importer.Deps{})
+	sum, err := importer.Run(context.Background(), importer.Options{Kind: importer.Validate, Reading: importer.Reading{Input: p}, Checking: importer.Checking{Schema: collaborator.Schema()}}, importer.Deps{})
 	ce, ok := errors.AsType[*importer.ColumnsError](err)
 	if !ok || sum != nil {
 		t.Fatalf("err = %v, sum = %v; want a ColumnsError and no summary", err, sum)
@@ -226,10 +228,7 @@ func TestMissingColumnIsAFileError(t *testing.T) {
 func TestMapAndSet(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "x.csv")
 	os.WriteFile(p, []byte("Код;ФИО;Адрес почты\n1;Иванов Иван;a@b.ru\n2;Петров Пётр;p@b.ru\n"), 0o600)
-	opts := importer.Options{Input: p, Schema: collaborator.Schema(), DryRun: true,
-		Map:  []columns.Override{{Header: "Код", Field: columns.UID}, {Header: "Адрес почты", Field: columns.Email}},
-		Sets: map[columns.Field]string{columns.Position: "Сотрудник"},
-	}
+	opts := importer.Options{Kind: importer.Validate, Reading: importer.Reading{Input: p, Map: []columns.Override{{Header: "Код", Field: columns.UID}, {Header: "Адрес почты", Field: columns.Email}}}, Checking: importer.Checking{Schema: collaborator.Schema(), Sets: map[columns.Field]string{columns.Position: "Сотрудник"}}}
 	sum, err := importer.Run(context.Background(), opts, importer.Deps{})
 	if err != nil {
 		t.Fatal(err)
@@ -297,7 +296,7 @@ func TestHeaderBelowTitleAndHowTheFileWasRead(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "x.csv")
 	os.WriteFile(p, []byte("Список сотрудников на 01.11.2026;;\n\nТаб. №;ФИО;Почта;Должность;Примечание\n1;Иванов Иван;a@b.ru;Инженер;x\n2;Петров Пётр;p@b.ru;Инженер;y\n"), 0o600)
 	var log strings.Builder
-	sum, err := importer.Run(context.Background(), importer.Options{Input: p, Schema: collaborator.Schema(), DryRun: true}, importer.Deps{Log: &log})
+	sum, err := importer.Run(context.Background(), importer.Options{Kind: importer.Validate, Reading: importer.Reading{Input: p}, Checking: importer.Checking{Schema: collaborator.Schema()}}, importer.Deps{Log: &log})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -330,7 +329,7 @@ func TestUnusedReadingOptionsAreNamed(t *testing.T) {
 			"not used: --delimiter, which applies to CSV files; this file is an Excel workbook"},
 		{"../testdata/staff.csv", func(o *source.Options) { o.Encoding = "utf-8" }, ""},
 	} {
-		opts := importer.Options{Input: tt.input, Schema: collaborator.Schema(), DryRun: true, ReportDir: t.TempDir()}
+		opts := importer.Options{Kind: importer.Validate, Reading: importer.Reading{Input: tt.input}, Checking: importer.Checking{Schema: collaborator.Schema()}, Output: importer.Output{ReportDir: t.TempDir()}}
 		tt.set(&opts.Source)
 		var log strings.Builder
 		if _, err := importer.Run(context.Background(), opts, importer.Deps{Log: &log}); err != nil {
@@ -346,7 +345,7 @@ func TestGarbledHeaderSuggestsAnEncoding(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "x.csv")
 	// UTF-8 headers forced through cp1251 come out as mojibake that maps to nothing.
 	os.WriteFile(p, []byte("ФИО;Почта\nИванов Иван;a@b.ru\n"), 0o600)
-	opts := importer.Options{Input: p, Schema: collaborator.Schema(), DryRun: true}
+	opts := importer.Options{Kind: importer.Validate, Reading: importer.Reading{Input: p}, Checking: importer.Checking{Schema: collaborator.Schema()}}
 	opts.Source.Encoding = "cp1251"
 	_, err := importer.Run(context.Background(), opts, importer.Deps{})
 	if err == nil || !strings.Contains(err.Error(), "--encoding utf-8") {
@@ -360,7 +359,7 @@ func TestProgressEstimatesTheTotal(t *testing.T) {
 	const n = 20000
 	in := writeCSV(t, n)
 	var p importer.Progress
-	sum, err := importer.Run(context.Background(), importer.Options{Input: in, Schema: collaborator.Schema(), DryRun: true}, importer.Deps{Progress: &p})
+	sum, err := importer.Run(context.Background(), importer.Options{Kind: importer.Validate, Reading: importer.Reading{Input: in}, Checking: importer.Checking{Schema: collaborator.Schema()}}, importer.Deps{Progress: &p})
 	if err != nil {
 		t.Fatal(err)
 	}

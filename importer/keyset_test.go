@@ -140,7 +140,7 @@ func TestBloomFalsePositives(t *testing.T) {
 // TestKeyHashFoldsLikeToLower: the stack-buffer path for ASCII values gives the hash
 // the strings.ToLower path gives, so a key hashes the same whichever path it takes.
 func TestKeyHashFoldsLikeToLower(t *testing.T) {
-	r := &run{seed: maphash.MakeSeed()}
+	r := &dedupe{seed: maphash.MakeSeed()}
 	ref := func(f columns.Field, v string) uint64 {
 		var h maphash.Hash
 		h.SetSeed(r.seed)

@@ -4,8 +4,6 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"fmt"
-	"hash/maphash"
 	"io"
 	"strconv"
 	"strings"
@@ -19,9 +17,6 @@ import (
 	"userimport/source"
 	"userimport/validate"
 )
-
-// maxKeys bounds the key fields a schema may declare (the platforms have two or three).
-const maxKeys = 4
 
 // inFlightBytes bounds the bytes of cells read but not yet done with by the reports:
 // rows are counted as well as batches, so that forty 15 MB lines do not take a
@@ -81,38 +76,20 @@ type run struct {
 	journal *journal
 	// passwords records generated passwords the platform took; nil unless importing.
 	passwords *reports.Passwords
-	// origins maps a row to the row of the original file it came from, when the
-	// input is a failed file (it has a SourceRow column): a duplicate's message
-	// then names the original row, not the failed file's own.
-	origins map[int32]string
+	// closers close what newRun opened (see lifecycle.go).
+	closers []func() error
 	// ours is set for a CSV the tool wrote itself (it has the failed file's
 	// SourceRow column): its cells' leading apostrophes are the tool's.
-	ours bool
-
-	seed maphash.Seed
-	keys []columns.Field // the schema's key fields, at most maxKeys
-	// seen maps a hash of (key field, folded value) to the first row holding it, in
-	// memory that stops growing past a few hundred thousand keys (see keySet). Two
-	// different keys sharing a 64-bit hash is a one-in-10^7 event for a million rows.
-	seen *keySet
+	ours   bool
+	dedupe *dedupe
 	// inFlight holds rowCost for each row from when it is read until its reports are
 	// written.
 	inFlight *semaphore.Weighted
-	// warmBuf and warmSink serve warmKeys: the batch's key hashes, and the sum of
-	// what was loaded, kept so that the compiler cannot drop the loads.
-	warmBuf  []uint64
-	warmSink uint64
 }
 
 // run reads, validates, settles and (unless a dry run) dispatches every row, writing
 // each row's outcome in row order.
 func (r *run) run(ctx context.Context) error {
-	r.seed = maphash.MakeSeed()
-	r.keys = r.val.Schema().KeyFields()
-	if len(r.keys) > maxKeys {
-		r.keys = r.keys[:maxKeys]
-	}
-
 	readCtx, stopReading := context.WithCancel(ctx)
 	defer stopReading()
 
@@ -125,29 +102,7 @@ func (r *run) run(ctx context.Context) error {
 	}()
 	var wg sync.WaitGroup
 	for range r.workers {
-		wg.Go(func() {
-			w := r.val.Worker()
-			for b := range jobs {
-				for i := range b.items {
-					it := &b.items[i]
-					if r.ours {
-						// A CSV the tool wrote (a failed file) has an apostrophe before
-						// each value a spreadsheet would run: take it back, so the value
-						// is the one the original file had.
-						for c, v := range it.row.Cells {
-							it.row.Cells[c] = reports.Unneutralize(v)
-						}
-					}
-					it.user, it.issues = w.Row(it.row.Cells, validate.Marks{NoValue: it.row.NoValue, Rounded: it.row.Rounded})
-					for k, f := range r.keys {
-						if v := validate.Value(&it.user, f); v != "" {
-							it.hashes[k] = r.keyHash(f, v)
-						}
-					}
-				}
-				done <- b
-			}
-		})
+		wg.Go(func() { r.validate(jobs, done) })
 	}
 	go func() {
 		wg.Wait()
@@ -156,29 +111,22 @@ func (r *run) run(ctx context.Context) error {
 
 	out := newSequencer(r.write, windowFor(r.opts.Concurrency))
 	var disp *dispatcher
-	if !r.opts.DryRun {
+	if r.opts.Kind != Validate {
 		disp = newDispatcher(ctx, r.deps.Target, &r.opts, out, r.journal, r.passwords, r.deps.Now, r.deps.Progress)
 	}
 
 	// Put batches back in file order and settle each row there: duplicates and
 	// generated logins depend on the rows before, so this stage is sequential.
-	pending := make(map[int]*batch)
-	next := 0
+	batches := newReorder[*batch]()
 	stopped := false
 	var settleErr error
 	for b := range done {
 		if stopped {
 			continue // drain, so the workers can finish
 		}
-		pending[b.seq] = b
-		for {
-			nb, ok := pending[next]
-			if !ok {
-				break
-			}
-			delete(pending, next)
-			next++
-			r.warmKeys(nb)
+		batches.put(b.seq, b)
+		for nb, ok := batches.take(); ok && !stopped; nb, ok = batches.take() {
+			r.dedupe.warm(nb)
 			for i := range nb.items {
 				if stopped = r.stopping(ctx, disp, out); stopped {
 					break
@@ -189,32 +137,20 @@ func (r *run) run(ctx context.Context) error {
 					break
 				}
 				r.sample(row)
-				idx := out.reserve()
-				if row.Status == reports.Invalid || disp == nil {
-					out.put(idx, row)
-					continue
-				}
-				hash := rowHash(r.opts.Schema.Target, row.User)
-				if e, ok := r.prev[row.Key]; ok && e.done() && e.Hash == hash {
-					row.Status, row.TargetID = reports.Skipped, e.ID
-					out.put(idx, row)
-					continue
-				}
-				disp.send(idx, row, hash)
+				r.hand(row, out, disp)
 			}
-			if stopped {
-				stopReading()
-				break
-			}
+		}
+		if stopped {
+			stopReading()
 		}
 	}
 
 	r.describe() // for files with fewer rows than the sample
 	var err error
 	if disp != nil {
-		err = disp.wait()
-		r.summary.Rate = disp.adaptive.Rate()
-		r.summary.Retries = int(disp.retries.Load())
+		var st sendStats
+		st, err = disp.wait()
+		r.summary.Rate, r.summary.Retries = st.rate, st.retries
 	}
 	if err == nil {
 		err = cmp.Or(settleErr, out.err())
@@ -228,13 +164,52 @@ func (r *run) run(ctx context.Context) error {
 	return err
 }
 
+// validate checks the rows of each batch from jobs and hashes their keys, then hands
+// the batch to done. Each worker runs it; batches come out in any order.
+func (r *run) validate(jobs <-chan *batch, done chan<- *batch) {
+	w := r.val.Worker()
+	for b := range jobs {
+		for i := range b.items {
+			it := &b.items[i]
+			if r.ours {
+				// A CSV the tool wrote (a failed file) has an apostrophe before each
+				// value a spreadsheet would run: take it back, so the value is the one
+				// the original file had.
+				for c, v := range it.row.Cells {
+					it.row.Cells[c] = reports.Unneutralize(v)
+				}
+			}
+			it.user, it.issues = w.Row(it.row.Cells, validate.Marks{NoValue: it.row.NoValue, Rounded: it.row.Rounded})
+			it.hashes = r.dedupe.hashes(&it.user)
+		}
+		done <- b
+	}
+}
+
+// hand passes a settled row on: to the report in its turn, when it is invalid, the run
+// sends nothing or a resumed run finished it with the same content; else to the
+// target.
+func (r *run) hand(row *reports.Row, out *sequencer, disp *dispatcher) {
+	idx := out.reserve()
+	if row.Status == reports.Invalid || disp == nil {
+		out.put(idx, row)
+		return
+	}
+	hash := rowHash(r.opts.Schema.Target, row.User)
+	if e, ok := r.prev[row.Key]; ok && e.done() && e.Hash == hash {
+		row.Status, row.TargetID = reports.Skipped, e.ID
+		out.put(idx, row)
+		return
+	}
+	disp.send(idx, row, hash)
+}
+
 // stopping reports whether the run must take no more rows: Ctrl-C, an abort from the
 // dispatcher, or a report that cannot be written.
 func (r *run) stopping(ctx context.Context, disp *dispatcher, out *sequencer) bool {
 	if ctx.Err() != nil {
-		if disp != nil {
-			fmt.Fprintf(r.deps.Log, "interrupted: no new rows are sent; calls in flight may finish for up to %s (Ctrl-C again to quit at once)\n",
-				cmp.Or(r.opts.Grace, DefaultGrace))
+		if disp != nil && r.deps.Hooks.Interrupted != nil {
+			r.deps.Hooks.Interrupted(r.opts.Grace)
 		}
 		return true
 	}
@@ -315,21 +290,6 @@ func (r *run) estimateTotal(batches int) {
 	r.deps.Progress.Total.Store(max(rows, rows*size/read))
 }
 
-// warmKeys has the key set load what the batch's lookups will touch, all at once
-// (see keySet.warm).
-func (r *run) warmKeys(b *batch) {
-	hs := r.warmBuf[:0]
-	for i := range b.items {
-		for _, h := range b.items[i].hashes[:len(r.keys)] {
-			if h != 0 {
-				hs = append(hs, h)
-			}
-		}
-	}
-	r.warmBuf = hs
-	r.warmSink += r.seen.warm(hs)
-}
-
 // settle finishes a validated row in file order: duplicates of earlier rows, generated
 // logins and passwords. It returns the row's report, Invalid or ready to send, or the
 // duplicate check's error.
@@ -338,14 +298,10 @@ func (r *run) settle(it *item) (*reports.Row, error) {
 	u := &it.user
 	row := &reports.Row{Num: it.row.Num, Cells: it.row.Cells, Issues: it.issues}
 
-	keys := r.keys
+	keys := r.dedupe.keys
 	valid := !validate.HasErrors(row.Issues)
-	origin := reports.Origin(it.row.Num, r.opts.Input)
-	if r.origins != nil {
-		if o := r.mapping.Get(it.row.Cells, columns.SourceRow); validOrigin(o) {
-			row.Origin, origin = o, o
-		}
-		r.origins[int32(it.row.Num)] = origin
+	if o := r.mapping.Get(it.row.Cells, columns.SourceRow); r.dedupe.remember(it.row.Num, o) {
+		row.Origin = o
 	}
 	// A row of a failed file that still holds the key its Repeats column names is
 	// still a duplicate of that earlier row, which is not in this file.
@@ -356,21 +312,17 @@ func (r *run) settle(it *item) (*reports.Row, error) {
 			continue
 		}
 		valid = false
-		row.Issues = append(row.Issues, validate.Issue{
-			Field: string(f), Column: r.mapping.Header(f), Code: validate.CodeDuplicate,
-			Severity: validate.Error, Raw: r.mapping.Get(it.row.Cells, f), Normalized: v, Detail: rep.origin,
-		})
+		row.Issues = append(row.Issues, r.duplicate(f, v, it.row.Cells, rep.origin))
 	}
 	for k, f := range keys {
 		h := it.hashes[k]
 		if h == 0 {
 			continue
 		}
-		v := validate.Value(u, f)
 		// One lookup-or-insert per key: a row's keys are registered whether or not
 		// the row is valid, so that a later row with the same e-mail is reported
 		// now rather than after the user fixes this one.
-		first, dup, err := r.seen.add(h, int32(it.row.Num))
+		detail, dup, err := r.dedupe.add(h, it.row.Num)
 		if err != nil {
 			return nil, err
 		}
@@ -378,15 +330,7 @@ func (r *run) settle(it *item) (*reports.Row, error) {
 			continue
 		}
 		valid = false
-		detail := reports.Origin(int(first), r.opts.Input)
-		if o, ok := r.origins[first]; ok {
-			detail = o
-		}
-		row.Issues = append(row.Issues, validate.Issue{
-			Field: string(f), Column: r.mapping.Header(f), Code: validate.CodeDuplicate,
-			Severity: validate.Error, Raw: r.mapping.Get(it.row.Cells, f), Normalized: v,
-			Detail: detail,
-		})
+		row.Issues = append(row.Issues, r.duplicate(f, validate.Value(u, f), it.row.Cells, detail))
 	}
 	if valid && s.GenerateLogin && u.Login == "" {
 		if err := r.generateLogin(row, u); err != nil {
@@ -402,7 +346,7 @@ func (r *run) settle(it *item) (*reports.Row, error) {
 	// A dry run or a plan makes no passwords: nobody would receive them. A password
 	// made here goes to the platform only with a create (or --reset-passwords): the
 	// target decides, and says so in its Result (see targets.Policy).
-	if valid && s.GeneratePassword && u.Password == "" && !r.opts.DryRun && !r.opts.Plan {
+	if valid && s.GeneratePassword && u.Password == "" && r.opts.Kind == Import {
 		if p, err := validate.GeneratePassword(); err != nil {
 			// crypto/rand does not fail on any supported system; if it does, the row
 			// must not go out with no password.
@@ -421,6 +365,15 @@ func (r *run) settle(it *item) (*reports.Row, error) {
 	return row, nil
 }
 
+// duplicate is the issue of a row whose value v of key f an earlier row had: earlier
+// names that row.
+func (r *run) duplicate(f columns.Field, v string, cells []string, earlier string) validate.Issue {
+	return validate.Issue{
+		Field: string(f), Column: r.mapping.Header(f), Code: validate.CodeDuplicate,
+		Severity: validate.Error, Raw: r.mapping.Get(cells, f), Normalized: v, Detail: earlier,
+	}
+}
+
 // generateLogin makes a login by the run's rule (from the e-mail's local part, or from
 // the transliterated name), numbered on from 2 when an earlier row already has it. The
 // warning says which rule made it.
@@ -436,18 +389,8 @@ func (r *run) generateLogin(row *reports.Row, u *validate.User) error {
 	if base == "" {
 		return nil
 	}
-	login := base
-	for n := 2; ; n++ {
-		_, taken, err := r.seen.get(r.keyHash(columns.Login, login))
-		if err != nil {
-			return err
-		}
-		if !taken {
-			break
-		}
-		login = base + strconv.Itoa(n)
-	}
-	if _, _, err := r.seen.add(r.keyHash(columns.Login, login), int32(row.Num)); err != nil {
+	login, err := r.dedupe.uniqueLogin(base, row.Num)
+	if err != nil {
 		return err
 	}
 	u.Login, u.LoginGenerated = login, true
@@ -456,44 +399,6 @@ func (r *run) generateLogin(row *reports.Row, u *validate.User) error {
 		Severity: validate.Warning, Normalized: login, Detail: from,
 	})
 	return nil
-}
-
-// keyHash hashes a key field's value, folded as the platforms compare it. It never
-// returns 0, which marks "no value". Safe for concurrent use.
-func (r *run) keyHash(f columns.Field, v string) uint64 {
-	v = strings.TrimSpace(v)
-	// The common key (an ASCII id, e-mail or login) is folded in a buffer on the
-	// stack: strings.ToLower allocates for every value with a capital letter in it.
-	var buf [128]byte
-	if b, ok := appendLowerASCII(append(buf[:0], f...), v); ok && len(b) <= len(buf) {
-		return max(maphash.Bytes(r.seed, b), 1)
-	}
-	var h maphash.Hash
-	h.SetSeed(r.seed)
-	h.WriteString(string(f))
-	h.WriteByte(0)
-	h.WriteString(strings.ToLower(v))
-	return max(h.Sum64(), 1)
-}
-
-// appendLowerASCII appends 0 and s lower-cased to b when s is ASCII and fits in b's
-// capacity, so that nothing is allocated; otherwise it returns false.
-func appendLowerASCII(b []byte, s string) ([]byte, bool) {
-	if len(b)+1+len(s) > cap(b) {
-		return b, false
-	}
-	b = append(b, 0)
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= utf8.RuneSelf {
-			return b, false
-		}
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		b = append(b, c)
-	}
-	return b, true
 }
 
 // write records one finished row, in row order. Its bytes in flight are released when

@@ -170,7 +170,7 @@ func TestFailedFileDuplicateStaysADuplicate(t *testing.T) {
 		t.Fatal(err)
 	}
 	opts := options(failed)
-	opts.DryRun = true
+	opts.Kind = importer.Validate
 	sum, err := importer.Run(context.Background(), opts, importer.Deps{})
 	if err == nil && sum.Invalid != 1 {
 		t.Fatalf("summary %+v: want the uid duplicate invalid and the fixed e-mail valid", sum)
@@ -242,7 +242,7 @@ func TestEchoedCredentialsReachNoFile(t *testing.T) {
 func TestNoHeaderNamesTheFile(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "odd.csv")
 	os.WriteFile(p, []byte("a;b;c\n1;2;3\n"), 0o600)
-	_, err := importer.Run(context.Background(), importer.Options{Input: p, Schema: collaborator.Schema(), DryRun: true}, importer.Deps{})
+	_, err := importer.Run(context.Background(), importer.Options{Kind: importer.Validate, Reading: importer.Reading{Input: p}, Checking: importer.Checking{Schema: collaborator.Schema()}}, importer.Deps{})
 	if err == nil || !strings.HasPrefix(err.Error(), p+": no header row") {
 		t.Errorf("err = %v, want it to start with the file's path", err)
 	}

@@ -48,7 +48,7 @@ func BenchmarkStageValidate(b *testing.B) {
 	for _, format := range []string{"csv", "xlsx"} {
 		b.Run(format, func(b *testing.B) {
 			path := writeStaffFile(b, format, stageRows)
-			opts := importer.Options{Input: path, Schema: collaborator.Schema(), Lang: lang.Russian, DryRun: true}
+			opts := importer.Options{Kind: importer.Validate, Reading: importer.Reading{Input: path}, Checking: importer.Checking{Schema: collaborator.Schema()}, Output: importer.Output{Lang: lang.Russian}}
 			runStage(b, opts, importer.Deps{})
 		})
 	}
@@ -61,7 +61,8 @@ func BenchmarkStageValidate(b *testing.B) {
 // costs summed over the cores. The project's target is under 20 µs a row.
 func BenchmarkStageImport(b *testing.B) {
 	path := writeStaffFile(b, "csv", stageRows)
-	opts := importer.Options{Input: path, Schema: collaborator.Schema(), Lang: lang.Russian, Concurrency: 32}
+	opts := importer.DefaultOptions()
+	opts.Input, opts.Schema, opts.Lang, opts.Concurrency = path, collaborator.Schema(), lang.Russian, 32
 	runStage(b, opts, importer.Deps{Target: &targettest.Target{}})
 }
 

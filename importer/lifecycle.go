@@ -1,0 +1,181 @@
+package importer
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	"golang.org/x/sync/semaphore"
+
+	"userimport/columns"
+	"userimport/reports"
+	"userimport/source"
+	"userimport/targets"
+	"userimport/validate"
+)
+
+// The life of a run, in the order Run goes through it: the table is found in the
+// file (readTable), the summary begun (newSummary), the target checked (preflight,
+// preflightFailed), what the run writes opened (newRun), the rows run (run.run), and
+// everything closed and the reports completed (finish).
+
+// input is the file being read: its reader, its header row and how its columns map.
+type input struct {
+	src     source.Reader
+	header  source.Row
+	mapping *columns.Mapping
+	info    *reports.SourceInfo
+}
+
+// readTable finds the header row of src and maps its columns, or says why the file
+// cannot give what the schema requires.
+func readTable(src source.Reader, opts *Options, progress *Progress) (*input, error) {
+	header, err := findHeader(src, opts.Input, opts.Map)
+	if err != nil {
+		return nil, err
+	}
+	if n := src.Info().LastRow; n > header.Num+1 {
+		progress.Total.Store(int64(n - header.Num))
+	}
+	mapping := columns.Map(header.Cells, opts.Map)
+	if missing := opts.Schema.MissingColumns(&mapping, opts.Sets); len(missing) > 0 {
+		return nil, &ColumnsError{Missing: missing, Found: mapping.Headers()}
+	}
+	return &input{src: src, header: header, mapping: &mapping, info: sourceInfo(src.Info(), header.Num, &mapping)}, nil
+}
+
+// newSummary begins the run's summary; the rows and the end fill the rest.
+func newSummary(opts *Options, dir string, si *reports.SourceInfo) *reports.Summary {
+	return &reports.Summary{
+		Command:   opts.Kind.Command(),
+		Target:    opts.Schema.Target,
+		Mode:      string(opts.Mode),
+		DryRun:    opts.Kind.DryRun(),
+		Input:     filepath.Base(opts.Input),
+		ReportDir: dir,
+		Source:    si,
+	}
+}
+
+// preflightFailed ends a run whose target check failed before the first row: the
+// summary says why, and nothing else is written. Ctrl-C during the check is an
+// interruption with no reports.
+func preflightFailed(err error, sum *reports.Summary, elapsed time.Duration) (*reports.Summary, error) {
+	if errors.Is(err, context.Canceled) {
+		return nil, &AbortError{Reason: "interrupted", Err: err}
+	}
+	pe := &PreflightError{Err: err}
+	sum.Aborted = pe.Error()
+	sum.ElapsedMS = elapsed.Milliseconds()
+	if serr := reports.SaveSummary(sum.ReportDir, sum); serr != nil {
+		return nil, serr
+	}
+	return sum, pe
+}
+
+// newRun opens what the run writes besides the summary: for an import the passwords
+// file and the journal (read first when resuming), then the report writer and the
+// duplicate check's key set. Each is registered with onClose as it opens; when one
+// fails, those opened before it are closed.
+func newRun(opts Options, deps Deps, in *input, sum *reports.Summary) (_ *run, err error) {
+	dir := sum.ReportDir
+	today := deps.Now()
+	r := &run{
+		opts:    opts,
+		deps:    deps,
+		src:     in.src,
+		mapping: in.mapping,
+		val: validate.NewValidator(opts.Schema, in.mapping, validate.Options{
+			Region: opts.Region,
+			Sets:   opts.Sets,
+			Today:  validate.Date{Year: today.Year(), Month: today.Month(), Day: today.Day()},
+		}),
+		summary: sum,
+		workers: runtime.GOMAXPROCS(0),
+	}
+	defer func() {
+		if err != nil {
+			r.close()
+		}
+	}()
+	if opts.Kind == Import {
+		r.passwords = reports.NewPasswords(dir)
+		r.onClose(r.passwords.Close)
+		if opts.Resume {
+			if r.prev, err = readJournal(dir); err != nil {
+				return nil, err
+			}
+		}
+		if r.journal, err = openJournal(dir, opts.Resume, r.passwords.Sync); err != nil {
+			return nil, err
+		}
+		r.onClose(r.journal.close)
+	}
+	r.writer, err = reports.NewWriter(dir, reports.Input{
+		Path: opts.Input, Info: in.info.Info, HeaderRow: in.header.Num, Header: in.header.Cells, Columns: in.info.Columns,
+	}, opts.Lang)
+	if err != nil {
+		return nil, err
+	}
+	failedFile := in.mapping.Has(columns.SourceRow)
+	r.ours = failedFile && in.src.Info().Format == "csv"
+	r.inFlight = semaphore.NewWeighted(inFlightBytes)
+	r.writer.SetOnRowDone(func(row *reports.Row) { r.inFlight.Release(rowCost(row.Cells)) })
+	removeSpills(dir)
+	seen := newKeySet(dir, keySetMaxSlots)
+	r.onClose(seen.close)
+	r.dedupe = newDedupe(opts.Schema, seen, opts.Input, failedFile)
+	if opts.Kind == Plan {
+		// The check ran on the target itself; the rows only plan.
+		r.deps.Target = targets.AsTarget(deps.Target.Name(), deps.Target.(targets.Planner))
+	}
+	return r, nil
+}
+
+// onClose registers a close of something the run opened; close runs them.
+func (r *run) onClose(f func() error) { r.closers = append(r.closers, f) }
+
+// close closes what the run opened, the last opened first (the journal before the
+// passwords file its syncs sync), and joins their errors.
+func (r *run) close() error {
+	var errs []error
+	for i := len(r.closers) - 1; i >= 0; i-- {
+		errs = append(errs, r.closers[i]())
+	}
+	r.closers = nil
+	return errors.Join(errs...)
+}
+
+// finish closes what the run opened and completes the reports: results, the annotated
+// copy, report.html and summary.json. The run's own error wins over a close's.
+func (r *run) finish(runErr error, start time.Time) (*reports.Summary, error) {
+	sum := r.summary
+	runErr = cmp.Or(runErr, r.close())
+	sum.Problems = r.problems.List()
+	importing := r.opts.Kind == Import
+	if importing {
+		runErr = stoppedPartWay(runErr)
+	}
+	if ae, ok := errors.AsType[*AbortError](runErr); ok {
+		sum.Aborted = ae.Error()
+	}
+	sum.ElapsedMS = r.deps.Now().Sub(start).Milliseconds()
+	if err := r.writer.Finish(sum); err != nil && runErr == nil {
+		runErr = err
+	}
+	if err := reports.SaveSummary(sum.ReportDir, sum); err != nil && runErr == nil {
+		runErr = err
+	}
+	if importing {
+		runErr = stoppedPartWay(runErr)
+	}
+	if fe, ok := errors.AsType[*source.FileError](runErr); ok {
+		// The file broke part-way (a damaged sheet, a cell over the cap): what was read
+		// is reported, but the run is a file-level failure.
+		return sum, fe
+	}
+	return sum, runErr
+}

@@ -33,6 +33,27 @@ type Platform struct {
 	// NewSandbox builds the platform's stand-in, accepting the credentials creds gives;
 	// empty ones mean "accept any".
 	NewSandbox func(creds func(Credential) string) http.Handler
+	// Facts are what the client relies on about the platform's API, each with how it is
+	// known; `userimport targets` shows them, and docs/platforms/<name>.md has the
+	// details.
+	Facts []Fact
+}
+
+// Fact is one behaviour of a platform's API that its client relies on, and where that
+// is known from, so that an administrator (and the next maintainer) can tell what was
+// checked against the platform from what was inferred.
+type Fact struct {
+	// Behaviour says it in one line: "a lookup by e-mail is GET /api/users?email=, a
+	// substring match".
+	Behaviour string `json:"behaviour"`
+	// Verified is true when the behaviour was checked against the platform's own
+	// documentation, its vendor's tools or the server itself; false when it is inferred.
+	Verified bool `json:"verified"`
+	// Source is where: a documentation address, the vendor's tool, the server's source
+	// file, or what the inference rests on.
+	Source string `json:"source"`
+	// Checked is the day it was last checked, as 2006-01-02.
+	Checked string `json:"checked,omitempty"`
 }
 
 // Var is the environment variable holding credential c, or "" when the platform needs
@@ -74,6 +95,7 @@ const (
 	ClientID     Credential = "client_id"
 	ClientSecret Credential = "client_secret"
 	Email        Credential = "email"
+	Password     Credential = "password"
 	APIKey       Credential = "api_key"
 )
 

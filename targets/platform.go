@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"userimport/lang"
 	"userimport/validate"
 )
 
@@ -33,6 +34,10 @@ type Platform struct {
 	// NewSandbox builds the platform's stand-in, accepting the credentials creds gives;
 	// empty ones mean "accept any".
 	NewSandbox func(creds func(Credential) string) http.Handler
+	// Notice, when set, is what an administrator must know before anything is written
+	// (a welcome e-mail the API cannot turn off): plan and import say it once, before
+	// the first row.
+	Notice func(lang.Lang) string
 	// Facts are what the client relies on about the platform's API, each with how it is
 	// known; `userimport targets` shows them, and docs/platforms/<name>.md has the
 	// details.

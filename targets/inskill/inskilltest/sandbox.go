@@ -190,7 +190,17 @@ func (s *Sandbox) search(w http.ResponseWriter, r *http.Request) {
 		invalid(w, nil, map[string][]string{"search": {"The search field is required."}})
 		return
 	}
-	withProducts := isTrue(r.URL.Query().Get("withProducts"))
+	withProducts := false
+	if v, ok := r.URL.Query()["withProducts"]; ok {
+		b, valid := laravelBool(v[0], false)
+		if !valid {
+			// Laravel's boolean rule: true, false, 1, 0, "1" and "0"; a query's
+			// "true" is the string "true", which it refuses.
+			invalid(w, nil, map[string][]string{"withProducts": {"The with products field must be true or false."}})
+			return
+		}
+		withProducts = b
+	}
 	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
 	page = max(page, 1)
 
@@ -322,12 +332,24 @@ func (s *Sandbox) create(w http.ResponseWriter, r *http.Request) {
 		invalid(w, nil, errs)
 		return
 	}
-	force, _ := text(in.Force)
+	for field, raw := range map[string]*json.RawMessage{"force": in.Force, "notify_about_product": in.Notify} {
+		if raw == nil {
+			continue
+		}
+		if _, ok := laravelBool(string(*raw), true); !ok {
+			invalid(w, nil, map[string][]string{field: {"The " + strings.ReplaceAll(field, "_", " ") + " field must be true or false."}})
+			return
+		}
+	}
+	force := false
+	if in.Force != nil {
+		force, _ = laravelBool(string(*in.Force), true)
+	}
 
 	s.mu.Lock()
 	if id, ok := s.byEmail[strings.ToLower(email)]; ok {
 		st := s.students[id]
-		if !isTrue(force) {
+		if !force {
 			data := st.wire(false)
 			s.mu.Unlock()
 			invalid(w, data, map[string][]string{"email": {"Пользователь с таким email уже добавлен в проект."}})
@@ -419,12 +441,28 @@ func (st *User) wire(withProducts bool) map[string]any {
 	return m
 }
 
-func isTrue(s string) bool {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "1", "true", "on", "yes":
-		return true
+// laravelBool applies Laravel's boolean validation rule (docs/platforms/inskill.md):
+// it accepts true, false, 1, 0, "1" and "0", and nothing else: not "true", not "yes".
+// v is a query value, or a JSON value when json is set (where true and false are
+// literals and "1" is a quoted string).
+func laravelBool(v string, json bool) (value, ok bool) {
+	v = strings.TrimSpace(v)
+	if json {
+		switch v {
+		case "true", "1", `"1"`:
+			return true, true
+		case "false", "0", `"0"`:
+			return false, true
+		}
+		return false, false
 	}
-	return false
+	switch v {
+	case "1":
+		return true, true
+	case "0", "":
+		return false, true
+	}
+	return false, false
 }
 
 // invalid answers Laravel's 422; data, when given, is the existing student.

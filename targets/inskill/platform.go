@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"userimport/columns"
+	"userimport/lang"
 	"userimport/targets"
 	"userimport/targets/inskill/inskilltest"
 	"userimport/validate"
@@ -37,6 +38,7 @@ func Platform() targets.Platform {
 		NewSandbox: func(creds func(targets.Credential) string) http.Handler {
 			return inskilltest.New(creds(targets.Token))
 		},
+		Notice: notice,
 	}
 }
 
@@ -56,4 +58,17 @@ func Schema() *validate.Schema {
 			{Field: columns.Product, MaxLen: 20, Format: "the product's number in inSkill"},
 		},
 	}
+}
+
+// notice is what plan and import say once, before the first row: inSkill e-mails every
+// student it creates, and nothing in its API turns that off (docs/platforms/inskill.md,
+// "Passwords").
+func notice(l lang.Lang) string {
+	return l.Pick(
+		"inSkill sends every student this import creates a welcome e-mail with a password it makes up, "+
+			"and its API cannot turn that off: check the e-mail addresses before importing. "+
+			"Students who already exist are updated without one (inSkill does not document any e-mail on an update).",
+		"inSkill отправит каждому ученику, которого создаст импорт, приветственное письмо с паролем, придуманным inSkill, "+
+			"и отключить это через API нельзя: проверьте адреса до импорта. "+
+			"Существующие ученики обновляются без письма (об отправке писем при обновлении документация inSkill ничего не говорит).")
 }

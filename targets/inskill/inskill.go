@@ -17,6 +17,7 @@ package inskill
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -277,8 +278,14 @@ func (c *Client) Check(ctx context.Context) error {
 	q := url.Values{"search": {checkSearch}}
 	resp, err := c.api.Send(ctx, http.MethodGet, "/students?"+q.Encode(), nil)
 	if err == nil && resp.Status == http.StatusOK {
-		if !searchShaped(resp.Body) {
-			return fix.NotAPI(resp)
+		if _, err := parseSearch(resp.Body, 1); err != nil {
+			e := fix.NotAPI(resp)
+			if te, ok := errors.AsType[*targets.Error](e); ok && json.Valid(resp.Body) && len(te.Messages) == 1 {
+				// JSON at the right address may be inSkill's answer in a shape it
+				// does not document, changed since this tool was written.
+				te.Messages[0] += "; if --url is right, " + err.Error()
+			}
+			return e
 		}
 		return nil
 	}
@@ -422,12 +429,14 @@ func (c *Client) find(ctx context.Context, email string, withProducts bool) (*st
 		if err != nil {
 			return nil, false, fmt.Errorf("inskill: search: %w", err)
 		}
-		list, last, err := parseSearch(resp.Body)
+		p, err := parseSearch(resp.Body, page)
 		if err != nil {
+			// Fatal: an answer the client cannot read would be the same for every
+			// row, and read as "nobody" it would create everyone again.
 			return nil, false, fmt.Errorf("inskill: search: %w", &targets.Error{
-				Kind: targets.Permanent, Status: resp.Status, Code: targets.CodeHTTP, Err: err})
+				Kind: targets.Fatal, Status: resp.Status, Code: targets.CodeHTTP, Messages: []string{err.Error()}})
 		}
-		return list, last > page && len(list) > 0, nil
+		return p.students, p.more(page) && len(p.students) > 0, nil
 	}
 	exact := func(s student) bool { return strings.EqualFold(strings.TrimSpace(s.Email), email) }
 	return targets.FindOne(maxSearchPages, read, exact, func(found []student) error {

@@ -7,13 +7,18 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
+// TestParseSearch covers every row of searchShapes and every rule under it. An answer
+// the client cannot read is an error, never an empty list: read as "nobody", it would
+// create everyone again.
 func TestParseSearch(t *testing.T) {
 	tests := []struct {
 		name     string
 		body     string
+		page     int // 0 means 1
 		want     []student
 		wantLast int
-		wantErr  bool
+		wantMore bool
+		wantErr  string // a substring of the error
 	}{
 		{
 			name: "resource collection",
@@ -22,21 +27,34 @@ func TestParseSearch(t *testing.T) {
 		},
 		{
 			name:     "with links and meta",
-			body:     `{"data":[{"id":"2","email":"a@b.ru"}],"links":{"next":"x"},"meta":{"current_page":1,"last_page":3}}`,
+			body:     `{"data":[{"id":"2","email":"a@b.ru"}],"links":{"next":"x"},"meta":{"current_page":1,"last_page":3,"total":40}}`,
 			want:     []student{{ID: "2", Email: "a@b.ru"}},
-			wantLast: 3,
+			wantLast: 3, wantMore: true,
 		},
 		{
 			name:     "paginator at the top",
-			body:     `{"current_page":1,"data":[{"id":3,"email":"a@b.ru"}],"last_page":"2","per_page":15}`,
+			body:     `{"current_page":1,"data":[{"id":3,"email":"a@b.ru"}],"last_page":"2","per_page":15,"total":16}`,
 			want:     []student{{ID: "3", Email: "a@b.ru"}},
-			wantLast: 2,
+			wantLast: 2, wantMore: true,
 		},
 		{
 			name:     "paginator inside data",
 			body:     `{"data":{"current_page":1,"data":[{"id":4,"email":"a@b.ru"}],"last_page":5},"status":"ok"}`,
 			want:     []student{{ID: "4", Email: "a@b.ru"}},
+			wantLast: 5, wantMore: true,
+		},
+		{
+			name:     "the last page",
+			body:     `{"data":[{"id":4,"email":"a@b.ru"}],"meta":{"current_page":5,"last_page":5,"total":61}}`,
+			page:     5,
+			want:     []student{{ID: "4", Email: "a@b.ru"}},
 			wantLast: 5,
+		},
+		{
+			name:     "simple paginator: a next page without a last page",
+			body:     `{"current_page":1,"data":[{"id":4,"email":"a@b.ru"}],"next_page_url":"https://s.inskill.ru/api/v3/students?page=2","per_page":15}`,
+			want:     []student{{ID: "4", Email: "a@b.ru"}},
+			wantMore: true,
 		},
 		{
 			name: "bare list",
@@ -49,22 +67,45 @@ func TestParseSearch(t *testing.T) {
 			want: []student{{ID: "6", Email: "a@b.ru", Products: []int64{55, 66, 77, 88}, HasProducts: true}},
 		},
 		{name: "empty data", body: `{"data":[]}`, want: []student{}},
-		{name: "no data", body: `{"status":"ok"}`},
-		{name: "junk entries skipped", body: `{"data":[1,"x",{"id":9}]}`, want: []student{{ID: "9"}}},
-		{name: "not json", body: `<html>`, wantErr: true},
-		{name: "data not a list", body: `{"data":"x"}`, wantErr: true},
+		{name: "empty data, total 0", body: `{"data":[],"meta":{"last_page":1,"total":0}}`, want: []student{}, wantLast: 1},
+		{name: "empty bare list", body: `[]`, want: []student{}},
+		// What the client cannot read. "no data" and "an entry without an e-mail" were
+		// read as nobody before issue 16.
+		{name: "not json", body: `<html>`, wantErr: "not JSON"},
+		{name: "no data", body: `{"status":"ok"}`, wantErr: "keys: status"},
+		{name: "data null", body: `{"data":null}`, wantErr: "no list of students"},
+		{name: "data not a list", body: `{"data":"x"}`, wantErr: "no list of students"},
+		{name: "another list key", body: `{"status":"ok","items":[{"id":1,"email":"a@b.ru"}],"total":1}`, wantErr: "keys: items, status, total"},
+		{name: "a list inside data under another key", body: `{"data":{"students":[{"id":1,"email":"a@b.ru"}],"total":1}}`, wantErr: "keys: data"},
+		{name: "entries that are not students", body: `{"data":[1,"x",{"id":9}]}`, wantErr: "student 1 of the list"},
+		{name: "an entry without an e-mail", body: `{"data":[{"id":9,"email":"a@b.ru"},{"id":10}]}`, wantErr: "student 2 of the list has no id or no e-mail; the answer's keys: id"},
+		{name: "JSON:API entries", body: `{"data":[{"type":"students","id":"1","attributes":{"email":"a@b.ru"}}],"meta":{"total":1}}`, wantErr: "keys: attributes, id, type"},
+		{name: "a total with no list", body: `{"data":[],"meta":{"current_page":1,"last_page":2,"total":20}}`, wantErr: "says 20 students match, but its list is empty"},
+		{name: "a total with no list, no last page", body: `{"data":[],"total":"3"}`, wantErr: "says 3 students match"},
+		{name: "a total that is not a number", body: `{"data":[],"meta":{"total":"many"}}`, wantErr: "total:"},
+		{name: "cursor paging", body: `{"data":[{"id":1,"email":"a@b.ru"}],"next_cursor":"eyJpZCI6MTV9","next_page_url":"x","per_page":15}`, wantErr: "by cursor"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, last, err := parseSearch([]byte(tt.body))
-			if (err != nil) != tt.wantErr {
-				t.Fatalf("err = %v, want error %v", err, tt.wantErr)
+			page := max(tt.page, 1)
+			got, err := parseSearch([]byte(tt.body), page)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want one saying %q", err, tt.wantErr)
+				}
+				if !strings.Contains(err.Error(), "docs/platforms/inskill.md") {
+					t.Errorf("the error %q does not point to the facts", err)
+				}
+				return
 			}
-			if diff := cmp.Diff(tt.want, got, cmp.AllowUnexported(student{})); diff != "" {
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, got.students, cmp.AllowUnexported(student{})); diff != "" {
 				t.Errorf("students (-want +got):\n%s", diff)
 			}
-			if last != tt.wantLast {
-				t.Errorf("last page = %d, want %d", last, tt.wantLast)
+			if got.lastPage != tt.wantLast || got.more(page) != tt.wantMore {
+				t.Errorf("last page %d, more %v; want %d, %v", got.lastPage, got.more(page), tt.wantLast, tt.wantMore)
 			}
 		})
 	}
@@ -134,14 +175,20 @@ func FuzzParseSearch(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		list, last, err := parseSearch(body)
-		if err != nil && (len(list) != 0 || last != 0) {
-			t.Fatalf("an error came with results: %v %v %d", err, list, last)
+		p, err := parseSearch(body, 1)
+		if err != nil && (len(p.students) != 0 || p.lastPage != 0) {
+			t.Fatalf("an error came with results: %v %+v", err, p)
 		}
-		for _, s := range list {
+		for _, s := range p.students {
 			if len(s.Products) > 0 && !s.HasProducts {
 				t.Fatalf("products without HasProducts: %+v", s)
 			}
+			if s.ID == "" || strings.TrimSpace(s.Email) == "" {
+				t.Fatalf("a student without an id or an e-mail: %+v", s)
+			}
+		}
+		if err == nil && p.total > 0 && len(p.students) == 0 {
+			t.Fatalf("a total of %d with no students passed", p.total)
 		}
 		_, _ = parseOne(body)
 		_, _ = parseDuplicate(body)

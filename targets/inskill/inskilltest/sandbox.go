@@ -36,6 +36,7 @@ type Sandbox struct {
 	token  string // empty: any token, or none, is accepted
 	header string
 	scheme string
+	shape  Shape // how a search is answered
 
 	reads, writes atomic.Int64
 	// counts counts the requests that created or changed a student, and those that
@@ -190,7 +191,17 @@ func (s *Sandbox) search(w http.ResponseWriter, r *http.Request) {
 		invalid(w, nil, map[string][]string{"search": {"The search field is required."}})
 		return
 	}
-	withProducts := isTrue(r.URL.Query().Get("withProducts"))
+	withProducts := false
+	if v, ok := r.URL.Query()["withProducts"]; ok {
+		b, valid := laravelBool(v[0], false)
+		if !valid {
+			// Laravel's boolean rule: true, false, 1, 0, "1" and "0"; a query's
+			// "true" is the string "true", which it refuses.
+			invalid(w, nil, map[string][]string{"withProducts": {"The with products field must be true or false."}})
+			return
+		}
+		withProducts = b
+	}
 	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
 	page = max(page, 1)
 
@@ -216,19 +227,105 @@ func (s *Sandbox) search(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 	sort.Slice(hits, func(i, j int) bool { return hits[i].ID < hits[j].ID })
 
-	last := max((len(hits)+sandboxPageSize-1)/sandboxPageSize, 1)
 	from := min((page-1)*sandboxPageSize, len(hits))
+	if s.shape == CursorPaginator {
+		// The cursor is the offset, as opaque to the client as Laravel's.
+		if c := r.URL.Query().Get("cursor"); c != "" {
+			n, _ := strconv.Atoi(strings.TrimPrefix(c, "o"))
+			from = min(max(n, 0), len(hits))
+		}
+	}
 	to := min(from+sandboxPageSize, len(hits))
+	sandbox.WriteJSON(w, http.StatusOK, s.searchAnswer(r, hits, from, to, page, withProducts))
+}
+
+// Shape is how the sandbox answers a search. inSkill does not document it
+// (docs/platforms/inskill.md, "Lookup"): ResourceCollection, the default, is what a
+// Laravel API resource collection answers; the others are what a Laravel application
+// plausibly answers instead, for tests that a client reads those it claims to and
+// fails loudly on the rest, rather than take everyone for new.
+type Shape int
+
+const (
+	// ResourceCollection: {"data":[…],"links":{…},"meta":{"current_page","last_page","total",…}}.
+	ResourceCollection Shape = iota
+	// Paginator: Laravel's length-aware paginator as it is, {"current_page":1,"data":[…],
+	// "last_page":2,"total":20,"next_page_url":…,…}.
+	Paginator
+	// SimplePaginator: {"current_page":1,"data":[…],"next_page_url":…,"per_page":15,…},
+	// with neither a last page nor a total.
+	SimplePaginator
+	// CursorPaginator: {"data":[…],"next_cursor":…,"next_page_url":…,"per_page":15,…},
+	// paged by ?cursor=, not ?page=.
+	CursorPaginator
+	// ItemsList: {"status":"ok","items":[…],"total":20}, a list under another name.
+	ItemsList
+	// JSONAPI: {"data":[{"type":"students","id":"1","attributes":{…}}],"meta":{"total":20}},
+	// each student's fields inside attributes.
+	JSONAPI
+)
+
+// WithSearchShape makes the sandbox answer searches in shape sh. Call it before serving.
+func (s *Sandbox) WithSearchShape(sh Shape) *Sandbox {
+	s.shape = sh
+	return s
+}
+
+// searchAnswer is the answer to a search whose matches are hits, showing hits[from:to]
+// as page page, in the sandbox's Shape.
+func (s *Sandbox) searchAnswer(r *http.Request, hits []User, from, to, page int, withProducts bool) map[string]any {
+	last := max((len(hits)+sandboxPageSize-1)/sandboxPageSize, 1)
 	data := make([]map[string]any, 0, to-from)
 	for _, st := range hits[from:to] {
-		data = append(data, st.wire(withProducts))
+		m := st.wire(withProducts)
+		if s.shape == JSONAPI {
+			id := m["id"]
+			delete(m, "id")
+			m = map[string]any{"type": "students", "id": strconv.FormatInt(id.(int64), 10), "attributes": m}
+		}
+		data = append(data, m)
 	}
-	sandbox.WriteJSON(w, http.StatusOK, map[string]any{
+	self := "http://" + r.Host + "/api/v3/students"
+	pageURL := func(p int) any {
+		if p < 1 || p > last {
+			return nil
+		}
+		return self + "?page=" + strconv.Itoa(p)
+	}
+	switch s.shape {
+	case Paginator:
+		return map[string]any{"current_page": page, "data": data, "first_page_url": pageURL(1),
+			"from": from + 1, "last_page": last, "last_page_url": pageURL(last), "links": []any{},
+			"next_page_url": pageURL(page + 1), "path": self, "per_page": sandboxPageSize,
+			"prev_page_url": pageURL(page - 1), "to": to, "total": len(hits)}
+	case SimplePaginator:
+		var next any
+		if to < len(hits) {
+			next = pageURL(page + 1)
+		}
+		return map[string]any{"current_page": page, "data": data, "first_page_url": pageURL(1),
+			"from": from + 1, "next_page_url": next, "path": self, "per_page": sandboxPageSize,
+			"prev_page_url": pageURL(page - 1), "to": to}
+	case CursorPaginator:
+		var next, nextURL any
+		if to < len(hits) {
+			next = "o" + strconv.Itoa(to)
+			nextURL = self + "?cursor=" + next.(string)
+		}
+		return map[string]any{"data": data, "path": self, "per_page": sandboxPageSize,
+			"next_cursor": next, "next_page_url": nextURL, "prev_cursor": nil, "prev_page_url": nil}
+	case ItemsList:
+		return map[string]any{"status": "ok", "items": data, "total": len(hits), "page": page}
+	case JSONAPI:
+		return map[string]any{"data": data, "links": map[string]any{"next": pageURL(page + 1)},
+			"meta": map[string]any{"current_page": page, "last_page": last, "total": len(hits)}}
+	}
+	return map[string]any{
 		"data":  data,
-		"links": map[string]any{"first": nil, "last": nil, "prev": nil, "next": nil},
+		"links": map[string]any{"first": pageURL(1), "last": pageURL(last), "prev": pageURL(page - 1), "next": pageURL(page + 1)},
 		"meta": map[string]any{"current_page": page, "last_page": last, "per_page": sandboxPageSize,
 			"total": len(hits), "from": from + 1, "to": to},
-	})
+	}
 }
 
 func (s *Sandbox) show(w http.ResponseWriter, id int64) {
@@ -322,12 +419,24 @@ func (s *Sandbox) create(w http.ResponseWriter, r *http.Request) {
 		invalid(w, nil, errs)
 		return
 	}
-	force, _ := text(in.Force)
+	for field, raw := range map[string]*json.RawMessage{"force": in.Force, "notify_about_product": in.Notify} {
+		if raw == nil {
+			continue
+		}
+		if _, ok := laravelBool(string(*raw), true); !ok {
+			invalid(w, nil, map[string][]string{field: {"The " + strings.ReplaceAll(field, "_", " ") + " field must be true or false."}})
+			return
+		}
+	}
+	force := false
+	if in.Force != nil {
+		force, _ = laravelBool(string(*in.Force), true)
+	}
 
 	s.mu.Lock()
 	if id, ok := s.byEmail[strings.ToLower(email)]; ok {
 		st := s.students[id]
-		if !isTrue(force) {
+		if !force {
 			data := st.wire(false)
 			s.mu.Unlock()
 			invalid(w, data, map[string][]string{"email": {"Пользователь с таким email уже добавлен в проект."}})
@@ -419,12 +528,28 @@ func (st *User) wire(withProducts bool) map[string]any {
 	return m
 }
 
-func isTrue(s string) bool {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "1", "true", "on", "yes":
-		return true
+// laravelBool applies Laravel's boolean validation rule (docs/platforms/inskill.md):
+// it accepts true, false, 1, 0, "1" and "0", and nothing else: not "true", not "yes".
+// v is a query value, or a JSON value when json is set (where true and false are
+// literals and "1" is a quoted string).
+func laravelBool(v string, json bool) (value, ok bool) {
+	v = strings.TrimSpace(v)
+	if json {
+		switch v {
+		case "true", "1", `"1"`:
+			return true, true
+		case "false", "0", `"0"`:
+			return false, true
+		}
+		return false, false
 	}
-	return false
+	switch v {
+	case "1":
+		return true, true
+	case "0", "":
+		return false, true
+	}
+	return false, false
 }
 
 // invalid answers Laravel's 422; data, when given, is the existing student.

@@ -97,9 +97,9 @@ func TestPolicy(t *testing.T) {
 				"user_login": "anna", "birthday": float64(noonUTC(birthday))},
 		},
 		{
-			name:        "update missing: only the empty fields, the account's company, no birthday",
-			policy:      targets.Policy{UpdateFields: targets.UpdateMissing},
-			preload:     []cscarttest.User{stored()},
+			name:    "update missing: only the empty fields, the account's company, no birthday",
+			policy:  targets.Policy{UpdateFields: targets.UpdateMissing},
+			preload: []cscarttest.User{stored()},
 			// No company in the row: a row's company scopes the lookup (issue 16), so
 			// the account found is always in the row's storefront.
 			user:        func(u *validate.User) { u.Active = validate.Yes },

@@ -193,7 +193,13 @@ func TestStorefronts(t *testing.T) {
 	other.FirstName = "Другая"
 	t.Run("per-storefront users", func(t *testing.T) {
 		sb := cscarttest.New(testEmail, testKey)
-		sb.Put(other, func() cscarttest.User { a := anna(6); a.Email = "ANNA@corp.ru"; a.CompanyID = "3"; a.Login = "anna3"; return a }())
+		sb.Put(other, func() cscarttest.User {
+			a := anna(6)
+			a.Email = "ANNA@corp.ru"
+			a.CompanyID = "3"
+			a.Login = "anna3"
+			return a
+		}())
 		rec := &headerRecorder{next: sb}
 		c := setup(t, sb, rec, Config{CompanyID: "2"})
 		res, err := c.Upsert(context.Background(), canonical())

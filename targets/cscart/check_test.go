@@ -143,7 +143,8 @@ func TestCheckPasses(t *testing.T) {
 		sb.ServeHTTP(w, r)
 	})
 	sb.Put(anna(3), anna(4))
-	c := setup(t, sb, h, Config{})
+	// With --company-id the edition need not be asked (TestCheckAsksEdition).
+	c := setup(t, sb, h, Config{CompanyID: "1"})
 	if err := c.Check(context.Background()); err != nil {
 		t.Fatal(err)
 	}

@@ -18,6 +18,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"userimport/outcome"
 	"userimport/targets"
@@ -34,11 +35,14 @@ const (
 const (
 	// DefaultUserType is a customer; "A" is an administrator, "V" a vendor's.
 	DefaultUserType = "C"
-	// DefaultCompanyID is the first storefront. company_id must be present on create,
-	// and CS-Cart Ultimate refuses a customer with company 0, while Multi-Vendor keeps
-	// customers at 0: 1 is right for Ultimate, the edition the code was read from, and
-	// a Multi-Vendor store sets it to 0 (docs/platforms/cscart.md, "Create").
+	// DefaultCompanyID is Ultimate's first storefront, the default when the store says
+	// it is Ultimate. company_id must be present on create; Ultimate refuses a customer
+	// with company 0, while Multi-Vendor keeps customers at 0 (MultiVendorCompanyID).
+	// Without --company-id the client asks the store its edition (docs/platforms/
+	// cscart.md, "Edition").
 	DefaultCompanyID = "1"
+	// MultiVendorCompanyID is a Multi-Vendor customer's company: none.
+	MultiVendorCompanyID = "0"
 	// DefaultStatus is "active"; "D" is disabled.
 	DefaultStatus = "A"
 )
@@ -62,7 +66,8 @@ type Config struct {
 	Email  string
 	APIKey string
 	// UserType, CompanyID and Status are the defaults for rows that do not set them:
-	// "C", "1" and "A" when empty.
+	// "C", the edition's (1 in Ultimate, 0 in Multi-Vendor, asked of the store) and "A"
+	// when empty. A CompanyID given also scopes every lookup to that storefront.
 	UserType  string
 	CompanyID string
 	Status    string
@@ -84,10 +89,12 @@ type Client struct {
 	api       targets.API // rooted at https://shop.example.com/api/2.0, with HTTP Basic
 	store     *url.URL    // https://shop.example.com, what --url names
 	userType  string
-	companyID string
+	companyID string // --company-id, "" when not given: the edition decides
 	status    string
 	mode      targets.Mode
 	policy    targets.Policy
+
+	edition editionCache // what the store says it is, asked once
 }
 
 var (
@@ -115,16 +122,24 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cscart: %w", err)
 	}
-	basic := func(r *http.Request) { r.SetBasicAuth(email, key) }
+	// Every request asks for English: the store answers in ?sl=, then Accept-Language,
+	// then its admin language, and the duplicate and password messages are matched in
+	// English (Russian too, in case a proxy drops the header).
+	auth := func(r *http.Request) {
+		r.SetBasicAuth(email, key)
+		r.Header.Set("Accept-Language", "en")
+	}
 	c := &Client{
-		api: targets.NewAPI(targets.Below(store, apiPath), cfg.HTTPClient, basic, statusError), store: store,
+		api: targets.NewAPI(targets.Below(store, apiPath), cfg.HTTPClient, auth, statusError), store: store,
 		userType:  orDefault(strings.ToUpper(cfg.UserType), DefaultUserType),
-		companyID: orDefault(cfg.CompanyID, DefaultCompanyID),
+		companyID: strings.TrimSpace(cfg.CompanyID),
 		status:    orDefault(strings.ToUpper(cfg.Status), DefaultStatus),
 		mode:      mode, policy: cfg.Policy,
 	}
-	if _, err := strconv.ParseUint(c.companyID, 10, 32); err != nil {
-		return nil, fmt.Errorf("cscart: company id %q: want a whole number (the storefront's id)", c.companyID)
+	if c.companyID != "" {
+		if _, err := strconv.ParseUint(c.companyID, 10, 32); err != nil {
+			return nil, fmt.Errorf("cscart: company id %q: want a whole number (the storefront's id)", c.companyID)
+		}
 	}
 	return c, nil
 }
@@ -155,9 +170,12 @@ func (c *Client) Upsert(ctx context.Context, u *validate.User) (targets.Result, 
 		}
 		// "Already exists": the e-mail appeared since our lookup, or the login belongs
 		// to someone else. Look again to tell which (docs/platforms/cscart.md, "Upsert").
-		again, ferr := c.find(ctx, u.Email, c.userTypeOf(u))
-		if ferr != nil || again == nil {
+		again, ferr := c.find(ctx, u.Email, c.userTypeOf(u), c.scopeOf(u))
+		if ferr != nil {
 			return targets.Result{}, err
+		}
+		if again == nil {
+			return targets.Result{}, c.elsewhere(ctx, u, err)
 		}
 		if c.mode == targets.ModeCreate {
 			return targets.Result{}, exists(again.ID)
@@ -169,10 +187,21 @@ func (c *Client) Upsert(ctx context.Context, u *validate.User) (targets.Result, 
 	if d.plan.Outcome == targets.Unchanged {
 		return targets.Result{Outcome: targets.Unchanged, ID: d.plan.ID}, nil
 	}
-	if err := c.update(ctx, d.plan.ID, d.body); err != nil {
+	err = c.update(ctx, d.plan.ID, d.body)
+	if e, ok := errors.AsType[*targets.Error](err); ok && e.Code == CodePasswordUsed && d.body.Password1 != "" {
+		// The store keeps the account's last passwords and refuses them again: the
+		// account has (or had) this one, typically a re-run of the same file. The rest
+		// of the row is still written (docs/platforms/cscart.md, "Passwords").
+		d.body.Password1, d.body.Password2 = "", ""
+		if len(d.plan.Changes) == 1 && d.plan.Changes[0].Field == targets.PasswordField {
+			return targets.Result{Outcome: targets.Unchanged, ID: d.plan.ID}, nil
+		}
+		err = c.update(ctx, d.plan.ID, d.body)
+	}
+	if err != nil {
 		return targets.Result{}, err
 	}
-	return targets.Result{Outcome: targets.Updated, ID: d.plan.ID, PasswordSet: d.body.Password != ""}, nil
+	return targets.Result{Outcome: targets.Updated, ID: d.plan.ID, PasswordSet: d.body.Password1 != ""}, nil
 }
 
 // Plan implements targets.Planner with lookups only. It decides as Upsert does: the
@@ -192,7 +221,7 @@ type decision struct {
 // decide looks u up and says, by the mode and the Policy, what Upsert sends: a create,
 // an update and its body, or nothing. An error is the row's: nothing may be sent.
 func (c *Client) decide(ctx context.Context, u *validate.User) (decision, error) {
-	acc, err := c.find(ctx, u.Email, c.userTypeOf(u))
+	acc, err := c.find(ctx, u.Email, c.userTypeOf(u), c.scopeOf(u))
 	if err != nil {
 		return decision{}, err
 	}
@@ -229,6 +258,13 @@ func (c *Client) Check(ctx context.Context) error {
 	}
 	if !isUserList(resp.Body) {
 		return fix.NotAPI(resp)
+	}
+	if c.companyID == "" {
+		// Learn the edition now, so that a store that does not say fails before the
+		// first row rather than at the first create.
+		if _, err := c.defaultCompany(ctx); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -299,27 +335,42 @@ type createRequest struct {
 	LastName  string `json:"lastname,omitempty"`
 	Phone     string `json:"phone,omitempty"`
 	Login     string `json:"user_login,omitempty"`
-	Password  string `json:"password,omitempty"`
-	// Birthday is a Unix timestamp: the column is an int (docs/platforms/cscart.md,
-	// "Create").
+	// Password1 and Password2 carry the password, the same in both, as the store's own
+	// profile form sends it: fn_update_user then applies the store's password rules
+	// and stores a hash. API 2.0's "password" would be stored as plain text
+	// (docs/platforms/cscart.md, "Passwords").
+	Password1 string `json:"password1,omitempty"`
+	Password2 string `json:"password2,omitempty"`
+	// Birthday is a Unix timestamp at noon UTC: the store shows it in its own
+	// timezone, and noon is the same date from UTC-12 to UTC+11
+	// (docs/platforms/cscart.md, "Create").
 	Birthday int64 `json:"birthday,omitempty"`
 }
 
-// createBody maps u to the create request. CS-Cart has no patronymic field, so the
-// middle name is not sent.
-func (c *Client) createBody(u *validate.User) createRequest {
+// createBody maps u to the create request in storefront company (the row's, else
+// --company-id, else the edition's). CS-Cart has no patronymic field, so the middle
+// name is not sent.
+func (c *Client) createBody(u *validate.User, company string) createRequest {
 	r := createRequest{
 		Email:     u.Email,
 		UserType:  c.userTypeOf(u),
-		CompanyID: orDefault(u.CompanyID, c.companyID),
+		CompanyID: orDefault(u.CompanyID, orDefault(c.companyID, company)),
 		Status:    orDefault(statusOf(u), c.status),
 		FirstName: u.FirstName, LastName: u.LastName, Phone: u.Phone,
-		Login: u.Login, Password: u.Password,
+		Login: u.Login, Password1: u.Password, Password2: u.Password,
 	}
-	if !u.BirthDate.IsZero() {
-		r.Birthday = u.BirthDate.Unix()
-	}
+	r.Birthday = birthdayOf(u)
 	return r
+}
+
+// birthdayOf is u's birthday as the store takes it: noon UTC of the date, which reads
+// as the same date in every timezone a store may be set to; 0 for none.
+func birthdayOf(u *validate.User) int64 {
+	if u.BirthDate.IsZero() {
+		return 0
+	}
+	d := u.BirthDate
+	return time.Date(d.Year, d.Month, d.Day, 12, 0, 0, 0, time.UTC).Unix()
 }
 
 // updateRequest is the body of PUT /users/{id}. company_id is always sent: CS-Cart
@@ -332,10 +383,11 @@ type updateRequest struct {
 	LastName  string `json:"lastname,omitempty"`
 	Phone     string `json:"phone,omitempty"`
 	Login     string `json:"user_login,omitempty"`
-	// Password goes only where the Policy sends one (SendPassword); see
-	// docs/platforms/cscart.md, "Passwords", for what the store does with it.
-	Password string `json:"password,omitempty"`
-	Birthday int64  `json:"birthday,omitempty"`
+	// Password1 and Password2 go only where the Policy sends a password
+	// (SendPassword), as on create.
+	Password1 string `json:"password1,omitempty"`
+	Password2 string `json:"password2,omitempty"`
+	Birthday  int64  `json:"birthday,omitempty"`
 }
 
 // updateBody compares the account with u and returns the update to send and the
@@ -347,7 +399,7 @@ type updateRequest struct {
 // list does not show it.
 func (c *Client) updateBody(acc *account, u *validate.User) (updateRequest, []outcome.Change) {
 	var ch []outcome.Change
-	r := updateRequest{CompanyID: orDefault(u.CompanyID, orDefault(acc.CompanyID, c.companyID))}
+	r := updateRequest{CompanyID: orDefault(u.CompanyID, orDefault(acc.CompanyID, orDefault(c.companyID, DefaultCompanyID)))}
 	if r.CompanyID != acc.CompanyID && acc.CompanyID != "" {
 		ch = append(ch, outcome.Change{Field: "company_id", Old: acc.CompanyID, New: r.CompanyID})
 	}
@@ -373,12 +425,10 @@ func (c *Client) updateBody(acc *account, u *validate.User) (updateRequest, []ou
 		r.Login = diff("user_login", acc.Login, u.Login, strings.EqualFold)
 	}
 	if c.policy.SendPassword(u) {
-		r.Password = u.Password
+		r.Password1, r.Password2 = u.Password, u.Password
 		ch = append(ch, targets.PasswordChange())
 	}
-	if !u.BirthDate.IsZero() {
-		r.Birthday = u.BirthDate.Unix()
-	}
+	r.Birthday = birthdayOf(u)
 	return r, ch
 }
 
@@ -414,7 +464,8 @@ func (c *Client) planUpdate(acc *account, u *validate.User) (updateRequest, targ
 		r.LastName = keep("lastname", r.LastName)
 		r.Phone = keep("phone", r.Phone)
 		r.Login = keep("user_login", r.Login)
-		r.Password = keep(targets.PasswordField, r.Password)
+		r.Password1 = keep(targets.PasswordField, r.Password1)
+		r.Password2 = r.Password1
 		r.Birthday = 0
 	}
 	return r, pl, nil
@@ -430,14 +481,49 @@ func digits(s string) string {
 	return b.String()
 }
 
-// find looks email up among users of userType and returns the one whose e-mail is
-// exactly it (case-insensitively), or nil. The store's filter is a substring match.
-// Its errors never name the e-mail: the lookup's query holds it, and targets.Do drops
-// the query from transport errors for the same reason.
-func (c *Client) find(ctx context.Context, email, userType string) (*account, error) {
+// scopeOf is the storefront u's lookups are limited to: the row's company_id, else
+// --company-id; "" (every storefront) when neither is given, or for company 0
+// (Multi-Vendor's customers, whose e-mails are unique in the whole store).
+func (c *Client) scopeOf(u *validate.User) string {
+	s := orDefault(u.CompanyID, c.companyID)
+	if s == "0" {
+		return ""
+	}
+	return s
+}
+
+// elsewhere explains a create refused as a duplicate when the scoped lookup finds
+// nobody: the e-mail (or the login) belongs to an account of another storefront, or of
+// another user type, which the run must not touch. refused is the create's error,
+// returned with its message when no such account is found.
+func (c *Client) elsewhere(ctx context.Context, u *validate.User, refused error) error {
+	if c.scopeOf(u) == "" {
+		return refused
+	}
+	other, err := c.find(ctx, u.Email, c.userTypeOf(u), "")
+	if err != nil || other == nil {
+		return refused
+	}
+	return &targets.Error{Kind: targets.Permanent, Code: targets.CodeConflict, Messages: []string{
+		"email: a user of storefront " + orDefault(other.CompanyID, "?") + " has this e-mail (user_id " + other.ID +
+			"), and the store shares users between storefronts: this run's storefront is " + c.scopeOf(u)}}
+}
+
+// find looks email up among users of userType, in storefront company when it is not
+// "", and returns the one whose e-mail is exactly it (case-insensitively), or nil.
+// The store's filter is a substring match. Its errors never name the e-mail: the
+// lookup's query holds it, and targets.Do drops the query from transport errors for
+// the same reason.
+func (c *Client) find(ctx context.Context, email, userType, company string) (*account, error) {
 	seen := 0
 	read := func(page int) ([]account, bool, error) {
 		q := url.Values{"email": {email}, "user_type": {userType}, "items_per_page": {strconv.Itoa(pageSize)}}
+		if company != "" {
+			// Ultimate reads company_id (fn_ult_get_users); company_ids[] is the
+			// generic filter of fn_get_users, which Multi-Vendor has too.
+			q.Set("company_id", company)
+			q.Set("company_ids[]", company)
+		}
 		if page > 1 {
 			q.Set("page", strconv.Itoa(page))
 		}
@@ -473,7 +559,14 @@ func (c *Client) find(ctx context.Context, email, userType string) (*account, er
 
 // create sends POST /users and returns the new user's id.
 func (c *Client) create(ctx context.Context, u *validate.User) (string, error) {
-	resp, err := c.api.Call(ctx, http.MethodPost, "/users", c.createBody(u), http.StatusCreated, http.StatusOK)
+	company := ""
+	if u.CompanyID == "" && c.companyID == "" {
+		var err error
+		if company, err = c.defaultCompany(ctx); err != nil {
+			return "", err
+		}
+	}
+	resp, err := c.api.Call(ctx, http.MethodPost, "/users", c.createBody(u, company), http.StatusCreated, http.StatusOK)
 	if err != nil {
 		return "", targets.WithIntent(fmt.Errorf("cscart: create user: %w", err), targets.Created)
 	}
@@ -489,22 +582,58 @@ func (c *Client) update(ctx context.Context, id string, r updateRequest) error {
 	return nil
 }
 
+// Codes of rows the store's password rules refuse (results.csv shows them).
+const (
+	// CodePassword: the password breaks a rule of the store (its minimum length, letters
+	// and digits); the message names the rule.
+	CodePassword = "password_rule"
+	// CodePasswordUsed: the account has had this password (the current one or one of
+	// the four before). Upsert retries without it; it reaches a row only when the
+	// retry fails too.
+	CodePasswordUsed = "password_used"
+)
+
 // statusError classifies a non-success answer with CS-Cart's own messages. A refusal
 // because the e-mail or login is taken is a conflict: the row names an account that
-// belongs to someone else (or appeared since the lookup, which the caller checks).
+// belongs to someone else (or appeared since the lookup, which the caller checks). A
+// refusal by the password rules is CodePassword, its message prefixed with the field.
+// Messages are matched in English, which every request asks for, and in Russian.
 func statusError(method string, r *targets.Response) *targets.Error {
 	msgs := parseErrors(r.Status, r.Body)
 	e := targets.StatusError(method, r, msgs)
-	if e.Kind == targets.Permanent && isDuplicate(msgs) {
+	if e.Kind != targets.Permanent {
+		return e
+	}
+	switch {
+	case matches(msgs, duplicateTexts):
 		e.Code = targets.CodeConflict
+	case matches(msgs, passwordUsedTexts):
+		e.Code = CodePasswordUsed
+		e.Messages = []string{"password: the store refuses a password this account has had (the current one or one of the four before): " + strings.Join(msgs, " ")}
+	case matches(msgs, passwordRuleTexts):
+		e.Code = CodePassword
+		e.Messages = []string{"password: the store's password rules refuse it: " + strings.Join(msgs, " ")}
 	}
 	return e
 }
 
-func isDuplicate(msgs []string) bool {
+// The stores' messages the client tells apart (docs/platforms/cscart.md, "Errors"),
+// lower case, English and Russian: error_user_exists; error_password_was_used;
+// error_password_min_symbols, error_password_content and error_passwords_dont_match.
+var (
+	duplicateTexts    = []string{"already exists", "уже существуют"}
+	passwordUsedTexts = []string{"must not coincide", "не должен совпадать"}
+	passwordRuleTexts = []string{"the password must contain", "passwords do not match",
+		"пароль должен содержать", "пароли не совпадают"}
+)
+
+func matches(msgs, texts []string) bool {
 	for _, m := range msgs {
-		if strings.Contains(strings.ToLower(m), "already exists") {
-			return true
+		m = strings.ToLower(m)
+		for _, t := range texts {
+			if strings.Contains(m, t) {
+				return true
+			}
 		}
 	}
 	return false

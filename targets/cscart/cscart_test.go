@@ -27,8 +27,14 @@ const (
 	testKey   = "k3y-s3cr3t-value"
 )
 
-// birthday is 26.07.1988 as CS-Cart stores it.
+// birthday is 26.07.1988.
 var birthday = validate.Date{Year: 1988, Month: time.July, Day: 26}
+
+// noonUTC is d as the client sends it (issue 16): noon UTC, the same date in every
+// timezone a store may be set to.
+func noonUTC(d validate.Date) int64 {
+	return time.Date(d.Year, d.Month, d.Day, 12, 0, 0, 0, time.UTC).Unix()
+}
 
 // canonical is the one user every body test maps from.
 func canonical() *validate.User {
@@ -60,7 +66,7 @@ func setup(t *testing.T, sb *cscarttest.Sandbox, h http.Handler, cfg Config) *Cl
 // anna is the canonical user as the store holds her after a create with the defaults.
 func anna(id int64) cscarttest.User {
 	return cscarttest.User{ID: id, Login: "anna", Email: "anna@corp.ru", FirstName: "Анна", LastName: "Иванова",
-		Phone: "+79123456789", Status: "A", UserType: "C", CompanyID: "1", Birthday: birthday.Unix()}
+		Phone: "+79123456789", Status: "A", UserType: "C", CompanyID: "1", Birthday: noonUTC(birthday)}
 }
 
 func TestUpsert(t *testing.T) {
@@ -101,7 +107,7 @@ func TestUpsert(t *testing.T) {
 			preload: []cscarttest.User{{ID: 5, Login: "anna", Email: "Anna@Corp.RU", FirstName: "Аня", LastName: "Иванова", Phone: "8 912 345-67-89", UserType: "C", CompanyID: "2", Status: "D"}},
 			want:    targets.Updated, wantID: "5",
 			wantAfter: []cscarttest.User{{ID: 5, Login: "anna", Email: "Anna@Corp.RU", FirstName: "Анна", LastName: "Иванова",
-				Phone: "+79123456789", UserType: "C", CompanyID: "2", Status: "D", Birthday: birthday.Unix()}},
+				Phone: "+79123456789", UserType: "C", CompanyID: "2", Status: "D", Birthday: noonUTC(birthday)}},
 		},
 		{
 			name:    "unchanged: same digits in another format, status not asked for",
@@ -109,12 +115,14 @@ func TestUpsert(t *testing.T) {
 			want:    targets.Unchanged, wantID: "5",
 		},
 		{
+			// The row's storefront also scopes the lookup (issue 16): the account is
+			// in that storefront; one in another is another customer (TestStorefronts).
 			name:    "the row's status and company win",
-			preload: []cscarttest.User{{ID: 5, Login: "anna", Email: "anna@corp.ru", FirstName: "Анна", LastName: "Иванова", Phone: "+79123456789", UserType: "C", CompanyID: "1", Status: "A"}},
+			preload: []cscarttest.User{{ID: 5, Login: "anna", Email: "anna@corp.ru", FirstName: "Анна", LastName: "Иванова", Phone: "+79123456789", UserType: "C", CompanyID: "3", Status: "A"}},
 			user:    func(u *validate.User) { u.Active = validate.No; u.CompanyID = "3" },
 			want:    targets.Updated, wantID: "5",
 			wantAfter: []cscarttest.User{{ID: 5, Login: "anna", Email: "anna@corp.ru", FirstName: "Анна", LastName: "Иванова",
-				Phone: "+79123456789", UserType: "C", CompanyID: "3", Status: "D", Birthday: birthday.Unix()}},
+				Phone: "+79123456789", UserType: "C", CompanyID: "3", Status: "D", Birthday: noonUTC(birthday)}},
 		},
 		{
 			name:    "a generated login does not rename an account",
@@ -147,13 +155,17 @@ func TestUpsert(t *testing.T) {
 			cfg:  Config{UserType: "a", Status: "d", CompanyID: "0"},
 			want: targets.Created, wantID: "1",
 			wantAfter: []cscarttest.User{{ID: 1, Login: "anna", Email: "anna@corp.ru", FirstName: "Анна", LastName: "Иванова",
-				Phone: "+79123456789", Status: "D", UserType: "A", CompanyID: "0", Birthday: birthday.Unix()}},
+				Phone: "+79123456789", Status: "D", UserType: "A", CompanyID: "0", Birthday: noonUTC(birthday)}},
 		},
 		{
 			name: "a password is set on create",
 			user: func(u *validate.User) { u.Password = "Secret123" },
 			want: targets.Created, wantID: "1",
-			wantAfter: []cscarttest.User{func() cscarttest.User { a := anna(1); a.HasPassword = true; return a }()},
+			wantAfter: []cscarttest.User{func() cscarttest.User {
+				a := anna(1)
+				a.HasPassword, a.Password = true, cscarttest.HashPrefix+"2ed06766795d58a4f22d511a672f20a6b096d3fe5b56af3a744678a9a356fd82"
+				return a
+			}()},
 		},
 		{name: "mode create: new", mode: targets.ModeCreate, want: targets.Created, wantID: "1"},
 		{
@@ -486,8 +498,8 @@ func TestBodies(t *testing.T) {
 		name string
 		body any
 	}{
-		{name: "create", body: c.createBody(u)},
-		{name: "create_password_status", body: c.createBody(withPassword)},
+		{name: "create", body: c.createBody(u, DefaultCompanyID)},
+		{name: "create_password_status", body: c.createBody(withPassword, DefaultCompanyID)},
 		{name: "update_all", body: func() any { b, _ := c.updateBody(&account{ID: "5", CompanyID: "2"}, withPassword); return b }()},
 		{name: "update_phone", body: func() any {
 			b, _ := c.updateBody(&account{ID: "5", CompanyID: "1", FirstName: "Анна", LastName: "Иванова", Login: "anna"}, u)

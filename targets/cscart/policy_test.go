@@ -86,7 +86,7 @@ func TestPolicy(t *testing.T) {
 				{Field: "lastname", Old: "Петров", New: "Иванова"},
 			},
 			wantPUT: map[string]any{"company_id": "1", "firstname": "Анна", "lastname": "Иванова", "phone": "+79123456789",
-				"user_login": "anna", "birthday": float64(birthday.Unix())},
+				"user_login": "anna", "birthday": float64(noonUTC(birthday))},
 		},
 		{
 			name:        "a surname alone is an ordinary update",
@@ -94,13 +94,15 @@ func TestPolicy(t *testing.T) {
 			want:        targets.Updated,
 			wantChanges: []targets.Change{{Field: "lastname", Old: "Петрова", New: "Иванова"}},
 			wantPUT: map[string]any{"company_id": "1", "firstname": "Анна", "lastname": "Иванова", "phone": "+79123456789",
-				"user_login": "anna", "birthday": float64(birthday.Unix())},
+				"user_login": "anna", "birthday": float64(noonUTC(birthday))},
 		},
 		{
-			name:        "update missing: only the empty fields, the account's company, no birthday",
-			policy:      targets.Policy{UpdateFields: targets.UpdateMissing},
-			preload:     []cscarttest.User{stored()},
-			user:        func(u *validate.User) { u.CompanyID, u.Active = "3", validate.Yes },
+			name:    "update missing: only the empty fields, the account's company, no birthday",
+			policy:  targets.Policy{UpdateFields: targets.UpdateMissing},
+			preload: []cscarttest.User{stored()},
+			// No company in the row: a row's company scopes the lookup (issue 16), so
+			// the account found is always in the row's storefront.
+			user:        func(u *validate.User) { u.Active = validate.Yes },
 			want:        targets.Updated,
 			wantChanges: []targets.Change{{Field: "phone", Old: "", New: "+79123456789"}},
 			wantPUT:     map[string]any{"company_id": "2", "phone": "+79123456789"},
@@ -112,17 +114,18 @@ func TestPolicy(t *testing.T) {
 			want:    targets.Unchanged,
 		},
 		{
-			name:    "update all: what differs, and the row's company",
+			// The row's company scopes the lookup (issue 16): an update never moves a
+			// customer to another storefront, it finds the one of the row's storefront.
+			name:    "update all: what differs, in the row's company",
 			preload: []cscarttest.User{stored()},
-			user:    func(u *validate.User) { u.CompanyID = "3" },
+			user:    func(u *validate.User) { u.CompanyID = "2" },
 			want:    targets.Updated,
 			wantChanges: []targets.Change{
-				{Field: "company_id", Old: "2", New: "3"},
 				{Field: "firstname", Old: "Аня", New: "Анна"},
 				{Field: "phone", Old: "", New: "+79123456789"},
 			},
-			wantPUT: map[string]any{"company_id": "3", "firstname": "Анна", "lastname": "Иванова", "phone": "+79123456789",
-				"user_login": "anna", "birthday": float64(birthday.Unix())},
+			wantPUT: map[string]any{"company_id": "2", "firstname": "Анна", "lastname": "Иванова", "phone": "+79123456789",
+				"user_login": "anna", "birthday": float64(noonUTC(birthday))},
 		},
 		{
 			name:    "the file's password goes with an update of an unchanged account",
@@ -131,7 +134,7 @@ func TestPolicy(t *testing.T) {
 			want:    targets.Updated, wantPassword: true, wantResets: 1,
 			wantChanges: []targets.Change{targets.PasswordChange()},
 			wantPUT: map[string]any{"company_id": "1", "firstname": "Анна", "lastname": "Иванова", "phone": "+79123456789",
-				"user_login": "anna", "password": filePassword, "birthday": float64(birthday.Unix())},
+				"user_login": "anna", "password1": filePassword, "password2": filePassword, "birthday": float64(noonUTC(birthday))},
 		},
 		{
 			name:    "a generated password stays home",
@@ -146,7 +149,7 @@ func TestPolicy(t *testing.T) {
 			want:        targets.Updated,
 			wantChanges: []targets.Change{{Field: "phone", Old: "", New: "+79123456789"}},
 			wantPUT: map[string]any{"company_id": "1", "firstname": "Анна", "lastname": "Иванова", "phone": "+79123456789",
-				"user_login": "anna", "birthday": float64(birthday.Unix())},
+				"user_login": "anna", "birthday": float64(noonUTC(birthday))},
 		},
 		{
 			name:    "--reset-passwords sends a generated one",
@@ -156,7 +159,7 @@ func TestPolicy(t *testing.T) {
 			want:    targets.Updated, wantPassword: true, wantResets: 1,
 			wantChanges: []targets.Change{targets.PasswordChange()},
 			wantPUT: map[string]any{"company_id": "1", "firstname": "Анна", "lastname": "Иванова", "phone": "+79123456789",
-				"user_login": "anna", "password": "Gen3rated", "birthday": float64(birthday.Unix())},
+				"user_login": "anna", "password1": "Gen3rated", "password2": "Gen3rated", "birthday": float64(noonUTC(birthday))},
 		},
 		{
 			name:    "update missing with --reset-passwords: the password alone",
@@ -165,7 +168,7 @@ func TestPolicy(t *testing.T) {
 			user:    func(u *validate.User) { u.Password, u.PasswordGenerated = "Gen3rated", true },
 			want:    targets.Updated, wantPassword: true, wantResets: 1,
 			wantChanges: []targets.Change{targets.PasswordChange()},
-			wantPUT:     map[string]any{"company_id": "1", "password": "Gen3rated"},
+			wantPUT:     map[string]any{"company_id": "1", "password1": "Gen3rated", "password2": "Gen3rated"},
 		},
 		{
 			name:     "mode create: an existing account is exists, not an update",
@@ -253,8 +256,10 @@ func TestPolicy(t *testing.T) {
 				if len(posts) != 1 {
 					t.Fatalf("sent %d POSTs, want one", len(posts))
 				}
-				if pw, _ := posts[0]["password"].(string); pw != u.Password {
-					t.Errorf("create sent password %q, want %q", pw, u.Password)
+				p1, _ := posts[0]["password1"].(string)
+				p2, _ := posts[0]["password2"].(string)
+				if p1 != u.Password || p2 != u.Password || posts[0]["password"] != nil {
+					t.Errorf("create sent password1 %q, password2 %q (password %v), want %q in both", p1, p2, posts[0]["password"], u.Password)
 				}
 			}
 		})

@@ -5,17 +5,21 @@
 package cscarttest
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"mime"
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"unicode"
+	"unicode/utf8"
 
 	"userimport/targets/sandbox"
 )
@@ -27,11 +31,27 @@ import (
 // unknown id answers 200 with an empty list; POST requires email, user_type and
 // company_id to be present and reports only the last one missing; names take letters,
 // apostrophes and dashes; a taken e-mail or login is a 400; an empty login becomes
-// user_<id>; PUT writes only what it is sent. Passwords are not checked against CS-Cart's
-// rules and are not kept; Stats counts those set on existing accounts. It is safe for
-// concurrent use.
+// user_<id>; PUT writes only what it is sent. Passwords behave as in 4.20.1: API 2.0's
+// "password" is kept as sent, unchecked; "password1"/"password2" (and "password" on
+// /api/users or /api/2.1) go through the store's rules (minimum length 5, equal, not
+// one of the account's last passwords) and are kept hashed. Messages come in ?sl=,
+// then Accept-Language, then Language (English or Russian). Customers are unique per
+// storefront unless ShareUsers; the list filters company_id (Ultimate) and
+// company_ids[]. GET /settings says the edition. Stats counts passwords set on existing
+// accounts. It is safe for concurrent use; set the exported fields before serving.
 type Sandbox struct {
 	email, apiKey string // both empty: any credentials, or none, are accepted
+
+	// Edition is Ultimate (the default) or MultiVendor.
+	Edition Edition
+	// ShareUsers is Ultimate's "Share users among stores" (off on a fresh install):
+	// off, a customer's e-mail and login are unique within its storefront only.
+	ShareUsers bool
+	// Language is the admin's default language, "en" (default) or "ru".
+	Language string
+	// HideSettings answers GET /settings with 403, as for an administrator without
+	// the view_settings privilege.
+	HideSettings bool
 
 	reads, writes atomic.Int64
 	// counts counts the requests that created, changed or deleted an account, and the
@@ -41,6 +61,8 @@ type Sandbox struct {
 	mu     sync.Mutex
 	users  map[int64]*User
 	nextID int64
+	// previous are each account's passwords before its current one, newest last.
+	previous map[int64][]string
 }
 
 // User is a user as the sandbox holds it.
@@ -55,8 +77,31 @@ type User struct {
 	UserType  string
 	CompanyID string
 	Birthday  int64
-	// HasPassword is true when a password was set; the password itself is not kept.
+	// HasPassword is true when a password was set.
 	HasPassword bool
+	// Password is the password column: what API 2.0's "password" sent, as it was
+	// sent, or a hash (HashPrefix…) of one that went through the store's rules.
+	Password string
+}
+
+// Edition is a CS-Cart edition.
+type Edition string
+
+// The editions the sandbox stands in for.
+const (
+	Ultimate    Edition = "ULT"
+	MultiVendor Edition = "MVE"
+)
+
+// HashPrefix starts a password the store hashed (PHP's password_hash gives "$2y$").
+const HashPrefix = "$2y$"
+
+// MinPasswordLength is the store's min_account_password_length on a fresh install.
+const MinPasswordLength = 5
+
+func hashPassword(p string) string {
+	sum := sha256.Sum256([]byte(p))
+	return HashPrefix + hex.EncodeToString(sum[:])
 }
 
 // sandboxPageSize is CS-Cart's default admin_elements_per_page, used when a list
@@ -66,7 +111,7 @@ const sandboxPageSize = 10
 // New returns an empty store that accepts email and apiKey as HTTP Basic; both
 // empty accept any request (what --sandbox uses).
 func New(email, apiKey string) *Sandbox {
-	return &Sandbox{email: email, apiKey: apiKey, users: map[int64]*User{}}
+	return &Sandbox{email: email, apiKey: apiKey, users: map[int64]*User{}, previous: map[int64][]string{}}
 }
 
 // Put adds accounts as if they had been created earlier; a zero ID is assigned, an
@@ -124,8 +169,42 @@ func (s *Sandbox) Stats() sandbox.Stats {
 	return s.counts.Stats(s.Len())
 }
 
-// route matches /api/users, /api/2.0/users and /api/2.1/users, with an optional id.
-var route = regexp.MustCompile(`^/api(?:/[0-9]+\.[0-9]+)?/users(?:/([^/]*))?/?$`)
+// route matches /api/users, /api/2.0/users and /api/2.1/users, with an optional id:
+// [1] the version, [2] the entity, [3] the id.
+var route = regexp.MustCompile(`^/api(?:/([0-9]+\.[0-9]+))?/(users|settings)(?:/([^/]*))?/?$`)
+
+// messages are the store's texts the sandbox answers, by language.
+var messages = map[string]map[string]string{
+	"en": {
+		"exists":   UserExists,
+		"min":      "The password must contain at least <b>5</b> characters.",
+		"mismatch": "The passwords do not match.",
+		"used":     "Your new password must not coincide with any of those four passwords used before. Please use another password.",
+		"denied":   "Access denied",
+	},
+	"ru": {
+		"exists":   UserExistsRu,
+		"min":      "Пароль должен содержать как минимум <b>5</b> символов.",
+		"mismatch": "Введенные пароли не совпадают",
+		"used":     "Ваш новый пароль не должен совпадать с четырьмя паролями, которые использовались до этого. Пожалуйста, используйте другой пароль.",
+		"denied":   "Доступ запрещен",
+	},
+}
+
+// lang is the language an answer to r is in: ?sl=, then Accept-Language, then the
+// store's Language, among those it has.
+func (s *Sandbox) lang(r *http.Request) string {
+	for _, l := range []string{r.URL.Query().Get("sl"), r.Header.Get("Accept-Language")} {
+		l = strings.ToLower(strings.TrimSpace(l))
+		if len(l) >= 2 && messages[l[:2]] != nil {
+			return l[:2]
+		}
+	}
+	if messages[s.Language] != nil {
+		return s.Language
+	}
+	return "en"
+}
 
 // ServeHTTP implements http.Handler.
 func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -144,16 +223,24 @@ func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		Fail(w, http.StatusNotFound, nil, nil)
 		return
 	}
-	id := m[1]
+	version, id := m[1], m[3]
+	if m[2] == "settings" {
+		s.settings(w, r)
+		return
+	}
+	lang := s.lang(r)
+	// API 2.0 passes "password" through as it is; 2.1, the current version that
+	// /api/users is, copies it to password1 and password2.
+	plain := version == "2.0"
 	switch {
 	case r.Method == http.MethodGet && id == "":
 		s.list(w, r.URL.Query())
 	case r.Method == http.MethodGet:
 		s.show(w, id)
 	case r.Method == http.MethodPost && id == "":
-		s.create(w, r)
+		s.create(w, r, lang, plain)
 	case r.Method == http.MethodPut && id != "":
-		s.update(w, r, id)
+		s.update(w, r, id, lang, plain)
 	case r.Method == http.MethodDelete && id != "":
 		s.remove(w, id)
 	case r.Method == http.MethodPut || r.Method == http.MethodDelete:
@@ -177,6 +264,11 @@ func (s *Sandbox) list(w http.ResponseWriter, q url.Values) {
 		Fail(w, http.StatusBadRequest, nil, []string{"The user_type field is required"})
 		return
 	}
+	company := strings.TrimSpace(q.Get("company_id"))
+	if s.Edition == MultiVendor {
+		company = "" // fn_ult_get_users' filter; Multi-Vendor has company_ids[] only
+	}
+	companies := q["company_ids[]"]
 	email := strings.ToLower(strings.TrimSpace(q.Get("email")))
 	login := strings.ToLower(strings.TrimSpace(q.Get("user_login")))
 	status := strings.TrimSpace(q.Get("status"))
@@ -194,7 +286,9 @@ func (s *Sandbox) list(w http.ResponseWriter, q url.Values) {
 		if a.UserType != userType ||
 			(email != "" && !strings.Contains(strings.ToLower(a.Email), email)) ||
 			(login != "" && !strings.Contains(strings.ToLower(a.Login), login)) ||
-			(status != "" && a.Status != status) {
+			(status != "" && a.Status != status) ||
+			(company != "" && a.CompanyID != company) ||
+			(len(companies) > 0 && !slices.Contains(companies, a.CompanyID)) {
 			continue
 		}
 		hits = append(hits, *a)
@@ -293,8 +387,11 @@ func validName(s string) bool {
 }
 
 // UserExists is the message CS-Cart answers a create or an update with when another
-// account has the e-mail or the login.
-const UserExists = "The username or email you have chosen already exists. Please try another one."
+// account has the e-mail or the login; UserExistsRu is the same in Russian.
+const (
+	UserExists   = "The username or email you have chosen already exists. Please try another one."
+	UserExistsRu = "Такое имя пользователя или email уже существуют. Пожалуйста, попробуйте другой вариант."
+)
 
 // checkNames returns the errors for names that fn_validate_text_field refuses. The
 // label in bold is INFERRED; it lets tests see that the client strips HTML.
@@ -309,9 +406,15 @@ func checkNames(in map[string]string) []string {
 }
 
 // takenLocked reports whether another account than self has email or login; s.mu held.
-func (s *Sandbox) takenLocked(self int64, email, login string) bool {
+// In Ultimate without ShareUsers, a customer clashes only with customers of its own
+// storefront (company) and with administrators and vendors (fn_ult_user_exist).
+func (s *Sandbox) takenLocked(self int64, email, login, userType, company string) bool {
+	perStore := s.Edition != MultiVendor && !s.ShareUsers && (userType == "" || userType == "C")
 	for _, a := range s.users {
 		if a.ID == self {
+			continue
+		}
+		if perStore && a.UserType == "C" && a.CompanyID != company {
 			continue
 		}
 		if (email != "" && strings.EqualFold(a.Email, email)) || (login != "" && strings.EqualFold(a.Login, login)) {
@@ -321,7 +424,7 @@ func (s *Sandbox) takenLocked(self int64, email, login string) bool {
 	return false
 }
 
-func (s *Sandbox) create(w http.ResponseWriter, r *http.Request) {
+func (s *Sandbox) create(w http.ResponseWriter, r *http.Request, lang string, plain bool) {
 	in, ok := readBody(w, r)
 	if !ok {
 		Fail(w, http.StatusUnsupportedMediaType, nil, nil)
@@ -338,8 +441,8 @@ func (s *Sandbox) create(w http.ResponseWriter, r *http.Request) {
 		Fail(w, http.StatusBadRequest, nil, []string{"The " + missing + " field is required"})
 		return
 	}
-	if in["user_type"] == "C" && (in["company_id"] == "" || in["company_id"] == "0") {
-		Fail(w, http.StatusBadRequest, []string{"Access denied"}, nil)
+	if s.Edition != MultiVendor && in["user_type"] == "C" && (in["company_id"] == "" || in["company_id"] == "0") {
+		Fail(w, http.StatusBadRequest, nil, []string{messages[lang]["denied"]})
 		return
 	}
 	if !strings.Contains(in["email"], "@") {
@@ -351,13 +454,22 @@ func (s *Sandbox) create(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	if s.takenLocked(0, in["email"], in["user_login"]) {
+	if s.takenLocked(0, in["email"], in["user_login"], in["user_type"], in["company_id"]) {
 		s.mu.Unlock()
-		Fail(w, http.StatusBadRequest, []string{UserExists}, nil)
+		// A create reports its refusals in "messages" (OperationResult), an update in
+		// "errors" (notifications), as 4.20.1 does.
+		Fail(w, http.StatusBadRequest, nil, []string{messages[lang]["exists"]})
+		return
+	}
+	a := &User{Email: in["email"], UserType: in["user_type"], CompanyID: in["company_id"], Status: "A"}
+	var none []string
+	if msg := a.setPassword(in, lang, plain, &none); msg != "" {
+		s.mu.Unlock()
+		Fail(w, http.StatusBadRequest, nil, []string{msg})
 		return
 	}
 	s.nextID++
-	a := &User{ID: s.nextID, Email: in["email"], UserType: in["user_type"], CompanyID: in["company_id"], Status: "A"}
+	a.ID = s.nextID
 	a.apply(in)
 	if a.Login == "" {
 		a.Login = "user_" + strconv.FormatInt(a.ID, 10)
@@ -369,7 +481,7 @@ func (s *Sandbox) create(w http.ResponseWriter, r *http.Request) {
 	sandbox.WriteJSON(w, http.StatusCreated, map[string]any{"user_id": id, "profile_id": strconv.FormatInt(id, 10)})
 }
 
-func (s *Sandbox) update(w http.ResponseWriter, r *http.Request, id string) {
+func (s *Sandbox) update(w http.ResponseWriter, r *http.Request, id, lang string, plain bool) {
 	in, ok := readBody(w, r)
 	if !ok {
 		Fail(w, http.StatusUnsupportedMediaType, nil, nil)
@@ -387,19 +499,35 @@ func (s *Sandbox) update(w http.ResponseWriter, r *http.Request, id string) {
 		Fail(w, http.StatusBadRequest, errs, nil)
 		return
 	}
-	if s.takenLocked(a.ID, in["email"], in["user_login"]) {
-		Fail(w, http.StatusBadRequest, []string{UserExists}, nil)
+	company := in["company_id"]
+	if company == "" && s.Edition != MultiVendor && a.UserType == "C" {
+		// fn_update_user: an Ultimate customer updated without a company goes to its
+		// own storefront when users are shared, else to storefront 1.
+		company = "1"
+		if s.ShareUsers {
+			company = a.CompanyID
+		}
+	} else if company == "" {
+		company = a.CompanyID
+	}
+	if s.takenLocked(a.ID, in["email"], in["user_login"], a.UserType, company) {
+		Fail(w, http.StatusBadRequest, []string{messages[lang]["exists"]}, nil)
 		return
 	}
 	before := *a
+	prev := slices.Clone(s.previous[a.ID])
+	if msg := a.setPassword(in, lang, plain, &prev); msg != "" {
+		*a = before
+		Fail(w, http.StatusBadRequest, []string{msg}, nil)
+		return
+	}
 	if v, ok := in["email"]; ok && v != "" {
 		a.Email = v
 	}
-	if v, ok := in["company_id"]; ok {
-		a.CompanyID = v
-	}
+	s.previous[a.ID] = prev
+	a.CompanyID = company
 	a.apply(in)
-	password := in["password"] != ""
+	password := a.Password != before.Password
 	if password {
 		s.counts.Reset()
 	}
@@ -422,9 +550,84 @@ func (a *User) apply(in map[string]string) {
 	if v, ok := in["birthday"]; ok {
 		a.Birthday, _ = strconv.ParseInt(v, 10, 64)
 	}
-	if v := in["password"]; v != "" {
-		a.HasPassword = true
+}
+
+// setPassword sets the password in, if any, as fn_update_user does, and returns the
+// refusal, in lang, of one that breaks a rule. With plain (API 2.0) "password" is kept
+// as sent, unchecked; otherwise it stands for password1 and password2, which must be
+// equal, at least MinPasswordLength long, and none of the account's current and four
+// previous passwords.
+func (a *User) setPassword(in map[string]string, lang string, plain bool, previous *[]string) string {
+	p1, p2 := in["password1"], in["password2"]
+	if v := in["password"]; v != "" && !plain {
+		p1, p2 = v, v
+	} else if v != "" && p1 == "" && p2 == "" {
+		a.remember(previous)
+		a.Password, a.HasPassword = v, true
+		return ""
 	}
+	if p1 == "" && p2 == "" {
+		return ""
+	}
+	var bad []string
+	if p1 != p2 {
+		bad = append(bad, messages[lang]["mismatch"])
+	}
+	if utf8.RuneCountInString(p1) < MinPasswordLength || utf8.RuneCountInString(p2) < MinPasswordLength {
+		bad = append(bad, messages[lang]["min"])
+	}
+	if len(bad) > 0 {
+		return strings.Join(bad, "<br />")
+	}
+	h := hashPassword(p1)
+	if a.ID != 0 && (a.Password == h || slices.Contains(*previous, h)) {
+		return messages[lang]["used"]
+	}
+	a.remember(previous)
+	a.Password, a.HasPassword = h, true
+	return ""
+}
+
+// remember keeps the current password among the previous ones (the last four).
+func (a *User) remember(previous *[]string) {
+	if a.Password == "" {
+		return
+	}
+	*previous = append(*previous, a.Password)
+	if len(*previous) > 4 {
+		*previous = (*previous)[len(*previous)-4:]
+	}
+}
+
+// settings answers GET /settings with a few settings of the store's edition, each
+// with the edition_type that says which editions it belongs to, as 4.20.1 lists them.
+func (s *Sandbox) settings(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet {
+		Fail(w, http.StatusMethodNotAllowed, nil, nil)
+		return
+	}
+	if s.HideSettings {
+		Fail(w, http.StatusForbidden, nil, nil)
+		return
+	}
+	mark := "ULT"
+	if s.Edition == MultiVendor {
+		mark = "MVE"
+	}
+	share := "N"
+	if s.ShareUsers {
+		share = "Y"
+	}
+	list := []map[string]any{
+		{"object_id": "31", "name": "company_name", "section_id": "5", "edition_type": "ROOT," + mark + ":VENDOR", "value": "Sandbox"},
+		{"object_id": "139", "name": "timezone", "section_id": "4", "edition_type": "ROOT", "value": "America/Los_Angeles"},
+		{"object_id": "174", "name": "min_account_password_length", "section_id": "15", "edition_type": "ROOT", "value": strconv.Itoa(MinPasswordLength)},
+	}
+	if s.Edition != MultiVendor {
+		list = append(list, map[string]any{"object_id": "2000", "name": "share_users", "section_id": "17", "edition_type": "ROOT", "value": share})
+	}
+	sandbox.WriteJSON(w, http.StatusOK, map[string]any{"settings": list,
+		"params": map[string]any{"section_id": 0, "section_tab_id": 0, "page": 1, "total_items": len(list)}})
 }
 
 // wire is the account as a list row: every number a string, as MySQL gives them.

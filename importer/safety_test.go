@@ -206,7 +206,7 @@ func TestEchoedCredentialsReachNoFile(t *testing.T) {
 		fmt.Fprintf(w, `{"message":"bad request from %s"}`, r.Header.Get("Authorization"))
 	}))
 	defer srv.Close()
-	client, err := cscart.New(cscart.Config{BaseURL: srv.URL, Email: "admin@shop.example", APIKey: key})
+	client, err := cscart.New(cscart.Config{BaseURL: srv.URL, Email: "admin@shop.example", APIKey: key, CompanyID: "1"})
 	if err != nil {
 		t.Fatal(err)
 	}

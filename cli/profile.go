@@ -5,54 +5,25 @@ import (
 	"fmt"
 	"io/fs"
 	"maps"
-	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"userimport/config"
-	"userimport/lang"
 	"userimport/reports"
 )
-
-// configFlag is the root's --config, shared by the commands that read profiles.
-type configFlag struct{ path *string }
-
-// file is the settings file to use: --config, else the default in the user's config
-// folder.
-func (c *configFlag) file(env Env) (string, error) {
-	if *c.path != "" {
-		return *c.path, nil
-	}
-	dir, err := config.Dir(env, runtime.GOOS)
-	if err != nil {
-		return "", &usageError{msg: err.Error(), hint: "--config FILE"}
-	}
-	return filepath.Join(dir, "config.toml"), nil
-}
-
-// defaultConfigHint is the default settings file as help shows it.
-func defaultConfigHint() string {
-	switch runtime.GOOS {
-	case "windows":
-		return `%AppData%\userimport\config.toml`
-	case "darwin":
-		return "~/Library/Application Support/userimport/config.toml"
-	}
-	return "$XDG_CONFIG_HOME/userimport/config.toml"
-}
 
 // applyProfile fills the flags the command line left unset from --profile, and returns
 // the environment with the profile's credential variables in place of the standard
 // ones. A flag given on the command line always wins; --map and --set from the profile
 // come first, so that the command line's for the same header or field win too.
-func applyProfile(cmd *cobra.Command, f *commonFlags, cfg *configFlag, env Env, l lang.Lang) (Env, error) {
+func applyProfile(cmd *cobra.Command, f *commonFlags, a *app) (Env, error) {
+	env, l := a.env, a.lang
 	if f.profile == "" {
 		return env, nil
 	}
-	path, err := cfg.file(env)
+	path, err := a.configFile(env)
 	if err != nil {
 		return nil, err
 	}
@@ -85,7 +56,7 @@ func applyProfile(cmd *cobra.Command, f *commonFlags, cfg *configFlag, env Env, 
 	for _, h := range slices.Sorted(maps.Keys(p.Map)) {
 		mapped = append(mapped, h+"="+p.Map[h])
 	}
-	f.maps = append(mapped, f.maps...)
+	f.reading.maps = append(mapped, f.reading.maps...)
 	var sets []string
 	for _, k := range slices.Sorted(maps.Keys(p.Set)) {
 		sets = append(sets, k+"="+p.Set[k])
@@ -97,7 +68,7 @@ func applyProfile(cmd *cobra.Command, f *commonFlags, cfg *configFlag, env Env, 
 				reports.Printable(path), reports.Printable(f.profile), reports.Printable(k))
 		}
 	}
-	f.sets = append(sets, f.sets...)
+	f.checking.sets = append(sets, f.checking.sets...)
 	vars := p.CredentialVars()
 	if len(vars) == 0 {
 		return env, nil

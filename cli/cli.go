@@ -158,33 +158,7 @@ func newRoot(a *app) *cobra.Command {
 		Use: "userimport",
 		Short: l.Pick("Put people from a spreadsheet into inSkill, iSpring Learn, Collaborator or CS-Cart",
 			"Загрузить сотрудников из таблицы в inSkill, iSpring Learn, Collaborator или CS-Cart"),
-		Long: l.Pick(`userimport reads a spreadsheet of people (XLSX or CSV), checks every row, and
-creates or updates their accounts on a learning or shop platform, with a report of
-what happened to each row.
-
-New here? Get a sheet with the right columns, fill it in, check it, then import:
-  userimport template --target collaborator -o staff.xlsx
-  userimport validate staff.xlsx --target collaborator
-  userimport import staff.xlsx --target collaborator --url https://lms.example.ru
-
-Try it with no account: the built-in sandbox stands in for the platform:
-  userimport import staff.xlsx --target collaborator --sandbox
-
-What each platform takes: userimport targets collaborator
-`, `userimport читает таблицу сотрудников (XLSX или CSV), проверяет каждую строку и
-создаёт или обновляет учётные записи на платформе обучения или в магазине, с отчётом
-о каждой строке.
-
-Впервые? Получите таблицу с нужными столбцами, заполните, проверьте и загрузите:
-  userimport template --target collaborator -o staff.xlsx
-  userimport validate staff.xlsx --target collaborator
-  userimport import staff.xlsx --target collaborator --url https://lms.example.ru
-
-Попробовать без учётной записи: встроенная песочница заменит платформу:
-  userimport import staff.xlsx --target collaborator --sandbox
-
-Что принимает платформа: userimport targets collaborator
-`) + exitStatusHelp(l),
+		Long:          rootHelp(l) + exitStatusHelp(l),
 		Version:       versionString(stdio.Version),
 		SilenceErrors: true,
 		SilenceUsage:  true,
@@ -210,4 +184,35 @@ What each platform takes: userimport targets collaborator
 		newVersionCmd(a),
 	)
 	return root
+}
+
+// rootHelp is the root's --help: what the tool does and the first commands to run.
+func rootHelp(l lang.Lang) string {
+	return l.Pick(`userimport reads a spreadsheet of people (XLSX or CSV), checks every row, and
+creates or updates their accounts on a learning or shop platform, with a report of
+what happened to each row.
+
+New here? Get a sheet with the right columns, fill it in, check it, then import:
+  userimport template --target collaborator -o staff.xlsx
+  userimport validate staff.xlsx --target collaborator
+  userimport import staff.xlsx --target collaborator --url https://lms.example.ru
+
+Try it with no account: the built-in sandbox stands in for the platform:
+  userimport import staff.xlsx --target collaborator --sandbox
+
+What each platform takes: userimport targets collaborator
+`, `userimport читает таблицу сотрудников (XLSX или CSV), проверяет каждую строку и
+создаёт или обновляет учётные записи на платформе обучения или в магазине, с отчётом
+о каждой строке.
+
+Впервые? Получите таблицу с нужными столбцами, заполните, проверьте и загрузите:
+  userimport template --target collaborator -o staff.xlsx
+  userimport validate staff.xlsx --target collaborator
+  userimport import staff.xlsx --target collaborator --url https://lms.example.ru
+
+Попробовать без учётной записи: встроенная песочница заменит платформу:
+  userimport import staff.xlsx --target collaborator --sandbox
+
+Что принимает платформа: userimport targets collaborator
+`)
 }

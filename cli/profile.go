@@ -52,14 +52,8 @@ func applyProfile(cmd *cobra.Command, f *commonFlags, a *app) (Env, error) {
 			return nil, &usageError{msg: fmt.Sprintf("%s, profile %s: %s = %q: %v", path, f.profile, s.Key, s.Value, err)}
 		}
 	}
-	var mapped []string
-	for _, h := range slices.Sorted(maps.Keys(p.Map)) {
-		mapped = append(mapped, h+"="+p.Map[h])
-	}
-	f.reading.maps = append(mapped, f.reading.maps...)
-	var sets []string
+	f.reading.maps = append(pairs(p.Map), f.reading.maps...)
 	for _, k := range slices.Sorted(maps.Keys(p.Set)) {
-		sets = append(sets, k+"="+p.Set[k])
 		if secretField(k) {
 			// An earlier version saved --set password=... here; say so, and keep working.
 			fmt.Fprintf(cmd.ErrOrStderr(), l.Pick(
@@ -68,10 +62,24 @@ func applyProfile(cmd *cobra.Command, f *commonFlags, a *app) (Env, error) {
 				reports.Printable(path), reports.Printable(f.profile), reports.Printable(k))
 		}
 	}
-	f.checking.sets = append(sets, f.checking.sets...)
-	vars := p.CredentialVars()
+	f.checking.sets = append(pairs(p.Set), f.checking.sets...)
+	return credentialEnv(env, p.CredentialVars()), nil
+}
+
+// pairs is a profile's map or set table as the flags write it, 'key=value', by key.
+func pairs(m map[string]string) []string {
+	var out []string
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		out = append(out, k+"="+m[k])
+	}
+	return out
+}
+
+// credentialEnv is env with the credential variables a profile names (vars: the ending
+// of a standard variable → the variable to read instead) in place of the standard ones.
+func credentialEnv(env Env, vars map[string]string) Env {
 	if len(vars) == 0 {
-		return env, nil
+		return env
 	}
 	return func(key string) string {
 		if rest, ok := strings.CutPrefix(key, "USERIMPORT_"); ok {
@@ -82,7 +90,7 @@ func applyProfile(cmd *cobra.Command, f *commonFlags, a *app) (Env, error) {
 			}
 		}
 		return env(key)
-	}, nil
+	}
 }
 
 // saveProfile writes what validate used into profile name: the target, the column of

@@ -51,11 +51,7 @@ func runAndReport(ctx context.Context, r *fileRun, deps importer.Deps, con *cons
 		}
 		return sum, err
 	}
-	stderr := r.io.Stderr
-	reports.PrintSummary(stderr, sum, r.opts.Lang, reports.ColorTerminal(stderr, r.env("NO_COLOR")))
-	if w := con.summaryTo(); w != nil {
-		reports.PrintSummary(w, sum, r.opts.Lang, false)
-	}
+	printSummary(r, sum, con)
 	if r.json {
 		if werr := reports.WriteSummary(r.io.Stdout, sum); werr != nil && err == nil {
 			err = werr
@@ -68,4 +64,14 @@ func runAndReport(ctx context.Context, r *fileRun, deps importer.Deps, con *cons
 		return sum, rowsError{}
 	}
 	return sum, nil
+}
+
+// printSummary shows the summary to people: on stderr, in colour on a terminal unless
+// NO_COLOR is set, and in the --log file.
+func printSummary(r *fileRun, sum *reports.Summary, con *console) {
+	stderr := r.io.Stderr
+	reports.PrintSummary(stderr, sum, r.opts.Lang, reports.ColorTerminal(stderr, r.env("NO_COLOR")))
+	if w := con.summaryTo(); w != nil {
+		reports.PrintSummary(w, sum, r.opts.Lang, false)
+	}
 }

@@ -14,11 +14,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"userimport/config"
 	"userimport/importer"
 	"userimport/lang"
-	"userimport/reports"
-	"userimport/source"
 )
 
 // exitCode is the process's exit status; the values are the contract in docs/contract.md.
@@ -81,17 +78,17 @@ func (e *usageError) Error() string {
 // Main runs the command line with args (without the program name) and returns the
 // exit code. It is what main calls, and what tests call.
 func Main(ctx context.Context, args []string, env Env, stdio IO) int {
-	l := langFrom(args, env)
+	a := newApp(args, env, stdio)
 	if len(args) == 0 && startedByExplorer() {
-		return explainAndWait(stdio, l)
+		return explainAndWait(stdio, a.lang)
 	}
-	root := newRoot(ctx, env, stdio, args, l)
+	root := newRoot(a)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
 	code := codeFor(err)
 	if err != nil && code != exitRows {
 		// An error quotes file names, headers and the platform's words: shown, not obeyed.
-		fmt.Fprintln(stdio.Stderr, "userimport: "+printableLines(explain(err, l, env)))
+		fmt.Fprintln(stdio.Stderr, "userimport: "+printableLines(explain(err, a.lang, env)))
 	}
 	return int(code)
 }
@@ -126,32 +123,22 @@ Press Enter to close this window.
 	return int(exitUsage)
 }
 
-// codeFor maps an error to the exit code; the one switch that does.
+// codeFor maps an error to the exit code (docs/contract.md); the one switch that does.
+// Every error it does not name (a usage, configuration or input mistake, or an
+// unexpected failure before any report was written) is exitUsage.
 func codeFor(err error) exitCode {
-	var (
-		fe *source.FileError
-		ce *importer.ColumnsError
-		ae *importer.AbortError
-		pf *importer.PreflightError
-		ue *usageError
-		pe *importer.PlanError
-		me *config.PermissionError
-		se *config.SyntaxError
-		fo *reports.FolderError
-	)
 	switch {
 	case err == nil:
 		return exitOK
 	case errors.Is(err, rowsError{}):
 		return exitRows
-	case errors.As(err, &ae), errors.As(err, &pf):
-		return exitAborted
-	case errors.As(err, &fe), errors.As(err, &ce), errors.As(err, &ue), errors.As(err, &pe),
-		errors.As(err, &me), errors.As(err, &se), errors.As(err, &fo):
-		return exitUsage
 	}
-	// Anything else is a flag or configuration mistake cobra or we reported, or an
-	// unexpected failure before any report was written.
+	if _, ok := errors.AsType[*importer.AbortError](err); ok {
+		return exitAborted
+	}
+	if _, ok := errors.AsType[*importer.PreflightError](err); ok {
+		return exitAborted
+	}
 	return exitUsage
 }
 
@@ -165,12 +152,43 @@ func explain(err error, l lang.Lang, env Env) string {
 	return strings.TrimRight(err.Error(), "\n")
 }
 
-func newRoot(ctx context.Context, env Env, stdio IO, argv []string, l lang.Lang) *cobra.Command {
+func newRoot(a *app) *cobra.Command {
+	l, stdio := a.lang, a.io
 	root := &cobra.Command{
 		Use: "userimport",
 		Short: l.Pick("Put people from a spreadsheet into inSkill, iSpring Learn, Collaborator or CS-Cart",
 			"Загрузить сотрудников из таблицы в inSkill, iSpring Learn, Collaborator или CS-Cart"),
-		Long: l.Pick(`userimport reads a spreadsheet of people (XLSX or CSV), checks every row, and
+		Long:          rootHelp(l) + exitStatusHelp(l),
+		Version:       versionString(stdio.Version),
+		SilenceErrors: true,
+		SilenceUsage:  true,
+	}
+	root.SuggestionsMinimumDistance = 2
+	root.SetVersionTemplate("userimport {{.Version}}\n")
+	root.SetIn(stdio.Stdin)
+	root.SetOut(stdio.Stdout)
+	root.SetErr(stdio.Stderr)
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return flagError(c, err, l)
+	})
+	root.PersistentFlags().StringVar(&a.configPath, "config", "", l.Pick(
+		"settings file with profiles (default: "+defaultConfigHint()+")",
+		"файл настроек с профилями (по умолчанию: "+defaultConfigHint()+")"))
+	root.AddCommand(
+		newValidateCmd(a),
+		newImportCmd(a),
+		newPlanCmd(a),
+		newSandboxCmd(a),
+		newTemplateCmd(a),
+		newTargetsCmd(a),
+		newVersionCmd(a),
+	)
+	return root
+}
+
+// rootHelp is the root's --help: what the tool does and the first commands to run.
+func rootHelp(l lang.Lang) string {
+	return l.Pick(`userimport reads a spreadsheet of people (XLSX or CSV), checks every row, and
 creates or updates their accounts on a learning or shop platform, with a report of
 what happened to each row.
 
@@ -196,32 +214,5 @@ What each platform takes: userimport targets collaborator
   userimport import staff.xlsx --target collaborator --sandbox
 
 Что принимает платформа: userimport targets collaborator
-`) + exitStatusHelp(l),
-		Version:       versionString(stdio.Version),
-		SilenceErrors: true,
-		SilenceUsage:  true,
-	}
-	root.SuggestionsMinimumDistance = 2
-	root.SetVersionTemplate("userimport {{.Version}}\n")
-	root.SetIn(stdio.Stdin)
-	root.SetOut(stdio.Stdout)
-	root.SetErr(stdio.Stderr)
-	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return flagError(c, err, l)
-	})
-	var configPath string
-	root.PersistentFlags().StringVar(&configPath, "config", "", l.Pick(
-		"settings file with profiles (default: "+defaultConfigHint()+")",
-		"файл настроек с профилями (по умолчанию: "+defaultConfigHint()+")"))
-	cfg := &configFlag{path: &configPath}
-	root.AddCommand(
-		newValidateCmd(env, stdio, cfg, l),
-		newSendCmd(env, stdio, argv, false, cfg, l),
-		newSendCmd(env, stdio, argv, true, cfg, l),
-		newSandboxCmd(ctx, env, stdio, l),
-		newTemplateCmd(env, stdio, l),
-		newTargetsCmd(stdio, l),
-		newVersionCmd(stdio),
-	)
-	return root
+`)
 }

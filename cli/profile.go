@@ -5,54 +5,25 @@ import (
 	"fmt"
 	"io/fs"
 	"maps"
-	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"userimport/config"
-	"userimport/lang"
 	"userimport/reports"
 )
-
-// configFlag is the root's --config, shared by the commands that read profiles.
-type configFlag struct{ path *string }
-
-// file is the settings file to use: --config, else the default in the user's config
-// folder.
-func (c *configFlag) file(env Env) (string, error) {
-	if *c.path != "" {
-		return *c.path, nil
-	}
-	dir, err := config.Dir(env, runtime.GOOS)
-	if err != nil {
-		return "", &usageError{msg: err.Error(), hint: "--config FILE"}
-	}
-	return filepath.Join(dir, "config.toml"), nil
-}
-
-// defaultConfigHint is the default settings file as help shows it.
-func defaultConfigHint() string {
-	switch runtime.GOOS {
-	case "windows":
-		return `%AppData%\userimport\config.toml`
-	case "darwin":
-		return "~/Library/Application Support/userimport/config.toml"
-	}
-	return "$XDG_CONFIG_HOME/userimport/config.toml"
-}
 
 // applyProfile fills the flags the command line left unset from --profile, and returns
 // the environment with the profile's credential variables in place of the standard
 // ones. A flag given on the command line always wins; --map and --set from the profile
 // come first, so that the command line's for the same header or field win too.
-func applyProfile(cmd *cobra.Command, f *commonFlags, cfg *configFlag, env Env, l lang.Lang) (Env, error) {
+func applyProfile(cmd *cobra.Command, f *commonFlags, a *app) (Env, error) {
+	env, l := a.env, a.lang
 	if f.profile == "" {
 		return env, nil
 	}
-	path, err := cfg.file(env)
+	path, err := a.configFile(env)
 	if err != nil {
 		return nil, err
 	}
@@ -81,14 +52,8 @@ func applyProfile(cmd *cobra.Command, f *commonFlags, cfg *configFlag, env Env, 
 			return nil, &usageError{msg: fmt.Sprintf("%s, profile %s: %s = %q: %v", path, f.profile, s.Key, s.Value, err)}
 		}
 	}
-	var mapped []string
-	for _, h := range slices.Sorted(maps.Keys(p.Map)) {
-		mapped = append(mapped, h+"="+p.Map[h])
-	}
-	f.maps = append(mapped, f.maps...)
-	var sets []string
+	f.reading.maps = append(pairs(p.Map), f.reading.maps...)
 	for _, k := range slices.Sorted(maps.Keys(p.Set)) {
-		sets = append(sets, k+"="+p.Set[k])
 		if secretField(k) {
 			// An earlier version saved --set password=... here; say so, and keep working.
 			fmt.Fprintf(cmd.ErrOrStderr(), l.Pick(
@@ -97,10 +62,24 @@ func applyProfile(cmd *cobra.Command, f *commonFlags, cfg *configFlag, env Env, 
 				reports.Printable(path), reports.Printable(f.profile), reports.Printable(k))
 		}
 	}
-	f.sets = append(sets, f.sets...)
-	vars := p.CredentialVars()
+	f.checking.sets = append(pairs(p.Set), f.checking.sets...)
+	return credentialEnv(env, p.CredentialVars()), nil
+}
+
+// pairs is a profile's map or set table as the flags write it, 'key=value', by key.
+func pairs(m map[string]string) []string {
+	var out []string
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		out = append(out, k+"="+m[k])
+	}
+	return out
+}
+
+// credentialEnv is env with the credential variables a profile names (vars: the ending
+// of a standard variable → the variable to read instead) in place of the standard ones.
+func credentialEnv(env Env, vars map[string]string) Env {
 	if len(vars) == 0 {
-		return env, nil
+		return env
 	}
 	return func(key string) string {
 		if rest, ok := strings.CutPrefix(key, "USERIMPORT_"); ok {
@@ -111,7 +90,7 @@ func applyProfile(cmd *cobra.Command, f *commonFlags, cfg *configFlag, env Env, 
 			}
 		}
 		return env(key)
-	}, nil
+	}
 }
 
 // saveProfile writes what validate used into profile name: the target, the column of

@@ -34,24 +34,6 @@ func secretField(name string) bool {
 	return false
 }
 
-// redactSet is a --set argument ('field=value') as it may be shown or written down:
-// the value of a secret field replaced by the placeholder.
-func redactSet(s string) string {
-	if k, _, ok := strings.Cut(s, "="); ok && secretField(k) {
-		return k + "=" + placeholder
-	}
-	return s
-}
-
-// redactSets is redactSet of each.
-func redactSets(sets []string) []string {
-	out := make([]string, len(sets))
-	for i, s := range sets {
-		out[i] = redactSet(s)
-	}
-	return out
-}
-
 // redactURL hides the password of a URL written with one (https://user:pass@host).
 func redactURL(s string) string {
 	u, err := url.Parse(s)
@@ -95,10 +77,9 @@ func redactArgs(args []string) (out []string, redacted []string) {
 		clean := value
 		switch flag {
 		case "set":
-			clean = redactSet(value)
-			if clean != value {
-				field, _, _ := strings.Cut(value, "=")
-				redacted = append(redacted, "--set "+strings.TrimSpace(field))
+			if s := parseSetting(value); s.redacted() != value {
+				clean = s.redacted()
+				redacted = append(redacted, "--set "+strings.TrimSpace(s.key))
 			}
 		case "url":
 			clean = redactURL(value)

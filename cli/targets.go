@@ -1,140 +1,188 @@
 package cli
 
 import (
+	"encoding/json"
+	"fmt"
+	"io"
 	"net/http"
 	"strings"
 
-	"github.com/spf13/pflag"
+	"github.com/spf13/cobra"
 
+	"userimport/columns"
 	"userimport/lang"
 	"userimport/platforms"
 	"userimport/targets"
-	"userimport/validate"
+	"userimport/template"
 )
 
-// clientConfig is what the command line hands a target constructor.
-type clientConfig struct {
-	url      string
-	env      Env
-	http     *http.Client
-	mode     targets.Mode
-	policy   targets.Policy
-	platform platformFlags
+// targetInfo is what `userimport targets` tells about a platform; with --json it is the
+// output, for scripts.
+type targetInfo struct {
+	Name string `json:"name"`
+	// Keys identify an account, most important first.
+	Keys  []string `json:"keys"`
+	Modes []string `json:"modes"`
+	// Plan says whether `userimport plan` works: the platform can be asked without
+	// writing.
+	Plan   bool        `json:"plan"`
+	Env    []string    `json:"env"`
+	Fields []fieldInfo `json:"fields"`
 }
 
-// targetSpec is a platform (declared in its package, listed by package platforms) as
-// the command line drives it.
-type targetSpec struct {
-	platform targets.Platform
-	name     string
-	envVars  []string
-	// sandboxCreds are credentials for a client of a sandbox that accepts any.
-	sandboxCreds Env
+type fieldInfo struct {
+	Field    string `json:"field"`
+	Required bool   `json:"required"`
+	// Generated is true for a required field the tool fills when the cell is empty.
+	Generated bool     `json:"generated,omitempty"`
+	MaxLen    int      `json:"max_len,omitempty"`
+	Format    string   `json:"format,omitempty"`
+	Values    []string `json:"values,omitempty"`
+	Headers   []string `json:"headers"`
 }
 
-// registry is every platform, in the order package platforms lists them.
-var registry = specs(platforms.All())
-
-func specs(all []targets.Platform) []*targetSpec {
-	var out []*targetSpec
-	for _, p := range all {
-		out = append(out, specOf(p))
+func describeTarget(p targets.Platform) targetInfo {
+	s := p.Schema()
+	info := targetInfo{
+		Name:  p.Name,
+		Modes: []string{string(targets.ModeUpsert), string(targets.ModeCreate), string(targets.ModeUpdate)},
+		Env:   p.EnvNames(),
+		Plan:  canPlan(p),
 	}
-	return out
-}
-
-func specOf(p targets.Platform) *targetSpec {
-	return &targetSpec{platform: p, name: p.Name, envVars: p.EnvNames(), sandboxCreds: anyCreds}
-}
-
-// schema is what the platform takes.
-func (s *targetSpec) schema() *validate.Schema { return s.platform.Schema() }
-
-// credentials reads the platform's credentials from env.
-func (s *targetSpec) credentials(env Env) func(targets.Credential) string {
-	return func(c targets.Credential) string { return env(s.platform.Var(c)) }
-}
-
-// newClient builds the platform's client.
-func (s *targetSpec) newClient(c clientConfig) (targets.Target, error) {
-	return s.platform.New(targets.Settings{
-		BaseURL:    c.url,
-		Credential: s.credentials(c.env),
-		Options:    c.platform.options(s.platform),
-		HTTPClient: c.http,
-		Mode:       c.mode,
-		Policy:     c.policy,
-	})
-}
-
-// newSandbox builds the platform's stand-in, accepting the credentials in env; empty
-// credentials mean "accept any".
-func (s *targetSpec) newSandbox(env Env) http.Handler {
-	return s.platform.NewSandbox(s.credentials(env))
-}
-
-// anyCreds stands in for credentials when talking to a sandbox started to accept any:
-// the clients refuse to start without some.
-func anyCreds(string) string { return "sandbox" }
-
-func targetNames() []string { return platforms.Names() }
-
-// lookupTarget finds a platform by name; a misspelt one gets the nearest suggested.
-func lookupTarget(name string, l lang.Lang) (*targetSpec, error) {
-	name = strings.ToLower(strings.TrimSpace(name))
-	if name == "" {
-		return nil, &usageError{
-			msg:  l.Pick("--target is required: ", "нужен --target: ") + strings.Join(targetNames(), ", "),
-			hint: "userimport targets",
+	for _, k := range s.KeyFields() {
+		info.Keys = append(info.Keys, string(k))
+	}
+	for _, r := range s.Fields {
+		fi := fieldInfo{
+			Field: string(r.Field), Required: r.Required, MaxLen: r.MaxLen, Format: r.Format,
+			Values: r.Values, Headers: columns.Aliases(r.Field),
 		}
+		fi.Generated = r.Required && (r.Field == columns.Login && s.GenerateLogin || r.Field == columns.Password && s.GeneratePassword)
+		info.Fields = append(info.Fields, fi)
 	}
-	p, ok := platforms.Lookup(name)
-	if !ok {
-		return nil, unknownTarget(name, l)
-	}
-	return specOf(p), nil
+	return info
 }
 
-// platformFlags are the options only some platforms read (targets.Platform.Flags), by
-// name, as the command line parses them.
-type platformFlags map[string]pflag.Value
+// canPlan asks a client built for nothing whether it can look accounts up without
+// writing; building one sends no request.
+func canPlan(p targets.Platform) bool {
+	t, err := p.New(targets.Settings{BaseURL: "http://127.0.0.1", Credential: anyCredential,
+		Options: targets.Options{}, HTTPClient: &http.Client{}, Mode: targets.ModeUpsert})
+	if err != nil {
+		return false
+	}
+	_, ok := t.(targets.Planner)
+	return ok
+}
 
-// addPlatformFlags registers every platform's own flags on fs: a name several platforms
-// declare once, its help naming each ("inskill: ...; ispring: ...").
-func addPlatformFlags(fs *pflag.FlagSet) platformFlags {
-	var names []string
-	kinds := map[string]targets.FlagKind{}
-	helps := map[string][]string{}
-	for _, p := range platforms.All() {
-		for _, fl := range p.Flags {
-			if _, seen := kinds[fl.Name]; !seen {
-				names = append(names, fl.Name)
-				kinds[fl.Name] = fl.Kind
+// targetsOptions are what `userimport targets` was asked.
+type targetsOptions struct {
+	out io.Writer
+	// name is the one platform to describe; empty for all.
+	name   string
+	asJSON bool
+	lang   lang.Lang
+}
+
+func newTargetsCmd(a *app) *cobra.Command {
+	l := a.lang
+	opts := targetsOptions{out: a.io.Stdout}
+	var langFlag string
+	cmd := &cobra.Command{
+		Use: "targets [T]",
+		Short: l.Pick("List what each platform takes: fields, headers, keys, modes, credentials",
+			"Что принимает каждая платформа: поля, заголовки, ключи, режимы, учётные данные"),
+		Long: l.Pick(`List each platform's fields (the canonical name --map and --set use, the headers
+recognised for it, whether it is required, its format), the fields that identify an
+account, the import modes, whether plan works, and the environment variables holding
+its credentials. With --json, the same for scripts.`, `Поля каждой платформы (имя для --map и --set, какие заголовки узнаются, обязательно
+ли поле, формат), поля, по которым узнаётся учётная запись, режимы загрузки, работает
+ли plan и в каких переменных окружения учётные данные. С --json — то же для скриптов.`),
+		Example: `  userimport targets
+  userimport targets ispring
+  userimport targets cscart --json`,
+		Args: cobra.MaximumNArgs(1),
+		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+			return targetNames(), cobra.ShellCompDirectiveNoFileComp
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.lang = langOr(langFlag, l)
+			if len(args) == 1 {
+				opts.name = args[0]
 			}
-			helps[fl.Name] = append(helps[fl.Name], p.Name+": "+fl.Help)
-		}
+			return runTargets(opts)
+		},
 	}
-	f := platformFlags{}
-	for _, name := range names {
-		help := strings.Join(helps[name], "; ")
-		switch kinds[name] {
-		case targets.BoolFlag:
-			fs.Bool(name, false, help)
-		default:
-			fs.String(name, "", help)
-		}
-		f[name] = fs.Lookup(name).Value
-	}
-	return f
+	cmd.Flags().BoolVar(&opts.asJSON, "json", false, l.Pick("print JSON, for scripts", "вывести JSON, для скриптов"))
+	cmd.Flags().StringVar(&langFlag, "lang", "", l.Pick("language: ru or en (default: from LANG)", "язык: ru или en (по умолчанию из LANG)"))
+	return cmd
 }
 
-// options are the values of the flags p reads.
-func (f platformFlags) options(p targets.Platform) targets.Options {
-	o := targets.Options{}
-	for _, fl := range p.Flags {
-		if v, ok := f[fl.Name]; ok {
-			o[fl.Name] = v.String()
+// runTargets describes the platforms, for people or, with --json, for scripts.
+func runTargets(opts targetsOptions) error {
+	all := platforms.All()
+	if opts.name != "" {
+		p, err := lookupTarget(opts.name, opts.lang)
+		if err != nil {
+			return err
 		}
+		all = []targets.Platform{p}
 	}
-	return o
+	var infos []targetInfo
+	for _, p := range all {
+		infos = append(infos, describeTarget(p))
+	}
+	if opts.asJSON {
+		enc := json.NewEncoder(opts.out)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		return enc.Encode(infos)
+	}
+	for i, info := range infos {
+		if i > 0 {
+			fmt.Fprintln(opts.out)
+		}
+		printTarget(opts.out, info, opts.lang)
+	}
+	return nil
+}
+
+// langOr is the language a command's --lang names, else l.
+func langOr(flag string, l lang.Lang) lang.Lang {
+	if flag != "" {
+		return lang.Parse(flag)
+	}
+	return l
+}
+
+// printTarget writes a platform's description for people.
+func printTarget(w io.Writer, info targetInfo, l lang.Lang) {
+	t := l.Pick
+	yesNo := func(b bool) string {
+		if b {
+			return t("yes", "да")
+		}
+		return t("no", "нет")
+	}
+	fmt.Fprintf(w, "%s\n", info.Name)
+	fmt.Fprintf(w, "  %s %s\n", t("identity:   ", "ключ:       "), strings.Join(info.Keys, t(", then ", ", затем ")))
+	fmt.Fprintf(w, "  %s %s; plan: %s\n", t("modes:      ", "режимы:     "), strings.Join(info.Modes, ", "), yesNo(info.Plan))
+	fmt.Fprintf(w, "  %s %s\n", t("credentials:", "доступ:     "), strings.Join(info.Env, ", "))
+	fmt.Fprintf(w, "  %s\n", t("fields (* required, + required but made by the tool when empty):",
+		"поля (* обязательное, + обязательное, но программа заполнит сама):"))
+	for _, f := range info.Fields {
+		mark := " "
+		switch {
+		case f.Generated:
+			mark = "+"
+		case f.Required:
+			mark = "*"
+		}
+		format := template.FormatIn(f.Format, l)
+		if f.MaxLen > 0 {
+			format += fmt.Sprintf(t("; up to %d characters", "; до %d символов"), f.MaxLen)
+		}
+		fmt.Fprintf(w, "    %s %-12s %s\n", mark, f.Field, format)
+		fmt.Fprintf(w, "      %-12s %s %s\n", "", t("headers:", "заголовки:"), strings.Join(f.Headers, ", "))
+	}
 }

@@ -2,8 +2,10 @@ package cli
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"runtime"
@@ -15,11 +17,23 @@ import (
 	"userimport/template"
 )
 
-func newTemplateCmd(env Env, stdio IO, l lang.Lang) *cobra.Command {
-	var (
-		target, out, langFlag string
-		force                 bool
-	)
+// templateOptions are what `userimport template` was asked.
+type templateOptions struct {
+	env    Env
+	stderr io.Writer
+	target string
+	// out is the file to write; empty means <target>-template.xlsx.
+	out   string
+	force bool
+	lang  lang.Lang
+	// commandPath is the command as typed, for the hint to overwrite.
+	commandPath string
+}
+
+func newTemplateCmd(a *app) *cobra.Command {
+	l := a.lang
+	opts := templateOptions{env: a.env, stderr: a.io.Stderr}
+	var langFlag string
 	cmd := &cobra.Command{
 		Use: "template --target T [-o FILE.xlsx|FILE.csv]",
 		Short: l.Pick("Write an empty spreadsheet with the platform's columns, to fill in",
@@ -39,67 +53,74 @@ and the example row only.`, `Создать пустую таблицу для �
   userimport template --target ispring --lang ru`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			l := l
-			if langFlag != "" {
-				l = lang.Parse(langFlag)
-			}
-			spec, err := lookupTarget(target, l)
-			if err != nil {
-				return err
-			}
-			if out == "" {
-				out = spec.name + "-template.xlsx"
-			}
-			var b bytes.Buffer
-			if err := template.Write(&b, template.FormatOf(out), spec.schema(), l); err != nil {
-				return err
-			}
-			flags := os.O_WRONLY | os.O_CREATE | os.O_EXCL
-			if force {
-				flags = os.O_WRONLY | os.O_CREATE | os.O_TRUNC
-			}
-			// Owner-only: the file will hold people's data once it is filled in.
-			file, err := os.OpenFile(out, flags, 0o600)
-			if errors.Is(err, fs.ErrExist) {
-				return &usageError{
-					msg:  fmt.Sprintf(l.Pick("%s already exists; it is not overwritten", "%s уже есть; не перезаписываю"), out),
-					hint: cmd.CommandPath() + " --target " + spec.name + " -o " + out + " --force",
-				}
-			}
-			if err != nil {
-				return &usageError{msg: fmt.Sprintf(l.Pick("write template: %v", "не удалось записать шаблон: %v"), err)}
-			}
-			if _, err := file.Write(b.Bytes()); err != nil {
-				file.Close()
-				return &usageError{msg: fmt.Sprintf(l.Pick("write template: %v", "не удалось записать шаблон: %v"), err)}
-			}
-			if err := file.Close(); err != nil {
-				return &usageError{msg: fmt.Sprintf(l.Pick("write template: %v", "не удалось записать шаблон: %v"), err)}
-			}
-			// The next command is quoted for the user's shell; a name that cannot be
-			// quoted safely gets no command to paste.
-			sh, _ := detectShell(runtime.GOOS, env)
-			if q, err := sh.quote(out); err == nil {
-				fmt.Fprintf(stdio.Stderr, l.Pick(
-					"wrote %s: fill it in (replace the grey example row), then check it:\n  userimport validate %s --target %s\n",
-					"записан %s: заполните (серую строку-пример замените), затем проверьте:\n  userimport validate %s --target %s\n"),
-					reports.Printable(out), q, spec.name)
-			} else {
-				fmt.Fprintf(stdio.Stderr, l.Pick(
-					"wrote %s: fill it in (replace the grey example row), then check it with userimport validate\n",
-					"записан %s: заполните (серую строку-пример замените), затем проверьте командой userimport validate\n"),
-					reports.Printable(out))
-			}
-			return nil
+			opts.lang, opts.commandPath = langOr(langFlag, l), cmd.CommandPath()
+			return runTemplate(opts)
 		},
 	}
 	fs := cmd.Flags()
-	fs.StringVarP(&target, "target", "t", "", l.Pick("platform: ", "платформа: ")+joinNames())
-	fs.StringVarP(&out, "output", "o", "", l.Pick("file to write, .xlsx or .csv (default: <target>-template.xlsx)",
+	targetFlag(fs, &opts.target, l)
+	fs.StringVarP(&opts.out, "output", "o", "", l.Pick("file to write, .xlsx or .csv (default: <target>-template.xlsx)",
 		"куда записать, .xlsx или .csv (по умолчанию <платформа>-template.xlsx)"))
 	fs.StringVar(&langFlag, "lang", "", l.Pick("language of headers and notes: ru or en (default: from LANG)",
 		"язык заголовков и примечаний: ru или en (по умолчанию из LANG)"))
-	fs.BoolVar(&force, "force", false, l.Pick("overwrite the file if it exists", "перезаписать файл, если он есть"))
+	fs.BoolVar(&opts.force, "force", false, l.Pick("overwrite the file if it exists", "перезаписать файл, если он есть"))
 	completeTargets(cmd)
 	return cmd
+}
+
+// runTemplate writes the platform's empty spreadsheet, then says what to do with it.
+func runTemplate(opts templateOptions) error {
+	l := opts.lang
+	p, err := lookupTarget(opts.target, l)
+	if err != nil {
+		return err
+	}
+	out := cmp.Or(opts.out, p.Name+"-template.xlsx")
+	var b bytes.Buffer
+	if err := template.Write(&b, template.FormatOf(out), p.Schema(), l); err != nil {
+		return err
+	}
+	err = writeNew(out, b.Bytes(), opts.force)
+	if errors.Is(err, fs.ErrExist) {
+		return &usageError{
+			msg:  fmt.Sprintf(l.Pick("%s already exists; it is not overwritten", "%s уже есть; не перезаписываю"), out),
+			hint: opts.commandPath + " --target " + p.Name + " -o " + out + " --force",
+		}
+	}
+	if err != nil {
+		return &usageError{msg: fmt.Sprintf(l.Pick("write template: %v", "не удалось записать шаблон: %v"), err)}
+	}
+	// The next command is quoted for the user's shell; a name that cannot be quoted
+	// safely gets no command to paste.
+	sh, _ := detectShell(runtime.GOOS, opts.env)
+	if q, err := sh.quote(out); err == nil {
+		fmt.Fprintf(opts.stderr, l.Pick(
+			"wrote %s: fill it in (replace the grey example row), then check it:\n  userimport validate %s --target %s\n",
+			"записан %s: заполните (серую строку-пример замените), затем проверьте:\n  userimport validate %s --target %s\n"),
+			reports.Printable(out), q, p.Name)
+	} else {
+		fmt.Fprintf(opts.stderr, l.Pick(
+			"wrote %s: fill it in (replace the grey example row), then check it with userimport validate\n",
+			"записан %s: заполните (серую строку-пример замените), затем проверьте командой userimport validate\n"),
+			reports.Printable(out))
+	}
+	return nil
+}
+
+// writeNew writes data to a new file, owner-only because it will hold people's data
+// once it is filled in; an existing file is an fs.ErrExist error unless force.
+func writeNew(path string, data []byte, force bool) error {
+	flags := os.O_WRONLY | os.O_CREATE | os.O_EXCL
+	if force {
+		flags = os.O_WRONLY | os.O_CREATE | os.O_TRUNC
+	}
+	file, err := os.OpenFile(path, flags, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := file.Write(data); err != nil {
+		file.Close()
+		return err
+	}
+	return file.Close()
 }

@@ -42,15 +42,20 @@ func versionString(stamped string) string {
 	return fmt.Sprintf("%s (%s)", v, extra)
 }
 
-func newVersionCmd(stdio IO) *cobra.Command {
+func newVersionCmd(a *app) *cobra.Command {
 	return &cobra.Command{
 		Use:     "version",
 		Short:   "Print the version of userimport",
 		Example: "  userimport version",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			_, err := fmt.Fprintln(stdio.Stdout, "userimport "+versionString(stdio.Version))
-			return err
+			return runVersion(a.io)
 		},
 	}
+}
+
+// runVersion prints the version, with the commit and the toolchain.
+func runVersion(stdio IO) error {
+	_, err := fmt.Fprintln(stdio.Stdout, "userimport "+versionString(stdio.Version))
+	return err
 }

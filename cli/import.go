@@ -18,6 +18,7 @@ import (
 
 	"userimport/importer"
 	"userimport/lang"
+	"userimport/reports"
 	"userimport/targets"
 )
 
@@ -195,6 +196,9 @@ func runImport(ctx context.Context, opts importOptions) error {
 	}
 	defer stop()
 	logOptions(con, &opts.fileRun)
+	if n := opts.platform.Notice; n != nil {
+		fmt.Fprintln(con.people, reports.Printable(n(opts.opts.Lang)))
+	}
 	deps := importer.Deps{Target: client}
 	kind := opts.opts.Kind
 	if opts.guard.set() && kind == importer.Import {

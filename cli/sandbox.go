@@ -96,11 +96,14 @@ func runSandbox(ctx context.Context, opts sandboxOptions) error {
 // binary: what the imports changed.
 func sandboxMux(stand http.Handler, faults sandbox.Faults) http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("/", sandbox.Wrap(stand, faults))
+	wrapped := sandbox.Wrap(stand, faults)
+	mux.Handle("/", wrapped)
 	if st, ok := stand.(interface{ Stats() sandbox.Stats }); ok {
 		mux.HandleFunc("GET "+sandbox.StatsPath, func(w http.ResponseWriter, _ *http.Request) {
+			stats := st.Stats()
+			stats.Requests, stats.Refused = wrapped.Requests(), wrapped.Refused()
 			w.Header().Set("Content-Type", "application/json")
-			json.NewEncoder(w).Encode(st.Stats())
+			json.NewEncoder(w).Encode(stats)
 		})
 	}
 	return mux

@@ -28,6 +28,11 @@ type targetInfo struct {
 	Plan   bool        `json:"plan"`
 	Env    []string    `json:"env"`
 	Fields []fieldInfo `json:"fields"`
+	// Notice is what to know before the first import, when the platform has something.
+	Notice string `json:"notice,omitempty"`
+	// Facts are what the client relies on about the platform's API, each verified or
+	// inferred, with its source.
+	Facts []targets.Fact `json:"facts"`
 }
 
 type fieldInfo struct {
@@ -41,13 +46,17 @@ type fieldInfo struct {
 	Headers   []string `json:"headers"`
 }
 
-func describeTarget(p targets.Platform) targetInfo {
+func describeTarget(p targets.Platform, l lang.Lang) targetInfo {
 	s := p.Schema()
 	info := targetInfo{
 		Name:  p.Name,
 		Modes: []string{string(targets.ModeUpsert), string(targets.ModeCreate), string(targets.ModeUpdate)},
 		Env:   p.EnvNames(),
 		Plan:  canPlan(p),
+		Facts: p.Facts,
+	}
+	if p.Notice != nil {
+		info.Notice = p.Notice(l)
 	}
 	for _, k := range s.KeyFields() {
 		info.Keys = append(info.Keys, string(k))
@@ -130,7 +139,7 @@ func runTargets(opts targetsOptions) error {
 	}
 	var infos []targetInfo
 	for _, p := range all {
-		infos = append(infos, describeTarget(p))
+		infos = append(infos, describeTarget(p, opts.lang))
 	}
 	if opts.asJSON {
 		enc := json.NewEncoder(opts.out)
@@ -142,7 +151,7 @@ func runTargets(opts targetsOptions) error {
 		if i > 0 {
 			fmt.Fprintln(opts.out)
 		}
-		printTarget(opts.out, info, opts.lang)
+		printTarget(opts.out, info, opts.lang, len(infos) == 1)
 	}
 	return nil
 }
@@ -155,8 +164,9 @@ func langOr(flag string, l lang.Lang) lang.Lang {
 	return l
 }
 
-// printTarget writes a platform's description for people.
-func printTarget(w io.Writer, info targetInfo, l lang.Lang) {
+// printTarget writes a platform's description for people; facts lists each API fact
+// the client relies on, not only how many were verified.
+func printTarget(w io.Writer, info targetInfo, l lang.Lang, facts bool) {
 	t := l.Pick
 	yesNo := func(b bool) string {
 		if b {
@@ -184,5 +194,36 @@ func printTarget(w io.Writer, info targetInfo, l lang.Lang) {
 		}
 		fmt.Fprintf(w, "    %s %-12s %s\n", mark, f.Field, format)
 		fmt.Fprintf(w, "      %-12s %s %s\n", "", t("headers:", "заголовки:"), strings.Join(f.Headers, ", "))
+	}
+	if info.Notice != "" {
+		fmt.Fprintf(w, "  %s %s\n", t("before importing:", "перед загрузкой:"), info.Notice)
+	}
+	printFacts(w, info, l, facts)
+}
+
+// printFacts says how many of the API facts the client relies on were verified, and
+// with all, lists them with their sources.
+func printFacts(w io.Writer, info targetInfo, l lang.Lang, all bool) {
+	t := l.Pick
+	verified := 0
+	for _, f := range info.Facts {
+		if f.Verified {
+			verified++
+		}
+	}
+	fmt.Fprintf(w, "  %s %d %s, %d %s (docs/platforms/%s.md)\n", t("API facts:  ", "факты API:  "),
+		verified, t("verified", "проверено"), len(info.Facts)-verified, t("inferred", "предположено"), info.Name)
+	if !all {
+		return
+	}
+	for _, f := range info.Facts {
+		mark := t("inferred", "предположение")
+		if f.Verified {
+			mark = t("verified", "проверено")
+		}
+		fmt.Fprintf(w, "    [%s] %s\n", mark, f.Behaviour)
+		if f.Source != "" {
+			fmt.Fprintf(w, "      %s %s\n", t("source:", "источник:"), f.Source)
+		}
 	}
 }

@@ -259,6 +259,11 @@ type Stats struct {
 	// import must cause none unless the file's password column or
 	// --reset-passwords asks for it.
 	PasswordResets int64 `json:"password_resets"`
+	// Requests counts every request that reached `userimport sandbox`, and Refused those
+	// it answered 429: the command fills them from its Handler, for the benchmarks'
+	// calls per row and refused share. A stand-in alone leaves them 0.
+	Requests int64 `json:"requests"`
+	Refused  int64 `json:"refused"`
 }
 
 // StatsPath is where `userimport sandbox` answers its stand-in's Stats as JSON. No

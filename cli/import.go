@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -196,10 +197,13 @@ func runImport(ctx context.Context, opts importOptions) error {
 	}
 	defer stop()
 	logOptions(con, &opts.fileRun)
-	if n := opts.platform.Notice; n != nil {
-		fmt.Fprintln(con.people, reports.Printable(n(opts.opts.Lang)))
-	}
 	deps := importer.Deps{Target: client}
+	if n := opts.platform.Notice; n != nil {
+		// Said once the address and credentials are proven, so that a failed check
+		// stays the one line saying what to fix.
+		// Once: --max-updates plans before it imports.
+		deps.Hooks.Checked = sync.OnceFunc(func() { fmt.Fprintln(con.people, reports.Printable(n(opts.opts.Lang))) })
+	}
 	kind := opts.opts.Kind
 	if opts.guard.set() && kind == importer.Import {
 		if err := checkMaxUpdates(ctx, opts.opts, deps, opts.guard, con.people); err != nil {

@@ -176,6 +176,9 @@ type Hooks struct {
 	// Interrupted is called once when Ctrl-C stops a run that sends rows: no new row
 	// is sent, and the calls in flight may finish for grace.
 	Interrupted func(grace time.Duration)
+	// Checked is called once in a plan or an import when the target has passed the
+	// check before the first row, before any row is looked up or sent.
+	Checked func()
 }
 
 func (d Deps) withDefaults() Deps {
@@ -319,6 +322,9 @@ func Run(ctx context.Context, opts Options, deps Deps) (*reports.Summary, error)
 	if opts.Kind != Validate {
 		if err := preflight(ctx, deps.Target, opts.Retries); err != nil {
 			return preflightFailed(err, sum, deps.Now().Sub(start))
+		}
+		if deps.Hooks.Checked != nil {
+			deps.Hooks.Checked()
 		}
 	}
 	r, err := newRun(opts, deps, in, sum)

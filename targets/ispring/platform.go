@@ -64,7 +64,7 @@ func Schema() *validate.Schema {
 			{Field: columns.Department, Required: true, MaxLen: 255, Format: "code, name or Parent/Child path of a department"},
 			{Field: columns.Groups, MaxLen: 1024, Format: "group names, comma-separated"},
 			// Also any custom role the account lists in GET /role, by its title (README).
-			{Field: columns.Role, MaxLen: 255, Format: "learner, administrator, department_administrator, publisher"},
+			{Field: columns.Role, MaxLen: 64, Format: "learner, administrator, department_administrator, publisher"},
 			{Field: columns.Password, MaxLen: 255, Format: "text; empty: the user sets one"},
 			{Field: columns.Active, Format: "да/нет (sent as status 1/3)"},
 		},

@@ -242,6 +242,12 @@ type apiUser struct {
 	DepartmentID string   `json:"departmentId"`
 	Fields       Fields   `json:"fields"`
 	Groups       groupIDs `json:"groups"`
+	// Role is the UserRoleEnum (learner, administrator, department_administrator,
+	// publisher, custom), RoleID the role's id in GET /role.
+	Role                    string             `json:"role"`
+	RoleID                  string             `json:"roleId"`
+	ManageableDepartmentIDs []string           `json:"manageableDepartmentIds"`
+	Status                  targets.FlexString `json:"status"` // 1 active, 3 inactive, 5 employment ended
 }
 
 // usersPage is the answer of GET /users/v2.

@@ -41,9 +41,11 @@ const (
 // directory is the department tree and the groups, loaded once per run. It is read-only
 // once built, so rows share it without locks.
 type directory struct {
-	depts  []Department
-	byID   map[string]*Department
-	groups []Group
+	depts   []Department
+	byID    map[string]*Department
+	groups  []Group
+	roles   []Role
+	profile []FieldInfo
 }
 
 // directoryCache loads the directory once; rows that arrive while it loads wait for it.
@@ -102,11 +104,43 @@ func (c *Client) directory(ctx context.Context) (*directory, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ispring: load groups: %w", err)
 	}
+	var roles []Role
+	if err := c.list(ctx, rolesPath, "roles", &roles); err != nil {
+		return nil, fmt.Errorf("ispring: load roles: %w", err)
+	}
+	var profile []FieldInfo
+	if err := c.list(ctx, profileFieldsPath, "userFieldInfo", &profile); err != nil {
+		return nil, fmt.Errorf("ispring: load profile fields: %w", err)
+	}
 	dir := newDirectory(depts, groups)
+	dir.roles, dir.profile = roles, profile
 	c.dir.mu.Lock()
 	c.dir.dir = dir
 	c.dir.mu.Unlock()
 	return dir, nil
+}
+
+// The unpaged listings the directory reads besides departments and groups
+// (docs/platforms/ispring.md, "Roles" and "Profile fields").
+const (
+	rolesPath         = "/role"
+	profileFieldsPath = "/user/profile/fields"
+)
+
+// list reads an unpaged listing (a bare JSON list) into out.
+func (c *Client) list(ctx context.Context, path, key string, out any) error {
+	resp, err := c.call(ctx, http.MethodGet, path, nil)
+	if err != nil {
+		return err
+	}
+	if resp.Status != http.StatusOK {
+		return c.statusError(http.MethodGet, resp)
+	}
+	if err := decodeList(resp.Body, key, out); err != nil {
+		return &targets.Error{Kind: targets.Fatal, Status: resp.Status, Code: targets.CodeHTTP,
+			Messages: []string{"the answer is not the JSON the API documents"}, Err: err}
+	}
+	return nil
 }
 
 // decodePage reads a page object into page, or a bare list into list.

@@ -37,6 +37,9 @@ const (
 	CodeUnknownGroup        = "unknown_group"        // no group has that name
 	CodeAmbiguousGroup      = "ambiguous_group"      // several groups have that name
 	CodeSmartGroup          = "smart_group"          // a smart group's members are chosen by its rules
+	CodeUnknownRole         = "unknown_role"         // no role has that name (GET /role)
+	CodeAmbiguousRole       = "ambiguous_role"       // several roles have that title
+	CodeRequiredField       = "required_field"       // the account requires a profile field the row leaves empty
 )
 
 // Config says where the account is and how to use it.
@@ -128,8 +131,10 @@ func New(cfg Config) (*Client, error) {
 // Name is the target's name on the command line.
 func (c *Client) Name() string { return "ispring" }
 
-// Prepare gets a token and loads the departments and groups, so that a bad key or a
-// default department that does not exist stops the run before the first row.
+// Prepare gets a token and loads the departments, groups, roles and profile fields, so
+// that a bad key or a default department that does not exist stops the run before the
+// first row, and a row's unknown role or missing required field fails before anything
+// is written.
 func (c *Client) Prepare(ctx context.Context) error {
 	dir, err := c.directory(ctx)
 	if err != nil {
@@ -144,12 +149,14 @@ func (c *Client) Prepare(ctx context.Context) error {
 }
 
 // Upsert creates or updates u according to the mode and the Policy. Unknown
-// departments and groups, and an update the Policy forbids, fail the row before
-// anything is written; where the account already holds every value the Policy lets
-// the row send, nothing is sent and the outcome is Unchanged. An update that sets a
-// password sends it first (POST /user/{id}/password), so that a password the platform
-// refuses leaves the profile as it was, then the profile (POST /user/{id}) if any of
-// it changes.
+// departments, groups and roles, a profile field the account requires and the row
+// leaves empty, and an update the Policy forbids, fail the row before anything is
+// written; where the account already holds every value the Policy lets the row send,
+// nothing is sent and the outcome is Unchanged. An update that sets a password sends
+// it first (POST /user/{id}/password), so that a password the platform refuses leaves
+// the profile as it was, then the profile (POST /user/{id}) if any of it changes, then
+// the status (POST /user/{id}/status) when the active column blocks or unblocks the
+// account. A new account whose row says it is not active is created, then blocked.
 func (c *Client) Upsert(ctx context.Context, u *validate.User) (targets.Result, error) {
 	d, err := c.decide(ctx, u)
 	if err != nil {
@@ -169,14 +176,32 @@ func (c *Client) Upsert(ctx context.Context, u *validate.User) (targets.Result, 
 				return targets.Result{}, err
 			}
 		}
-		return targets.Result{Outcome: targets.Updated, ID: d.plan.ID, Changes: d.plan.Changes,
-			PasswordSet: d.password != ""}, nil
+		res := targets.Result{Outcome: targets.Updated, ID: d.plan.ID, Changes: d.plan.Changes,
+			PasswordSet: d.password != ""}
+		if d.status != 0 {
+			if err := c.setStatus(ctx, d.plan.ID, d.status); err != nil {
+				return targets.Result{}, err
+			}
+			res.Blocked, res.Unblocked = d.status == statusInactive, d.status == statusActive
+		}
+		return res, nil
 	}
 	id, err := c.create(ctx, d.body, u.Password)
 	if err != nil {
 		return targets.Result{}, err
 	}
-	return targets.Result{Outcome: targets.Created, ID: id, PasswordSet: u.Password != ""}, nil
+	res := targets.Result{Outcome: targets.Created, ID: id, PasswordSet: u.Password != ""}
+	if d.status == statusInactive {
+		if id == "" {
+			return res, &targets.Error{Kind: targets.Permanent, Code: targets.CodeHTTP, Intent: targets.Created,
+				Messages: []string{"active: the account was created, but its id was not in the answer, so it could not be blocked: block it by hand"}}
+		}
+		if err := c.setStatus(ctx, id, statusInactive); err != nil {
+			return res, fmt.Errorf("ispring: the account %s was created, but blocking it failed: %w", id, targets.WithIntent(err, targets.Created))
+		}
+		res.Blocked = true
+	}
+	return res, nil
 }
 
 // Plan says what Upsert would do to u, with read-only requests only: the token, the

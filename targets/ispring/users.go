@@ -18,13 +18,25 @@ import (
 // userBody is the JSON body of POST /user and POST /user/{id}. Empty values are left
 // out, so an update never erases what the account holds.
 type userBody struct {
-	DepartmentID      string            `json:"departmentId,omitempty"`
-	Fields            map[string]string `json:"fields"`
-	GroupIDs          []string          `json:"groupIds,omitempty"`
-	Password          string            `json:"password,omitempty"`
-	Role              string            `json:"role,omitempty"`
-	SendLoginEmail    *bool             `json:"sendLoginEmail,omitempty"`
-	InvitationMessage string            `json:"invitationMessage,omitempty"`
+	DepartmentID            string            `json:"departmentId,omitempty"`
+	Fields                  map[string]string `json:"fields"`
+	GroupIDs                []string          `json:"groupIds,omitempty"`
+	Password                string            `json:"password,omitempty"`
+	Role                    string            `json:"role,omitempty"`
+	RoleID                  string            `json:"roleId,omitempty"`
+	ManageableDepartmentIDs []string          `json:"manageableDepartmentIds,omitempty"`
+	SendLoginEmail          *bool             `json:"sendLoginEmail,omitempty"`
+	InvitationMessage       string            `json:"invitationMessage,omitempty"`
+}
+
+// setRole puts rc in the body: role, the roleId of a publisher or a custom role, and
+// for a role that manages departments, the department dept (the person's own: the
+// row's, or the account's when the row names none).
+func (b *userBody) setRole(rc *roleChoice, dept string) {
+	b.Role, b.RoleID = rc.role, rc.roleID
+	if rc.manages() && dept != "" {
+		b.ManageableDepartmentIDs = []string{dept}
+	}
 }
 
 // profileField maps one of iSpring's system profile fields to the canonical field name
@@ -51,6 +63,8 @@ type decision struct {
 	plan     targets.Plan
 	body     []byte
 	password string
+	// status is the status to set after the write (POST /user/{id}/status), 0 for none.
+	status int
 }
 
 // decide resolves the row's department and groups, looks the account up, and works out
@@ -74,6 +88,13 @@ func (c *Client) decide(ctx context.Context, u *validate.User) (*decision, error
 			return nil, rerr
 		}
 	}
+	var role *roleChoice
+	if u.Role != "" {
+		var rerr *targets.Error
+		if role, rerr = dir.role(u.Role); rerr != nil {
+			return nil, rerr
+		}
+	}
 	existing, err := c.lookup(ctx, u)
 	if err != nil {
 		return nil, err
@@ -82,16 +103,16 @@ func (c *Client) decide(ctx context.Context, u *validate.User) (*decision, error
 		if c.cfg.Mode == targets.ModeUpdate {
 			return nil, rowError(targets.CodeNotFound, "email", "no account has this e-mail or login")
 		}
-		return c.decideCreate(dir, u, dept, groups)
+		return c.decideCreate(dir, u, dept, groups, role)
 	}
 	if c.cfg.Mode == targets.ModeCreate {
 		return nil, rowError(targets.CodeExists, "email",
 			fmt.Sprintf("an account with this e-mail or login exists (id %s)", existing.UserID))
 	}
-	return c.decideUpdate(ctx, dir, u, existing, dept, groups)
+	return c.decideUpdate(ctx, dir, u, existing, dept, groups, role)
 }
 
-func (c *Client) decideCreate(dir *directory, u *validate.User, dept *Department, groups []string) (*decision, error) {
+func (c *Client) decideCreate(dir *directory, u *validate.User, dept *Department, groups []string, role *roleChoice) (*decision, error) {
 	if dept == nil {
 		if c.cfg.DefaultDepartment == "" {
 			return nil, rowError(CodeDepartmentRequired, "department",
@@ -103,7 +124,10 @@ func (c *Client) decideCreate(dir *directory, u *validate.User, dept *Department
 		}
 	}
 	b := userBody{DepartmentID: dept.DepartmentID, Fields: map[string]string{}, GroupIDs: groups,
-		Password: u.Password, Role: u.Role}
+		Password: u.Password}
+	if role != nil {
+		b.setRole(role, dept.DepartmentID)
+	}
 	for _, f := range profileFields {
 		if v := f.get(u); v != "" {
 			b.Fields[f.api] = v
@@ -112,6 +136,9 @@ func (c *Client) decideCreate(dir *directory, u *validate.User, dept *Department
 	if b.Fields["login"] == "" {
 		// iSpring requires a login; the e-mail is the login people expect then.
 		b.Fields["login"] = u.Email
+	}
+	if rerr := dir.missingRequired(b.Fields); rerr != nil {
+		return nil, rerr
 	}
 	send := c.cfg.SendLoginEmail
 	b.SendLoginEmail = &send
@@ -122,7 +149,11 @@ func (c *Client) decideCreate(dir *directory, u *validate.User, dept *Department
 	if err != nil {
 		return nil, fmt.Errorf("ispring: create user: %w", err)
 	}
-	return &decision{plan: targets.Plan{Outcome: targets.Created}, body: body}, nil
+	d := &decision{plan: targets.Plan{Outcome: targets.Created}, body: body}
+	if wantStatus(u) == statusInactive {
+		d.status = statusInactive
+	}
+	return d, nil
 }
 
 // decideUpdate compares the row with the account and applies the Policy. Fields are
@@ -136,7 +167,7 @@ func (c *Client) decideCreate(dir *directory, u *validate.User, dept *Department
 // system fields the row leaves empty, so that a server that clears omitted fields
 // loses nothing. With UpdateMissing it carries only the fields the Policy kept. Both
 // always carry the login, which iSpring requires on update.
-func (c *Client) decideUpdate(ctx context.Context, dir *directory, u *validate.User, ex *apiUser, dept *Department, groups []string) (*decision, error) {
+func (c *Client) decideUpdate(ctx context.Context, dir *directory, u *validate.User, ex *apiUser, dept *Department, groups []string, role *roleChoice) (*decision, error) {
 	// The raw plan: everything the row would change, old → new.
 	type value struct {
 		f      profileField
@@ -172,6 +203,14 @@ func (c *Client) decideUpdate(ctx context.Context, dir *directory, u *validate.U
 		changes = append(changes, outcome.Change{Field: "groups",
 			Old: groupNames(dir, ex.Groups), New: groupNames(dir, union)})
 	}
+	if role != nil && !role.heldBy(ex) {
+		changes = append(changes, outcome.Change{Field: "role", Old: dir.roleName(ex), New: role.name})
+	}
+	status := 0
+	if want, have := wantStatus(u), statusOf(ex); want != 0 && (want == statusActive) != (have == statusActive) {
+		status = want
+		changes = append(changes, outcome.Change{Field: "active", Old: showStatus(have), New: showStatus(want)})
+	}
 	if c.policy.SendPassword(u) {
 		changes = append(changes, targets.PasswordChange())
 	}
@@ -193,8 +232,13 @@ func (c *Client) decideUpdate(ctx context.Context, dir *directory, u *validate.U
 	if targets.Keeps(plan.Changes, targets.PasswordField) {
 		d.password = u.Password
 	}
-	if !slices.ContainsFunc(plan.Changes, func(ch outcome.Change) bool { return ch.Field != targets.PasswordField }) {
-		return d, nil // only the password changes: no profile update
+	if targets.Keeps(plan.Changes, "active") {
+		d.status = status
+	}
+	if !slices.ContainsFunc(plan.Changes, func(ch outcome.Change) bool {
+		return ch.Field != targets.PasswordField && ch.Field != "active"
+	}) {
+		return d, nil // only the password or the status changes: no profile update
 	}
 
 	// Every field the account has goes back as it is, unless the plan changes it: the
@@ -231,6 +275,11 @@ func (c *Client) decideUpdate(ctx context.Context, dir *directory, u *validate.U
 		b.GroupIDs = union
 	case len(ex.Groups) > 0:
 		b.GroupIDs = slices.Clone([]string(ex.Groups))
+	}
+	// The role goes only when it changes: the update's role, with its roleId and, for
+	// a role that manages departments, the department the person is in after it.
+	if role != nil && targets.Keeps(plan.Changes, "role") {
+		b.setRole(role, b.DepartmentID)
 	}
 	body, err := json.Marshal(b)
 	if err != nil {
@@ -364,6 +413,22 @@ func (c *Client) create(ctx context.Context, body []byte, password string) (stri
 // update sends POST /user/{id}.
 func (c *Client) update(ctx context.Context, id string, body []byte) error {
 	_, err := c.post(ctx, "update user "+id, "/user/"+url.PathEscape(id), body, written)
+	return err
+}
+
+// statusPath is where an account is blocked or unblocked
+// (docs/platforms/ispring.md, "Blocking").
+func statusPath(id string) string { return "/user/" + url.PathEscape(id) + "/status" }
+
+// setStatus sends POST /user/{id}/status {"status": st}: 1 unblocks, 3 blocks.
+func (c *Client) setStatus(ctx context.Context, id string, st int) error {
+	body, err := json.Marshal(struct {
+		Status int `json:"status"`
+	}{st})
+	if err != nil {
+		return fmt.Errorf("ispring: set status of user %s: %w", id, err)
+	}
+	_, err = c.post(ctx, "set status of user "+id, statusPath(id), body, written)
 	return err
 }
 

@@ -45,6 +45,8 @@ type Sandbox struct {
 	tokens   map[string]time.Time // token → expiry
 	depts    []Department
 	groups   []Group
+	roles    []Role
+	profile  []ProfileField
 	users    map[string]*User // by id
 	nextID   int
 
@@ -65,14 +67,20 @@ const (
 // User is an account held by the sandbox. Fields are keyed by lower-case system
 // name (login, email, first_name, last_name, phone, job_title).
 type User struct {
-	ID             string
-	DepartmentID   string
-	Fields         map[string]string
-	GroupIDs       []string
-	Role           string
-	Status         int // 1 active, 3 inactive, as the API numbers them
-	HasPassword    bool
-	SendLoginEmail bool
+	ID           string
+	DepartmentID string
+	Fields       map[string]string
+	GroupIDs     []string
+	// Role is learner, administrator, department_administrator, or (for a role given
+	// by RoleID) publisher or custom, the type of that role in GET /role.
+	Role   string
+	RoleID string
+	// ManageableDepartmentIDs are the departments a department administrator, a
+	// publisher or a custom role manages.
+	ManageableDepartmentIDs []string
+	Status                  int // 1 active, 3 inactive, as the API numbers them
+	HasPassword             bool
+	SendLoginEmail          bool
 }
 
 // Ids of the departments and groups a new sandbox holds, for tests.
@@ -86,7 +94,57 @@ const (
 	NewcomersID   = "20000000-0000-4000-8000-000000000001"
 	ManagersID    = "20000000-0000-4000-8000-000000000002"
 	EveryoneID    = "20000000-0000-4000-8000-000000000003"
+
+	LearnerRoleID       = "40000000-0000-4000-8000-000000000001"
+	AdministratorRoleID = "40000000-0000-4000-8000-000000000002"
+	DeptAdminRoleID     = "40000000-0000-4000-8000-000000000003"
+	PublisherRoleID     = "40000000-0000-4000-8000-000000000004"
+	CuratorRoleID       = "40000000-0000-4000-8000-000000000005" // the custom role Куратор
+	MentorRoleID        = "40000000-0000-4000-8000-000000000006" // the custom role Наставник
 )
+
+// Role is a role as GET /role lists it: the standard ones, the publisher and the
+// account's custom roles, each with its type.
+type Role struct {
+	RoleID      string `json:"roleId"`
+	Type        string `json:"type"`
+	Title       string `json:"title"`
+	Description string `json:"description"`
+}
+
+// ProfileField is a profile field as GET /user/profile/fields lists it. The sandbox
+// refuses a new account without a Required field (a country field aside, as the
+// documentation says) and a value a Unique field already holds on another account.
+type ProfileField struct {
+	ID       string
+	Name     string // the key in a request's fields: login, email, first_name, city
+	Label    string
+	Type     string // login, email, first_name, last_name, job_title, string, country, phone, birthdate
+	Unique   bool
+	Required bool
+}
+
+// defaultProfile is the profile of a new account: the system fields, login required
+// and unique, e-mail unique.
+var defaultProfile = []ProfileField{
+	{ID: "1", Name: "login", Label: "Login", Type: "login", Unique: true, Required: true},
+	{ID: "2", Name: "email", Label: "E-mail", Type: "email", Unique: true},
+	{ID: "3", Name: "first_name", Label: "First Name", Type: "first_name"},
+	{ID: "4", Name: "last_name", Label: "Last Name", Type: "last_name"},
+	{ID: "5", Name: "job_title", Label: "Job Title", Type: "job_title"},
+	{ID: "6", Name: "phone", Label: "Phone", Type: "phone"},
+}
+
+// defaultRoles are the roles of a new account: the four standard ones an API user may
+// give, and two custom roles.
+var defaultRoles = []Role{
+	{RoleID: LearnerRoleID, Type: "learner", Title: "Learner"},
+	{RoleID: AdministratorRoleID, Type: "administrator", Title: "Account Administrator"},
+	{RoleID: DeptAdminRoleID, Type: "department_administrator", Title: "Department Administrator"},
+	{RoleID: PublisherRoleID, Type: "publisher", Title: "Publisher"},
+	{RoleID: CuratorRoleID, Type: "custom", Title: "Куратор", Description: "Curates courses"},
+	{RoleID: MentorRoleID, Type: "custom", Title: "Наставник"},
+}
 
 // commonDepartments are the units most Russian companies have, under Компания in the
 // sandbox's tree, so that a typical staff file (the project's sample among them)
@@ -133,7 +191,30 @@ func newSandbox(clientID, clientSecret string) *Sandbox {
 			{GroupID: ManagersID, Name: "Менеджеры"},
 			{GroupID: EveryoneID, Name: "Все", IsSmart: true},
 		},
+		roles:   slices.Clone(defaultRoles),
+		profile: slices.Clone(defaultProfile),
 	}
+}
+
+// SetRoles replaces the roles GET /role lists.
+func (s *Sandbox) SetRoles(r []Role) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.roles = slices.Clone(r)
+}
+
+// SetProfileFields replaces the account's profile fields.
+func (s *Sandbox) SetProfileFields(f []ProfileField) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.profile = slices.Clone(f)
+}
+
+// AddProfileField adds a profile field to the account's.
+func (s *Sandbox) AddProfileField(f ProfileField) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.profile = append(s.profile, f)
 }
 
 // SetClock sets the clock tokens expire by; nil means time.Now.
@@ -199,6 +280,7 @@ func (s *Sandbox) Put(u User) (string, error) {
 	}
 	u.Fields = copyFields(u.Fields)
 	u.GroupIDs = slices.Clone(u.GroupIDs)
+	u.ManageableDepartmentIDs = slices.Clone(u.ManageableDepartmentIDs)
 	if u.Status == 0 {
 		u.Status = 1
 	}
@@ -241,6 +323,7 @@ func (s *Sandbox) Users() []User {
 		c := *u
 		c.Fields = copyFields(u.Fields)
 		c.GroupIDs = slices.Clone(u.GroupIDs)
+		c.ManageableDepartmentIDs = slices.Clone(u.ManageableDepartmentIDs)
 		out = append(out, c)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Fields["login"] < out[j].Fields["login"] })
@@ -307,6 +390,10 @@ func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writePage(s, w, r, "groups", s.Groups())
 	case path == "/users/v2" && r.Method == http.MethodGet:
 		s.listUsers(w, r)
+	case path == "/role" && r.Method == http.MethodGet:
+		s.listRoles(w, r)
+	case path == "/user/profile/fields" && r.Method == http.MethodGet:
+		s.listProfileFields(w, r)
 	case path == "/user" && r.Method == http.MethodPost:
 		s.createUser(w, r)
 	case strings.HasPrefix(path, "/user/") && r.Method == http.MethodPost && !strings.Contains(path[len("/user/"):], "/"):
@@ -314,7 +401,10 @@ func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case strings.HasPrefix(path, "/user/") && strings.HasSuffix(path, "/password") && r.Method == http.MethodPost &&
 		!strings.Contains(strings.TrimSuffix(path[len("/user/"):], "/password"), "/"):
 		s.setPassword(w, r, strings.TrimSuffix(path[len("/user/"):], "/password"))
-	case path == "/departments" || path == "/groups" || path == "/users/v2" || path == "/user" || strings.HasPrefix(path, "/user/"):
+	case strings.HasPrefix(path, "/user/") && strings.HasSuffix(path, "/status") && r.Method == http.MethodPost &&
+		!strings.Contains(strings.TrimSuffix(path[len("/user/"):], "/status"), "/"):
+		s.setStatus(w, r, strings.TrimSuffix(path[len("/user/"):], "/status"))
+	case path == "/role" || path == "/departments" || path == "/groups" || path == "/users/v2" || path == "/user" || strings.HasPrefix(path, "/user/"):
 		s.fail(w, r, http.StatusMethodNotAllowed, "Method not allowed")
 	default:
 		s.fail(w, r, http.StatusNotFound, "Not found")
@@ -417,12 +507,14 @@ func writePage[T any](s *Sandbox, w http.ResponseWriter, r *http.Request, key st
 // sandboxProfile is a user as GET /users/v2 answers it: fields as the upper-case
 // {name, value} list.
 type sandboxProfile struct {
-	UserID       string         `json:"userId"`
-	DepartmentID string         `json:"departmentId"`
-	Role         string         `json:"role"`
-	Status       int            `json:"status"`
-	Fields       []sandboxField `json:"fields"`
-	Groups       []string       `json:"groups"`
+	UserID                  string         `json:"userId"`
+	DepartmentID            string         `json:"departmentId"`
+	Role                    string         `json:"role"`
+	RoleID                  string         `json:"roleId"`
+	Status                  int            `json:"status"`
+	Fields                  []sandboxField `json:"fields"`
+	Groups                  []string       `json:"groups"`
+	ManageableDepartmentIDs []string       `json:"manageableDepartmentIds,omitempty"`
 }
 
 type sandboxField struct {
@@ -442,7 +534,11 @@ func (s *Sandbox) listUsers(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		p := sandboxProfile{UserID: u.ID, DepartmentID: u.DepartmentID, Role: cmp.Or(u.Role, "learner"),
-			Status: u.Status, Groups: slices.Clone(u.GroupIDs)}
+			RoleID: u.RoleID, Status: u.Status, Groups: slices.Clone(u.GroupIDs),
+			ManageableDepartmentIDs: slices.Clone(u.ManageableDepartmentIDs)}
+		if p.RoleID == "" {
+			p.RoleID = s.roleIDOfType(p.Role)
+		}
 		if p.Groups == nil {
 			p.Groups = []string{}
 		}
@@ -470,21 +566,103 @@ func containsFold(list []string, v string) bool {
 	return false
 }
 
-// sandboxBody is what POST /user and POST /user/{id} take.
-type sandboxBody struct {
-	DepartmentID      *string           `json:"departmentId"`
-	Fields            map[string]string `json:"fields"`
-	GroupIDs          *[]string         `json:"groupIds"`
-	Password          string            `json:"password"`
-	Role              string            `json:"role"`
-	SendLoginEmail    bool              `json:"sendLoginEmail"`
-	InvitationMessage string            `json:"invitationMessage"`
+// roleIDOfType is the id of the first role of type t, or "". s.mu is held.
+func (s *Sandbox) roleIDOfType(t string) string {
+	for _, r := range s.roles {
+		if r.Type == t {
+			return r.RoleID
+		}
+	}
+	return ""
 }
 
-// writableFields are the system profile fields the sandbox's account has.
-var writableFields = []string{"login", "email", "first_name", "last_name", "phone", "job_title"}
+// listRoles answers GET /role: a bare list of Role.
+func (s *Sandbox) listRoles(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	roles := slices.Clone(s.roles)
+	s.mu.Unlock()
+	s.answer(w, r, http.StatusOK, roles)
+}
 
-var roles = []string{"learner", "administrator", "department_administrator", "publisher", "custom"}
+// sandboxFieldInfo is UserFieldInfo, with isUnique and isRequired as 0 or 1.
+type sandboxFieldInfo struct {
+	UserFieldInfoID string         `json:"userFieldInfoId"`
+	Name            string         `json:"name"`
+	Label           string         `json:"label"`
+	Type            string         `json:"type"`
+	IsUnique        int            `json:"isUnique"`
+	IsRequired      int            `json:"isRequired"`
+	OrderPriority   int            `json:"orderPriority"`
+	Values          []sandboxField `json:"values"`
+}
+
+// listProfileFields answers GET /user/profile/fields: a bare list of UserFieldInfo.
+func (s *Sandbox) listProfileFields(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	out := make([]sandboxFieldInfo, 0, len(s.profile))
+	for i, f := range s.profile {
+		out = append(out, sandboxFieldInfo{UserFieldInfoID: f.ID, Name: f.Name, Label: f.Label, Type: f.Type,
+			IsUnique: b2i(f.Unique), IsRequired: b2i(f.Required), OrderPriority: i, Values: []sandboxField{}})
+	}
+	s.mu.Unlock()
+	s.answer(w, r, http.StatusOK, out)
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// sandboxBody is what POST /user and POST /user/{id} take.
+type sandboxBody struct {
+	DepartmentID            *string           `json:"departmentId"`
+	Fields                  map[string]string `json:"fields"`
+	GroupIDs                *[]string         `json:"groupIds"`
+	Password                string            `json:"password"`
+	Role                    string            `json:"role"`
+	RoleID                  string            `json:"roleId"`
+	ManageableDepartmentIDs []string          `json:"manageableDepartmentIds"`
+	SendLoginEmail          bool              `json:"sendLoginEmail"`
+	InvitationMessage       string            `json:"invitationMessage"`
+}
+
+// roles are the values of role the documentation's "Adding a User" lists: the standard
+// roles but the owner and the publisher, and custom, which a publisher and every
+// custom role are given as, with their roleId.
+var roles = []string{"learner", "administrator", "department_administrator", "custom"}
+
+// checkRole applies the documented rules of role, roleId and manageableDepartmentIds,
+// and returns the platform's message (or "") and the role type to keep. s.mu is held.
+func (s *Sandbox) checkRole(b *sandboxBody) (msg, kind string) {
+	if !slices.Contains(roles, b.Role) {
+		return fmt.Sprintf("Invalid value %s. Field role must be one of %s; a publisher or a custom role is given as custom with its roleId.",
+			b.Role, strings.Join(roles, ", ")), ""
+	}
+	kind = b.Role
+	if b.Role == "custom" {
+		if b.RoleID == "" {
+			return "Field roleId is required when role is custom", ""
+		}
+		i := slices.IndexFunc(s.roles, func(r Role) bool { return r.RoleID == b.RoleID })
+		if i < 0 || (s.roles[i].Type != "custom" && s.roles[i].Type != "publisher") {
+			return fmt.Sprintf("Role with id %s not found", b.RoleID), ""
+		}
+		kind = s.roles[i].Type
+	}
+	if kind == "department_administrator" || kind == "publisher" || kind == "custom" {
+		if len(b.ManageableDepartmentIDs) == 0 {
+			return "Field manageableDepartmentIds is required for this role", ""
+		}
+		for _, id := range b.ManageableDepartmentIDs {
+			if msg := s.checkDepartment(id); msg != "" {
+				return msg, ""
+			}
+		}
+	}
+	return "", kind
+}
 
 func (s *Sandbox) readBody(w http.ResponseWriter, r *http.Request) (*sandboxBody, bool) {
 	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
@@ -502,15 +680,13 @@ func (s *Sandbox) readBody(w http.ResponseWriter, r *http.Request) (*sandboxBody
 		s.fail(w, r, http.StatusBadRequest, "Invalid request body: "+err.Error())
 		return nil, false
 	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	for k := range b.Fields {
-		if !slices.Contains(writableFields, k) {
+		if !slices.ContainsFunc(s.profile, func(f ProfileField) bool { return f.Name == k }) {
 			s.fail(w, r, http.StatusBadRequest, fmt.Sprintf("Unknown user profile field %s", k))
 			return nil, false
 		}
-	}
-	if b.Role != "" && !slices.Contains(roles, b.Role) {
-		s.fail(w, r, http.StatusBadRequest, fmt.Sprintf("Invalid value %s. Field role must be one of %s.", b.Role, strings.Join(roles, ", ")))
-		return nil, false
 	}
 	return &b, true
 }
@@ -533,14 +709,25 @@ func (s *Sandbox) createUser(w http.ResponseWriter, r *http.Request) {
 		groups = *b.GroupIDs
 	}
 	s.mu.Lock()
-	if msg := s.checkNew(dept, b.Fields, groups, ""); msg != "" {
+	msg := s.checkNew(dept, b.Fields, groups, "")
+	kind := "learner"
+	if msg == "" && b.Role != "" {
+		msg, kind = s.checkRole(b)
+	}
+	if msg != "" {
 		s.mu.Unlock()
 		s.fail(w, r, http.StatusBadRequest, msg)
 		return
 	}
 	u := &User{ID: s.newUserID(), DepartmentID: dept, Fields: copyFields(b.Fields),
-		GroupIDs: slices.Clone(groups), Role: b.Role, Status: 1, HasPassword: b.Password != "",
+		GroupIDs: slices.Clone(groups), Role: kind, Status: 1, HasPassword: b.Password != "",
 		SendLoginEmail: b.SendLoginEmail}
+	if b.Role == "custom" {
+		u.RoleID = b.RoleID
+	}
+	if kind != "learner" && kind != "administrator" {
+		u.ManageableDepartmentIDs = slices.Clone(b.ManageableDepartmentIDs)
+	}
 	s.users[u.ID] = u
 	s.mu.Unlock()
 	s.counts.Wrote()
@@ -579,6 +766,14 @@ func (s *Sandbox) updateUser(w http.ResponseWriter, r *http.Request, id string) 
 			return
 		}
 	}
+	kind := ""
+	if b.Role != "" {
+		var msg string
+		if msg, kind = s.checkRole(b); msg != "" {
+			s.fail(w, r, http.StatusBadRequest, msg)
+			return
+		}
+	}
 	// Only what was sent changes. groupIds replaces the membership: the pessimistic
 	// reading of the spec, which the client must cope with. The spec's update has no
 	// password; one sent anyway is taken, again the pessimistic reading, and counted
@@ -593,8 +788,14 @@ func (s *Sandbox) updateUser(w http.ResponseWriter, r *http.Request, id string) 
 	if b.GroupIDs != nil {
 		u.GroupIDs = slices.Clone(*b.GroupIDs)
 	}
-	if b.Role != "" {
-		u.Role = b.Role
+	if kind != "" {
+		u.Role, u.RoleID, u.ManageableDepartmentIDs = kind, "", nil
+		if b.Role == "custom" {
+			u.RoleID = b.RoleID
+		}
+		if kind != "learner" && kind != "administrator" {
+			u.ManageableDepartmentIDs = slices.Clone(b.ManageableDepartmentIDs)
+		}
 	}
 	if b.Password != "" {
 		u.HasPassword = true
@@ -641,16 +842,57 @@ func (s *Sandbox) setPassword(w http.ResponseWriter, r *http.Request, id string)
 	w.WriteHeader(http.StatusOK)
 }
 
+// setStatus answers POST /user/{id}/status {"status": 1|3}: 200 with no body. The
+// documentation's own sample is XML, <request><status>1</status></request>; the
+// sandbox takes JSON bodies only, as everywhere else.
+func (s *Sandbox) setStatus(w http.ResponseWriter, r *http.Request, id string) {
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if mt != "application/json" {
+		s.fail(w, r, http.StatusBadRequest, "The sandbox takes JSON bodies only (Content-Type: application/json)")
+		return
+	}
+	var b struct {
+		Status json.RawMessage `json:"status"`
+	}
+	data, err := sandbox.ReadBody(w, r)
+	if err != nil || json.Unmarshal(data, &b) != nil {
+		s.fail(w, r, http.StatusBadRequest, "Invalid request body")
+		return
+	}
+	st, err := strconv.Atoi(strings.Trim(string(b.Status), `"`))
+	if err != nil || (st != 1 && st != 3) {
+		s.fail(w, r, http.StatusBadRequest, fmt.Sprintf("User status must be 1 or 3, %s given", b.Status))
+		return
+	}
+	s.mu.Lock()
+	u, found := s.users[id]
+	changed := found && u.Status != st
+	if found {
+		u.Status = st
+	}
+	s.mu.Unlock()
+	if !found {
+		s.fail(w, r, http.StatusNotFound, "User not found")
+		return
+	}
+	if changed {
+		s.counts.Wrote()
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
 func copyUser(u *User) User {
 	c := *u
 	c.Fields = maps.Clone(u.Fields)
 	c.GroupIDs = slices.Clone(u.GroupIDs)
+	c.ManageableDepartmentIDs = slices.Clone(u.ManageableDepartmentIDs)
 	return c
 }
 
 func sameUser(a, b User) bool {
-	return a.DepartmentID == b.DepartmentID && a.Role == b.Role && maps.Equal(a.Fields, b.Fields) &&
-		slices.Equal(a.GroupIDs, b.GroupIDs)
+	return a.DepartmentID == b.DepartmentID && a.Role == b.Role && a.RoleID == b.RoleID &&
+		maps.Equal(a.Fields, b.Fields) && slices.Equal(a.GroupIDs, b.GroupIDs) &&
+		slices.Equal(a.ManageableDepartmentIDs, b.ManageableDepartmentIDs)
 }
 
 // checkNew applies POST /user's rules; it returns the platform's message, or "".
@@ -668,15 +910,27 @@ func (s *Sandbox) checkNew(dept string, fields map[string]string, groups []strin
 	if fields["email"] == "" {
 		return "Field email is required"
 	}
+	for _, f := range s.profile {
+		if f.Required && f.Type != "country" && strings.TrimSpace(fields[f.Name]) == "" {
+			return fmt.Sprintf("Field %s is required", f.Name)
+		}
+	}
 	if msg := s.checkFields(fields, self); msg != "" {
 		return msg
 	}
 	return s.checkGroups(groups)
 }
 
-// checkFields enforces unique logins and e-mails, compared without regard to case.
+// checkFields enforces unique logins and e-mails, and the other fields the profile
+// says are unique, compared without regard to case. s.mu is held.
 func (s *Sandbox) checkFields(fields map[string]string, self string) string {
-	for _, f := range []string{"login", "email"} {
+	unique := []string{"login", "email"}
+	for _, f := range s.profile {
+		if f.Unique && !slices.Contains(unique, f.Name) {
+			unique = append(unique, f.Name)
+		}
+	}
+	for _, f := range unique {
 		v := fields[f]
 		if v == "" {
 			continue

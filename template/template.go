@@ -164,10 +164,11 @@ var formatsRU = map[string]string{
 	"text; empty: the user sets one":         "текст; пусто — пользователь задаст сам",
 	"text; generated when empty":             "текст; пусто — пароль будет создан и записан в passwords.csv",
 	"the product's number in inSkill":        "номер продукта в inSkill",
-	"the storefront's number; default 1":     "номер витрины; по умолчанию 1",
-	"да/нет (sent as 1/0)":                   "да/нет",
-	"да/нет (sent as status A/D)":            "да/нет",
-	"м/ж (sent as 0/1)":                      "м/ж",
+	"the storefront's number; default 1 (Ultimate) or 0 (Multi-Vendor)": "номер витрины; по умолчанию 1 (Ultimate) или 0 (Multi-Vendor)",
+	"да/нет (sent as 1/0)":                                              "да/нет",
+	"да/нет (sent as status A/D)":                                       "да/нет",
+	"да/нет (sent as status 1/3)":                                       "да/нет",
+	"м/ж (sent as 0/1)":                                                 "м/ж",
 }
 
 // FormatIn is a schema's description of a field's format (validate.FieldRule.Format,

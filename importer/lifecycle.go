@@ -154,7 +154,8 @@ func (r *run) close() error {
 func (r *run) finish(runErr error, start time.Time) (*reports.Summary, error) {
 	sum := r.summary
 	runErr = cmp.Or(runErr, r.close())
-	sum.Problems = r.problems.List()
+	r.deps.Progress.Fill(sum)
+	sum.Problems = r.deps.Progress.Problems()
 	importing := r.opts.Kind == Import
 	if importing {
 		runErr = stoppedPartWay(runErr)

@@ -69,7 +69,6 @@ type run struct {
 	summary *reports.Summary
 
 	workers   int
-	problems  reports.Problems
 	described bool // describeSource has run
 	// prev is what the run being resumed finished, by key; journal records this run.
 	prev    map[string]Entry
@@ -404,9 +403,7 @@ func (r *run) generateLogin(row *reports.Row, u *validate.User) error {
 // write records one finished row, in row order. Its bytes in flight are released when
 // the reports are done with it (see Run's SetOnRowDone).
 func (r *run) write(row *reports.Row) error {
-	r.summary.Add(row)
-	r.deps.Progress.add(row)
-	r.problems.Add(row, r.opts.Lang)
+	r.deps.Progress.Add(row, r.opts.Lang)
 	return r.writer.Write(row)
 }
 

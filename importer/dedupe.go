@@ -25,6 +25,9 @@ type dedupe struct {
 	keys  []columns.Field // the schema's key fields, at most maxKeys
 	seen  *keySet
 	input string // the file, to name earlier rows
+	// mapping finds a row's key values, its SourceRow and Repeats cells, and the
+	// headers a duplicate's issue names.
+	mapping *columns.Mapping
 	// origins maps a row to the row of the original file it came from, when the
 	// input is a failed file (it has a SourceRow column): a duplicate's message
 	// then names the original row, not the failed file's own. Nil otherwise.
@@ -35,17 +38,78 @@ type dedupe struct {
 	warmSink uint64
 }
 
-// newDedupe checks the keys of schema in the rows of input, remembering them in seen;
-// failedFile says the input has a SourceRow column (see origins).
-func newDedupe(schema *validate.Schema, seen *keySet, input string, failedFile bool) *dedupe {
-	d := &dedupe{seed: maphash.MakeSeed(), keys: schema.KeyFields(), seen: seen, input: input}
+// newDedupe checks the keys of schema in the rows of input, whose columns m maps,
+// remembering them in seen.
+func newDedupe(schema *validate.Schema, m *columns.Mapping, seen *keySet, input string) *dedupe {
+	d := &dedupe{seed: maphash.MakeSeed(), keys: schema.KeyFields(), seen: seen, input: input, mapping: m}
 	if len(d.keys) > maxKeys {
 		d.keys = d.keys[:maxKeys]
 	}
-	if failedFile {
+	if m.Has(columns.SourceRow) {
 		d.origins = make(map[int32]string)
 	}
 	return d
+}
+
+// check finds the earlier rows that the validated row it repeats: those its key values
+// were first seen in, and, in a failed file, those its Repeats cell names while the
+// row still holds the key they share. It adds a duplicate issue to row for each and
+// reports whether there was one. A row's keys are registered whether or not the row
+// is valid, so that a later row with the same e-mail is reported now rather than
+// after the user fixes this one.
+func (d *dedupe) check(it *item, row *reports.Row) (dup bool, err error) {
+	cells, u := it.row.Cells, &it.user
+	if o := d.mapping.Get(cells, columns.SourceRow); d.remember(it.row.Num, o) {
+		row.Origin = o
+	}
+	// A row of a failed file that still holds the key its Repeats column names is
+	// still a duplicate of that earlier row, which is not in this file.
+	for _, rep := range parseRepeats(d.mapping.Get(cells, columns.Repeats)) {
+		f := columns.Field(rep.field)
+		v := validate.Value(u, f)
+		if v == "" || !strings.EqualFold(strings.TrimSpace(v), strings.TrimSpace(rep.value)) {
+			continue
+		}
+		dup = true
+		row.Issues = append(row.Issues, d.duplicate(f, v, cells, rep.origin))
+	}
+	for k, f := range d.keys {
+		if it.hashes[k] == 0 {
+			continue
+		}
+		// One lookup-or-insert per key.
+		earlier, seen, err := d.add(it.hashes[k], it.row.Num)
+		if err != nil {
+			return false, err
+		}
+		if seen {
+			dup = true
+			row.Issues = append(row.Issues, d.duplicate(f, validate.Value(u, f), cells, earlier))
+		}
+	}
+	return dup, nil
+}
+
+// duplicate is the issue of a row whose value v of key f an earlier row had: earlier
+// names that row.
+func (d *dedupe) duplicate(f columns.Field, v string, cells []string, earlier string) validate.Issue {
+	return validate.Issue{
+		Field: string(f), Column: d.mapping.Header(f), Code: validate.CodeDuplicate,
+		Severity: validate.Error, Raw: d.mapping.Get(cells, f), Normalized: v, Detail: earlier,
+	}
+}
+
+// key is the row's identity key, for the reports and the journal: the value of the
+// schema's first key field, or of the second when the first is empty.
+func (d *dedupe) key(u *validate.User) string {
+	if len(d.keys) == 0 {
+		return ""
+	}
+	k := validate.Value(u, d.keys[0])
+	if k == "" && len(d.keys) > 1 {
+		k = validate.Value(u, d.keys[1])
+	}
+	return k
 }
 
 // hashes are keyHash of each key field of u (0 for an empty value). Safe for
@@ -158,4 +222,46 @@ func appendLowerASCII(b []byte, s string) ([]byte, bool) {
 		b = append(b, c)
 	}
 	return b, true
+}
+
+// repeat is one entry of a failed file's Repeats cell: the earlier row (as Origin
+// writes it) and the key it shares.
+type repeat struct{ origin, field, value string }
+
+// parseRepeats reads a Repeats cell, "2 (staff.xlsx): uid=T000001; 7 (staff.xlsx):
+// email=a@b.ru". Entries that do not read so are ignored: the person may have
+// cleared or rewritten the cell to say the row is not a duplicate.
+func parseRepeats(cell string) []repeat {
+	if strings.TrimSpace(cell) == "" {
+		return nil
+	}
+	var out []repeat
+	for part := range strings.SplitSeq(cell, ";") {
+		origin, kv, ok := strings.Cut(part, "):")
+		if !ok {
+			continue
+		}
+		origin = strings.TrimSpace(origin) + ")"
+		field, value, ok := strings.Cut(kv, "=")
+		field = strings.TrimSpace(field)
+		if !ok || !validOrigin(origin) || field == "" || strings.TrimSpace(value) == "" {
+			continue
+		}
+		f, known := columns.Lookup(field)
+		if !known {
+			continue
+		}
+		out = append(out, repeat{origin: origin, field: string(f), value: strings.TrimSpace(value)})
+	}
+	return out
+}
+
+// validOrigin reports whether s reads as reports.Origin writes it: "5 (staff.xlsx)".
+func validOrigin(s string) bool {
+	num, rest, ok := strings.Cut(strings.TrimSpace(s), " (")
+	if !ok || !strings.HasSuffix(rest, ")") || len(rest) < 2 {
+		return false
+	}
+	n, err := strconv.Atoi(num)
+	return err == nil && n > 0
 }

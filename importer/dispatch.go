@@ -102,24 +102,19 @@ type dispatcher struct {
 	g *errgroup.Group
 	// stop is cancelled when the run must take no more rows: Ctrl-C or an abort.
 	stop context.Context
-	// calls is what calls in flight run under: it outlives stop by the grace period,
-	// so a Ctrl-C lets them finish instead of leaving writes half-known.
-	calls       context.Context
-	cancelCalls context.CancelFunc
-	finished    chan struct{}
+	// grace gives calls in flight their context, which outlives stop by the grace period.
+	grace *graceTimer
+	reach *reachWatch
+	abort atomic.Bool
 
 	target   *Retrying
 	adaptive *Adaptive
 	retries  atomic.Int64
-	out      *sequencer
-	journal  *journal // nil for a plan
+
+	out     *sequencer
+	journal *journal // nil for a plan
 	// passwords records the generated passwords the platform took; nil for a plan.
 	passwords *reports.Passwords
-	abort     atomic.Bool
-
-	unreachableAfter time.Duration
-	lastSuccess      atomic.Int64 // unix nanoseconds of the last answer that was not a failure to reach the platform
-	now              func() time.Time
 }
 
 // Defaults of the dispatcher's bounds.
@@ -138,29 +133,23 @@ const (
 func newDispatcher(ctx context.Context, t targets.Target, opts *Options, out *sequencer, j *journal, pw *reports.Passwords, now func() time.Time, progress *Progress) *dispatcher {
 	g, stop := errgroup.WithContext(ctx)
 	g.SetLimit(opts.Concurrency)
-	calls, cancelCalls := context.WithCancel(context.WithoutCancel(ctx))
 	d := &dispatcher{
-		g: g, stop: stop, calls: calls, cancelCalls: cancelCalls, finished: make(chan struct{}),
-		out: out, journal: j, passwords: pw, now: now,
-		unreachableAfter: opts.UnreachableAfter,
+		g: g, stop: stop, grace: startGrace(ctx, stop, opts.Grace), reach: newReachWatch(opts.UnreachableAfter, now),
+		out: out, journal: j, passwords: pw,
 	}
-	d.lastSuccess.Store(now().UnixNano())
-	grace := opts.Grace
-	go func() {
-		select {
-		case <-d.finished:
-			return
-		case <-stop.Done():
-		}
-		t := time.NewTimer(grace)
-		defer t.Stop()
-		select {
-		case <-d.finished:
-		case <-t.C:
-			cancelCalls()
-		}
-	}()
+	d.target, d.adaptive = decorate(t, opts, now)
+	if progress != nil {
+		progress.setRate(d.adaptive.Rate())
+		d.adaptive.OnRate = progress.setRate
+	}
+	return d
+}
 
+// decorate wraps t in what every call goes through: for an import into a target that
+// can look accounts up, the lookup of writes that may have landed; the adaptive rate
+// limit; and retries, which share one budget with the lookups. It returns the outer
+// decorator and the rate limit.
+func decorate(t targets.Target, opts *Options, now func() time.Time) (*Retrying, *Adaptive) {
 	retries := max(opts.Retries, 0)
 	budget := &atomic.Int64{}
 	budget.Store(int64(opts.RetryBudget))
@@ -169,13 +158,8 @@ func newDispatcher(ctx context.Context, t targets.Target, opts *Options, out *se
 		// gets: a row whose lookup gave up first stays unknown, and fails.
 		t = &Verifying{Target: t, Planner: p, Settle: opts.RetryBase, Tries: max(lookTries, retries+1), Budget: budget}
 	}
-	d.adaptive = NewAdaptive(t, opts.Rate, now)
-	if progress != nil {
-		progress.setRate(d.adaptive.Rate())
-		d.adaptive.OnRate = progress.setRate
-	}
-	d.target = &Retrying{Target: d.adaptive, Retries: retries, Budget: budget, Base: opts.RetryBase}
-	return d
+	adaptive := NewAdaptive(t, opts.Rate, now)
+	return &Retrying{Target: adaptive, Retries: retries, Budget: budget, Base: opts.RetryBase}, adaptive
 }
 
 // send starts the call for row, blocking while Concurrency calls are in flight.
@@ -186,44 +170,74 @@ func (d *dispatcher) send(idx int, row *reports.Row, hash string) {
 			d.out.put(idx, row)
 			return nil
 		}
-		// The row's calls, counted by the retry loop itself: the journal keeps them,
-		// the summary their retries.
-		res, tries, err := d.target.upsert(d.calls, row.User)
-		d.retries.Add(int64(tries - 1))
-		fillRow(row, res, err)
-		// The password reaches the disk before the journal says the row is done: a
-		// resumed run skips done rows, and their passwords must not be lost.
-		if err == nil && res.PasswordSet && row.User.PasswordGenerated && d.passwords != nil {
-			if perr := d.passwords.Add(row.Num, row.Key, row.User.Login, row.User.Email, row.User.Password); perr != nil {
-				row.Issues = append(row.Issues, validate.Issue{Field: "password", Code: validate.CodeRequired, Severity: validate.Warning,
-					Detail: "the account got a generated password that could not be saved: " + perr.Error()})
-				if d.journal != nil {
-					d.journal.add(Entry{Row: row.Num, Key: row.Key, Hash: "", Status: string(reports.Failed), ID: row.TargetID, Attempts: tries, Code: "passwords"})
-				}
-				d.out.put(idx, row)
-				d.abort.Store(true)
-				return &AbortError{Reason: "the generated passwords cannot be saved (" + perr.Error() + "); the account of row " +
-					strconv.Itoa(row.Num) + " was created with a password that is not recorded: set a new one on the platform", Err: perr}
-			}
-		}
-		if d.journal != nil {
-			d.journal.add(Entry{Row: row.Num, Key: row.Key, Hash: hash, Status: string(row.Status), ID: row.TargetID, Attempts: tries, Code: row.FailCode})
-		}
-		d.out.put(idx, row)
-		switch {
-		case targets.IsFatal(err):
+		err := d.call(idx, row, hash)
+		if err != nil {
 			d.abort.Store(true)
-			return &AbortError{Reason: "the platform refused the credentials", Err: err}
-		case err == nil || targets.KindOf(err) == targets.Permanent:
-			d.lastSuccess.Store(d.now().UnixNano())
-		case row.FailCode == targets.CodeUnreachable:
-			if gone := d.now().Sub(time.Unix(0, d.lastSuccess.Load())); gone > d.unreachableAfter {
-				d.abort.Store(true)
-				return &AbortError{Reason: fmt.Sprintf("the platform has not answered for %s", gone.Round(time.Second)), Err: err}
-			}
 		}
-		return nil
+		return err
 	})
+}
+
+// call makes row's call and records what came of it: the generated password, the
+// journal, then the report. It returns an *AbortError when the run must stop.
+func (d *dispatcher) call(idx int, row *reports.Row, hash string) error {
+	// The row's calls, counted by the retry loop itself: the journal keeps them, the
+	// summary their retries.
+	res, tries, err := d.target.upsert(d.grace.calls, row.User)
+	d.retries.Add(int64(tries - 1))
+	fillRow(row, res, err)
+	// The password reaches the disk before the journal says the row is done: a
+	// resumed run skips done rows, and their passwords must not be lost.
+	if err == nil && res.PasswordSet && row.User.PasswordGenerated {
+		if perr := d.savePassword(row, tries); perr != nil {
+			d.out.put(idx, row)
+			return perr
+		}
+	}
+	d.record(Entry{Row: row.Num, Key: row.Key, Hash: hash, Status: string(row.Status), ID: row.TargetID, Attempts: tries, Code: row.FailCode})
+	d.out.put(idx, row)
+	return d.verdict(row, err)
+}
+
+// savePassword records the generated password the platform took for row. When it
+// cannot, the row says so, the journal has it failed, and the run must stop: the
+// *AbortError tells people to set a new password.
+func (d *dispatcher) savePassword(row *reports.Row, tries int) error {
+	if d.passwords == nil {
+		return nil
+	}
+	err := d.passwords.Add(row.Num, row.Key, row.User.Login, row.User.Email, row.User.Password)
+	if err == nil {
+		return nil
+	}
+	row.Issues = append(row.Issues, validate.Issue{Field: "password", Code: validate.CodeRequired, Severity: validate.Warning,
+		Detail: "the account got a generated password that could not be saved: " + err.Error()})
+	d.record(Entry{Row: row.Num, Key: row.Key, Hash: "", Status: string(reports.Failed), ID: row.TargetID, Attempts: tries, Code: "passwords"})
+	return &AbortError{Reason: "the generated passwords cannot be saved (" + err.Error() + "); the account of row " +
+		strconv.Itoa(row.Num) + " was created with a password that is not recorded: set a new one on the platform", Err: err}
+}
+
+// record adds e to the journal, when the run keeps one.
+func (d *dispatcher) record(e Entry) {
+	if d.journal != nil {
+		d.journal.add(e)
+	}
+}
+
+// verdict says whether a call's outcome stops the run: credentials refused, or the
+// platform gone for longer than the run waits. Any answer resets the wait.
+func (d *dispatcher) verdict(row *reports.Row, err error) error {
+	switch {
+	case targets.IsFatal(err):
+		return &AbortError{Reason: "the platform refused the credentials", Err: err}
+	case err == nil || targets.KindOf(err) == targets.Permanent:
+		d.reach.answered()
+	case row.FailCode == targets.CodeUnreachable:
+		if gone, over := d.reach.gone(); over {
+			return &AbortError{Reason: fmt.Sprintf("the platform has not answered for %s", gone.Round(time.Second)), Err: err}
+		}
+	}
+	return nil
 }
 
 func (d *dispatcher) aborted() bool { return d.abort.Load() }
@@ -234,11 +248,10 @@ type sendStats struct {
 	retries int     // calls made again, over the whole run
 }
 
-// wait waits for every call, stops the grace timer and says how the sending went.
+// wait waits for every call, ends the grace period and says how the sending went.
 func (d *dispatcher) wait() (sendStats, error) {
 	err := d.g.Wait()
-	close(d.finished)
-	d.cancelCalls()
+	d.grace.end()
 	return sendStats{rate: d.adaptive.Rate(), retries: int(d.retries.Load())}, err
 }
 

@@ -164,7 +164,8 @@ type Deps struct {
 	Log io.Writer
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
-	// Progress, when set, is kept up to date as rows finish.
+	// Progress, when set, is kept up to date as rows finish; the summary's counts are
+	// read from it, so each Run needs a Progress of its own.
 	Progress *Progress
 	// Hooks tell the caller what happens, for people: the importer chooses no words
 	// for the terminal there.

@@ -28,6 +28,9 @@ type input struct {
 	header  source.Row
 	mapping *columns.Mapping
 	info    *reports.SourceInfo
+	// ours is set for a CSV the tool wrote itself (it has the failed file's SourceRow
+	// column): its cells' leading apostrophes are the tool's.
+	ours bool
 }
 
 // readTable finds the header row of src and maps its columns, or says why the file
@@ -44,7 +47,10 @@ func readTable(src source.Reader, opts *Options, progress *Progress) (*input, er
 	if missing := opts.Schema.MissingColumns(&mapping, opts.Sets); len(missing) > 0 {
 		return nil, &ColumnsError{Missing: missing, Found: mapping.Headers()}
 	}
-	return &input{src: src, header: header, mapping: &mapping, info: sourceInfo(src.Info(), header.Num, &mapping)}, nil
+	return &input{
+		src: src, header: header, mapping: &mapping, info: sourceInfo(src.Info(), header.Num, &mapping),
+		ours: mapping.Has(columns.SourceRow) && src.Info().Format == "csv",
+	}, nil
 }
 
 // newSummary begins the run's summary; the rows and the end fill the rest.
@@ -78,56 +84,33 @@ func preflightFailed(err error, sum *reports.Summary, elapsed time.Duration) (*r
 
 // newRun opens what the run writes besides the summary: for an import the passwords
 // file and the journal (read first when resuming), then the report writer and the
-// duplicate check's key set. Each is registered with onClose as it opens; when one
-// fails, those opened before it are closed.
+// duplicate check's key set. Each is registered with files.onClose as it opens; when
+// one fails, those opened before it are closed.
 func newRun(opts Options, deps Deps, in *input, sum *reports.Summary) (_ *run, err error) {
 	dir := sum.ReportDir
-	today := deps.Now()
 	r := &run{
-		opts:    opts,
-		deps:    deps,
-		src:     in.src,
-		mapping: in.mapping,
-		val: validate.NewValidator(opts.Schema, in.mapping, validate.Options{
-			Region: opts.Region,
-			Sets:   opts.Sets,
-			Today:  validate.Date{Year: today.Year(), Month: today.Month(), Day: today.Day()},
-		}),
-		summary: sum,
-		workers: runtime.GOMAXPROCS(0),
+		opts: opts, deps: deps, in: in, val: newValidator(&opts, in.mapping, deps.Now()),
+		workers: runtime.GOMAXPROCS(0), inFlight: semaphore.NewWeighted(inFlightBytes), summary: sum,
 	}
+	r.screen = screen{log: deps.Log, opts: &r.opts, source: sum.Source}
 	defer func() {
 		if err != nil {
-			r.close()
+			r.files.close()
 		}
 	}()
 	if opts.Kind == Import {
-		r.passwords = reports.NewPasswords(dir)
-		r.onClose(r.passwords.Close)
-		if opts.Resume {
-			if r.prev, err = readJournal(dir); err != nil {
-				return nil, err
-			}
-		}
-		if r.journal, err = openJournal(dir, opts.Resume, r.passwords.Sync); err != nil {
+		if err := r.files.openImport(dir, opts.Resume); err != nil {
 			return nil, err
 		}
-		r.onClose(r.journal.close)
 	}
-	r.writer, err = reports.NewWriter(dir, reports.Input{
-		Path: opts.Input, Info: in.info.Info, HeaderRow: in.header.Num, Header: in.header.Cells, Columns: in.info.Columns,
-	}, opts.Lang)
-	if err != nil {
+	if err := r.files.openReports(dir, in, &opts); err != nil {
 		return nil, err
 	}
-	failedFile := in.mapping.Has(columns.SourceRow)
-	r.ours = failedFile && in.src.Info().Format == "csv"
-	r.inFlight = semaphore.NewWeighted(inFlightBytes)
-	r.writer.SetOnRowDone(func(row *reports.Row) { r.inFlight.Release(rowCost(row.Cells)) })
+	r.files.writer.SetOnRowDone(func(row *reports.Row) { r.inFlight.Release(rowCost(row.Cells)) })
 	removeSpills(dir)
 	seen := newKeySet(dir, keySetMaxSlots)
-	r.onClose(seen.close)
-	r.dedupe = newDedupe(opts.Schema, seen, opts.Input, failedFile)
+	r.files.onClose(seen.close)
+	r.dedupe = newDedupe(opts.Schema, in.mapping, seen, opts.Input)
 	if opts.Kind == Plan {
 		// The check ran on the target itself; the rows only plan.
 		r.deps.Target = targets.AsTarget(deps.Target.Name(), deps.Target.(targets.Planner))
@@ -135,17 +118,65 @@ func newRun(opts Options, deps Deps, in *input, sum *reports.Summary) (_ *run, e
 	return r, nil
 }
 
+// newValidator is the row check of the run: opts' schema, region and set values, with
+// today's date for the dates that cannot be in the future.
+func newValidator(opts *Options, m *columns.Mapping, now time.Time) *validate.Validator {
+	return validate.NewValidator(opts.Schema, m, validate.Options{
+		Region: opts.Region,
+		Sets:   opts.Sets,
+		Today:  validate.Date{Year: now.Year(), Month: now.Month(), Day: now.Day()},
+	})
+}
+
+// files are what a run writes as it goes, besides the summary, and what it read of the
+// run it resumes. closers close what was opened, for close.
+type files struct {
+	writer *reports.Writer
+	// journal records this run's rows; prev is what the run being resumed finished,
+	// by key. Both nil unless importing.
+	journal *journal
+	prev    map[string]Entry
+	// passwords records generated passwords the platform took; nil unless importing.
+	passwords *reports.Passwords
+	closers   []func() error
+}
+
+// openImport opens what only an import writes: the passwords file and the journal,
+// read first when resuming.
+func (f *files) openImport(dir string, resume bool) (err error) {
+	f.passwords = reports.NewPasswords(dir)
+	f.onClose(f.passwords.Close)
+	if resume {
+		if f.prev, err = readJournal(dir); err != nil {
+			return err
+		}
+	}
+	if f.journal, err = openJournal(dir, resume, f.passwords.Sync); err != nil {
+		return err
+	}
+	f.onClose(f.journal.close)
+	return nil
+}
+
+// openReports opens the writer of the reports on the rows of in.
+func (f *files) openReports(dir string, in *input, opts *Options) (err error) {
+	f.writer, err = reports.NewWriter(dir, reports.Input{
+		Path: opts.Input, Info: in.info.Info, HeaderRow: in.header.Num, Header: in.header.Cells, Columns: in.info.Columns,
+	}, opts.Lang)
+	return err
+}
+
 // onClose registers a close of something the run opened; close runs them.
-func (r *run) onClose(f func() error) { r.closers = append(r.closers, f) }
+func (f *files) onClose(c func() error) { f.closers = append(f.closers, c) }
 
 // close closes what the run opened, the last opened first (the journal before the
 // passwords file its syncs sync), and joins their errors.
-func (r *run) close() error {
+func (f *files) close() error {
 	var errs []error
-	for i := len(r.closers) - 1; i >= 0; i-- {
-		errs = append(errs, r.closers[i]())
+	for i := len(f.closers) - 1; i >= 0; i-- {
+		errs = append(errs, f.closers[i]())
 	}
-	r.closers = nil
+	f.closers = nil
 	return errors.Join(errs...)
 }
 
@@ -153,8 +184,9 @@ func (r *run) close() error {
 // copy, report.html and summary.json. The run's own error wins over a close's.
 func (r *run) finish(runErr error, start time.Time) (*reports.Summary, error) {
 	sum := r.summary
-	runErr = cmp.Or(runErr, r.close())
-	sum.Problems = r.problems.List()
+	runErr = cmp.Or(runErr, r.files.close())
+	r.deps.Progress.Fill(sum)
+	sum.Problems = r.deps.Progress.Problems()
 	importing := r.opts.Kind == Import
 	if importing {
 		runErr = stoppedPartWay(runErr)
@@ -163,7 +195,7 @@ func (r *run) finish(runErr error, start time.Time) (*reports.Summary, error) {
 		sum.Aborted = ae.Error()
 	}
 	sum.ElapsedMS = r.deps.Now().Sub(start).Milliseconds()
-	if err := r.writer.Finish(sum); err != nil && runErr == nil {
+	if err := r.files.writer.Finish(sum); err != nil && runErr == nil {
 		runErr = err
 	}
 	if err := reports.SaveSummary(sum.ReportDir, sum); err != nil && runErr == nil {

@@ -5,10 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
-	"strconv"
-	"strings"
 	"sync"
-	"unicode/utf8"
 
 	"golang.org/x/sync/semaphore"
 
@@ -58,33 +55,23 @@ type batch struct {
 	items []item
 }
 
-// run is the state of one Run.
+// run is the state of one Run: what it reads and how, what it writes (files), the
+// duplicate check (dedupe), and what it shows people as it goes (screen and
+// deps.Progress).
 type run struct {
 	opts    Options
 	deps    Deps
-	src     source.Reader
-	mapping *columns.Mapping
+	in      *input
 	val     *validate.Validator
-	writer  *reports.Writer
-	summary *reports.Summary
-
-	workers   int
-	problems  reports.Problems
-	described bool // describeSource has run
-	// prev is what the run being resumed finished, by key; journal records this run.
-	prev    map[string]Entry
-	journal *journal
-	// passwords records generated passwords the platform took; nil unless importing.
-	passwords *reports.Passwords
-	// closers close what newRun opened (see lifecycle.go).
-	closers []func() error
-	// ours is set for a CSV the tool wrote itself (it has the failed file's
-	// SourceRow column): its cells' leading apostrophes are the tool's.
-	ours   bool
-	dedupe *dedupe
+	workers int
 	// inFlight holds rowCost for each row from when it is read until its reports are
 	// written.
 	inFlight *semaphore.Weighted
+
+	dedupe  *dedupe
+	files   files
+	summary *reports.Summary
+	screen  screen
 }
 
 // run reads, validates, settles and (unless a dry run) dispatches every row, writing
@@ -92,75 +79,94 @@ type run struct {
 func (r *run) run(ctx context.Context) error {
 	readCtx, stopReading := context.WithCancel(ctx)
 	defer stopReading()
-
-	jobs := make(chan *batch, r.workers)
-	done := make(chan *batch, r.workers)
-	var readErr error
-	go func() {
-		defer close(jobs)
-		readErr = r.read(readCtx, jobs)
-	}()
-	var wg sync.WaitGroup
-	for range r.workers {
-		wg.Go(func() { r.validate(jobs, done) })
-	}
-	go func() {
-		wg.Wait()
-		close(done)
-	}()
+	done, readErr := r.startReading(readCtx)
 
 	out := newSequencer(r.write, windowFor(r.opts.Concurrency))
 	var disp *dispatcher
 	if r.opts.Kind != Validate {
-		disp = newDispatcher(ctx, r.deps.Target, &r.opts, out, r.journal, r.passwords, r.deps.Now, r.deps.Progress)
+		disp = newDispatcher(ctx, r.deps.Target, &r.opts, out, r.files.journal, r.files.passwords, r.deps.Now, r.deps.Progress)
 	}
+	settleErr := r.settleInOrder(ctx, done, out, disp, stopReading)
+	r.screen.describe() // for files with fewer rows than the sample
 
-	// Put batches back in file order and settle each row there: duplicates and
-	// generated logins depend on the rows before, so this stage is sequential.
+	err := cmp.Or(r.endSending(disp), settleErr, out.err())
+	if err == nil && ctx.Err() != nil {
+		return &AbortError{Reason: "interrupted", Err: context.Cause(ctx)}
+	}
+	return cmp.Or(err, readErr())
+}
+
+// startReading starts the reader and the validating workers. It returns the channel
+// of validated batches, in any order, closed once the reader and every worker are
+// done, and the reader's error, to be asked for only after that.
+func (r *run) startReading(ctx context.Context) (done <-chan *batch, readErr func() error) {
+	jobs := make(chan *batch, r.workers)
+	validated := make(chan *batch, r.workers)
+	var err error
+	go func() {
+		defer close(jobs)
+		err = r.read(ctx, jobs)
+	}()
+	var wg sync.WaitGroup
+	for range r.workers {
+		wg.Go(func() { r.validate(jobs, validated) })
+	}
+	go func() {
+		wg.Wait()
+		close(validated)
+	}()
+	return validated, func() error { return err }
+}
+
+// settleInOrder puts the validated batches back in file order and settles each row
+// there, then hands it on: duplicates and generated logins depend on the rows
+// before, so this stage is sequential. Once the run must stop it stops the reader
+// and drains done, so the workers can finish. It returns the duplicate check's error.
+func (r *run) settleInOrder(ctx context.Context, done <-chan *batch, out *sequencer, disp *dispatcher, stopReading func()) error {
 	batches := newReorder[*batch]()
 	stopped := false
-	var settleErr error
+	var err error
 	for b := range done {
 		if stopped {
-			continue // drain, so the workers can finish
+			continue
 		}
 		batches.put(b.seq, b)
 		for nb, ok := batches.take(); ok && !stopped; nb, ok = batches.take() {
-			r.dedupe.warm(nb)
-			for i := range nb.items {
-				if stopped = r.stopping(ctx, disp, out); stopped {
-					break
-				}
-				row, err := r.settle(&nb.items[i])
-				if err != nil {
-					settleErr, stopped = err, true
-					break
-				}
-				r.sample(row)
-				r.hand(row, out, disp)
-			}
+			stopped, err = r.settleBatch(ctx, nb, out, disp)
 		}
 		if stopped {
 			stopReading()
 		}
 	}
+	return err
+}
 
-	r.describe() // for files with fewer rows than the sample
-	var err error
-	if disp != nil {
-		var st sendStats
-		st, err = disp.wait()
-		r.summary.Rate, r.summary.Retries = st.rate, st.retries
+// settleBatch settles each row of b and hands it on, until the run must stop; it
+// reports whether it must, and the duplicate check's error.
+func (r *run) settleBatch(ctx context.Context, b *batch, out *sequencer, disp *dispatcher) (stopped bool, err error) {
+	r.dedupe.warm(b)
+	for i := range b.items {
+		if r.stopping(ctx, disp, out) {
+			return true, nil
+		}
+		row, err := r.settle(&b.items[i])
+		if err != nil {
+			return true, err
+		}
+		r.screen.sample(row)
+		r.hand(row, out, disp)
 	}
-	if err == nil {
-		err = cmp.Or(settleErr, out.err())
+	return false, nil
+}
+
+// endSending waits for the calls in flight, if the run sends rows, and puts in the
+// summary how the sending went.
+func (r *run) endSending(disp *dispatcher) error {
+	if disp == nil {
+		return nil
 	}
-	if err == nil && ctx.Err() != nil {
-		err = &AbortError{Reason: "interrupted", Err: context.Cause(ctx)}
-	}
-	if err == nil && readErr != nil {
-		err = readErr
-	}
+	st, err := disp.wait()
+	r.summary.Rate, r.summary.Retries = st.rate, st.retries
 	return err
 }
 
@@ -171,7 +177,7 @@ func (r *run) validate(jobs <-chan *batch, done chan<- *batch) {
 	for b := range jobs {
 		for i := range b.items {
 			it := &b.items[i]
-			if r.ours {
+			if r.in.ours {
 				// A CSV the tool wrote (a failed file) has an apostrophe before each
 				// value a spreadsheet would run: take it back, so the value is the one
 				// the original file had.
@@ -196,7 +202,7 @@ func (r *run) hand(row *reports.Row, out *sequencer, disp *dispatcher) {
 		return
 	}
 	hash := rowHash(r.opts.Schema.Target, row.User)
-	if e, ok := r.prev[row.Key]; ok && e.done() && e.Hash == hash {
+	if e, ok := r.files.prev[row.Key]; ok && e.done() && e.Hash == hash {
 		row.Status, row.TargetID = reports.Skipped, e.ID
 		out.put(idx, row)
 		return
@@ -235,7 +241,7 @@ func (r *run) read(ctx context.Context, jobs chan<- *batch) error {
 		return true
 	}
 	for {
-		row, err := r.src.Next()
+		row, err := r.in.src.Next()
 		if errors.Is(err, io.EOF) {
 			break
 		}
@@ -278,8 +284,8 @@ type positioner interface {
 // display's ETA, unless the sheet's dimension said. The guess is refreshed with every
 // batch, so it converges as the rows get read.
 func (r *run) estimateTotal(batches int) {
-	p, ok := r.src.(positioner)
-	if !ok || r.src.Info().LastRow > 1 {
+	p, ok := r.in.src.(positioner)
+	if !ok || r.in.src.Info().LastRow > 1 {
 		return
 	}
 	read, size := p.Position()
@@ -297,81 +303,44 @@ func (r *run) settle(it *item) (*reports.Row, error) {
 	s := r.val.Schema()
 	u := &it.user
 	row := &reports.Row{Num: it.row.Num, Cells: it.row.Cells, Issues: it.issues}
-
-	keys := r.dedupe.keys
 	valid := !validate.HasErrors(row.Issues)
-	if o := r.mapping.Get(it.row.Cells, columns.SourceRow); r.dedupe.remember(it.row.Num, o) {
-		row.Origin = o
+	dup, err := r.dedupe.check(it, row)
+	if err != nil {
+		return nil, err
 	}
-	// A row of a failed file that still holds the key its Repeats column names is
-	// still a duplicate of that earlier row, which is not in this file.
-	for _, rep := range parseRepeats(r.mapping.Get(it.row.Cells, columns.Repeats)) {
-		f := columns.Field(rep.field)
-		v := validate.Value(u, f)
-		if v == "" || !strings.EqualFold(strings.TrimSpace(v), strings.TrimSpace(rep.value)) {
-			continue
-		}
-		valid = false
-		row.Issues = append(row.Issues, r.duplicate(f, v, it.row.Cells, rep.origin))
-	}
-	for k, f := range keys {
-		h := it.hashes[k]
-		if h == 0 {
-			continue
-		}
-		// One lookup-or-insert per key: a row's keys are registered whether or not
-		// the row is valid, so that a later row with the same e-mail is reported
-		// now rather than after the user fixes this one.
-		detail, dup, err := r.dedupe.add(h, it.row.Num)
-		if err != nil {
-			return nil, err
-		}
-		if !dup {
-			continue
-		}
-		valid = false
-		row.Issues = append(row.Issues, r.duplicate(f, validate.Value(u, f), it.row.Cells, detail))
-	}
+	valid = valid && !dup
 	if valid && s.GenerateLogin && u.Login == "" {
 		if err := r.generateLogin(row, u); err != nil {
 			return nil, err
 		}
 	}
-	if len(keys) > 0 {
-		row.Key = validate.Value(u, keys[0])
-		if row.Key == "" && len(keys) > 1 {
-			row.Key = validate.Value(u, keys[1])
-		}
-	}
+	row.Key = r.dedupe.key(u)
 	// A dry run or a plan makes no passwords: nobody would receive them. A password
 	// made here goes to the platform only with a create (or --reset-passwords): the
 	// target decides, and says so in its Result (see targets.Policy).
 	if valid && s.GeneratePassword && u.Password == "" && r.opts.Kind == Import {
-		if p, err := validate.GeneratePassword(); err != nil {
-			// crypto/rand does not fail on any supported system; if it does, the row
-			// must not go out with no password.
-			row.Issues = append(row.Issues, validate.Issue{Field: string(columns.Password), Code: validate.CodeRequired, Detail: err.Error()})
-			valid = false
-		} else {
-			u.Password, u.PasswordGenerated = p, true
-		}
+		valid = generatePassword(row, u)
 	}
 	if !valid {
 		row.Status = reports.Invalid
 		return row, nil
 	}
-	row.Status = reports.Valid
-	row.User = u
+	row.Status, row.User = reports.Valid, u
 	return row, nil
 }
 
-// duplicate is the issue of a row whose value v of key f an earlier row had: earlier
-// names that row.
-func (r *run) duplicate(f columns.Field, v string, cells []string, earlier string) validate.Issue {
-	return validate.Issue{
-		Field: string(f), Column: r.mapping.Header(f), Code: validate.CodeDuplicate,
-		Severity: validate.Error, Raw: r.mapping.Get(cells, f), Normalized: v, Detail: earlier,
+// generatePassword gives u a generated password, or, in the unheard-of case that
+// there is no randomness to make one, says so in row and reports false: the row must
+// not go out with no password.
+func generatePassword(row *reports.Row, u *validate.User) bool {
+	p, err := validate.GeneratePassword()
+	if err != nil {
+		// crypto/rand does not fail on any supported system.
+		row.Issues = append(row.Issues, validate.Issue{Field: string(columns.Password), Code: validate.CodeRequired, Detail: err.Error()})
+		return false
 	}
+	u.Password, u.PasswordGenerated = p, true
+	return true
 }
 
 // generateLogin makes a login by the run's rule (from the e-mail's local part, or from
@@ -395,7 +364,7 @@ func (r *run) generateLogin(row *reports.Row, u *validate.User) error {
 	}
 	u.Login, u.LoginGenerated = login, true
 	row.Issues = append(row.Issues, validate.Issue{
-		Field: string(columns.Login), Column: r.mapping.Header(columns.Login), Code: validate.CodeLoginGenerated,
+		Field: string(columns.Login), Column: r.in.mapping.Header(columns.Login), Code: validate.CodeLoginGenerated,
 		Severity: validate.Warning, Normalized: login, Detail: from,
 	})
 	return nil
@@ -404,100 +373,6 @@ func (r *run) generateLogin(row *reports.Row, u *validate.User) error {
 // write records one finished row, in row order. Its bytes in flight are released when
 // the reports are done with it (see Run's SetOnRowDone).
 func (r *run) write(row *reports.Row) error {
-	r.summary.Add(row)
-	r.deps.Progress.add(row)
-	r.problems.Add(row, r.opts.Lang)
-	return r.writer.Write(row)
-}
-
-// sample keeps the first data rows for the summary and, once it has them, tells people
-// how the file was read.
-func (r *run) sample(row *reports.Row) {
-	si := r.summary.Source
-	if len(si.Samples) >= sampleRows {
-		return
-	}
-	si.Samples = append(si.Samples, reports.Sample{Row: row.Num, Cells: sampleCells(row.Cells)})
-	if len(si.Samples) == sampleRows {
-		r.describe()
-	}
-}
-
-// Bounds of a sample row: enough to see how the file was read, never a copy of a
-// hostile file's megabytes in summary.json or on the terminal.
-const (
-	sampleCellBytes = 200
-	sampleMaxCells  = 100
-)
-
-// sampleCells copies cells for a sample, each clipped to sampleCellBytes (on a rune
-// boundary, marked with an ellipsis), at most sampleMaxCells of them.
-func sampleCells(cells []string) []string {
-	out := make([]string, 0, min(len(cells), sampleMaxCells))
-	for i, c := range cells {
-		if i == sampleMaxCells {
-			break
-		}
-		if len(c) > sampleCellBytes {
-			cut := sampleCellBytes
-			for cut > 0 && !utf8.RuneStart(c[cut]) {
-				cut--
-			}
-			c = c[:cut] + "…"
-		}
-		out = append(out, strings.Clone(c))
-	}
-	return out
-}
-
-// describe prints how the file was read, once.
-func (r *run) describe() {
-	if r.described {
-		return
-	}
-	r.described = true
-	describeSource(r.deps.Log, r.opts.Input, r.summary.Source, r.opts.Lang)
-	describeUnused(r.deps.Log, r.opts.Source, r.summary.Source.Format, r.opts.Lang)
-}
-
-// repeat is one entry of a failed file's Repeats cell: the earlier row (as Origin
-// writes it) and the key it shares.
-type repeat struct{ origin, field, value string }
-
-// parseRepeats reads a Repeats cell, "2 (staff.xlsx): uid=T000001; 7 (staff.xlsx):
-// email=a@b.ru". Entries that do not read so are ignored: the person may have
-// cleared or rewritten the cell to say the row is not a duplicate.
-func parseRepeats(cell string) []repeat {
-	if strings.TrimSpace(cell) == "" {
-		return nil
-	}
-	var out []repeat
-	for part := range strings.SplitSeq(cell, ";") {
-		origin, kv, ok := strings.Cut(part, "):")
-		if !ok {
-			continue
-		}
-		origin = strings.TrimSpace(origin) + ")"
-		field, value, ok := strings.Cut(kv, "=")
-		field = strings.TrimSpace(field)
-		if !ok || !validOrigin(origin) || field == "" || strings.TrimSpace(value) == "" {
-			continue
-		}
-		f, known := columns.Lookup(field)
-		if !known {
-			continue
-		}
-		out = append(out, repeat{origin: origin, field: string(f), value: strings.TrimSpace(value)})
-	}
-	return out
-}
-
-// validOrigin reports whether s reads as reports.Origin writes it: "5 (staff.xlsx)".
-func validOrigin(s string) bool {
-	num, rest, ok := strings.Cut(strings.TrimSpace(s), " (")
-	if !ok || !strings.HasSuffix(rest, ")") || len(rest) < 2 {
-		return false
-	}
-	n, err := strconv.Atoi(num)
-	return err == nil && n > 0
+	r.deps.Progress.Add(row, r.opts.Lang)
+	return r.files.writer.Write(row)
 }

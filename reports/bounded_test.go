@@ -60,12 +60,12 @@ func TestReportsBounded(t *testing.T) {
 		}
 		sum.Source.Samples = append(sum.Source.Samples, reports.Sample{Row: i + 2, Cells: wide})
 	}
-	var p reports.Problems
+	var p reports.Tally
 	for _, r := range rows {
-		sum.Add(r)
 		p.Add(r, lang.English)
 	}
-	sum.Problems = p.List()
+	p.Fill(sum)
+	sum.Problems = p.Problems()
 
 	for _, format := range []string{"csv", "xlsx"} {
 		t.Run(format, func(t *testing.T) {

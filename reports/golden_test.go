@@ -84,12 +84,12 @@ func fixtureRows() []*reports.Row {
 func fixtureSummary(dir string, info source.Info) *reports.Summary {
 	s := &reports.Summary{Target: "ispring", Mode: "upsert", Input: "staff." + info.Format, ElapsedMS: 1234, ReportDir: dir,
 		Source: &reports.SourceInfo{Info: info, HeaderRow: 2, Columns: columnsIn}}
-	var p reports.Problems
+	var p reports.Tally
 	for _, r := range fixtureRows() {
-		s.Add(r)
 		p.Add(r, lang.Russian)
 	}
-	s.Problems = p.List()
+	p.Fill(s)
+	s.Problems = p.Problems()
 	return s
 }
 

@@ -7,11 +7,9 @@
 package reports
 
 import (
-	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -138,80 +136,6 @@ type Column struct {
 	Header string `json:"header"`
 	Field  string `json:"field,omitempty"`
 	Note   string `json:"note,omitempty"`
-}
-
-// Add counts r in s. Rows must be added once each.
-func (s *Summary) Add(r *Row) {
-	s.Rows++
-	if r.Status == Invalid {
-		s.Invalid++
-	} else {
-		s.Valid++
-	}
-	switch r.Status {
-	case Created:
-		s.Created++
-	case Updated:
-		s.Updated++
-	case Unchanged:
-		s.Unchanged++
-	case Failed:
-		s.Failed++
-	case Skipped:
-		s.Skipped++
-	}
-	if r.Blocked {
-		s.Blocked++
-	}
-	if r.Unblocked {
-		s.Unblocked++
-	}
-	for _, i := range r.Issues {
-		if i.Severity == validate.Warning {
-			s.Warnings++
-		}
-	}
-}
-
-// Problems tallies error groups across rows; the zero value is ready to use.
-type Problems struct {
-	byKey map[[2]string]*Problem
-}
-
-// Add counts the errors of r (one per field and code, however many cells).
-func (p *Problems) Add(r *Row, l lang.Lang) {
-	if p.byKey == nil {
-		p.byKey = make(map[[2]string]*Problem)
-	}
-	add := func(field, column, code, msg string) {
-		k := [2]string{field, code}
-		if g, ok := p.byKey[k]; ok {
-			g.Rows++
-			return
-		}
-		g := Problem{Field: field, Column: column, Code: code, Rows: 1, Example: msg, FirstRow: r.Num}.clipped()
-		p.byKey[k] = &g
-	}
-	for _, i := range r.Issues {
-		if i.Severity == validate.Error {
-			add(i.Field, i.Column, string(i.Code), i.Message(l))
-		}
-	}
-	if r.Status == Failed {
-		add("", "", r.FailCode, r.Failure)
-	}
-}
-
-// List returns the groups, most rows first, then by field and code.
-func (p *Problems) List() []Problem {
-	out := make([]Problem, 0, len(p.byKey))
-	for _, g := range p.byKey {
-		out = append(out, *g)
-	}
-	slices.SortFunc(out, func(a, b Problem) int {
-		return cmp.Or(cmp.Compare(b.Rows, a.Rows), cmp.Compare(a.Field, b.Field), cmp.Compare(a.Code, b.Code))
-	})
-	return out
 }
 
 // WriteSummary writes s as indented JSON to w, with the values that come from the file

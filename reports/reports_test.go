@@ -84,11 +84,11 @@ func TestSummaryAndProblems(t *testing.T) {
 		{Num: 8, Status: reports.Skipped},
 	}
 	var s reports.Summary
-	var p reports.Problems
+	var p reports.Tally
 	for _, r := range rows {
-		s.Add(r)
 		p.Add(r, lang.English)
 	}
+	p.Fill(&s)
 	want := reports.Summary{Rows: 7, Valid: 5, Invalid: 2, Created: 1, Updated: 1, Unchanged: 1, Failed: 1, Skipped: 1, Blocked: 1, Unblocked: 1, Warnings: 1}
 	if diff := cmp.Diff(want, s); diff != "" {
 		t.Errorf("summary (-want +got):\n%s", diff)
@@ -97,7 +97,7 @@ func TestSummaryAndProblems(t *testing.T) {
 		{Field: "phone", Column: "Телефон", Code: "phone_invalid", Rows: 2, Example: "not a valid phone number", FirstRow: 6},
 		{Field: "", Code: "rejected", Rows: 1, Example: "no", FirstRow: 5},
 	}
-	if diff := cmp.Diff(wantP, p.List()); diff != "" {
+	if diff := cmp.Diff(wantP, p.Problems()); diff != "" {
 		t.Errorf("problems (-want +got):\n%s", diff)
 	}
 }

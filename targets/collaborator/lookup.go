@@ -259,7 +259,7 @@ func (c *Client) search(ctx context.Context, key, value, uid string, pages int) 
 		if page > 1 {
 			q.Set("page", strconv.Itoa(page))
 		}
-		resp, err := c.api.Send(ctx, http.MethodGet, c.list+"?"+q.Encode(), nil)
+		resp, err := c.call(ctx, http.MethodGet, c.list+"?"+q.Encode(), nil)
 		if err != nil {
 			return nil, nil, "", fmt.Errorf("look up: %w", err)
 		}

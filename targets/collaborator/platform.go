@@ -16,14 +16,20 @@ func Platform() targets.Platform {
 		Title:   "Collaborator",
 		Aliases: []string{"коллаборатор"},
 		Schema:  Schema,
-		Env:     []targets.EnvVar{{Name: "USERIMPORT_COLLABORATOR_TOKEN", Role: targets.Token}},
+		Env: []targets.EnvVar{
+			{Name: TokenEnv, Role: targets.Token},
+			{Name: EmailEnv, Role: targets.Email},
+			{Name: PasswordEnv, Role: targets.Password},
+		},
 		Flags: []targets.Flag{
-			{Name: "api", Help: "v1 (/api/rest.php, default) or v2 (/api/v2 with an API token)"},
+			{Name: "api", Help: "v2 (/api/v2, default) or v1 (/api/rest.php, servers before 2.43); either takes an API token or a login"},
 		},
 		New: func(s targets.Settings) (targets.Target, error) {
 			return New(Config{
 				BaseURL:    s.BaseURL,
 				Token:      s.Credential(targets.Token),
+				Email:      s.Credential(targets.Email),
+				Password:   s.Credential(targets.Password),
 				API:        s.Options.String("api"),
 				HTTPClient: s.HTTPClient,
 				Mode:       s.Mode,
@@ -31,7 +37,8 @@ func Platform() targets.Platform {
 			})
 		},
 		NewSandbox: func(creds func(targets.Credential) string) http.Handler {
-			return collaboratortest.New(creds(targets.Token))
+			return collaboratortest.NewConfig(collaboratortest.Config{Token: creds(targets.Token),
+				Email: creds(targets.Email), Password: creds(targets.Password)})
 		},
 	}
 }

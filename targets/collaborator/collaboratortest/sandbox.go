@@ -121,6 +121,14 @@ func NewConfig(cfg Config) *Sandbox {
 	}
 }
 
+// ExpireSessions ends every JWT issued so far, as a session's end does in the middle
+// of a long import: their next request answers 401.
+func (s *Sandbox) ExpireSessions() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	clear(s.jwts)
+}
+
 // Logins is the number of JWTs auth/session issued.
 func (s *Sandbox) Logins() int {
 	s.mu.Lock()

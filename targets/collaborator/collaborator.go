@@ -410,10 +410,17 @@ type user struct {
 	Phone            string `json:"phone,omitempty"`
 	Tags             string `json:"tags,omitempty"`
 	DateOfEmployment string `json:"date_of_employment,omitempty"`
+	WorkContact      string `json:"work_contact,omitempty"`
+	PositionDate     string `json:"date_of_assignment_current_position,omitempty"`
+	UserField1       string `json:"user_field1,omitempty"`
+	UserField2       string `json:"user_field2,omitempty"`
+	UserField3       string `json:"user_field3,omitempty"`
+	UserField4       string `json:"user_field4,omitempty"`
+	UserField5       string `json:"user_field5,omitempty"`
 }
 
-// encodeUser maps u to the import body. A phone extension is not sent: Collaborator's
-// phone field takes an international number and nothing else.
+// encodeUser maps u to the import body. Dates go as DD.MM.YYYY, the first form the
+// documentation gives.
 func encodeUser(u *validate.User) ([]byte, error) {
 	b := user{
 		UID:              u.UID,
@@ -430,6 +437,13 @@ func encodeUser(u *validate.User) ([]byte, error) {
 		Phone:            u.Phone,
 		Tags:             u.Tags,
 		DateOfEmployment: u.HireDate.DMY(),
+		WorkContact:      workContact(u),
+		PositionDate:     u.PositionDate.DMY(),
+		UserField1:       u.UserFields[0],
+		UserField2:       u.UserFields[1],
+		UserField3:       u.UserFields[2],
+		UserField4:       u.UserFields[3],
+		UserField5:       u.UserFields[4],
 	}
 	switch u.Gender {
 	case validate.Male:
@@ -444,6 +458,16 @@ func encodeUser(u *validate.User) ([]byte, error) {
 		b.IsActive = new(0)
 	}
 	return marshal(b)
+}
+
+// workContact is the row's work contacts: its own column, or else, when the phone had
+// an extension, the phone with it ("+74951234567 доб. 123"), since the phone field
+// takes an international number and nothing else.
+func workContact(u *validate.User) string {
+	if u.WorkContact != "" || u.PhoneExt == "" {
+		return u.WorkContact
+	}
+	return strings.TrimSpace(u.Phone + " доб. " + u.PhoneExt)
 }
 
 // set puts v, as the import names the field (key), into b: the fields of an update.
@@ -461,7 +485,10 @@ func (b *user) texts() map[string]*string {
 		"secondname": &b.SecondName, "firstname": &b.FirstName, "patronymic": &b.Patronymic,
 		"login": &b.Login, "email": &b.Email, "birth_date": &b.BirthDate, "city": &b.City,
 		"department": &b.Department, "position": &b.Position, "phone": &b.Phone,
-		"tags": &b.Tags, "date_of_employment": &b.DateOfEmployment,
+		"tags": &b.Tags, "date_of_employment": &b.DateOfEmployment, "work_contact": &b.WorkContact,
+		"date_of_assignment_current_position": &b.PositionDate, "user_field1": &b.UserField1,
+		"user_field2": &b.UserField2, "user_field3": &b.UserField3, "user_field4": &b.UserField4,
+		"user_field5": &b.UserField5,
 	}
 }
 

@@ -43,14 +43,17 @@ func fullUser() *validate.User {
 		PhoneExt:   "123",
 		BirthDate:  validate.Date{Year: 1988, Month: time.July, Day: 26},
 		HireDate:   validate.Date{Year: 2020, Month: time.March, Day: 1},
-		Gender:     validate.Female,
-		Active:     validate.Yes,
-		City:       "Москва",
-		Department: "Продажи & маркетинг",
-		Position:   "Менеджер",
-		Tags:       "новички,продажи",
-		Groups:     "not sent",
-		Role:       "not sent",
+		// The phone's extension goes to work_contact; the current field list's others too.
+		PositionDate: validate.Date{Year: 2023, Month: time.September, Day: 1},
+		UserFields:   [5]string{"ID-7", "", "Офис 2"},
+		Gender:       validate.Female,
+		Active:       validate.Yes,
+		City:         "Москва",
+		Department:   "Продажи & маркетинг",
+		Position:     "Менеджер",
+		Tags:         "новички,продажи",
+		Groups:       "not sent",
+		Role:         "not sent",
 	}
 }
 
@@ -272,6 +275,7 @@ func TestUpsertAgainstSandbox(t *testing.T) {
 				Login: "a.smirnova", Email: "a.smirnova@example.ru", Password: "Gen3rated-Pass",
 				BirthDate: "26.07.1988", Gender: "1", City: "Казань", Department: "Продажи & маркетинг",
 				Position: "Руководитель", Phone: "+79123456789", Tags: "новички,продажи", HireDate: "01.03.2020",
+				WorkContact: "+79123456789 доб. 123", PositionDate: "01.09.2023", UserFields: [5]string{"ID-7", "", "Офис 2"},
 			}}
 			if diff := cmp.Diff(want, sb.Users()); diff != "" {
 				t.Errorf("stored (-want +got):\n%s", diff)

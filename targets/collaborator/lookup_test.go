@@ -29,6 +29,8 @@ func annaAccount() collaboratortest.User {
 		Login: "a.smirnova", Email: "a.smirnova@example.ru", Password: "old-password",
 		BirthDate: "26.07.1988", Gender: "1", City: "Москва", Department: "Продажи & маркетинг",
 		Position: "Менеджер", Phone: "+79123456789", Tags: "новички,продажи", HireDate: "01.03.2020",
+		WorkContact:  "+79123456789 доб. 123", // fullUser's phone extension
+		PositionDate: "01.09.2023", UserFields: [5]string{"ID-7", "", "Офис 2"},
 	}
 }
 

@@ -53,6 +53,7 @@ func Schema() *validate.Schema {
 		Keys:             []columns.Field{columns.UID, columns.Email, columns.Login},
 		GeneratePassword: true,
 		GenerateLogin:    true,
+		PhoneExt:         true, // sent in work_contact with the phone
 		Fields: []validate.FieldRule{
 			{Field: columns.UID, Required: true, MaxLen: 255, Format: "text, unique: the employee's stable id"},
 			{Field: columns.LastName, Required: true, MaxLen: 255, Format: "letters"},
@@ -67,9 +68,16 @@ func Schema() *validate.Schema {
 			{Field: columns.City, MaxLen: 255, Format: "text"},
 			{Field: columns.Department, MaxLen: 255, Format: "text"},
 			{Field: columns.Position, Required: true, MaxLen: 255, Format: "text"},
-			{Field: columns.Phone, MaxLen: 32, Format: "international, +79123456789"},
+			{Field: columns.Phone, MaxLen: 32, Format: "international, +79123456789; an extension goes to the work contacts"},
 			{Field: columns.Tags, MaxLen: 1024, Format: "comma-separated"},
 			{Field: columns.HireDate, Format: "DD.MM.YYYY"},
+			{Field: columns.WorkContact, MaxLen: 255, Format: "text"},
+			{Field: columns.PositionDate, Format: "DD.MM.YYYY"},
+			{Field: columns.UserField1, MaxLen: 255, Format: "text"},
+			{Field: columns.UserField2, MaxLen: 255, Format: "text"},
+			{Field: columns.UserField3, MaxLen: 255, Format: "text"},
+			{Field: columns.UserField4, MaxLen: 255, Format: "text"},
+			{Field: columns.UserField5, MaxLen: 255, Format: "text"},
 		},
 	}
 }

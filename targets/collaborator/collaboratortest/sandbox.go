@@ -41,6 +41,11 @@ type User struct {
 	Phone      string
 	Tags       string
 	HireDate   string // date_of_employment
+	// WorkContact is work_contact, PositionDate date_of_assignment_current_position,
+	// UserFields user_field1..user_field5.
+	WorkContact  string
+	PositionDate string
+	UserFields   [5]string
 }
 
 // Sandbox is an in-memory stand-in of Collaborator's single-user import, user list and
@@ -352,6 +357,13 @@ type listItem struct {
 	Phone            string  `json:"phone"`
 	Tags             string  `json:"tags"`
 	DateOfEmployment string  `json:"date_of_employment"`
+	WorkContact      string  `json:"work_contact"`
+	PositionDate     string  `json:"date_of_assignment_current_position"`
+	UserField1       string  `json:"user_field1"`
+	UserField2       string  `json:"user_field2"`
+	UserField3       string  `json:"user_field3"`
+	UserField4       string  `json:"user_field4"`
+	UserField5       string  `json:"user_field5"`
 }
 
 type listPager struct {
@@ -427,7 +439,9 @@ func matches(u *User, want map[string]string) bool {
 func item(id int64, u *User) listItem {
 	it := listItem{ID: id, Login: u.Login, Email: u.Email, SecondName: u.SecondName, FirstName: u.FirstName,
 		Patronymic: u.Patronymic, BirthDate: u.BirthDate, IsActive: 1, City: u.City, Department: u.Department,
-		Position: u.Position, Phone: u.Phone, Tags: u.Tags, DateOfEmployment: u.HireDate}
+		Position: u.Position, Phone: u.Phone, Tags: u.Tags, DateOfEmployment: u.HireDate,
+		WorkContact: u.WorkContact, PositionDate: u.PositionDate, UserField1: u.UserFields[0],
+		UserField2: u.UserFields[1], UserField3: u.UserFields[2], UserField4: u.UserFields[3], UserField5: u.UserFields[4]}
 	if uid := u.UID; uid != "" {
 		it.UID = &uid
 	}
@@ -458,11 +472,12 @@ type importCounts struct {
 	Unblocked int `json:"unblocked_count"`
 }
 
-// Fields the sandbox stores; others (facebook_id, work_contact, ...) are accepted and
+// Fields the sandbox stores; others (facebook_id, google_id, ...) are accepted and
 // ignored, as "the order of the fields does not matter" and unknown ones do no harm.
 var (
 	stringFields = []string{"uid", "secondname", "firstname", "patronymic", "login", "email", "password",
-		"birth_date", "city", "department", "position", "phone", "tags", "date_of_employment"}
+		"birth_date", "city", "department", "position", "phone", "tags", "date_of_employment", "work_contact",
+		"date_of_assignment_current_position", "user_field1", "user_field2", "user_field3", "user_field4", "user_field5"}
 	flagFields     = []string{"gender", "is_active"}
 	requiredFields = []string{"uid", "secondname", "firstname", "login", "email", "password", "position"}
 	allFields      = append(append([]string(nil), stringFields...), flagFields...)
@@ -524,7 +539,7 @@ func (s *Sandbox) upsert(in map[string]string, errs fieldErrors) (importCounts, 
 		}
 	}
 	dates := map[string]string{}
-	for _, f := range []string{"birth_date", "date_of_employment"} {
+	for _, f := range []string{"birth_date", "date_of_employment", "date_of_assignment_current_position"} {
 		v := in[f]
 		if v == "" {
 			continue
@@ -571,6 +586,13 @@ func (s *Sandbox) upsert(in map[string]string, errs fieldErrors) (importCounts, 
 	set("phone", &u.Phone)
 	set("tags", &u.Tags)
 	set("gender", &u.Gender)
+	set("work_contact", &u.WorkContact)
+	for i := range u.UserFields {
+		set("user_field"+strconv.Itoa(i+1), &u.UserFields[i])
+	}
+	if _, sent := in["date_of_assignment_current_position"]; sent {
+		u.PositionDate = dates["date_of_assignment_current_position"]
+	}
 	if _, sent := in["birth_date"]; sent {
 		u.BirthDate = dates["birth_date"]
 	}

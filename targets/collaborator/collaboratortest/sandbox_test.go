@@ -152,7 +152,7 @@ func TestSandboxRules(t *testing.T) {
 		{
 			name: "unknown fields are ignored",
 			steps: []step{
-				{strings.Replace(anna, `"position"`, `"facebook_id":"fb","work_contact":{"a":1},"position"`, 1), 200, created},
+				{strings.Replace(anna, `"position"`, `"facebook_id":"fb","google_id":{"a":1},"position"`, 1), 200, created},
 			},
 		},
 		{

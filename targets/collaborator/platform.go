@@ -98,7 +98,7 @@ func Schema() *validate.Schema {
 			{Field: columns.City, MaxLen: 255, Format: "text"},
 			{Field: columns.Department, MaxLen: 255, Format: "text"},
 			{Field: columns.Position, Required: true, MaxLen: 255, Format: "text"},
-			{Field: columns.Phone, MaxLen: 32, Format: "international, +79123456789; an extension goes to the work contacts"},
+			{Field: columns.Phone, MaxLen: 32, Format: "international, +79123456789"},
 			{Field: columns.Tags, MaxLen: 1024, Format: "comma-separated"},
 			{Field: columns.HireDate, Format: "DD.MM.YYYY"},
 			{Field: columns.WorkContact, MaxLen: 255, Format: "text"},

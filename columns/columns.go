@@ -39,6 +39,15 @@ const (
 	UserType   Field = "user_type"
 	CompanyID  Field = "company_id"
 	Status     Field = "status"
+	// Collaborator's work contacts, date of the current position and five fields of
+	// its own.
+	WorkContact  Field = "work_contact"
+	PositionDate Field = "position_date"
+	UserField1   Field = "user_field1"
+	UserField2   Field = "user_field2"
+	UserField3   Field = "user_field3"
+	UserField4   Field = "user_field4"
+	UserField5   Field = "user_field5"
 )
 
 // Bookkeeping fields: the columns the tool itself adds to a failed file, so that the
@@ -94,6 +103,14 @@ var aliases = []struct {
 	{UserType, []string{"Тип пользователя", "User type", "user_type"}},
 	{CompanyID, []string{"ID компании", "Company ID", "company_id", "Витрина"}},
 	{Status, []string{"Статус", "Status"}},
+	{WorkContact, []string{"Рабочие контакты", "Work contacts", "Work contact", "Рабочий контакт", "work_contact"}},
+	{PositionDate, []string{"Дата назначения на должность", "Дата назначения на текущую должность", "Date of current position assignment",
+		"Position date", "В должности с", "date_of_assignment_current_position"}},
+	{UserField1, []string{"Дополнительное поле 1", "Доп. поле 1", "Additional field 1", "User field 1"}},
+	{UserField2, []string{"Дополнительное поле 2", "Доп. поле 2", "Additional field 2", "User field 2"}},
+	{UserField3, []string{"Дополнительное поле 3", "Доп. поле 3", "Additional field 3", "User field 3"}},
+	{UserField4, []string{"Дополнительное поле 4", "Доп. поле 4", "Additional field 4", "User field 4"}},
+	{UserField5, []string{"Дополнительное поле 5", "Доп. поле 5", "Additional field 5", "User field 5"}},
 }
 
 // index maps a folded alias to its field.

@@ -79,6 +79,7 @@ type Profile struct {
 	ClientIDEnv     string `toml:"client_id_env,omitempty"`
 	ClientSecretEnv string `toml:"client_secret_env,omitempty"`
 	EmailEnv        string `toml:"email_env,omitempty"`
+	PasswordEnv     string `toml:"password_env,omitempty"`
 	APIKeyEnv       string `toml:"api_key_env,omitempty"`
 }
 
@@ -126,13 +127,13 @@ func (p *Profile) Settings() []Setting {
 }
 
 // CredentialVars maps the ending of a standard credential variable (TOKEN, CLIENT_ID,
-// CLIENT_SECRET, EMAIL, API_KEY: USERIMPORT_<PLATFORM>_<ENDING>) to the variable this
+// CLIENT_SECRET, EMAIL, PASSWORD, API_KEY: USERIMPORT_<PLATFORM>_<ENDING>) to the variable this
 // profile reads it from instead.
 func (p *Profile) CredentialVars() map[string]string {
 	m := map[string]string{}
 	for suffix, name := range map[string]string{
 		"TOKEN": p.TokenEnv, "CLIENT_ID": p.ClientIDEnv, "CLIENT_SECRET": p.ClientSecretEnv,
-		"EMAIL": p.EmailEnv, "API_KEY": p.APIKeyEnv,
+		"EMAIL": p.EmailEnv, "API_KEY": p.APIKeyEnv, "PASSWORD": p.PasswordEnv,
 	} {
 		if name != "" {
 			m[suffix] = name

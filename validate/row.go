@@ -189,16 +189,19 @@ func (w *Worker) Row(cells []string, marks Marks) (User, []Issue) {
 					found = append(found, Issue{Code: CodePhoneExt, Severity: Error, Detail: ext, Normalized: val})
 				}
 			}
-		case columns.BirthDate, columns.HireDate:
+		case columns.BirthDate, columns.HireDate, columns.PositionDate:
 			var d Date
 			d, found = ParseDate(raw)
-			if f == columns.BirthDate {
+			switch f {
+			case columns.BirthDate:
 				u.BirthDate = d
 				if !d.IsZero() && !w.v.opts.Today.IsZero() {
 					found = append(found, CheckBirthDate(d, w.v.opts.Today)...)
 				}
-			} else {
+			case columns.HireDate:
 				u.HireDate = d
+			default:
+				u.PositionDate = d
 			}
 		case columns.Gender:
 			u.Gender, found = ParseGender(raw)
@@ -336,6 +339,8 @@ func fieldValue(u *User, f columns.Field) string {
 		return u.BirthDate.DMY()
 	case columns.HireDate:
 		return u.HireDate.DMY()
+	case columns.PositionDate:
+		return u.PositionDate.DMY()
 	case columns.Gender:
 		return u.Gender.String()
 	case columns.Active:
@@ -390,6 +395,10 @@ func textField(u *User, f columns.Field) *string {
 		return &u.CompanyID
 	case columns.Status:
 		return &u.Status
+	case columns.WorkContact:
+		return &u.WorkContact
+	case columns.UserField1, columns.UserField2, columns.UserField3, columns.UserField4, columns.UserField5:
+		return &u.UserFields[f[len(f)-1]-'1']
 	}
 	return nil
 }

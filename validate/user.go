@@ -42,6 +42,9 @@ type User struct {
 	UserType       string
 	CompanyID      string
 	Status         string
+	WorkContact    string    // Collaborator's work contacts
+	PositionDate   Date      // Collaborator: the date of the current position
+	UserFields     [5]string // Collaborator's user_field1..user_field5
 }
 
 // FullName joins the name parts the way Russian documents write them: Фамилия Имя Отчество.

@@ -27,7 +27,6 @@ import (
 	"slices"
 	"strings"
 	"sync/atomic"
-	"unicode"
 	"unicode/utf8"
 
 	"userimport/outcome"
@@ -35,8 +34,8 @@ import (
 	"userimport/validate"
 )
 
-// API generations. The old one authenticates with a session JWT in Authorization, the
-// new one (since Collaborator 2.43) with an API token in X-Cbr-Authorization.
+// API generations: v2 (/api/v2, the current one and the default) and v1
+// (/api/rest.php, for servers older than 2.43). Either takes either credential.
 const (
 	APIv1 = "v1"
 	APIv2 = "v2"
@@ -55,10 +54,6 @@ const (
 // that the answer is small and holds nobody's data.
 const checkFilter = "userimport-preflight-check"
 
-// TokenEnv is the environment variable the command line reads the token from. The
-// client itself never reads the environment; it only names the variable in errors.
-const TokenEnv = "USERIMPORT_COLLABORATOR_TOKEN"
-
 // maxMessage caps a platform message built from a body we do not understand (an HTML
 // error page, a proxy's answer): enough to recognize it, not a page of markup.
 const maxMessage = 300
@@ -68,9 +63,14 @@ type Config struct {
 	// BaseURL is the instance's address, e.g. https://lms.example.ru, possibly with a
 	// path prefix; the client adds the API path.
 	BaseURL string
-	// Token is the API token (v2) or session JWT (v1).
+	// Token is an API token (Collaborator 2.43 and later), sent as
+	// X-Cbr-Authorization: Bearer <token> on every request.
 	Token string
-	// API is "v1" (the default, /api/rest.php) or "v2" (/api/v2).
+	// Email and Password, in place of Token, log in at /api/rest.php/auth/session for a
+	// session JWT, sent as Authorization: Bearer <jwt>, and log in again when it
+	// expires. Email may hold the login.
+	Email, Password string
+	// API is "v2" (the default, /api/v2) or "v1" (/api/rest.php, older servers).
 	API string
 	// HTTPClient sends the requests; nil means a client with targets.DefaultTimeout.
 	// The client is copied and never follows redirects (targets.HTTPClient).
@@ -85,11 +85,13 @@ type Config struct {
 // Client imports users into one Collaborator instance. It is safe for concurrent use.
 type Client struct {
 	base       *url.URL    // the instance's address, as messages name it
-	api        targets.API // rooted at base, with the token
+	api        targets.API // rooted at base, with the API token when there is one
+	session    *session    // the login, when there is no API token
 	endpoint   string      // the single-user import, below base
 	list       string      // the user list, below base, without a query
 	version    string      // APIv1 or APIv2
-	authHeader string      // Authorization or X-Cbr-Authorization
+	authHeader string      // X-Cbr-Authorization (an API token) or Authorization (a JWT)
+	creds      string      // the variables holding the credentials, for messages
 	mode       targets.Mode
 	policy     targets.Policy
 	// noLookup, once set, says why the user list cannot be read with this token: the
@@ -111,28 +113,31 @@ func New(cfg Config) (*Client, error) {
 	}
 	api := cfg.API
 	if api == "" {
-		api = APIv1
+		api = APIv2
 	}
 	if api != APIv1 && api != APIv2 {
-		return nil, fmt.Errorf("collaborator: unknown API %q: use v1 or v2", cfg.API)
+		return nil, fmt.Errorf("collaborator: unknown API %q: use v2 (the current one) or v1 (/api/rest.php, servers before 2.43)", cfg.API)
 	}
-	if cfg.Token == "" {
-		return nil, fmt.Errorf("collaborator: no API token: set %s", TokenEnv)
-	}
-	if strings.IndexFunc(cfg.Token, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0 {
-		// Never echo the token: it is a secret even when it is malformed.
-		return nil, fmt.Errorf("collaborator: the API token in %s contains spaces or control characters", TokenEnv)
+	if err := credentials(cfg); err != nil {
+		return nil, fmt.Errorf("collaborator: %w", err)
 	}
 	mode, err := targets.ParseMode(string(cfg.Mode))
 	if err != nil {
 		return nil, fmt.Errorf("collaborator: %w", err)
 	}
 	c := &Client{base: base, version: api, mode: mode, policy: cfg.Policy,
-		authHeader: "Authorization", endpoint: pathV1 + "?" + queryV1, list: listV1}
-	if api == APIv2 {
-		c.authHeader, c.endpoint, c.list = "X-Cbr-Authorization", pathV2, listV2
+		endpoint: pathV2, list: listV2}
+	if api == APIv1 {
+		c.endpoint, c.list = pathV1+"?"+queryV1, listV1
 	}
-	c.api = targets.NewAPI(base.String(), cfg.HTTPClient, targets.Header(c.authHeader, "Bearer "+cfg.Token), nil)
+	c.api = targets.NewAPI(base.String(), cfg.HTTPClient, nil, nil)
+	if cfg.Token != "" {
+		c.authHeader, c.creds = tokenHeader, TokenEnv
+		c.api = c.api.WithAuth(targets.Header(tokenHeader, "Bearer "+cfg.Token))
+	} else {
+		c.authHeader, c.creds = sessionHeader, EmailEnv+" and "+PasswordEnv
+		c.session = &session{api: c.api, email: cfg.Email, password: cfg.Password}
+	}
 	return c, nil
 }
 
@@ -210,12 +215,12 @@ func (c *Client) Plan(ctx context.Context, u *validate.User) (targets.Plan, erro
 // Check reads one filtered page of the user list: it needs the address, the API
 // version and a token allowed to list users, which every lookup needs too.
 func (c *Client) Check(ctx context.Context) error {
-	fix := targets.Fix{Platform: "Collaborator", URL: c.base, Credentials: TokenEnv}
+	fix := targets.Fix{Platform: "Collaborator", URL: c.base, Credentials: c.creds}
 	q := url.Values{"filter[login]": {""}}
 	if c.version == APIv2 {
 		q = url.Values{"filter[fullname]": {checkFilter}}
 	}
-	resp, err := c.api.Send(ctx, http.MethodGet, c.list+"?"+q.Encode(), nil)
+	resp, err := c.call(ctx, http.MethodGet, c.list+"?"+q.Encode(), nil)
 	if err != nil {
 		return fix.Failed(nil, err)
 	}
@@ -355,7 +360,7 @@ func (c *Client) send(ctx context.Context, body []byte, intent targets.Outcome) 
 			e.Kind = targets.Retryable
 		}
 	}
-	resp, err := c.api.Send(ctx, http.MethodPost, c.endpoint, body)
+	resp, err := c.call(ctx, http.MethodPost, c.endpoint, body)
 	if err != nil {
 		if e, ok := errors.AsType[*targets.Error](err); ok && e.Kind == targets.Unknown {
 			lost(e)
@@ -378,7 +383,7 @@ func (c *Client) send(ctx context.Context, body []byte, intent targets.Outcome) 
 	case resp.Status == http.StatusNotFound || resp.Status == http.StatusMethodNotAllowed:
 		// No import endpoint at this address: every row would fail alike.
 		e.Kind, e.Code = targets.Fatal, targets.CodeHTTP
-		e.Messages = append(e.Messages, "no single-user import at this address: check the URL and the API version (v1 or v2)")
+		e.Messages = append(e.Messages, "no single-user import at this address: check the URL and the API version (--api v1 for servers before 2.43)")
 	case e.Kind == targets.Permanent && conflict:
 		e.Code = targets.CodeConflict
 	}
@@ -405,10 +410,17 @@ type user struct {
 	Phone            string `json:"phone,omitempty"`
 	Tags             string `json:"tags,omitempty"`
 	DateOfEmployment string `json:"date_of_employment,omitempty"`
+	WorkContact      string `json:"work_contact,omitempty"`
+	PositionDate     string `json:"date_of_assignment_current_position,omitempty"`
+	UserField1       string `json:"user_field1,omitempty"`
+	UserField2       string `json:"user_field2,omitempty"`
+	UserField3       string `json:"user_field3,omitempty"`
+	UserField4       string `json:"user_field4,omitempty"`
+	UserField5       string `json:"user_field5,omitempty"`
 }
 
-// encodeUser maps u to the import body. A phone extension is not sent: Collaborator's
-// phone field takes an international number and nothing else.
+// encodeUser maps u to the import body. Dates go as DD.MM.YYYY, the first form the
+// documentation gives.
 func encodeUser(u *validate.User) ([]byte, error) {
 	b := user{
 		UID:              u.UID,
@@ -425,6 +437,13 @@ func encodeUser(u *validate.User) ([]byte, error) {
 		Phone:            u.Phone,
 		Tags:             u.Tags,
 		DateOfEmployment: u.HireDate.DMY(),
+		WorkContact:      workContact(u),
+		PositionDate:     u.PositionDate.DMY(),
+		UserField1:       u.UserFields[0],
+		UserField2:       u.UserFields[1],
+		UserField3:       u.UserFields[2],
+		UserField4:       u.UserFields[3],
+		UserField5:       u.UserFields[4],
 	}
 	switch u.Gender {
 	case validate.Male:
@@ -439,6 +458,16 @@ func encodeUser(u *validate.User) ([]byte, error) {
 		b.IsActive = new(0)
 	}
 	return marshal(b)
+}
+
+// workContact is the row's work contacts: its own column, or else, when the phone had
+// an extension, the phone with it ("+74951234567 доб. 123"), since the phone field
+// takes an international number and nothing else.
+func workContact(u *validate.User) string {
+	if u.WorkContact != "" || u.PhoneExt == "" {
+		return u.WorkContact
+	}
+	return strings.TrimSpace(u.Phone + " доб. " + u.PhoneExt)
 }
 
 // set puts v, as the import names the field (key), into b: the fields of an update.
@@ -456,7 +485,10 @@ func (b *user) texts() map[string]*string {
 		"secondname": &b.SecondName, "firstname": &b.FirstName, "patronymic": &b.Patronymic,
 		"login": &b.Login, "email": &b.Email, "birth_date": &b.BirthDate, "city": &b.City,
 		"department": &b.Department, "position": &b.Position, "phone": &b.Phone,
-		"tags": &b.Tags, "date_of_employment": &b.DateOfEmployment,
+		"tags": &b.Tags, "date_of_employment": &b.DateOfEmployment, "work_contact": &b.WorkContact,
+		"date_of_assignment_current_position": &b.PositionDate, "user_field1": &b.UserField1,
+		"user_field2": &b.UserField2, "user_field3": &b.UserField3, "user_field4": &b.UserField4,
+		"user_field5": &b.UserField5,
 	}
 }
 

@@ -43,14 +43,17 @@ func fullUser() *validate.User {
 		PhoneExt:   "123",
 		BirthDate:  validate.Date{Year: 1988, Month: time.July, Day: 26},
 		HireDate:   validate.Date{Year: 2020, Month: time.March, Day: 1},
-		Gender:     validate.Female,
-		Active:     validate.Yes,
-		City:       "Москва",
-		Department: "Продажи & маркетинг",
-		Position:   "Менеджер",
-		Tags:       "новички,продажи",
-		Groups:     "not sent",
-		Role:       "not sent",
+		// The phone's extension goes to work_contact; the current field list's others too.
+		PositionDate: validate.Date{Year: 2023, Month: time.September, Day: 1},
+		UserFields:   [5]string{"ID-7", "", "Офис 2"},
+		Gender:       validate.Female,
+		Active:       validate.Yes,
+		City:         "Москва",
+		Department:   "Продажи & маркетинг",
+		Position:     "Менеджер",
+		Tags:         "новички,продажи",
+		Groups:       "not sent",
+		Role:         "not sent",
 	}
 }
 
@@ -87,18 +90,31 @@ func TestNew(t *testing.T) {
 		header   string
 		err      string // a part of the error, "" for none
 	}{
-		{"v1 by default", Config{BaseURL: "https://lms.example.ru", Token: "tok-123"},
-			"https://lms.example.ru/api/rest.php/imports-user?action=single-import", "Authorization", ""},
+		// v2 is the default, and an API token goes in X-Cbr-Authorization on either
+		// generation; a login's JWT goes in Authorization.
+		{"v2 by default", Config{BaseURL: "https://lms.example.ru", Token: "tok-123"},
+			"https://lms.example.ru/api/v2/users-import/single", "X-Cbr-Authorization", ""},
 		{"v1 trailing slash", Config{BaseURL: "https://lms.example.ru/", Token: "tok-123", API: "v1"},
+			"https://lms.example.ru/api/rest.php/imports-user?action=single-import", "X-Cbr-Authorization", ""},
+		{"v1 with a login", Config{BaseURL: "https://lms.example.ru/", Email: "api", Password: "pw", API: "v1"},
 			"https://lms.example.ru/api/rest.php/imports-user?action=single-import", "Authorization", ""},
+		{"v2 with a login", Config{BaseURL: "https://lms.example.ru/", Email: "api", Password: "pw"},
+			"https://lms.example.ru/api/v2/users-import/single", "Authorization", ""},
+		{"a token wins over a login", Config{BaseURL: "https://lms.example.ru/", Token: "tok-123", Email: "api", Password: "pw"},
+			"https://lms.example.ru/api/v2/users-import/single", "X-Cbr-Authorization", ""},
 		{"v2 with a path prefix", Config{BaseURL: "http://10.0.0.5:8080/lms//", Token: "tok-123", API: "v2"},
 			"http://10.0.0.5:8080/lms/api/v2/users-import/single", "X-Cbr-Authorization", ""},
 		{"upsert mode", Config{BaseURL: "https://x.ru", Token: "tok-123", Mode: targets.ModeUpsert},
-			"https://x.ru/api/rest.php/imports-user?action=single-import", "Authorization", ""},
-		{"no token", Config{BaseURL: "https://x.ru"}, "", "", "USERIMPORT_COLLABORATOR_TOKEN"},
+			"https://x.ru/api/v2/users-import/single", "X-Cbr-Authorization", ""},
+		{"no token", Config{BaseURL: "https://x.ru"}, "", "",
+			"no credentials: set USERIMPORT_COLLABORATOR_TOKEN to an API token (Collaborator 2.43 and later), or USERIMPORT_COLLABORATOR_EMAIL and USERIMPORT_COLLABORATOR_PASSWORD"},
+		{"an e-mail without a password", Config{BaseURL: "https://x.ru", Email: "api"}, "", "",
+			"USERIMPORT_COLLABORATOR_EMAIL is set but USERIMPORT_COLLABORATOR_PASSWORD is not"},
+		{"a password without an e-mail", Config{BaseURL: "https://x.ru", Password: "pw"}, "", "",
+			"USERIMPORT_COLLABORATOR_PASSWORD is set but USERIMPORT_COLLABORATOR_EMAIL is not"},
 		{"token with a newline", Config{BaseURL: "https://x.ru", Token: "abc\n"}, "", "", "control characters"},
 		{"create mode", Config{BaseURL: "https://x.ru", Token: "tok-123", Mode: targets.ModeCreate},
-			"https://x.ru/api/rest.php/imports-user?action=single-import", "Authorization", ""},
+			"https://x.ru/api/v2/users-import/single", "X-Cbr-Authorization", ""},
 		{"update mode", Config{BaseURL: "https://x.ru", Token: "tok-123", API: "v2", Mode: targets.ModeUpdate},
 			"https://x.ru/api/v2/users-import/single", "X-Cbr-Authorization", ""},
 		{"unknown mode", Config{BaseURL: "https://x.ru", Token: "tok-123", Mode: "merge"}, "", "", `unknown mode "merge"`},
@@ -161,7 +177,7 @@ func TestBodyGolden(t *testing.T) {
 		api          string
 		path, header string
 	}{
-		{"full v1", "full.golden.json", fullUser(), APIv1, "/api/rest.php/imports-user?action=single-import", "Authorization"},
+		{"full v1", "full.golden.json", fullUser(), APIv1, "/api/rest.php/imports-user?action=single-import", "X-Cbr-Authorization"},
 		{"sparse v2", "sparse.golden.json", sparseUser(), APIv2, "/api/v2/users-import/single", "X-Cbr-Authorization"},
 	}
 	for _, tt := range tests {
@@ -259,6 +275,7 @@ func TestUpsertAgainstSandbox(t *testing.T) {
 				Login: "a.smirnova", Email: "a.smirnova@example.ru", Password: "Gen3rated-Pass",
 				BirthDate: "26.07.1988", Gender: "1", City: "Казань", Department: "Продажи & маркетинг",
 				Position: "Руководитель", Phone: "+79123456789", Tags: "новички,продажи", HireDate: "01.03.2020",
+				WorkContact: "+79123456789 доб. 123", PositionDate: "01.09.2023", UserFields: [5]string{"ID-7", "", "Офис 2"},
 			}}
 			if diff := cmp.Diff(want, sb.Users()); diff != "" {
 				t.Errorf("stored (-want +got):\n%s", diff)
@@ -542,7 +559,7 @@ func TestUpsertAnswers(t *testing.T) {
 			kind: targets.Retryable, code: targets.CodeHTTP, messages: []string{"Internal Server Error"}},
 		{name: "no such endpoint", status: 404, body: `{"error":"not found"}`,
 			kind: targets.Fatal, code: targets.CodeHTTP,
-			messages: []string{"not found", "no single-user import at this address: check the URL and the API version (v1 or v2)"}},
+			messages: []string{"not found", "no single-user import at this address: check the URL and the API version (--api v1 for servers before 2.43)"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -62,6 +62,13 @@ var itemKeys = []struct {
 	{"phone", []string{"phone"}},
 	{"tags", []string{"tags"}},
 	{"date_of_employment", []string{"date_of_employment"}},
+	{"work_contact", []string{"work_contact"}},
+	{"date_of_assignment_current_position", []string{"date_of_assignment_current_position"}},
+	{"user_field1", []string{"user_field1"}},
+	{"user_field2", []string{"user_field2"}},
+	{"user_field3", []string{"user_field3"}},
+	{"user_field4", []string{"user_field4"}},
+	{"user_field5", []string{"user_field5"}},
 }
 
 // userList is one page of the user list.
@@ -259,7 +266,7 @@ func (c *Client) search(ctx context.Context, key, value, uid string, pages int) 
 		if page > 1 {
 			q.Set("page", strconv.Itoa(page))
 		}
-		resp, err := c.api.Send(ctx, http.MethodGet, c.list+"?"+q.Encode(), nil)
+		resp, err := c.call(ctx, http.MethodGet, c.list+"?"+q.Encode(), nil)
 		if err != nil {
 			return nil, nil, "", fmt.Errorf("look up: %w", err)
 		}
@@ -372,6 +379,15 @@ func compare(acc *account, u *validate.User) []diff {
 	add(columns.Tags, "tags", u.Tags, sameTags, nil)
 	add(columns.BirthDate, "birth_date", u.BirthDate.DMY(), sameDate, nil)
 	add(columns.HireDate, "date_of_employment", u.HireDate.DMY(), sameDate, nil)
+	add(columns.PositionDate, "date_of_assignment_current_position", u.PositionDate.DMY(), sameDate, nil)
+	field := columns.WorkContact
+	if u.WorkContact == "" {
+		field = columns.Phone // the extension, sent as the work contacts
+	}
+	add(field, "work_contact", workContact(u), exact, nil)
+	for i, f := range []columns.Field{columns.UserField1, columns.UserField2, columns.UserField3, columns.UserField4, columns.UserField5} {
+		add(f, fmt.Sprintf("user_field%d", i+1), u.UserFields[i], exact, nil)
+	}
 	add(columns.Gender, "gender", genderWire(u.Gender), sameFlag, showGender)
 	add(columns.Active, "is_active", activeWire(u.Active), sameFlag, showActive)
 	return out

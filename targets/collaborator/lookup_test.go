@@ -29,6 +29,8 @@ func annaAccount() collaboratortest.User {
 		Login: "a.smirnova", Email: "a.smirnova@example.ru", Password: "old-password",
 		BirthDate: "26.07.1988", Gender: "1", City: "Москва", Department: "Продажи & маркетинг",
 		Position: "Менеджер", Phone: "+79123456789", Tags: "новички,продажи", HireDate: "01.03.2020",
+		WorkContact:  "+79123456789 доб. 123", // fullUser's phone extension
+		PositionDate: "01.09.2023", UserFields: [5]string{"ID-7", "", "Офис 2"},
 	}
 }
 
@@ -557,15 +559,16 @@ func TestCheckV1Request(t *testing.T) {
 		_, _ = io.WriteString(w, `{"data":[]}`)
 	}))
 	defer srv.Close()
-	c, err := New(Config{BaseURL: srv.URL, Token: testToken})
+	c, err := New(Config{BaseURL: srv.URL, Token: testToken, API: APIv1})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := c.Check(context.Background()); err != nil {
 		t.Fatal(err)
 	}
+	// The API token goes in X-Cbr-Authorization on rest.php too (since 2.43).
 	if got.URL.Path != "/api/rest.php/auth/users" || got.URL.Query().Get("filter[login]") != "" || !got.URL.Query().Has("filter[login]") ||
-		got.Header.Get("Authorization") != "Bearer "+testToken {
+		got.Header.Get("X-Cbr-Authorization") != "Bearer "+testToken || got.Header.Get("Authorization") != "" {
 		t.Errorf("request %s %v", got.URL, got.Header)
 	}
 }
@@ -680,7 +683,7 @@ func TestSandboxList(t *testing.T) {
 	if status, _ := get("/api/v2/users/list?page=0"); status != 400 {
 		t.Errorf("page 0: %d", status)
 	}
-	status, body := call(sb, http.MethodGet, "/api/rest.php/auth/users?filter%5Blogin%5D=petrov", "Authorization", "Bearer "+testToken, "")
+	status, body := call(sb, http.MethodGet, "/api/rest.php/auth/users?filter%5Blogin%5D=petrov", "X-Cbr-Authorization", "Bearer "+testToken, "")
 	if l, _ := parseList([]byte(body)); status != 200 || !cmp.Equal(uids(l), []string{"b"}) {
 		t.Errorf("v1 list: %d %s", status, body)
 	}

@@ -25,9 +25,9 @@ func call(sb http.Handler, method, target, header, value, body string) (int, str
 	return rec.Code, rec.Body.String()
 }
 
-// post imports body through v1 with the right token.
+// post imports body through v1 with the right API token, in its header.
 func post(sb *collaboratortest.Sandbox, body string) (int, string) {
-	return call(sb, http.MethodPost, v1URL, "Authorization", "Bearer "+testToken, body)
+	return call(sb, http.MethodPost, v1URL, "X-Cbr-Authorization", "Bearer "+testToken, body)
 }
 
 const anna = `{"uid":"1","secondname":"Смирнова","firstname":"Анна","login":"anna","email":"anna@example.ru",` +

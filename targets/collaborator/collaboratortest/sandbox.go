@@ -1,5 +1,5 @@
 // Package collaboratortest is an in-memory stand-in of Collaborator's single-user
-// import and user list, for tests and `userimport sandbox`, as net/http/httptest
+// import, user list and login, for tests and `userimport sandbox`, as net/http/httptest
 // stands beside net/http. It is written from docs/platforms/collaborator.md, with its
 // own paths and field names, and does not import the client: a path the client gets
 // wrong fails against it.
@@ -7,6 +7,8 @@ package collaboratortest
 
 import (
 	"encoding/json"
+	"fmt"
+	"math/rand/v2"
 	"net/http"
 	"net/mail"
 	"sort"
@@ -39,15 +41,25 @@ type User struct {
 	Phone      string
 	Tags       string
 	HireDate   string // date_of_employment
+	// WorkContact is work_contact, PositionDate date_of_assignment_current_position,
+	// UserFields user_field1..user_field5.
+	WorkContact  string
+	PositionDate string
+	UserFields   [5]string
 }
 
-// Sandbox is an in-memory stand-in of Collaborator's single-user import and user list,
-// both API generations, behaving as docs/platforms/collaborator.md describes: an upsert
-// keyed by uid, required fields on create, field errors as {"field":{"rule":"message"}},
-// a login or e-mail taken by another uid refused, counts that say what happened, and a
-// list filtered by substring and paged ten at a time. It is an http.Handler, safe for
-// concurrent use. Its paths and headers are written here from the documentation, not
-// taken from the client.
+// Sandbox is an in-memory stand-in of Collaborator's single-user import, user list and
+// login, both API generations, behaving as docs/platforms/collaborator.md describes: an
+// upsert keyed by uid, required fields on create, field errors as
+// {"field":{"rule":"message"}}, a login or e-mail taken by another uid refused, counts
+// that say what happened, and a list filtered by substring and paged ten at a time. It
+// is an http.Handler, safe for concurrent use. Its paths and headers are written here
+// from the documentation, not taken from the client.
+//
+// Credentials, on every path of either generation: an API token in
+// X-Cbr-Authorization: Bearer <token>, or a session JWT that POST
+// /api/rest.php/auth/session issued, in Authorization: Bearer <jwt>. A token in the
+// other header, an unknown or expired JWT, or none answers 401.
 //
 // Choices where the documentation is silent: an update that changes nothing answers
 // all counts zero; a create with is_active 0 answers created_count 1 and blocked_count
@@ -55,9 +67,10 @@ type User struct {
 // was active); a block or unblock is also an update (updated_count 1); a field sent
 // empty erases it, except the required ones, which answer "required"; a list item
 // carries the import's field names plus the account's numeric id, with null for a
-// missing uid or gender; the page is chosen with page=N.
+// missing uid or gender; the page is chosen with page=N; a refused credential answers
+// 401 {"error":"..."}.
 type Sandbox struct {
-	token string
+	cfg Config
 
 	mu     sync.Mutex
 	users  map[string]*User  // by uid
@@ -65,23 +78,67 @@ type Sandbox struct {
 	nextID int64             // the last id given
 	logins map[string]string // lower-cased login → uid
 	emails map[string]string // lower-cased e-mail → uid
+	jwts   map[string]*jwt   // the session JWTs issued
+	nJWT   int64             // JWTs issued
 
 	// counts counts the imports that created or changed an account, and those that
-	// carried a password for a uid that existed.
+	// carried a password for a uid that already existed.
 	counts sandbox.Counter
 }
 
-// New returns an empty sandbox that accepts token in the header of the API
-// generation asked for (Authorization for v1, X-Cbr-Authorization for v2). An empty
-// token accepts any token, or none: that is what `--sandbox` uses.
-func New(token string) *Sandbox {
+// Config is what a Sandbox accepts.
+type Config struct {
+	// Token is the API token accepted in X-Cbr-Authorization.
+	Token string
+	// Email and Password are the login auth/session accepts.
+	Email, Password string
+	// JWTUses, when positive, expires a JWT after that many requests made with it: the
+	// next one answers 401, as a real session's end does in a long import.
+	JWTUses int
+	// JWTLifetime, when positive, expires a JWT that long after it was issued.
+	JWTLifetime time.Duration
+	// AccessToken makes auth/session answer the JWT as access_token, as older servers
+	// do, instead of jwt_token.
+	AccessToken bool
+}
+
+// jwt is one issued session token.
+type jwt struct {
+	issued time.Time
+	uses   int
+}
+
+// New returns an empty sandbox that accepts token as the API token, and no login.
+// An empty token accepts any API token and any login: that is what `--sandbox` uses.
+func New(token string) *Sandbox { return NewConfig(Config{Token: token}) }
+
+// NewConfig returns an empty sandbox that accepts the credentials cfg gives. With
+// neither a token nor an e-mail it accepts any API token, any login, or no credentials
+// at all; a credential that is sent must still be in its documented header.
+func NewConfig(cfg Config) *Sandbox {
 	return &Sandbox{
-		token:  token,
+		cfg:    cfg,
 		users:  map[string]*User{},
 		ids:    map[string]int64{},
 		logins: map[string]string{},
 		emails: map[string]string{},
+		jwts:   map[string]*jwt{},
 	}
+}
+
+// ExpireSessions ends every JWT issued so far, as a session's end does in the middle
+// of a long import: their next request answers 401.
+func (s *Sandbox) ExpireSessions() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	clear(s.jwts)
+}
+
+// Logins is the number of JWTs auth/session issued.
+func (s *Sandbox) Logins() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return int(s.nJWT)
 }
 
 // Users is a snapshot of the stored accounts, sorted by uid.
@@ -149,20 +206,17 @@ func (s *Sandbox) unindex(u *User) {
 }
 
 // ServeHTTP answers the single-user import, POST
-// /api/rest.php/imports-user?action=single-import (v1, token in Authorization) and POST
-// /api/v2/users-import/single (v2, token in X-Cbr-Authorization), and the user list,
-// GET /api/rest.php/auth/users (v1) and GET /api/v2/users/list (v2).
+// /api/rest.php/imports-user?action=single-import (v1) and POST
+// /api/v2/users-import/single (v2), the user list, GET /api/rest.php/auth/users (v1)
+// and GET /api/v2/users/list (v2), and the login, POST /api/rest.php/auth/session.
 func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	var header, method string
+	var method string
 	switch {
-	case r.URL.Path == "/api/rest.php/imports-user" && r.URL.Query().Get("action") == "single-import":
-		header, method = "Authorization", http.MethodPost
-	case r.URL.Path == "/api/v2/users-import/single":
-		header, method = "X-Cbr-Authorization", http.MethodPost
-	case r.URL.Path == "/api/rest.php/auth/users":
-		header, method = "Authorization", http.MethodGet
-	case r.URL.Path == "/api/v2/users/list":
-		header, method = "X-Cbr-Authorization", http.MethodGet
+	case r.URL.Path == "/api/rest.php/imports-user" && r.URL.Query().Get("action") == "single-import",
+		r.URL.Path == "/api/v2/users-import/single", r.URL.Path == "/api/rest.php/auth/session":
+		method = http.MethodPost
+	case r.URL.Path == "/api/rest.php/auth/users", r.URL.Path == "/api/v2/users/list":
+		method = http.MethodGet
 	default:
 		sandbox.WriteJSON(w, http.StatusNotFound, map[string]string{"error": "not found"})
 		return
@@ -172,8 +226,12 @@ func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		sandbox.WriteJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": "method not allowed"})
 		return
 	}
-	if !s.authorized(r.Header.Get(header)) {
-		sandbox.WriteJSON(w, http.StatusUnauthorized, map[string]string{"error": "invalid or missing API token in " + header})
+	if r.URL.Path == "/api/rest.php/auth/session" {
+		s.serveLogin(w, r)
+		return
+	}
+	if why := s.authorize(r); why != "" {
+		sandbox.WriteJSON(w, http.StatusUnauthorized, map[string]string{"error": why})
 		return
 	}
 	if method == http.MethodGet {
@@ -202,6 +260,78 @@ func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	sandbox.WriteJSON(w, http.StatusOK, res)
 }
 
+// open reports whether the sandbox accepts any credentials.
+func (s *Sandbox) open() bool { return s.cfg.Token == "" && s.cfg.Email == "" }
+
+// authorize checks a request's credentials and says why they are refused, "" when
+// they are not. X-Cbr-Authorization carries the API token, Authorization a JWT from
+// auth/session; a request with both is judged by X-Cbr-Authorization.
+func (s *Sandbox) authorize(r *http.Request) string {
+	if h := r.Header.Get("X-Cbr-Authorization"); h != "" {
+		tok, ok := sandbox.Token(h, "Bearer")
+		if !ok || (!s.open() && (s.cfg.Token == "" || !sandbox.Same(tok, s.cfg.Token))) {
+			return "invalid API token in X-Cbr-Authorization"
+		}
+		return ""
+	}
+	h := r.Header.Get("Authorization")
+	if h == "" {
+		if s.open() {
+			return ""
+		}
+		return "no credentials: send an API token in X-Cbr-Authorization"
+	}
+	tok, ok := sandbox.Token(h, "Bearer")
+	if !ok {
+		return "invalid session token in Authorization"
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	j := s.jwts[tok]
+	switch {
+	case j == nil:
+		// An API token sent here lands in this case too: Authorization takes only a
+		// session JWT.
+		return "invalid session token in Authorization"
+	case s.cfg.JWTUses > 0 && j.uses >= s.cfg.JWTUses,
+		s.cfg.JWTLifetime > 0 && time.Since(j.issued) > s.cfg.JWTLifetime:
+		delete(s.jwts, tok)
+		return "session token expired"
+	}
+	j.uses++
+	return ""
+}
+
+// serveLogin answers POST /api/rest.php/auth/session {"email","password"}: the account
+// and a new JWT, or 400 {"error":"User with this email does not exists"}.
+func (s *Sandbox) serveLogin(w http.ResponseWriter, r *http.Request) {
+	body, err := sandbox.ReadBody(w, r)
+	var in struct {
+		Email    string `json:"email"`
+		Password string `json:"password"`
+	}
+	if err != nil || json.Unmarshal(body, &in) != nil {
+		sandbox.WriteJSON(w, http.StatusBadRequest, map[string]string{"error": "invalid JSON"})
+		return
+	}
+	if in.Email == "" || in.Password == "" || (!s.open() &&
+		(s.cfg.Email == "" || !strings.EqualFold(in.Email, s.cfg.Email) || !sandbox.Same(in.Password, s.cfg.Password))) {
+		sandbox.WriteJSON(w, http.StatusBadRequest, map[string]string{"error": "User with this email does not exists"})
+		return
+	}
+	s.mu.Lock()
+	s.nJWT++
+	tok := fmt.Sprintf("eyJhbGciOiJIUzI1NiJ9.sandbox-%d.%x", s.nJWT, rand.Uint64())
+	s.jwts[tok] = &jwt{issued: time.Now()}
+	s.mu.Unlock()
+	key := "jwt_token"
+	if s.cfg.AccessToken {
+		key = "access_token"
+	}
+	sandbox.WriteJSON(w, http.StatusOK, map[string]string{"id": "1", "login": in.Email, "firstname": "API",
+		"secondname": "Import", key: tok, "site_id": "1"})
+}
+
 // perPage is the list's page size: the documentation's example answers countPerPage 10.
 const perPage = 10
 
@@ -227,6 +357,13 @@ type listItem struct {
 	Phone            string  `json:"phone"`
 	Tags             string  `json:"tags"`
 	DateOfEmployment string  `json:"date_of_employment"`
+	WorkContact      string  `json:"work_contact"`
+	PositionDate     string  `json:"date_of_assignment_current_position"`
+	UserField1       string  `json:"user_field1"`
+	UserField2       string  `json:"user_field2"`
+	UserField3       string  `json:"user_field3"`
+	UserField4       string  `json:"user_field4"`
+	UserField5       string  `json:"user_field5"`
 }
 
 type listPager struct {
@@ -302,7 +439,9 @@ func matches(u *User, want map[string]string) bool {
 func item(id int64, u *User) listItem {
 	it := listItem{ID: id, Login: u.Login, Email: u.Email, SecondName: u.SecondName, FirstName: u.FirstName,
 		Patronymic: u.Patronymic, BirthDate: u.BirthDate, IsActive: 1, City: u.City, Department: u.Department,
-		Position: u.Position, Phone: u.Phone, Tags: u.Tags, DateOfEmployment: u.HireDate}
+		Position: u.Position, Phone: u.Phone, Tags: u.Tags, DateOfEmployment: u.HireDate,
+		WorkContact: u.WorkContact, PositionDate: u.PositionDate, UserField1: u.UserFields[0],
+		UserField2: u.UserFields[1], UserField3: u.UserFields[2], UserField4: u.UserFields[3], UserField5: u.UserFields[4]}
 	if uid := u.UID; uid != "" {
 		it.UID = &uid
 	}
@@ -313,14 +452,6 @@ func item(id int64, u *User) listItem {
 		it.IsActive = 0
 	}
 	return it
-}
-
-func (s *Sandbox) authorized(h string) bool {
-	if s.token == "" {
-		return true
-	}
-	tok, ok := sandbox.Token(h, "Bearer")
-	return ok && sandbox.Same(tok, s.token)
 }
 
 // fieldErrors is the 400 body: field → rule → message.
@@ -341,11 +472,12 @@ type importCounts struct {
 	Unblocked int `json:"unblocked_count"`
 }
 
-// Fields the sandbox stores; others (facebook_id, work_contact, ...) are accepted and
+// Fields the sandbox stores; others (facebook_id, google_id, ...) are accepted and
 // ignored, as "the order of the fields does not matter" and unknown ones do no harm.
 var (
 	stringFields = []string{"uid", "secondname", "firstname", "patronymic", "login", "email", "password",
-		"birth_date", "city", "department", "position", "phone", "tags", "date_of_employment"}
+		"birth_date", "city", "department", "position", "phone", "tags", "date_of_employment", "work_contact",
+		"date_of_assignment_current_position", "user_field1", "user_field2", "user_field3", "user_field4", "user_field5"}
 	flagFields     = []string{"gender", "is_active"}
 	requiredFields = []string{"uid", "secondname", "firstname", "login", "email", "password", "position"}
 	allFields      = append(append([]string(nil), stringFields...), flagFields...)
@@ -407,7 +539,7 @@ func (s *Sandbox) upsert(in map[string]string, errs fieldErrors) (importCounts, 
 		}
 	}
 	dates := map[string]string{}
-	for _, f := range []string{"birth_date", "date_of_employment"} {
+	for _, f := range []string{"birth_date", "date_of_employment", "date_of_assignment_current_position"} {
 		v := in[f]
 		if v == "" {
 			continue
@@ -454,6 +586,13 @@ func (s *Sandbox) upsert(in map[string]string, errs fieldErrors) (importCounts, 
 	set("phone", &u.Phone)
 	set("tags", &u.Tags)
 	set("gender", &u.Gender)
+	set("work_contact", &u.WorkContact)
+	for i := range u.UserFields {
+		set("user_field"+strconv.Itoa(i+1), &u.UserFields[i])
+	}
+	if _, sent := in["date_of_assignment_current_position"]; sent {
+		u.PositionDate = dates["date_of_assignment_current_position"]
+	}
 	if _, sent := in["birth_date"]; sent {
 		u.BirthDate = dates["birth_date"]
 	}

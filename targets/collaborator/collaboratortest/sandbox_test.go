@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -30,9 +31,9 @@ func call(sb http.Handler, method, target, header, value, body string) (int, str
 	return rec.Code, rec.Body.String()
 }
 
-// post imports body through v1 with the right token.
+// post imports body through v1 with the right API token, in its header.
 func post(sb *Sandbox, body string) (int, string) {
-	return call(sb, http.MethodPost, v1URL, "Authorization", "Bearer "+testToken, body)
+	return call(sb, http.MethodPost, v1URL, "X-Cbr-Authorization", "Bearer "+testToken, body)
 }
 
 const anna = `{"uid":"1","secondname":"Смирнова","firstname":"Анна","login":"anna","email":"anna@example.ru",` +
@@ -151,7 +152,7 @@ func TestSandboxRules(t *testing.T) {
 		{
 			name: "unknown fields are ignored",
 			steps: []step{
-				{strings.Replace(anna, `"position"`, `"facebook_id":"fb","work_contact":{"a":1},"position"`, 1), 200, created},
+				{strings.Replace(anna, `"position"`, `"facebook_id":"fb","google_id":{"a":1},"position"`, 1), 200, created},
 			},
 		},
 		{
@@ -192,25 +193,30 @@ func TestSandboxRouting(t *testing.T) {
 		value                  string
 		status                 int
 	}{
-		{"v1", testToken, "POST", v1URL, "Authorization", "Bearer " + testToken, 200},
-		{"v1 scheme in lower case", testToken, "POST", v1URL, "Authorization", "bearer " + testToken, 200},
+		// The credential decides the header, not the path: an API token goes in
+		// X-Cbr-Authorization on rest.php as on v2, and is refused in Authorization,
+		// which takes only a session JWT (TestSandboxSession).
+		{"v1", testToken, "POST", v1URL, "X-Cbr-Authorization", "Bearer " + testToken, 200},
+		{"v1 scheme in lower case", testToken, "POST", v1URL, "X-Cbr-Authorization", "bearer " + testToken, 200},
 		{"v2", testToken, "POST", v2URL, "X-Cbr-Authorization", "Bearer " + testToken, 200},
-		{"v1 wrong token", testToken, "POST", v1URL, "Authorization", "Bearer nope", 401},
-		{"v1 no scheme", testToken, "POST", v1URL, "Authorization", testToken, 401},
+		{"v1 wrong token", testToken, "POST", v1URL, "X-Cbr-Authorization", "Bearer nope", 401},
+		{"v1 no scheme", testToken, "POST", v1URL, "X-Cbr-Authorization", testToken, 401},
 		{"v1 no header", testToken, "POST", v1URL, "", "", 401},
-		{"v2 with the v1 header", testToken, "POST", v2URL, "Authorization", "Bearer " + testToken, 401},
-		{"v1 with the v2 header", testToken, "POST", v1URL, "X-Cbr-Authorization", "Bearer " + testToken, 401},
+		{"v2 API token in Authorization", testToken, "POST", v2URL, "Authorization", "Bearer " + testToken, 401},
+		{"v1 API token in Authorization", testToken, "POST", v1URL, "Authorization", "Bearer " + testToken, 401},
 		{"any token when none is set", "", "POST", v2URL, "X-Cbr-Authorization", "Bearer whatever", 200},
 		{"no header when none is set", "", "POST", v1URL, "", "", 200},
-		{"GET", testToken, "GET", v1URL, "Authorization", "Bearer " + testToken, 405},
+		{"a token in Authorization when none is set", "", "POST", v2URL, "Authorization", "Bearer whatever", 401},
+		{"GET", testToken, "GET", v1URL, "X-Cbr-Authorization", "Bearer " + testToken, 405},
 		{"PUT on v2", testToken, "PUT", v2URL, "X-Cbr-Authorization", "Bearer " + testToken, 405},
-		{"unknown action", testToken, "POST", "/api/rest.php/imports-user?action=import", "Authorization", "Bearer " + testToken, 404},
+		{"unknown action", testToken, "POST", "/api/rest.php/imports-user?action=import", "X-Cbr-Authorization", "Bearer " + testToken, 404},
 		{"unknown path", testToken, "POST", "/api/v2/users/lists", "X-Cbr-Authorization", "Bearer " + testToken, 404},
 		{"v2 list", testToken, "GET", "/api/v2/users/list", "X-Cbr-Authorization", "Bearer " + testToken, 200},
-		{"v1 list", testToken, "GET", "/api/rest.php/auth/users?filter[login]=anna", "Authorization", "Bearer " + testToken, 200},
-		{"v2 list with the v1 header", testToken, "GET", "/api/v2/users/list", "Authorization", "Bearer " + testToken, 401},
-		{"v1 list with the v2 header", testToken, "GET", "/api/rest.php/auth/users", "X-Cbr-Authorization", "Bearer " + testToken, 401},
+		{"v1 list", testToken, "GET", "/api/rest.php/auth/users?filter[login]=anna", "X-Cbr-Authorization", "Bearer " + testToken, 200},
+		{"v2 list, API token in Authorization", testToken, "GET", "/api/v2/users/list", "Authorization", "Bearer " + testToken, 401},
+		{"v1 list, API token in Authorization", testToken, "GET", "/api/rest.php/auth/users", "Authorization", "Bearer " + testToken, 401},
 		{"POST to the list", testToken, "POST", "/api/v2/users/list", "X-Cbr-Authorization", "Bearer " + testToken, 405},
+		{"GET the login", testToken, "GET", "/api/rest.php/auth/session", "", "", 405},
 		{"batch is not served", testToken, "POST", "/api/v2/users-import/batch", "X-Cbr-Authorization", "Bearer " + testToken, 404},
 	}
 	for _, tt := range tests {
@@ -333,5 +339,67 @@ func TestSandboxStats(t *testing.T) {
 		if got := sb.Stats(); got != s.want {
 			t.Errorf("step %d: %+v, want %+v", i, got, s.want)
 		}
+	}
+}
+
+// login logs in to sb and returns the status and the JWT of the answer's key.
+func login(t *testing.T, sb *Sandbox, body, key string) (int, string) {
+	t.Helper()
+	status, answer := call(sb, http.MethodPost, "/api/rest.php/auth/session", "", "", body)
+	var a map[string]string
+	if err := json.Unmarshal([]byte(answer), &a); err != nil {
+		t.Fatalf("login answer %q: %v", answer, err)
+	}
+	return status, a[key]
+}
+
+// TestSandboxSession: a login by e-mail and password gets a JWT, which goes in
+// Authorization on either generation, is refused in X-Cbr-Authorization, and expires.
+func TestSandboxSession(t *testing.T) {
+	const creds = `{"email":"api@example.ru","password":"pa55"}`
+	sb := NewConfig(Config{Token: testToken, Email: "api@example.ru", Password: "pa55", JWTUses: 3})
+	for _, body := range []string{`{"email":"api@example.ru","password":"wrong"}`, `{"email":"x@example.ru","password":"pa55"}`, `{}`} {
+		if status, _ := call(sb, http.MethodPost, "/api/rest.php/auth/session", "", "", body); status != 400 {
+			t.Errorf("login %s: status %d, want 400", body, status)
+		}
+	}
+	status, jwt := login(t, sb, creds, "jwt_token")
+	if status != 200 || jwt == "" || strings.ContainsAny(jwt, " \t\n") {
+		t.Fatalf("login: status %d, jwt %q", status, jwt)
+	}
+	if status, _ := call(sb, http.MethodPost, v1URL, "X-Cbr-Authorization", "Bearer "+jwt, anna); status != 401 {
+		t.Errorf("a JWT in X-Cbr-Authorization: %d, want 401", status)
+	}
+	for i, target := range []string{v1URL, "/api/v2/users-import/single", "/api/v2/users/list"} {
+		method := http.MethodPost
+		if strings.Contains(target, "list") {
+			method = http.MethodGet
+		}
+		if status, answer := call(sb, method, target, "Authorization", "Bearer "+jwt, anna); status != 200 {
+			t.Errorf("use %d of the JWT, %s: %d %s, want 200", i+1, target, status, answer)
+		}
+	}
+	if status, _ := call(sb, http.MethodPost, v1URL, "Authorization", "Bearer "+jwt, anna); status != 401 {
+		t.Errorf("the JWT's 4th use with JWTUses 3: %d, want 401", status)
+	}
+	_, again := login(t, sb, creds, "jwt_token")
+	if again == jwt || sb.Logins() != 2 {
+		t.Errorf("a second login: same JWT %v, Logins() = %d, want a new one and 2", again == jwt, sb.Logins())
+	}
+	if status, _ := call(sb, http.MethodPost, v1URL, "Authorization", "Bearer "+again, anna); status != 200 {
+		t.Errorf("the new JWT: %d, want 200", status)
+	}
+
+	old := NewConfig(Config{Email: "api", Password: "admin", AccessToken: true, JWTLifetime: time.Nanosecond})
+	status, jwt = login(t, old, `{"email":"API","password":"admin"}`, "access_token")
+	if status != 200 || jwt == "" {
+		t.Fatalf("an older server's login: status %d, access_token %q", status, jwt)
+	}
+	time.Sleep(time.Millisecond)
+	if status, _ := call(old, http.MethodPost, v1URL, "Authorization", "Bearer "+jwt, anna); status != 401 {
+		t.Errorf("a JWT past its lifetime: %d, want 401", status)
+	}
+	if status, _ := call(old, http.MethodPost, v1URL, "", "", anna); status != 401 {
+		t.Errorf("no credentials to a sandbox with a login: %d, want 401", status)
 	}
 }

@@ -180,6 +180,10 @@ func printTarget(w io.Writer, info targetInfo, l lang.Lang, facts bool) {
 	fmt.Fprintf(w, "  %s %s\n", t("credentials:", "доступ:     "), strings.Join(info.Env, ", "))
 	fmt.Fprintf(w, "  %s\n", t("fields (* required, + required but made by the tool when empty):",
 		"поля (* обязательное, + обязательное, но программа заполнит сама):"))
+	width := 12
+	for _, f := range info.Fields {
+		width = max(width, len(f.Field))
+	}
 	for _, f := range info.Fields {
 		mark := " "
 		switch {
@@ -192,8 +196,8 @@ func printTarget(w io.Writer, info targetInfo, l lang.Lang, facts bool) {
 		if f.MaxLen > 0 {
 			format += fmt.Sprintf(t("; up to %d characters", "; до %d символов"), f.MaxLen)
 		}
-		fmt.Fprintf(w, "    %s %-12s %s\n", mark, f.Field, format)
-		fmt.Fprintf(w, "      %-12s %s %s\n", "", t("headers:", "заголовки:"), strings.Join(f.Headers, ", "))
+		fmt.Fprintf(w, "    %s %-*s %s\n", mark, width, f.Field, format)
+		fmt.Fprintf(w, "      %-*s %s %s\n", width, "", t("headers:", "заголовки:"), strings.Join(f.Headers, ", "))
 	}
 	if info.Notice != "" {
 		fmt.Fprintf(w, "  %s %s\n", t("before importing:", "перед загрузкой:"), info.Notice)

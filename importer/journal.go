@@ -235,10 +235,24 @@ func rowHash(target string, u *validate.User) string {
 	var arr [512]byte
 	buf := arr[:0]
 	for _, f := range fields {
-		buf = strconv.AppendInt(buf, int64(len(f)), 10)
-		buf = append(buf, ':')
-		buf = append(buf, f...)
+		buf = appendField(buf, f)
+	}
+	// Fields added since journals were first written count only when a row has one,
+	// so that a journal of an older version still matches the rows without them.
+	later := [...]string{u.WorkContact, u.PositionDate.ISO(), u.UserFields[0], u.UserFields[1],
+		u.UserFields[2], u.UserFields[3], u.UserFields[4]}
+	if later != [len(later)]string{} {
+		for _, f := range later {
+			buf = appendField(buf, f)
+		}
 	}
 	sum := sha256.Sum256(buf)
 	return hex.EncodeToString(sum[:16])
+}
+
+// appendField appends f to buf with its length before it.
+func appendField(buf []byte, f string) []byte {
+	buf = strconv.AppendInt(buf, int64(len(f)), 10)
+	buf = append(buf, ':')
+	return append(buf, f...)
 }

@@ -79,6 +79,9 @@ var englishHeaders = map[columns.Field]string{
 	columns.Active: "Active", columns.HireDate: "Hire date", columns.Groups: "Groups",
 	columns.Role: "Role", columns.Product: "Product", columns.UserType: "User type",
 	columns.CompanyID: "Company ID", columns.Status: "Status",
+	columns.WorkContact: "Work contacts", columns.PositionDate: "Position date",
+	columns.UserField1: "User field 1", columns.UserField2: "User field 2", columns.UserField3: "User field 3",
+	columns.UserField4: "User field 4", columns.UserField5: "User field 5",
 }
 
 func header(f columns.Field, l lang.Lang) string {
@@ -100,6 +103,7 @@ var examples = map[columns.Field]string{
 	columns.Position: "Менеджер", columns.Phone: "+79123456789", columns.Tags: "новичок",
 	columns.HireDate: "01.09.2025", columns.Groups: "Новички", columns.Role: "learner",
 	columns.Product: "12", columns.UserType: "C", columns.CompanyID: "1", columns.Status: "A",
+	columns.WorkContact: "+7 495 123-45-67 доб. 123", columns.PositionDate: "01.03.2026",
 }
 
 func example(f columns.Field, l lang.Lang) string {

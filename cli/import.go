@@ -344,7 +344,7 @@ func checkMaxUpdates(ctx context.Context, opts importer.Options, deps importer.D
 	planOpts.Kind, planOpts.ReportDir = importer.Plan, filepath.Join(tmp, "report")
 	fmt.Fprint(log, opts.Lang.Pick("--max-updates: looking every row up before writing anything\n",
 		"--max-updates: сначала ищем каждую строку на платформе, ничего не записывая\n"))
-	sum, err := importer.Run(ctx, planOpts, importer.Deps{Target: deps.Target, Log: io.Discard}) // the import describes the file
+	sum, err := importer.Run(ctx, planOpts, importer.Deps{Target: deps.Target}) // the import describes the file
 	if err != nil {
 		return err
 	}

@@ -25,7 +25,10 @@ func logOptions(con *console, r *fileRun) {
 // few lines for people on stderr always (and in the --log file), JSON on stdout with
 // --json.
 func runAndReport(ctx context.Context, r *fileRun, deps importer.Deps, con *console) (*reports.Summary, error) {
-	deps.Log = con.people
+	deps.Hooks.Read = func(input string, si *reports.SourceInfo) {
+		reports.PrintSource(con.people, input, si, r.opts.Lang)
+		describeUnused(con.people, r.opts.Source, si.Format, r.opts.Lang)
+	}
 	deps.Progress = &importer.Progress{}
 	deps.Hooks.Interrupted = func(grace time.Duration) {
 		fmt.Fprintf(con.people, "interrupted: no new rows are sent; calls in flight may finish for up to %s (Ctrl-C again to quit at once)\n", grace)

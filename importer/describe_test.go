@@ -2,6 +2,7 @@ package importer_test
 
 import (
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -12,6 +13,7 @@ import (
 
 	"userimport/importer"
 	"userimport/lang"
+	"userimport/reports"
 )
 
 // pwned sets the terminal's title (OSC 0 ... BEL) and clears the screen (CSI 2 J).
@@ -62,7 +64,7 @@ func TestDescribeShowsControlsEscaped(t *testing.T) {
 				opts := options(in)
 				opts.Lang, opts.Kind = lang, importer.Validate
 				opts.ReportDir = filepath.Join(t.TempDir(), "report")
-				if _, err := importer.Run(context.Background(), opts, importer.Deps{Log: &log}); err != nil {
+				if _, err := importer.Run(context.Background(), opts, importer.Deps{Hooks: describeTo(&log, lang)}); err != nil {
 					t.Fatal(err)
 				}
 				out := log.String()
@@ -77,4 +79,9 @@ func TestDescribeShowsControlsEscaped(t *testing.T) {
 			})
 		}
 	}
+}
+
+// describeTo is the hooks cli gives a run: how the file was read, said to w.
+func describeTo(w io.Writer, l lang.Lang) importer.Hooks {
+	return importer.Hooks{Read: func(input string, si *reports.SourceInfo) { reports.PrintSource(w, input, si, l) }}
 }

@@ -160,8 +160,6 @@ func (o *Options) check(t targets.Target) error {
 type Deps struct {
 	// Target receives the rows; nil for Validate.
 	Target targets.Target
-	// Log receives notes for people (stderr).
-	Log io.Writer
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// Progress, when set, is kept up to date as rows finish; the summary's counts are
@@ -177,6 +175,10 @@ type Hooks struct {
 	// Interrupted is called once when Ctrl-C stops a run that sends rows: no new row
 	// is sent, and the calls in flight may finish for grace.
 	Interrupted func(grace time.Duration)
+	// Read is called once, when the first rows are in or the file ended before them,
+	// with how the file was read: its format, encoding or sheet, header row, columns
+	// and a few decoded rows (reports.PrintSource says it to people).
+	Read func(input string, source *reports.SourceInfo)
 	// Checked is called once in a plan or an import when the target has passed the
 	// check before the first row, before any row is looked up or sent.
 	Checked func()
@@ -185,9 +187,6 @@ type Hooks struct {
 func (d Deps) withDefaults() Deps {
 	if d.Now == nil {
 		d.Now = time.Now
-	}
-	if d.Log == nil {
-		d.Log = io.Discard
 	}
 	if d.Progress == nil {
 		d.Progress = &Progress{}

@@ -21,7 +21,6 @@ import (
 	"userimport/importer"
 	"userimport/lang"
 	"userimport/reports"
-	"userimport/source"
 	"userimport/targets"
 	"userimport/targets/collaborator"
 	"userimport/targets/targettest"
@@ -296,7 +295,7 @@ func TestHeaderBelowTitleAndHowTheFileWasRead(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "x.csv")
 	os.WriteFile(p, []byte("Список сотрудников на 01.11.2026;;\n\nТаб. №;ФИО;Почта;Должность;Примечание\n1;Иванов Иван;a@b.ru;Инженер;x\n2;Петров Пётр;p@b.ru;Инженер;y\n"), 0o600)
 	var log strings.Builder
-	sum, err := importer.Run(context.Background(), importer.Options{Kind: importer.Validate, Reading: importer.Reading{Input: p}, Checking: importer.Checking{Schema: collaborator.Schema()}}, importer.Deps{Log: &log})
+	sum, err := importer.Run(context.Background(), importer.Options{Kind: importer.Validate, Reading: importer.Reading{Input: p}, Checking: importer.Checking{Schema: collaborator.Schema()}}, importer.Deps{Hooks: describeTo(&log, lang.English)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -309,34 +308,6 @@ func TestHeaderBelowTitleAndHowTheFileWasRead(t *testing.T) {
 	for _, want := range []string{"header on row 3", "semicolon-separated", "ФИО → full_name", "Примечание (unknown column", "row 4: 1 | Иванов Иван"} {
 		if !strings.Contains(log.String(), want) {
 			t.Errorf("description lacks %q:\n%s", want, log.String())
-		}
-	}
-}
-
-// TestUnusedReadingOptionsAreNamed: --encoding and --delimiter given for a workbook,
-// or --sheet for a CSV, are said not to apply rather than dropped in silence.
-func TestUnusedReadingOptionsAreNamed(t *testing.T) {
-	for _, tt := range []struct {
-		input string
-		set   func(*source.Options)
-		want  string
-	}{
-		{"../testdata/staff.xlsx", func(o *source.Options) { o.Encoding, o.Delimiter = "cp1251", ";" },
-			"not used: --encoding, --delimiter, which apply to CSV files; this file is an Excel workbook"},
-		{"../testdata/staff.csv", func(o *source.Options) { o.Sheet = "Сотрудники" },
-			"not used: --sheet, which applies to Excel workbooks; this file is a CSV"},
-		{"../testdata/staff.xlsx", func(o *source.Options) { o.Delimiter = ";" },
-			"not used: --delimiter, which applies to CSV files; this file is an Excel workbook"},
-		{"../testdata/staff.csv", func(o *source.Options) { o.Encoding = "utf-8" }, ""},
-	} {
-		opts := importer.Options{Kind: importer.Validate, Reading: importer.Reading{Input: tt.input}, Checking: importer.Checking{Schema: collaborator.Schema()}, Output: importer.Output{ReportDir: t.TempDir()}}
-		tt.set(&opts.Source)
-		var log strings.Builder
-		if _, err := importer.Run(context.Background(), opts, importer.Deps{Log: &log}); err != nil {
-			t.Fatal(err)
-		}
-		if got := strings.Contains(log.String(), "not used"); got != (tt.want != "") || !strings.Contains(log.String(), tt.want) {
-			t.Errorf("%s: the description should say %q:\n%s", tt.input, tt.want, log.String())
 		}
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"userimport/importer"
+	"userimport/lang"
 	"userimport/reports"
 	"userimport/targets"
 	"userimport/targets/collaborator"
@@ -214,7 +215,7 @@ func TestEchoedCredentialsReachNoFile(t *testing.T) {
 	opts := options(in)
 	opts.Schema = cscart.Schema()
 	var log strings.Builder
-	sum, err := importer.Run(context.Background(), opts, importer.Deps{Target: client, Log: &log})
+	sum, err := importer.Run(context.Background(), opts, importer.Deps{Target: client, Hooks: describeTo(&log, lang.English)})
 	if err != nil {
 		t.Fatal(err)
 	}

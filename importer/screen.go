@@ -1,7 +1,6 @@
 package importer
 
 import (
-	"io"
 	"strings"
 	"unicode/utf8"
 
@@ -10,10 +9,10 @@ import (
 
 // screen is what a run tells people of the file as it reads it, besides the live
 // counts (Progress): the first rows as read go into the summary, and once they are
-// in, or the file ends first, how the file was read is printed (describe.go).
+// in, or the file ends first, the caller hears how the file was read (Hooks.Read).
 type screen struct {
-	log    io.Writer
-	opts   *Options // the input, how it was opened, and the language
+	read   func(input string, source *reports.SourceInfo) // Hooks.Read
+	input  string
 	source *reports.SourceInfo
 	// described is set once describe has printed.
 	described bool
@@ -59,12 +58,15 @@ func sampleCells(cells []string) []string {
 	return out
 }
 
-// describe prints how the file was read, once.
+// describe tells the caller how the file was read, once.
 func (s *screen) describe() {
-	if s.described {
+	if s.described || s.read == nil {
 		return
 	}
 	s.described = true
-	describeSource(s.log, s.opts.Input, s.source, s.opts.Lang)
-	describeUnused(s.log, s.opts.Source, s.source.Format, s.opts.Lang)
+	s.read(s.input, s.source)
 }
+
+// sampleRows is how many decoded rows the run shows: enough to spot mojibake or a
+// shifted column, few enough to read.
+const sampleRows = 3

@@ -1,33 +1,26 @@
-package importer
+package reports
 
 import (
 	"fmt"
 	"io"
 	"strings"
-	"unicode/utf8"
 
 	"userimport/lang"
-	"userimport/reports"
-	"userimport/source"
 )
 
-// sampleRows is how many decoded rows the run shows: enough to spot mojibake or a
-// shifted column, few enough to read.
-const sampleRows = 3
-
-// describeSource tells people how the file was read: format, encoding, delimiter or
+// PrintSource tells people how the file was read: format, encoding, delimiter or
 // sheet, the header row, what became of every column, and a few decoded rows. It is
 // the first thing to check when the counts look wrong. The file's name, sheet, headers
-// and cells are shown through reports.Printable: a cell holding ESC ] 0 ; ... BEL must
-// not retitle the window or clear the screen of the person checking it.
-func describeSource(w io.Writer, input string, si *reports.SourceInfo, l lang.Lang) {
-	input = reports.Printable(input)
+// and cells are shown through Printable: a cell holding ESC ] 0 ; ... BEL must not
+// retitle the window or clear the screen of the person checking it.
+func PrintSource(w io.Writer, input string, si *SourceInfo, l lang.Lang) {
+	input = Printable(input)
 	var how []string
 	switch si.Format {
 	case "csv":
 		how = append(how, "CSV", si.Encoding, delimiterName(si.Delimiter, l))
 	case "xlsx":
-		sheet := l.Pick(fmt.Sprintf("sheet %q", si.Sheet), fmt.Sprintf("лист «%s»", reports.Printable(si.Sheet)))
+		sheet := l.Pick(fmt.Sprintf("sheet %q", si.Sheet), fmt.Sprintf("лист «%s»", Printable(si.Sheet)))
 		how = append(how, "XLSX", sheet)
 	}
 	how = append(how, fmt.Sprintf(l.Pick("header on row %d", "заголовок в строке %d"), si.HeaderRow))
@@ -35,10 +28,10 @@ func describeSource(w io.Writer, input string, si *reports.SourceInfo, l lang.La
 	var used, unused []string
 	for _, c := range si.Columns {
 		if c.Field != "" {
-			used = append(used, fmt.Sprintf("%s → %s", reports.Printable(c.Header), c.Field))
+			used = append(used, fmt.Sprintf("%s → %s", Printable(c.Header), c.Field))
 			continue
 		}
-		unused = append(unused, fmt.Sprintf("%s (%s)", reports.Printable(c.Header), reports.Printable(noteText(c.Note, l))))
+		unused = append(unused, fmt.Sprintf("%s (%s)", Printable(c.Header), Printable(noteText(c.Note, l))))
 	}
 	label := l.Pick
 	more := func(n int) string { return fmt.Sprintf(label(", and %d more", ", и ещё %d"), n) }
@@ -49,7 +42,7 @@ func describeSource(w io.Writer, input string, si *reports.SourceInfo, l lang.La
 	for _, s := range si.Samples {
 		cells := make([]string, len(s.Cells))
 		for i, c := range s.Cells {
-			cells[i] = clipRunes(reports.Printable(c), shownCell)
+			cells[i] = clipRunes(Printable(c), shownCell)
 		}
 		fmt.Fprintf(w, "  %s %d: %s\n", label("row", "строка"), s.Row, clipRunes(strings.Join(cells, " | "), shownLine))
 	}
@@ -70,15 +63,6 @@ func listClipped(items []string, more func(int) string) string {
 		return strings.Join(items, ", ")
 	}
 	return strings.Join(items[:shownColumns], ", ") + more(len(items)-shownColumns)
-}
-
-// clipRunes cuts s to n runes, marking the cut.
-func clipRunes(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:n]) + "…"
 }
 
 func delimiterName(d string, l lang.Lang) string {
@@ -106,42 +90,4 @@ func noteText(note string, l lang.Lang) string {
 		return note
 	}
 	return l.Pick(t.en, t.ru)
-}
-
-// describeUnused says which reading options the file had no use for: the tool decides
-// from the bytes whether a file is a CSV or a workbook, and --encoding given for a
-// workbook (a script written for CSV exports, say) must not pass in silence.
-func describeUnused(w io.Writer, o source.Options, format string, l lang.Lang) {
-	var flags []string
-	switch format {
-	case "xlsx":
-		if o.Encoding != "" {
-			flags = append(flags, "--encoding")
-		}
-		if o.Delimiter != "" {
-			flags = append(flags, "--delimiter")
-		}
-	case "csv":
-		if o.Sheet != "" {
-			flags = append(flags, "--sheet")
-		}
-	}
-	if len(flags) == 0 {
-		return
-	}
-	list := strings.Join(flags, ", ")
-	switch {
-	case l == lang.Russian && format == "xlsx":
-		fmt.Fprintf(w, "  не использовано: %s — это параметры CSV-файлов, а этот файл — книга Excel\n", list)
-	case l == lang.Russian:
-		fmt.Fprintf(w, "  не использовано: %s — это параметр книг Excel, а этот файл — CSV\n", list)
-	case format == "xlsx":
-		verb := "applies"
-		if len(flags) > 1 {
-			verb = "apply"
-		}
-		fmt.Fprintf(w, "  not used: %s, which %s to CSV files; this file is an Excel workbook\n", list, verb)
-	default:
-		fmt.Fprintf(w, "  not used: %s, which applies to Excel workbooks; this file is a CSV\n", list)
-	}
 }

@@ -441,6 +441,9 @@ func FuzzNormalizePhone(f *testing.F) {
 	for _, tt := range phoneTests {
 		f.Add(tt.raw)
 	}
+	for _, form := range extensionForms {
+		f.Add(fmt.Sprintf(form, "8 (495) 585-01-53", "3775"))
+	}
 	p := NewPhoneParser("RU")
 	f.Fuzz(func(t *testing.T, raw string) {
 		e164, ext, issues := p.Normalize(raw)
@@ -456,10 +459,76 @@ func FuzzNormalizePhone(f *testing.F) {
 		if e164[0] != '+' {
 			t.Fatalf("Normalize(%q) = %q: not E.164", raw, e164)
 		}
+		if ext != "" && !allDigits(ext) {
+			t.Fatalf("Normalize(%q) = %q, extension %q: not digits", raw, e164, ext)
+		}
+		for _, i := range issues {
+			// The warning names the number kept and the ones left out (issue 17).
+			if i.Code == CodePhoneMultiple && (i.Normalized != e164 || i.Detail == "") {
+				t.Fatalf("Normalize(%q): %q kept, but the warning says kept %q, left out %q", raw, e164, i.Normalized, i.Detail)
+			}
+		}
 		again, ext2, issues2 := p.Normalize(e164)
 		if again != e164 || ext2 != "" || len(issues2) != 0 {
 			t.Fatalf("not idempotent: %q → %q → %q %q %v", raw, e164, again, ext2, issues2)
 		}
+	})
+}
+
+// extensionForms are the ways real exports write a number (the first %s) and its
+// extension (the second): each must give the number and the extension, no issue.
+var extensionForms = []string{
+	"%s доб. %s", "%s доб.%s", "%s ДОБ %s", "%s (доб. %s)", "%s(доб.%s)", "%s [доб. %s]",
+	"%s добавочный %s", "%s, добавочный: %s", "%s добав. %s", "%s доп. %s", "%s дополнительный %s",
+	"%s вн. %s", "%s внутр. %s", "%s внутренний номер %s", "%s д. %s", "%s доб. № %s",
+	"%s x%s", "%s X %s", "%s х%s", "%s #%s", "%s ext. %s", "%s ext %s", "%s (ext. %s)", "%s extn %s",
+	"%s extension %s", "%s ext:%s", "%s, %s", "%s,%s", "%s; %s", "%s / %s", "%s (%s)",
+	"%s, доб. %s",
+}
+
+// extensionNumbers are main numbers in the spellings of real files, with their E.164.
+var extensionNumbers = []struct{ raw, e164 string }{
+	{"8 (495) 585-01-53", office}, {"+7 495 585-01-53", office}, {"84955850153", office},
+	{"8 (912) 345-67-89", mobile}, {"+7(912)3456789", mobile}, {"9123456789", mobile},
+	{"+375 17 222-33-44", "+375172223344"}, {"+44 20 7946 0958", "+442079460958"},
+}
+
+// TestPhoneExtensionForms is every extension form with every spelling of the number.
+func TestPhoneExtensionForms(t *testing.T) {
+	p := NewPhoneParser("RU")
+	for _, form := range extensionForms {
+		for _, n := range extensionNumbers {
+			checkExtension(t, p, form, n.raw, n.e164, "3775")
+		}
+	}
+}
+
+// checkExtension fails t unless the cell form makes of number and ext gives e164 and
+// ext, with no issue.
+func checkExtension(t *testing.T, p *PhoneParser, form, number, e164, ext string) {
+	t.Helper()
+	raw := fmt.Sprintf(form, number, ext)
+	gotE164, gotExt, issues := p.Normalize(raw)
+	if gotE164 != e164 || gotExt != ext || len(issues) != 0 {
+		t.Errorf("Normalize(%q) = %q, %q, %v; want %q, %q and no issue", raw, gotE164, gotExt, issues, e164, ext)
+	}
+}
+
+// FuzzPhoneExtension builds cells from the extension forms, the numbers and any
+// extension of one to six digits, and checks that each gives the number and the
+// extension: the fuzzer explores the digits (leading zeros, lengths) and the pairs.
+func FuzzPhoneExtension(f *testing.F) {
+	f.Add(uint8(0), uint8(0), uint32(3775), uint8(4))
+	f.Add(uint8(3), uint8(2), uint32(0), uint8(1))
+	f.Add(uint8(26), uint8(5), uint32(999999), uint8(6))
+	p := NewPhoneParser("RU")
+	f.Fuzz(func(t *testing.T, formIdx, numIdx uint8, digits uint32, width uint8) {
+		form := extensionForms[int(formIdx)%len(extensionForms)]
+		n := extensionNumbers[int(numIdx)%len(extensionNumbers)]
+		w := 1 + int(width)%maxExtLen
+		ext := fmt.Sprintf("%0*d", w, digits)
+		ext = ext[len(ext)-w:]
+		checkExtension(t, p, form, n.raw, n.e164, ext)
 	})
 }
 

@@ -341,8 +341,8 @@ type extMarker struct {
 	dot bool
 }
 
-// extMarkers are the words that introduce an extension, as real exports spell them;
-// see docs/design.md on what the tool accepts. They are matched at the end of the text
+// extMarkers are the words that introduce an extension, as real exports spell them
+// (docs/libraries.md, phonenumbers, says why the extension is split off here). They are matched at the end of the text
 // before the digits, in any case, and must start a word (`box12` is not `x12`).
 var extMarkers = []extMarker{
 	{word: "дополнительный"}, {word: "добавочный"}, {word: "внутренний"}, {word: "extension"},

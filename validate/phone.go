@@ -57,8 +57,8 @@ func (p *PhoneParser) Normalize(raw string) (e164, ext string, issues []Issue) {
 	if s == "" {
 		return "", "", nil
 	}
-	main, rest := s, ""
-	if !plainPhone(s) {
+	main, rest, plain := s, "", plainPhone(s)
+	if !plain {
 		if isExcelExponent(s) {
 			return "", "", one(CodePhoneExcel, Error, s, "")
 		}
@@ -69,7 +69,7 @@ func (p *PhoneParser) Normalize(raw string) (e164, ext string, issues []Issue) {
 		}
 		main = first
 	}
-	e164, ext, ok := p.parseWithExtension(main)
+	e164, ext, ok := p.parseWithExtension(main, plain)
 	if !ok {
 		return "", "", one(CodePhoneInvalid, Error, "", "")
 	}
@@ -97,9 +97,10 @@ func plainPhone(s string) bool {
 // parseWithExtension reads one number that may end in an extension: a marked one
 // (splitExtension), one libphonenumber finds itself, or, when the whole text is not a
 // valid number but the text before it is, bare digits in brackets (`… 585-01-53 (3566)`).
-func (p *PhoneParser) parseWithExtension(s string) (e164, ext string, ok bool) {
+// plain is plainPhone(s): such a text has no marker to look for.
+func (p *PhoneParser) parseWithExtension(s string, plain bool) (e164, ext string, ok bool) {
 	main, ext := s, ""
-	if !plainPhone(s) {
+	if !plain {
 		main, ext = splitExtension(s)
 	}
 	e164, libExt, ok := p.parse(main)

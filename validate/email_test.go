@@ -43,7 +43,7 @@ func checkIssues(t *testing.T, got []Issue, codes []Code, detail string) {
 // severityOf is the severity each code always has.
 func severityOf(c Code) Severity {
 	switch c {
-	case CodeEmailTypo, CodePhoneMultiple, CodeDateImplausible, CodeDateYearGuessed,
+	case CodeEmailTypo, CodePhoneMultiple, CodePhoneExt, CodeDateImplausible, CodeDateYearGuessed,
 		CodeGenderInferred, CodeLoginGenerated:
 		return Warning
 	}

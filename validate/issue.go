@@ -36,7 +36,7 @@ const (
 	CodePhoneInvalid    Code = "phone_invalid"    // not a valid phone number
 	CodePhoneExcel      Code = "phone_excel"      // Excel turned the number into 7,91E+10
 	CodePhoneMultiple   Code = "phone_multiple"   // two numbers in one cell, the first kept (warning)
-	CodePhoneExt        Code = "phone_ext"        // an extension the platform cannot take
+	CodePhoneExt        Code = "phone_ext"        // an extension the platform has no place for, left out (warning)
 	CodeDateInvalid     Code = "date_invalid"     // not a date
 	CodeDateAmbiguous   Code = "date_ambiguous"   // could be read two ways
 	CodeDateImplausible Code = "date_implausible" // a birth date in the future or an age out of range (warning)
@@ -81,6 +81,9 @@ func (i Issue) Message(l lang.Lang) string {
 		return string(i.Code)
 	}
 	tmpl := l.Pick(m.en, m.ru)
+	if strings.Contains(tmpl, "%[2]s") {
+		return fmt.Sprintf(tmpl, i.Detail, i.Normalized)
+	}
 	if strings.Contains(tmpl, "%s") {
 		return fmt.Sprintf(tmpl, i.Detail)
 	}

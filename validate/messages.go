@@ -2,6 +2,8 @@ package validate
 
 // messages holds the text of every Code in English and Russian. A "%s" in a template is
 // replaced by Issue.Detail; a template without one gets the detail appended in brackets.
+// A template that names two values uses "%[1]s" for Issue.Detail and "%[2]s" for
+// Issue.Normalized.
 var messages = map[Code]struct{ en, ru string }{
 	CodeRequired:        {"a value is required", "нужно заполнить"},
 	CodeTooLong:         {"too long: at most %s characters", "слишком длинное значение: не больше %s символов"},
@@ -10,8 +12,8 @@ var messages = map[Code]struct{ en, ru string }{
 	CodeMixedScript:     {"Latin and Cyrillic letters mixed: %s", "латинские и русские буквы вперемешку: %s"},
 	CodePhoneInvalid:    {"not a valid phone number", "это не номер телефона"},
 	CodePhoneExcel:      {"Excel has rounded this number (%s); type it again as text", "Excel округлил номер (%s); введите его заново как текст"},
-	CodePhoneMultiple:   {"two numbers in one cell, the first is kept", "два номера в одной ячейке, взят первый"},
-	CodePhoneExt:        {"the platform takes no extension (%s)", "платформа не принимает добавочный номер (%s)"},
+	CodePhoneMultiple:   {"more than one number in the cell: kept %[2]s, left out: %[1]s", "в ячейке больше одного номера: взят %[2]s, отброшено: %[1]s"},
+	CodePhoneExt:        {"the platform has no place for an extension: %[2]s is sent, extension %[1]s is left out", "на платформе нет поля для добавочного номера: передан %[2]s, добавочный %[1]s не передан"},
 	CodeDateInvalid:     {"not a date; write it as DD.MM.YYYY", "это не дата; напишите как ДД.ММ.ГГГГ"},
 	CodeDateAmbiguous:   {"the date can be read two ways (%s); write it as DD.MM.YYYY", "дату можно прочитать двумя способами (%s); напишите как ДД.ММ.ГГГГ"},
 	CodeDateImplausible: {"an unlikely birth date (%s)", "маловероятная дата рождения (%s)"},

@@ -42,11 +42,13 @@ func NormalizePhone(raw, region string) (e164, ext string, issues []Issue) {
 }
 
 // Normalize returns raw as an E.164 number (`+79123456789`) and its extension digits,
-// if the cell had one (`доб. 123`, `ext 12`, `x12`, `#12`); whether an extension is
-// acceptable is the caller's decision per platform.
+// if the cell had one (`доб. 123`, `(доб. 123)`, `доп. 12`, `вн. 12`, `ext 12`, `x12`,
+// `#12`, `…-67, 123`: see splitExtension); where the extension goes is the caller's
+// decision per platform (Schema.ExtensionField). An extension is never an error.
 //
 // A cell with several numbers (split on `,` `;` `/` and the word `или`) keeps the first
-// with a CodePhoneMultiple warning whose Detail holds the rest. A number Excel turned
+// with a CodePhoneMultiple warning whose Detail holds the others as written and whose
+// Normalized is the number kept, so that the message names both. A number Excel turned
 // into exponent notation (`7,91E+10`) is CodePhoneExcel, since its digits are lost. A
 // number that does not pass phonenumbers.IsValidNumber is CodePhoneInvalid: possible
 // lengths are not enough. On an error e164 and ext are empty.
@@ -55,8 +57,8 @@ func (p *PhoneParser) Normalize(raw string) (e164, ext string, issues []Issue) {
 	if s == "" {
 		return "", "", nil
 	}
-	main, ext, rest := s, "", ""
-	if !plainPhone(s) {
+	main, rest, plain := s, "", plainPhone(s)
+	if !plain {
 		if isExcelExponent(s) {
 			return "", "", one(CodePhoneExcel, Error, s, "")
 		}
@@ -65,14 +67,11 @@ func (p *PhoneParser) Normalize(raw string) (e164, ext string, issues []Issue) {
 		if first, rest = splitNumbers(s); first == "" {
 			return "", "", one(CodePhoneInvalid, Error, "", "")
 		}
-		main, ext = splitExtension(first)
+		main = first
 	}
-	e164, libExt, ok := p.parse(main)
+	e164, ext, ok := p.parseWithExtension(main, plain)
 	if !ok {
 		return "", "", one(CodePhoneInvalid, Error, "", "")
-	}
-	if ext == "" {
-		ext = libExt
 	}
 	if rest != "" {
 		return e164, ext, one(CodePhoneMultiple, Warning, rest, e164)
@@ -93,6 +92,32 @@ func plainPhone(s string) bool {
 		}
 	}
 	return true
+}
+
+// parseWithExtension reads one number that may end in an extension: a marked one
+// (splitExtension), one libphonenumber finds itself, or, when the whole text is not a
+// valid number but the text before it is, bare digits in brackets (`… 585-01-53 (3566)`).
+// plain is plainPhone(s): such a text has no marker to look for.
+func (p *PhoneParser) parseWithExtension(s string, plain bool) (e164, ext string, ok bool) {
+	main, ext := s, ""
+	if !plain {
+		main, ext = splitExtension(s)
+	}
+	e164, libExt, ok := p.parse(main)
+	if ext == "" {
+		ext = libExt
+	}
+	if !ok && ext == "" {
+		if head, digits, cut := cutBracketedDigits(main); cut {
+			if e164, _, ok = p.parse(head); ok {
+				ext = digits
+			}
+		}
+	}
+	if !ok {
+		return "", "", false
+	}
+	return e164, ext, true
 }
 
 // parse reads one number, extension already removed, through the fast path when it
@@ -261,6 +286,15 @@ func splitNumbers(s string) (first, rest string) {
 			parts[len(parts)-1] += " " + f
 			continue
 		}
+		if len(parts) == 1 && isBareExtension(f) {
+			if _, ext := splitExtension(parts[0]); ext == "" {
+				// `…-67, 305` or `…-67/305`: a few digits cannot be a phone number of
+				// their own, so they are the first number's extension; "#" is the
+				// marker splitExtension takes it by.
+				parts[0] += " #" + f
+				continue
+			}
+		}
 		parts = append(parts, f)
 	}
 	if len(parts) == 0 {
@@ -293,37 +327,116 @@ func replaceOrWords(s string) string {
 	return s
 }
 
-// extMarkers are the words that introduce an extension, longest first so that
-// "добавочный" is not taken for "доб".
-var extMarkers = []string{"добавочный", "extension", "внутр", "доб", "ext", "вн", "x", "#"}
+// maxExtLen is the longest extension read from bare digits (`…-67, 305`, `… (305)`);
+// office exchanges use two to six digits, and seven digits are a local number.
+const maxExtLen = 6
 
-// splitExtension splits `… доб. 123` into the number and "123". The marker must be
-// followed only by optional dots, colons and spaces and then the digits up to the end.
+// isBareExtension reports whether s is the digits of an extension with no marker.
+func isBareExtension(s string) bool { return len(s) <= maxExtLen && allDigits(s) }
+
+// extMarker is a word that introduces an extension.
+type extMarker struct {
+	word string
+	// dot is true for a marker that counts only with a dot after it: `д. 12` is an
+	// extension, `д 12` is not.
+	dot bool
+}
+
+// extMarkers are the words that introduce an extension, as real exports spell them
+// (docs/libraries.md, phonenumbers, says why the extension is split off here). They are matched at the end of the text
+// before the digits, in any case, and must start a word (`box12` is not `x12`).
+var extMarkers = []extMarker{
+	{word: "дополнительный"}, {word: "добавочный"}, {word: "внутренний"}, {word: "extension"},
+	{word: "добав"}, {word: "внутр"}, {word: "extn"}, {word: "доб"}, {word: "доп"}, {word: "ext"},
+	{word: "вн"}, {word: "д", dot: true}, {word: "x"}, {word: "х"}, {word: "#"},
+}
+
+// extFillers are the words that may stand between a marker and the digits:
+// `доб. номер 12`, `доб. № 12`.
+var extFillers = []string{"номер", "№"}
+
+// splitExtension splits `… доб. 123` into the number and "123". The marker may be
+// followed by dots, colons, spaces and extFillers, and then only the digits up to the
+// end; the marker and its digits may stand in brackets: `… (доб. 3566)`.
 func splitExtension(s string) (main, ext string) {
-	end := len(s)
-	i := end
+	if head, inner, ok := cutBrackets(s); ok {
+		if m, e := splitExtension(inner); m == "" && e != "" {
+			return head, e
+		}
+		return s, ""
+	}
+	i := len(s)
 	for i > 0 && s[i-1] >= '0' && s[i-1] <= '9' {
 		i--
 	}
-	if i == end || i == 0 {
+	if i == len(s) || i == 0 {
 		return s, ""
 	}
-	digits := s[i:end]
-	j := i
-	for j > 0 && (s[j-1] == ' ' || s[j-1] == '.' || s[j-1] == ':') {
-		j--
-	}
-	head := s[:j]
+	head, dot := trimExtFillers(s[:i])
 	for _, m := range extMarkers {
-		if len(head) < len(m) || !strings.EqualFold(head[len(head)-len(m):], m) {
+		if len(head) < len(m.word) || !strings.EqualFold(head[len(head)-len(m.word):], m.word) || (m.dot && !dot) {
 			continue
 		}
-		before := head[:len(head)-len(m)]
+		before := head[:len(head)-len(m.word)]
 		// The marker must start a word: `box12` is not `x12`.
 		if r, _ := utf8.DecodeLastRuneInString(before); before != "" && isWordRune(r) {
 			continue
 		}
-		return strings.TrimSpace(strings.TrimRight(strings.TrimSpace(before), ",;")), digits
+		return strings.TrimSpace(strings.TrimRight(strings.TrimSpace(before), ",;")), s[i:]
 	}
 	return s, ""
+}
+
+// trimExtFillers removes from the end of s what may stand between an extension's
+// marker and its digits, and reports whether that held a dot.
+func trimExtFillers(s string) (head string, dot bool) {
+	for {
+		t := strings.TrimRight(s, " .:")
+		dot = dot || strings.Contains(s[len(t):], ".")
+		s = t
+		cut := false
+		for _, f := range extFillers {
+			if len(s) >= len(f) && strings.EqualFold(s[len(s)-len(f):], f) {
+				s, cut = s[:len(s)-len(f)], true
+				break
+			}
+		}
+		if !cut {
+			return s, dot
+		}
+	}
+}
+
+// cutBrackets splits `head (inner)` or `head [inner]` at the last opening bracket,
+// when s ends with the closing one and head is not empty.
+func cutBrackets(s string) (head, inner string, ok bool) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", "", false
+	}
+	var open byte
+	switch s[len(s)-1] {
+	case ')':
+		open = '('
+	case ']':
+		open = '['
+	default:
+		return "", "", false
+	}
+	i := strings.LastIndexByte(s, open)
+	if i <= 0 {
+		return "", "", false
+	}
+	head = strings.TrimSpace(s[:i])
+	return head, strings.TrimSpace(s[i+1 : len(s)-1]), head != ""
+}
+
+// cutBracketedDigits splits `… 585-01-53 (3566)` into the number and the digits in
+// brackets, when they are few enough to be an extension.
+func cutBracketedDigits(s string) (head, digits string, ok bool) {
+	head, inner, ok := cutBrackets(s)
+	if !ok || !isBareExtension(inner) {
+		return "", "", false
+	}
+	return head, inner, true
 }

@@ -9,6 +9,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/nyaruka/phonenumbers"
+
+	"userimport/lang"
 )
 
 var (
@@ -17,7 +19,10 @@ var (
 	multiplePhone = []Code{CodePhoneMultiple}
 )
 
-const mobile = "+79123456789"
+const (
+	mobile = "+79123456789"
+	office = "+74955850153"
+)
 
 var phoneTests = []struct {
 	name   string
@@ -89,6 +94,47 @@ var phoneTests = []struct {
 	{"hash", "+7 495 123 45 67 #55", "", "+74951234567", "55", nil, ""},
 	{"dob with colon", "+7 495 123 45 67 доб.: 55", "", "+74951234567", "55", nil, ""},
 	{"tel and dob", "тел. 8 912 3456789 доб. 12", "", mobile, "12", nil, ""},
+
+	// Office phones with an extension, as issue 17 and real HR exports write them: the
+	// main number and the extension's digits, never an error.
+	{"issue dob", "8 (495) 585-01-53 доб. 3775", "", office, "3775", nil, ""},
+	{"issue x", "+7 495 585-01-53 x1294", "", office, "1294", nil, ""},
+	{"issue x spaced", "+7 495 585-01-53 x 1294", "", office, "1294", nil, ""},
+	{"issue X caps", "+7 495 585-01-53 X1294", "", office, "1294", nil, ""},
+	{"cyrillic x", "8 495 585-01-53 х1294", "", office, "1294", nil, ""},
+	{"issue hash", "8 495 585-01-53 #2315", "", office, "2315", nil, ""},
+	{"issue ext dot", "8 495 585 01 53 ext. 97", "", office, "97", nil, ""},
+	{"ext colon", "8 (495) 585-01-53 ext:12", "", office, "12", nil, ""},
+	{"extn", "8 (495) 585-01-53 extn. 12", "", office, "12", nil, ""},
+	{"extension word", "8 (495) 585-01-53 extension 12", "", office, "12", nil, ""},
+	{"issue dob brackets", "8 (495) 585-01-53 (доб. 3566)", "", office, "3566", nil, ""},
+	{"dob brackets glued", "8 (495) 585-01-53(доб.3566)", "", office, "3566", nil, ""},
+	{"ext brackets", "+7 495 585 01 53 (ext. 97)", "", office, "97", nil, ""},
+	{"dob square brackets", "8 (495) 585-01-53 [доб. 3566]", "", office, "3566", nil, ""},
+	{"bare digits brackets", "8 (495) 585-01-53 (3566)", "", office, "3566", nil, ""},
+	{"dop", "8 (495) 585-01-53 доп. 12", "", office, "12", nil, ""},
+	{"dop full", "8 (495) 585-01-53 дополнительный 12", "", office, "12", nil, ""},
+	{"vn no dot", "8 (495) 585-01-53 вн 12", "", office, "12", nil, ""},
+	{"vnutr", "8 (495) 585-01-53 внутр. 12", "", office, "12", nil, ""},
+	{"vnutrenniy", "8 (495) 585-01-53 внутренний 12", "", office, "12", nil, ""},
+	{"vnutrenniy nomer", "8 (495) 585-01-53, внутренний номер 12", "", office, "12", nil, ""},
+	{"dob nomer", "8 (495) 585-01-53 доб. номер 12", "", office, "12", nil, ""},
+	{"dobavochny caps", "8 (495) 585-01-53 Добавочный: 12", "", office, "12", nil, ""},
+	{"dobav", "8 (495) 585-01-53 добав. 12", "", office, "12", nil, ""},
+	{"d dot", "8 (495) 585-01-53 д. 12", "", office, "12", nil, ""},
+	{"dob number sign", "8 (495) 585-01-53 доб. № 12", "", office, "12", nil, ""},
+	{"comma digits", "8 (495) 585-01-53, 123", "", office, "123", nil, ""},
+	{"comma dob", "8 (495) 585-01-53, доб. 3566", "", office, "3566", nil, ""},
+	{"slash digits", "8(495)585-01-53/305", "", office, "305", nil, ""},
+	{"semicolon digits", "8(495)585-01-53; 30512", "", office, "30512", nil, ""},
+	{"unmarked digits after a space stay a typo", "8 495 585 01 53 3775", "", "", "", invalidPhone, ""},
+	{"dob mobile", "+7 912 345-67-89 доб. 1", "", mobile, "1", nil, ""},
+	{"dob foreign", "+375 17 222-33-44 доб. 15", "", "+375172223344", "15", nil, ""},
+	{"dob then second number", "8 (495) 585-01-53 (доб. 3566), 8 912 345-67-89", "", office, "3566", multiplePhone, "8 912 345-67-89"},
+	{"d without dot is no marker", "8 (495) 585-01-53 д 12", "", "", "", invalidPhone, ""},
+	{"extension alone", "доб. 3566", "", "", "", invalidPhone, ""},
+	{"long digits are a second number", "8 (495) 585-01-53, 1234567", "", office, "", multiplePhone, "1234567"},
+	{"bad main number with extension", "8 (012) 585-01-53 доб. 12", "", "", "", invalidPhone, ""},
 
 	// Several numbers in one cell: the first is kept.
 	{"comma", "89123456789, 89001112233", "", mobile, "", multiplePhone, "89001112233"},
@@ -309,11 +355,18 @@ func normalizeRef(p *PhoneParser, raw string) (e164, ext string, issues []Issue)
 	}
 	main, ext := splitExtension(first)
 	e164, libExt, ok := p.parse(main)
-	if !ok {
-		return "", "", one(CodePhoneInvalid, Error, "", "")
-	}
 	if ext == "" {
 		ext = libExt
+	}
+	if !ok && ext == "" {
+		if head, digits, cut := cutBracketedDigits(main); cut {
+			if e164, _, ok = p.parse(head); ok {
+				ext = digits
+			}
+		}
+	}
+	if !ok {
+		return "", "", one(CodePhoneInvalid, Error, "", "")
 	}
 	if rest != "" {
 		return e164, ext, one(CodePhoneMultiple, Warning, rest, e164)
@@ -388,6 +441,9 @@ func FuzzNormalizePhone(f *testing.F) {
 	for _, tt := range phoneTests {
 		f.Add(tt.raw)
 	}
+	for _, form := range extensionForms {
+		f.Add(fmt.Sprintf(form, "8 (495) 585-01-53", "3775"))
+	}
 	p := NewPhoneParser("RU")
 	f.Fuzz(func(t *testing.T, raw string) {
 		e164, ext, issues := p.Normalize(raw)
@@ -403,10 +459,76 @@ func FuzzNormalizePhone(f *testing.F) {
 		if e164[0] != '+' {
 			t.Fatalf("Normalize(%q) = %q: not E.164", raw, e164)
 		}
+		if ext != "" && !allDigits(ext) {
+			t.Fatalf("Normalize(%q) = %q, extension %q: not digits", raw, e164, ext)
+		}
+		for _, i := range issues {
+			// The warning names the number kept and the ones left out (issue 17).
+			if i.Code == CodePhoneMultiple && (i.Normalized != e164 || i.Detail == "") {
+				t.Fatalf("Normalize(%q): %q kept, but the warning says kept %q, left out %q", raw, e164, i.Normalized, i.Detail)
+			}
+		}
 		again, ext2, issues2 := p.Normalize(e164)
 		if again != e164 || ext2 != "" || len(issues2) != 0 {
 			t.Fatalf("not idempotent: %q → %q → %q %q %v", raw, e164, again, ext2, issues2)
 		}
+	})
+}
+
+// extensionForms are the ways real exports write a number (the first %s) and its
+// extension (the second): each must give the number and the extension, no issue.
+var extensionForms = []string{
+	"%s доб. %s", "%s доб.%s", "%s ДОБ %s", "%s (доб. %s)", "%s(доб.%s)", "%s [доб. %s]",
+	"%s добавочный %s", "%s, добавочный: %s", "%s добав. %s", "%s доп. %s", "%s дополнительный %s",
+	"%s вн. %s", "%s внутр. %s", "%s внутренний номер %s", "%s д. %s", "%s доб. № %s",
+	"%s x%s", "%s X %s", "%s х%s", "%s #%s", "%s ext. %s", "%s ext %s", "%s (ext. %s)", "%s extn %s",
+	"%s extension %s", "%s ext:%s", "%s, %s", "%s,%s", "%s; %s", "%s / %s", "%s (%s)",
+	"%s, доб. %s",
+}
+
+// extensionNumbers are main numbers in the spellings of real files, with their E.164.
+var extensionNumbers = []struct{ raw, e164 string }{
+	{"8 (495) 585-01-53", office}, {"+7 495 585-01-53", office}, {"84955850153", office},
+	{"8 (912) 345-67-89", mobile}, {"+7(912)3456789", mobile}, {"9123456789", mobile},
+	{"+375 17 222-33-44", "+375172223344"}, {"+44 20 7946 0958", "+442079460958"},
+}
+
+// TestPhoneExtensionForms is every extension form with every spelling of the number.
+func TestPhoneExtensionForms(t *testing.T) {
+	p := NewPhoneParser("RU")
+	for _, form := range extensionForms {
+		for _, n := range extensionNumbers {
+			checkExtension(t, p, form, n.raw, n.e164, "3775")
+		}
+	}
+}
+
+// checkExtension fails t unless the cell form makes of number and ext gives e164 and
+// ext, with no issue.
+func checkExtension(t *testing.T, p *PhoneParser, form, number, e164, ext string) {
+	t.Helper()
+	raw := fmt.Sprintf(form, number, ext)
+	gotE164, gotExt, issues := p.Normalize(raw)
+	if gotE164 != e164 || gotExt != ext || len(issues) != 0 {
+		t.Errorf("Normalize(%q) = %q, %q, %v; want %q, %q and no issue", raw, gotE164, gotExt, issues, e164, ext)
+	}
+}
+
+// FuzzPhoneExtension builds cells from the extension forms, the numbers and any
+// extension of one to six digits, and checks that each gives the number and the
+// extension: the fuzzer explores the digits (leading zeros, lengths) and the pairs.
+func FuzzPhoneExtension(f *testing.F) {
+	f.Add(uint8(0), uint8(0), uint32(3775), uint8(4))
+	f.Add(uint8(3), uint8(2), uint32(0), uint8(1))
+	f.Add(uint8(26), uint8(5), uint32(999999), uint8(6))
+	p := NewPhoneParser("RU")
+	f.Fuzz(func(t *testing.T, formIdx, numIdx uint8, digits uint32, width uint8) {
+		form := extensionForms[int(formIdx)%len(extensionForms)]
+		n := extensionNumbers[int(numIdx)%len(extensionNumbers)]
+		w := 1 + int(width)%maxExtLen
+		ext := fmt.Sprintf("%0*d", w, digits)
+		ext = ext[len(ext)-w:]
+		checkExtension(t, p, form, n.raw, n.e164, ext)
 	})
 }
 
@@ -450,4 +572,59 @@ func BenchmarkPhone(b *testing.B) {
 			}
 		})
 	}
+}
+
+// TestPhoneMessages checks the words of the phone warnings in both languages: a cell
+// of several numbers names the number kept (as sent, E.164) and the ones left out (as
+// written), and an extension the platform has no place for names both the number sent
+// and the extension left out (issue 17).
+func TestPhoneMessages(t *testing.T) {
+	tests := []struct {
+		name   string
+		issue  Issue
+		en, ru string
+	}{
+		{
+			name:  "two numbers",
+			issue: firstIssue("89123456789, 89001112233"),
+			en:    "more than one number in the cell: kept +79123456789, left out: 89001112233",
+			ru:    "в ячейке больше одного номера: взят +79123456789, отброшено: 89001112233",
+		},
+		{
+			name:  "three numbers",
+			issue: firstIssue("8 (912) 345-67-89; 8 (900) 111-22-33 или 84951234567"),
+			en:    "more than one number in the cell: kept +79123456789, left out: 8 (900) 111-22-33, 84951234567",
+			ru:    "в ячейке больше одного номера: взят +79123456789, отброшено: 8 (900) 111-22-33, 84951234567",
+		},
+		{
+			name:  "two numbers, the first with an extension",
+			issue: firstIssue("8 (495) 585-01-53 (доб. 3566), 8 912 345-67-89"),
+			en:    "more than one number in the cell: kept +74955850153, left out: 8 912 345-67-89",
+			ru:    "в ячейке больше одного номера: взят +74955850153, отброшено: 8 912 345-67-89",
+		},
+		{
+			name:  "extension left out",
+			issue: Issue{Code: CodePhoneExt, Severity: Warning, Detail: "3775", Normalized: office},
+			en:    "the platform has no place for an extension: +74955850153 is sent, extension 3775 is left out",
+			ru:    "на платформе нет поля для добавочного номера: передан +74955850153, добавочный 3775 не передан",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.issue.Message(lang.English); got != tt.en {
+				t.Errorf("English:\n got %q\nwant %q", got, tt.en)
+			}
+			if got := tt.issue.Message(lang.Russian); got != tt.ru {
+				t.Errorf("Russian:\n got %q\nwant %q", got, tt.ru)
+			}
+		})
+	}
+}
+
+// firstIssue is the first issue NormalizePhone finds in raw, or the zero Issue.
+func firstIssue(raw string) Issue {
+	if _, _, issues := NormalizePhone(raw, ""); len(issues) > 0 {
+		return issues[0]
+	}
+	return Issue{}
 }

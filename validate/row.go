@@ -183,10 +183,10 @@ func (w *Worker) Row(cells []string, marks Marks) (User, []Issue) {
 			var ext string
 			val, ext, found = w.phone.Normalize(raw)
 			if ext != "" {
-				if s.PhoneExt {
+				if s.ExtensionField != "" {
 					u.PhoneExt = ext
 				} else {
-					found = append(found, Issue{Code: CodePhoneExt, Severity: Error, Detail: ext, Normalized: val})
+					found = append(found, Issue{Code: CodePhoneExt, Severity: Warning, Detail: ext, Normalized: val})
 				}
 			}
 		case columns.BirthDate, columns.HireDate, columns.PositionDate:

@@ -7,6 +7,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"userimport/columns"
+	"userimport/lang"
 	"userimport/targets/collaborator"
 	"userimport/targets/cscart"
 	"userimport/validate"
@@ -59,7 +60,7 @@ func TestRowCollaborator(t *testing.T) {
 			wantCodes: []string{"email:email_invalid", "birth_date:date_invalid", "gender:gender_invalid", "phone:phone_invalid", "full_name:name_incomplete", "uid:required"},
 		},
 		{
-			name:      "extension refused by the platform",
+			name:      "extension left out, with a warning",
 			cells:     []string{"T3", "Орлов Олег", "o@example.ru", "8 912 345 67 89 доб. 12"},
 			want:      validate.User{UID: "T3", LastName: "Орлов", FirstName: "Олег", Email: "o@example.ru", Phone: "+79123456789", Position: "Сотрудник"},
 			wantCodes: []string{"phone:phone_ext"},
@@ -139,5 +140,71 @@ func TestRowAllowedValues(t *testing.T) {
 	_, issues = w.Row([]string{"anna@example.org", "X", "A"}, validate.Marks{})
 	if diff := cmp.Diff([]string{"user_type:value_invalid"}, codes(issues)); diff != "" {
 		t.Errorf("issues (-want +got):\n%s", diff)
+	}
+}
+
+// TestRowPhoneExtension is issue 17's office phone at the row level: a person whose
+// phone has an extension is valid whatever the platform; the extension travels in
+// User.PhoneExt when the schema has a place for it, and is otherwise left out with a
+// warning that names the number sent and the extension dropped, in both languages.
+func TestRowPhoneExtension(t *testing.T) {
+	header := []string{"Табельный номер", "ФИО", "E-mail", "Должность", "Телефон"}
+	m := columns.Map(header, nil)
+	noRoom := collaborator.Schema()
+	withRoom := *collaborator.Schema()
+	withRoom.ExtensionField = "work_contact"
+	base := validate.User{UID: "T1", LastName: "Орлов", FirstName: "Олег", Email: "o@example.ru", Position: "Инженер"}
+	tests := []struct {
+		name   string
+		schema *validate.Schema
+		phone  string
+		phone1 string // the E.164 number the user must carry
+		ext    string // the extension the user must carry
+		codes  []string
+		en, ru string // the first issue's message
+	}{
+		{"no room, доб.", noRoom, "8 (495) 585-01-53 доб. 3775", "+74955850153", "", []string{"phone:phone_ext"},
+			"the platform has no place for an extension: +74955850153 is sent, extension 3775 is left out",
+			"на платформе нет поля для добавочного номера: передан +74955850153, добавочный 3775 не передан"},
+		{"no room, brackets", noRoom, "8 (495) 585-01-53 (доб. 3566)", "+74955850153", "", []string{"phone:phone_ext"},
+			"the platform has no place for an extension: +74955850153 is sent, extension 3566 is left out",
+			"на платформе нет поля для добавочного номера: передан +74955850153, добавочный 3566 не передан"},
+		{"room, доб.", &withRoom, "8 (495) 585-01-53 доб. 3775", "+74955850153", "3775", nil, "", ""},
+		{"room, x", &withRoom, "+7 495 585-01-53 x1294", "+74955850153", "1294", nil, "", ""},
+		{"room, comma", &withRoom, "8 (495) 585-01-53, 123", "+74955850153", "123", nil, "", ""},
+		{"room, no extension", &withRoom, "8 (495) 585-01-53", "+74955850153", "", nil, "", ""},
+		{"two numbers", &withRoom, "8 (495) 585-01-53 доб. 12; 8 912 345-67-89", "+74955850153", "12", []string{"phone:phone_multiple"},
+			"more than one number in the cell: kept +74955850153, left out: 8 912 345-67-89",
+			"в ячейке больше одного номера: взят +74955850153, отброшено: 8 912 345-67-89"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := validate.NewValidator(tt.schema, &m, validate.Options{}).Worker()
+			u, issues := w.Row([]string{"T1", "Орлов Олег", "o@example.ru", "Инженер", tt.phone}, validate.Marks{})
+			if validate.HasErrors(issues) {
+				t.Fatalf("the person is kept out: %v", issues)
+			}
+			want := base
+			want.Phone, want.PhoneExt = tt.phone1, tt.ext
+			if diff := cmp.Diff(want, u); diff != "" {
+				t.Errorf("user (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tt.codes, codes(issues)); diff != "" {
+				t.Fatalf("issues (-want +got):\n%s", diff)
+			}
+			if len(issues) == 0 {
+				return
+			}
+			i := issues[0]
+			if i.Severity != validate.Warning || i.Column != "Телефон" || i.Raw != tt.phone {
+				t.Errorf("issue = %+v", i)
+			}
+			if got := i.Message(lang.English); got != tt.en {
+				t.Errorf("English:\n got %q\nwant %q", got, tt.en)
+			}
+			if got := i.Message(lang.Russian); got != tt.ru {
+				t.Errorf("Russian:\n got %q\nwant %q", got, tt.ru)
+			}
+		})
 	}
 }

@@ -33,9 +33,11 @@ type Schema struct {
 	GeneratePassword bool
 	// GenerateLogin makes a login from the e-mail for rows that have none.
 	GenerateLogin bool
-	// PhoneExt is true when the platform stores a phone extension; otherwise an
-	// extension in the cell is an error.
-	PhoneExt bool
+	// ExtensionField names the platform's field that takes a phone's extension (for
+	// Collaborator, "work_contact"); the target sends User.PhoneExt there. Empty means
+	// the platform has no place for one: the main number is sent and the extension is
+	// left out with a CodePhoneExt warning, never an error (issue 17).
+	ExtensionField string
 }
 
 // Rule returns the rule for f and whether the schema takes f at all.

@@ -147,7 +147,7 @@ var formatsRU = map[string]string{
 	"C customer, A administrator, V vendor; default C":                "C — покупатель, A — администратор, V — продавец; по умолчанию C",
 	"DD.MM.YYYY (sent as a Unix timestamp)":                           "ДД.ММ.ГГГГ",
 	"DD.MM.YYYY":                                                      "ДД.ММ.ГГГГ",
-	"E.164, +79123456789":                                             "в международном виде, +79123456789; 8 (912) 345-67-89 тоже подойдёт, добавочный номер — нет",
+	"E.164, +79123456789":                                             "в международном виде, +79123456789; 8 (912) 345-67-89 тоже подойдёт; добавочный номер платформа не примет, он будет пропущен",
 	"Latin letters, digits, . _ - @; empty: user_<id>":                "латинские буквы, цифры, . _ - @; пусто — user_<номер>",
 	"Latin letters, digits, . _ - @; made from the e-mail when empty": "латинские буквы, цифры, . _ - @; пусто — будет взят из e-mail",
 	"Latin letters, digits, . _ -; made from the e-mail when empty":   "латинские буквы, цифры, . _ -; пусто — будет взят из e-mail",

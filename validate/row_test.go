@@ -26,9 +26,9 @@ func TestRowCollaborator(t *testing.T) {
 	header := []string{"Табельный номер", "ФИО", "E-mail", "Телефон", "Дата рождения", "Пол", "Должность", "Активен"}
 	m := columns.Map(header, nil)
 	// Collaborator takes a phone's extension (in work_contact); the schema here does not,
-	// so that a platform's refusal of one is still checked.
+	// so that a platform without room for one is still checked (a warning, issue 17).
 	schema := collaborator.Schema()
-	schema.PhoneExt = false
+	schema.ExtensionField = ""
 	v := validate.NewValidator(schema, &m, validate.Options{
 		Sets:  map[columns.Field]string{columns.Position: "Сотрудник"},
 		Today: validate.Date{Year: 2026, Month: time.November, Day: 23},
@@ -151,6 +151,7 @@ func TestRowPhoneExtension(t *testing.T) {
 	header := []string{"Табельный номер", "ФИО", "E-mail", "Должность", "Телефон"}
 	m := columns.Map(header, nil)
 	noRoom := collaborator.Schema()
+	noRoom.ExtensionField = ""
 	withRoom := *collaborator.Schema()
 	withRoom.ExtensionField = "work_contact"
 	base := validate.User{UID: "T1", LastName: "Орлов", FirstName: "Олег", Email: "o@example.ru", Position: "Инженер"}

@@ -83,7 +83,7 @@ func Schema() *validate.Schema {
 		Keys:             []columns.Field{columns.UID, columns.Email, columns.Login},
 		GeneratePassword: true,
 		GenerateLogin:    true,
-		PhoneExt:         true, // sent in work_contact with the phone
+		ExtensionField:   "work_contact", // sent there with the phone (collaborator.go, workContact)
 		Fields: []validate.FieldRule{
 			{Field: columns.UID, Required: true, MaxLen: 255, Format: "text, unique: the employee's stable id"},
 			{Field: columns.LastName, Required: true, MaxLen: 255, Format: "letters"},

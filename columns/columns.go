@@ -233,6 +233,39 @@ func (m *Mapping) Fields() []Field {
 type Override struct {
 	Header string
 	Field  Field
+	// Optional is an override that may name a header the file does not have: one a
+	// saved profile holds, for a column a later file may have dropped.
+	Optional bool
+}
+
+// Unmatched returns the overrides, other than Optional ones, whose header is none of
+// the file's, compared as Map compares them: a --map for a column the file does not
+// have is a mistake to say, never to pass over (README, Columns).
+func Unmatched(header []string, overrides []Override) []Override {
+	have := make(map[string]bool, len(header))
+	for _, h := range header {
+		have[Fold(h)] = true
+	}
+	var out []Override
+	for _, o := range overrides {
+		if !o.Optional && !have[Fold(o.Header)] {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// MapError is a --map naming a header the file does not have. The command line says
+// it as one line, with Headers, and exits 2.
+type MapError struct {
+	Override Override
+	// Headers are the file's non-empty headers.
+	Headers []string
+}
+
+func (e *MapError) Error() string {
+	return fmt.Sprintf("--map '%s=%s': the file has no column %q; its columns are: %s",
+		e.Override.Header, e.Override.Field, e.Override.Header, strings.Join(e.Headers, ", "))
 }
 
 // ParseOverride parses a --map value. The field may be a canonical name or any alias;

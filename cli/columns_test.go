@@ -78,3 +78,18 @@ func TestQualifiedHeadersImport(t *testing.T) {
 		}
 	}
 }
+
+// TestDefaultDepartmentStandsInForTheColumn: the hint iSpring's missing department
+// gives works: with --default-department the file without the column imports.
+func TestDefaultDepartmentStandsInForTheColumn(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "staff.csv")
+	os.WriteFile(in, []byte("Email сотрудника;Фамилия;Имя\nivan@x.ru;Иванов;Иван\n"), 0o600)
+	res := run(t, map[string]string{"LANG": "en"}, "import", in, "--target", "ispring", "--sandbox", "--default-department", "MSK")
+	if res.code != 0 {
+		t.Fatalf("exit %d\n%s", res.code, res.stderr)
+	}
+	if strings.Contains(res.stderr, "no column") {
+		t.Errorf("refused for the department column:\n%s", res.stderr)
+	}
+}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"userimport/columns"
 	"userimport/importer"
 	"userimport/lang"
 )
@@ -148,6 +149,9 @@ func explain(err error, l lang.Lang, env Env) string {
 	if ce, ok := errors.AsType[*importer.ColumnsError](err); ok {
 		sh, _ := detectShell(runtime.GOOS, env)
 		return columnsMessage(ce, l, sh)
+	}
+	if me, ok := errors.AsType[*columns.MapError](err); ok {
+		return mapMessage(me, l)
 	}
 	return strings.TrimRight(err.Error(), "\n")
 }

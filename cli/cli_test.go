@@ -134,9 +134,9 @@ func TestSuggestions(t *testing.T) {
 		{"flag ru", map[string]string{"LANG": "ru_RU.UTF-8"}, []string{"import", noEmail, "--target", "cscart", "--sandbx"}, []string{"неизвестный флаг --sandbx", "--sandbox"}},
 		{"target", nil, []string{"validate", noEmail, "--target", "colaborator"}, []string{`unknown target "colaborator"`, "did you mean collaborator?"}},
 		{"target by its brand", nil, []string{"targets", "cs-cart"}, []string{"did you mean cscart?"}},
-		{"column typo", nil, []string{"validate", noEmail, "--target", "inskill"}, []string{"no column for email", "found: Табельный номер, ФИО, Эл. пчта, Должность", "Did you mean --map 'Эл. пчта=email'?"}},
+		{"column typo", nil, []string{"validate", noEmail, "--target", "inskill"}, []string{"no column for email", "found: Табельный номер, ФИО, Эл. пчта, Должность", "Did you mean --map 'Эл. пчта=email' (its cells hold e-mail addresses)?"}},
 		{"column typo ru", map[string]string{"LANG": "ru"}, []string{"validate", noName, "--target", "collaborator"}, []string{"нет столбца для", "--map 'Фамиля=last_name'"}},
-		{"no close column", nil, []string{"validate", noGuess, "--target", "inskill"}, []string{"no column for email; found: ФИО, Контакт, Тел.", "Use --map 'ФИО=email'"}},
+		{"column by its cells", nil, []string{"validate", noGuess, "--target", "inskill"}, []string{"no column for email; found: ФИО, Контакт, Тел.", "Did you mean --map 'Контакт=email' (its cells hold e-mail addresses)?"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -33,6 +33,9 @@ type readingFlags struct {
 	delimiter string
 	encoding  string
 	maps      []string
+	// fromProfile counts the maps, first in maps, that came from --profile: a saved
+	// column the file no longer has is passed over (columns.Override.Optional).
+	fromProfile int
 }
 
 // checkingFlags say how each row is checked and completed: importer.Checking.
@@ -114,11 +117,12 @@ func (f *commonFlags) read(cmd *cobra.Command, a *app, file string) (fileRun, er
 	opts.Source.Sheet = f.reading.sheet
 	opts.Source.Delimiter = f.reading.delimiter
 	opts.Source.Encoding = f.reading.encoding
-	for _, m := range f.reading.maps {
+	for i, m := range f.reading.maps {
 		o, err := columns.ParseOverride(m)
 		if err != nil {
 			return r, &usageError{msg: err.Error()}
 		}
+		o.Optional = i < f.reading.fromProfile
 		opts.Map = append(opts.Map, o)
 	}
 	if r.sets, err = parseSets(f.checking.sets, l); err != nil {

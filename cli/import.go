@@ -180,6 +180,7 @@ func (f *importFlags) read(cmd *cobra.Command, a *app, file string, kind importe
 	o.Concurrency, o.Rate, o.Retries = s.concurrency, s.rate, f.retry.retries
 	o.Resume, o.RetryBudget, o.UnreachableAfter, o.Grace = s.resume, f.retry.retryBudget, s.unreachable, s.grace
 	opts.settings = targets.Settings{Options: f.platform.options(run.platform), Mode: o.Mode, Policy: policy}
+	defaulted(o.Schema, run.platform, opts.settings.Options)
 	return opts, nil
 }
 

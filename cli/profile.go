@@ -53,6 +53,7 @@ func applyProfile(cmd *cobra.Command, f *commonFlags, a *app) (Env, error) {
 		}
 	}
 	f.reading.maps = append(pairs(p.Map), f.reading.maps...)
+	f.reading.fromProfile = len(p.Map)
 	for _, k := range slices.Sorted(maps.Keys(p.Set)) {
 		if secretField(k) {
 			// An earlier version saved --set password=... here; say so, and keep working.

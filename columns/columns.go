@@ -80,20 +80,20 @@ var aliases = []struct {
 	field Field
 	names []string
 }{
-	{UID, []string{"Табельный номер", "uid", "Таб. номер", "Таб. №", "Табельный №", "Табельный", "Таб номер", "Идентификатор", "ID", "Внешний ID", "Внешний идентификатор", "Employee ID", "External ID", "Personnel number"}},
-	{FullName, []string{"ФИО", "Ф.И.О.", "Фамилия Имя Отчество", "Сотрудник", "Работник", "Full name", "Name", "Имя полностью", "fullname"}},
+	{UID, []string{"Табельный номер", "uid", "Таб. номер", "Таб. №", "Табельный №", "Табельный", "Таб номер", "Идентификатор", "ID", "Внешний ID", "Внешний идентификатор", "Employee ID", "External ID", "Personnel number", "Таб. N", "Табельный N", "Код сотрудника", "Personnel No", "Employee number"}},
+	{FullName, []string{"ФИО", "Ф.И.О.", "Фамилия Имя Отчество", "Сотрудник", "Работник", "Full name", "Name", "Имя полностью", "fullname", "Полное имя", "Ф.И.О. полностью", "Физическое лицо", "Физ. лицо", "Employee", "Employee name"}},
 	{LastName, []string{"Фамилия", "Last name", "Surname", "Family name", "lastname", "secondname", "second_name"}},
 	{FirstName, []string{"Имя", "First name", "Given name", "firstname"}},
 	{MiddleName, []string{"Отчество", "Middle name", "Patronymic", "middlename"}},
 	{Login, []string{"Логин", "Login", "Username", "User name", "Имя пользователя", "user_login"}},
-	{Email, []string{"E-mail", "Email", "Почта", "Эл. почта", "Электронная почта", "Адрес электронной почты", "e-mail адрес", "Mail", "Емейл", "Емэйл", "Имейл", "Е-мейл"}},
+	{Email, []string{"E-mail", "Email", "Почта", "Эл. почта", "Электронная почта", "Адрес электронной почты", "e-mail адрес", "Mail", "Емейл", "Емэйл", "Имейл", "Е-мейл", "Эл. адрес", "Электронный адрес", "Адрес эл. почты", "Адрес e-mail", "E-mail адрес", "Email address", "E-mail address", "Эл. почта (e-mail)"}},
 	{Password, []string{"Пароль", "Password"}},
-	{BirthDate, []string{"Дата рождения", "Birth date", "Date of birth", "Birthday", "ДР", "birth_date", "birthdate"}},
-	{Gender, []string{"Пол", "Gender", "Sex"}},
+	{BirthDate, []string{"Дата рождения", "Birth date", "Date of birth", "Birthday", "ДР", "birth_date", "birthdate", "Дата рожд.", "Д.р.", "personal_birthday"}},
+	{Gender, []string{"Пол", "Gender", "Sex", "personal_gender"}},
 	{City, []string{"Город", "City", "Населённый пункт"}},
-	{Department, []string{"Подразделение", "Department", "Отдел", "Структурное подразделение", "Департамент", "Division"}},
-	{Position, []string{"Должность", "Position", "Job title", "Title", "job_title"}},
-	{Phone, []string{"Телефон", "Phone", "Мобильный", "Мобильный телефон", "Моб. телефон", "Тел.", "Тел", "Сотовый", "Номер телефона", "Mobile", "Phone number", "Telephone"}},
+	{Department, []string{"Подразделение", "Department", "Отдел", "Структурное подразделение", "Департамент", "Division", "Наименование подразделения", "Название подразделения", "Отдел/подразделение", "Org unit", "iblock_section_name_1"}},
+	{Position, []string{"Должность", "Position", "Job title", "Title", "job_title", "Наименование должности", "Название должности", "Занимаемая должность", "work_position"}},
+	{Phone, []string{"Телефон", "Phone", "Мобильный", "Мобильный телефон", "Моб. телефон", "Тел.", "Тел", "Сотовый", "Номер телефона", "Mobile", "Phone number", "Telephone", "Моб. тел", "Моб.", "Сот. тел", "Мобильный тел", "Контактный телефон", "Mobile phone", "Cell phone", "personal_mobile", "work_phone", "personal_phone"}},
 	{Tags, []string{"Метки", "Tags", "Теги", "Тэги"}},
 	{Active, []string{"Активен", "Active", "Активность", "is_active", "Включен"}},
 	{HireDate, []string{"Дата приёма", "Дата приема на работу", "Дата приёма на работу", "Hire date", "Date of employment", "date_of_employment", "Дата трудоустройства"}},
@@ -147,6 +147,7 @@ func Aliases(f Field) []string {
 }
 
 // Lookup finds the field a header or a canonical name stands for.
+// Lookup matches the whole header only; Match also reads headers with a qualifier.
 func Lookup(name string) (Field, bool) {
 	f, ok := index[Fold(name)]
 	return f, ok
@@ -249,6 +250,39 @@ func (m *Mapping) Fields() []Field {
 type Override struct {
 	Header string
 	Field  Field
+	// Optional is an override that may name a header the file does not have: one a
+	// saved profile holds, for a column a later file may have dropped.
+	Optional bool
+}
+
+// Unmatched returns the overrides, other than Optional ones, whose header is none of
+// the file's, compared as Map compares them: a --map for a column the file does not
+// have is a mistake to say, never to pass over (README, Columns).
+func Unmatched(header []string, overrides []Override) []Override {
+	have := make(map[string]bool, len(header))
+	for _, h := range header {
+		have[Fold(h)] = true
+	}
+	var out []Override
+	for _, o := range overrides {
+		if !o.Optional && !have[Fold(o.Header)] {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// MapError is a --map naming a header the file does not have. The command line says
+// it as one line, with Headers, and exits 2.
+type MapError struct {
+	Override Override
+	// Headers are the file's non-empty headers.
+	Headers []string
+}
+
+func (e *MapError) Error() string {
+	return fmt.Sprintf("--map '%s=%s': the file has no column %q; its columns are: %s",
+		e.Override.Header, e.Override.Field, e.Override.Header, strings.Join(e.Headers, ", "))
 }
 
 // ParseOverride parses a --map value. The field may be a canonical name or any alias;
@@ -278,9 +312,13 @@ func fieldList() string {
 }
 
 // Map reads a header row. Each column maps by an override naming its header, else by
-// alias; a field claimed by two columns keeps the first and marks the other
-// "duplicate". Trailing empty headers are dropped. Map never fails: whether the result
-// has what a platform needs is for the schema to say.
+// alias, else by an alias with qualifiers (Match: "Email сотрудника"). A header that is
+// a field's name as a whole claims it first, wherever it stands, so "Email
+// сотрудника" never takes the e-mail from a column headed "E-mail"; otherwise a field
+// claimed by two columns keeps the first and marks the other "duplicate". Trailing
+// empty headers are dropped. Map never fails: whether the result has what a platform
+// needs is for the schema to say, and whether every override found its column for
+// Unmatched.
 func Map(header []string, overrides []Override) Mapping {
 	for len(header) > 0 && strings.TrimSpace(header[len(header)-1]) == "" {
 		header = header[:len(header)-1]
@@ -290,6 +328,7 @@ func Map(header []string, overrides []Override) Mapping {
 	for _, o := range overrides {
 		byHeader[Fold(o.Header)] = o.Field
 	}
+	qualified := make([]Field, len(header))
 	for i, h := range header {
 		h = strings.TrimSpace(h)
 		c := Column{Index: i, Header: h}
@@ -304,17 +343,29 @@ func Map(header []string, overrides []Override) Mapping {
 			c.Note = "ignored"
 		case !ok:
 			c.Note = "unknown"
+			qualified[i], _ = matchQualified(h)
 		default:
-			if _, taken := m.byField[f]; taken {
-				c.Note = "duplicate"
-			} else {
-				c.Field = f
-				m.byField[f] = i
-			}
+			m.claim(&c, f)
 		}
 		m.Columns[i] = c
 	}
+	for i, f := range qualified {
+		if f != "" {
+			m.Columns[i].Note = ""
+			m.claim(&m.Columns[i], f)
+		}
+	}
 	return m
+}
+
+// claim gives c field f, or marks it "duplicate" when another column has f.
+func (m *Mapping) claim(c *Column, f Field) {
+	if _, taken := m.byField[f]; taken {
+		c.Note = "duplicate"
+		return
+	}
+	c.Field = f
+	m.byField[f] = c.Index
 }
 
 // Known counts the columns that mapped to a field; a header row has at least one.

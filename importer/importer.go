@@ -229,6 +229,12 @@ func ParseLoginSource(s string) (LoginSource, error) {
 type ColumnsError struct {
 	Missing []columns.Field
 	Found   []string
+	// Target is the platform's name; Columns are the file's columns as mapped, and
+	// Samples the first rows under the header, for the message to suggest a column
+	// by its name and its cells (columns.Suggest).
+	Target  string
+	Columns []columns.Column
+	Samples [][]string
 }
 
 func (e *ColumnsError) Error() string {

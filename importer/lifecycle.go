@@ -44,13 +44,34 @@ func readTable(src source.Reader, opts *Options, progress *Progress) (*input, er
 		progress.Total.Store(int64(n - header.Num))
 	}
 	mapping := columns.Map(header.Cells, opts.Map)
+	if bad := columns.Unmatched(header.Cells, opts.Map); len(bad) > 0 {
+		return nil, &columns.MapError{Override: bad[0], Headers: mapping.Headers()}
+	}
 	if missing := opts.Schema.MissingColumns(&mapping, opts.Sets); len(missing) > 0 {
-		return nil, &ColumnsError{Missing: missing, Found: mapping.Headers()}
+		return nil, &ColumnsError{Missing: missing, Found: mapping.Headers(), Target: opts.Schema.Target,
+			Columns: mapping.Columns, Samples: samples(src, columnSamples)}
 	}
 	return &input{
 		src: src, header: header, mapping: &mapping, info: sourceInfo(src.Info(), header.Num, &mapping),
 		ours: mapping.Has(columns.SourceRow) && src.Info().Format == "csv",
 	}, nil
+}
+
+// columnSamples is how many rows under the header a missing column's message reads
+// to suggest the column that holds it.
+const columnSamples = 20
+
+// samples reads up to n rows of src, for a run that stops there.
+func samples(src source.Reader, n int) [][]string {
+	var out [][]string
+	for range n {
+		row, err := src.Next()
+		if err != nil {
+			break
+		}
+		out = append(out, row.Cells)
+	}
+	return out
 }
 
 // newSummary begins the run's summary; the rows and the end fill the rest.

@@ -54,6 +54,10 @@ type IO struct {
 	// Version is set at build time with -ldflags "-X main.version=v1.2.3"; empty means
 	// the module's build information is asked instead.
 	Version string
+	// SystemLanguage is the operating system's interface language ("ru-RU"), asked
+	// when LC_ALL, LC_MESSAGES and LANG are all unset; nil asks the system itself
+	// (Windows: GetUserPreferredUILanguages; elsewhere the environment is the answer).
+	SystemLanguage func() string
 }
 
 // rowsError says the run finished but some rows were invalid or failed: exit 1 with no

@@ -72,11 +72,14 @@ type usageError struct {
 	hint string
 }
 
-func (e *usageError) Error() string {
+func (e *usageError) Error() string { return e.text(lang.English) }
+
+// text is the error as people read it, with its "try:" in l.
+func (e *usageError) text(l lang.Lang) string {
 	if e.hint == "" {
 		return e.msg
 	}
-	return e.msg + "\n  try: " + e.hint
+	return e.msg + "\n  " + l.Pick("try: ", "попробуйте: ") + e.hint
 }
 
 // Main runs the command line with args (without the program name) and returns the
@@ -88,7 +91,8 @@ func Main(ctx context.Context, args []string, env Env, stdio IO) int {
 	}
 	root := newRoot(a)
 	root.SetArgs(args)
-	err := root.ExecuteContext(ctx)
+	c, err := root.ExecuteContextC(ctx)
+	err = unknownCommand(c, err, a.lang)
 	code := codeFor(err)
 	if err != nil && code != exitRows {
 		// An error quotes file names, headers and the platform's words: shown, not obeyed.
@@ -153,6 +157,9 @@ func explain(err error, l lang.Lang, env Env) string {
 		sh, _ := detectShell(runtime.GOOS, env)
 		return columnsMessage(ce, l, sh)
 	}
+	if ue, ok := errors.AsType[*usageError](err); ok && ue.Error() == err.Error() {
+		return strings.TrimRight(ue.text(l), "\n")
+	}
 	return strings.TrimRight(err.Error(), "\n")
 }
 
@@ -187,6 +194,7 @@ func newRoot(a *app) *cobra.Command {
 		newTargetsCmd(a),
 		newVersionCmd(a),
 	)
+	localize(root, l)
 	return root
 }
 

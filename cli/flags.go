@@ -245,7 +245,7 @@ func exactFile(l lang.Lang) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) != 1 {
 			return &usageError{msg: fmt.Sprintf(l.Pick("%s takes one file, got %d", "%s нужен один файл, а дано %d"),
-				cmd.Name(), len(args)), hint: strings.TrimSpace(cmd.Example)}
+				cmd.Name(), len(args)), hint: firstExample(cmd)}
 		}
 		return nil
 	}

@@ -18,7 +18,7 @@ func TestWindowsLanguage(t *testing.T) {
 		system string
 		want   string
 	}{
-		{"Russian Windows", nil, "ru-RU", "Проверить каждую строку"},
+		{"Russian Windows", nil, "ru-RU", "Примеры:"},
 		{"English Windows", nil, "en-US", "Check every row"},
 		{"LANG set wins", map[string]string{"LANG": "en_US.UTF-8"}, "ru-RU", "Check every row"},
 	}

@@ -16,6 +16,7 @@ import (
 
 	"userimport/importer"
 	"userimport/lang"
+	"userimport/source"
 )
 
 // exitCode is the process's exit status; the values are the contract in docs/contract.md.
@@ -156,6 +157,10 @@ func explain(err error, l lang.Lang, env Env) string {
 	if ce, ok := errors.AsType[*importer.ColumnsError](err); ok {
 		sh, _ := detectShell(runtime.GOOS, env)
 		return columnsMessage(ce, l, sh)
+	}
+	if fe, ok := errors.AsType[*source.FileError](err); ok {
+		// Said in l, with whatever the error was wrapped in kept around it.
+		return strings.TrimRight(strings.Replace(err.Error(), fe.Error(), fe.Text(l), 1), "\n")
 	}
 	if ue, ok := errors.AsType[*usageError](err); ok && ue.Error() == err.Error() {
 		return strings.TrimRight(ue.text(l), "\n")

@@ -23,6 +23,8 @@ func TestUsageErrorsGolden(t *testing.T) {
 		{"template-arg", []string{"template", "staff.xlsx"}},
 		{"sandbox-arg", []string{"sandbox", "inskill"}},
 		{"help-unknown", []string{"help", "valdate"}},
+		{"missing-file", []string{"validate", "no-such-staff.xlsx", "--target", "inskill"}},
+		{"folder", []string{"validate", "testdata", "--target", "inskill"}},
 		{"unknown-target", []string{"validate", "staff.xlsx", "--target", "inskil"}},
 	}
 	for _, l := range []string{"en", "ru"} {

@@ -16,7 +16,6 @@ import (
 
 	"userimport/importer"
 	"userimport/lang"
-	"userimport/source"
 )
 
 // exitCode is the process's exit status; the values are the contract in docs/contract.md.
@@ -151,6 +150,13 @@ func codeFor(err error) exitCode {
 	return exitUsage
 }
 
+// speaker is an error that can say itself in a language: a file error
+// (source.FileError), a settings file's (config.SyntaxError, config.PermissionError).
+type speaker interface {
+	error
+	Text(l lang.Lang) string
+}
+
 // explain is the message for an error: its text, kept to the lines it has, with the
 // missing-column error said in lang and with a guess at the column meant.
 func explain(err error, l lang.Lang, env Env) string {
@@ -158,9 +164,9 @@ func explain(err error, l lang.Lang, env Env) string {
 		sh, _ := detectShell(runtime.GOOS, env)
 		return columnsMessage(ce, l, sh)
 	}
-	if fe, ok := errors.AsType[*source.FileError](err); ok {
+	if t, ok := errors.AsType[speaker](err); ok {
 		// Said in l, with whatever the error was wrapped in kept around it.
-		return strings.TrimRight(strings.Replace(err.Error(), fe.Error(), fe.Text(l), 1), "\n")
+		return strings.TrimRight(strings.Replace(err.Error(), t.Error(), t.Text(l), 1), "\n")
 	}
 	if ue, ok := errors.AsType[*usageError](err); ok && ue.Error() == err.Error() {
 		return strings.TrimRight(ue.text(l), "\n")

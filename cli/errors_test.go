@@ -25,6 +25,8 @@ func TestUsageErrorsGolden(t *testing.T) {
 		{"help-unknown", []string{"help", "valdate"}},
 		{"missing-file", []string{"validate", "no-such-staff.xlsx", "--target", "inskill"}},
 		{"folder", []string{"validate", "testdata", "--target", "inskill"}},
+		{"no-token", []string{"import", "staff.csv", "--target", "inskill", "--url", "https://lms.example.ru"}},
+		{"no-client-id-and-secret", []string{"plan", "staff.csv", "--target", "ispring", "--url", "https://lms.example.ru"}},
 		{"unknown-target", []string{"validate", "staff.xlsx", "--target", "inskil"}},
 	}
 	for _, l := range []string{"en", "ru"} {

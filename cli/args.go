@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -79,4 +80,42 @@ func unknownCommand(c *cobra.Command, err error, l lang.Lang) error {
 		msg += fmt.Sprintf(l.Pick("; did you mean %s?", "; может быть, %s?"), best)
 	}
 	return &usageError{msg: msg, hint: c.CommandPath() + " --help"}
+}
+
+// pflag's complaints that flagError (suggest.go) passes on as they are, read to be
+// said in the user's language.
+var (
+	needsArgument = regexp.MustCompile(`^flag needs an argument: (?:'(.)' in )?(-{1,2}\S+)$`)
+	badArgument   = regexp.MustCompile(`^invalid argument ("(?:[^"\\]|\\.)*") for "([^"]+)" flag: `)
+	badShorthand  = regexp.MustCompile(`^unknown shorthand flag: '(.)' in (\S+)$`)
+)
+
+// flagProblem is pflag's error said in l: a flag without its value, a value of the
+// wrong kind (with what the flag wants, not strconv's words), an unknown short flag;
+// other errors go to flagError.
+func flagProblem(c *cobra.Command, err error, l lang.Lang) error {
+	msg, hint := err.Error(), c.CommandPath()+" --help"
+	if m := needsArgument.FindStringSubmatch(msg); m != nil {
+		return &usageError{msg: fmt.Sprintf(l.Pick("%s needs a value", "после %s нужно значение"), m[2]), hint: hint}
+	}
+	if m := badArgument.FindStringSubmatch(msg); m != nil {
+		want := l.Pick("a value of its kind", "значение другого вида")
+		if f := c.Flags().Lookup(strings.TrimLeft(strings.Fields(m[2])[0], "-")); f != nil {
+			switch f.Value.Type() {
+			case "int", "int64", "uint", "uint64":
+				want = l.Pick("a whole number", "целое число")
+			case "float64", "float32":
+				want = l.Pick("a number", "число")
+			case "duration":
+				want = l.Pick("a duration such as 30s or 2m", "длительность, например 30s или 2m")
+			case "bool":
+				want = "true " + l.Pick("or", "или") + " false"
+			}
+		}
+		return &usageError{msg: fmt.Sprintf(l.Pick("%s %s: want %s", "%s %s: нужно %s"), m[2], m[1], want), hint: hint}
+	}
+	if m := badShorthand.FindStringSubmatch(msg); m != nil {
+		return &usageError{msg: fmt.Sprintf(l.Pick("unknown flag -%s", "неизвестный флаг -%s"), m[1]), hint: hint}
+	}
+	return flagError(c, err, l)
 }

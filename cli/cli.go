@@ -191,7 +191,7 @@ func newRoot(a *app) *cobra.Command {
 	root.SetOut(stdio.Stdout)
 	root.SetErr(stdio.Stderr)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return flagError(c, err, l)
+		return flagProblem(c, err, l)
 	})
 	root.PersistentFlags().StringVar(&a.configPath, "config", "", l.Pick(
 		"settings file with profiles (default: "+defaultConfigHint()+")",

@@ -27,6 +27,9 @@ func TestUsageErrorsGolden(t *testing.T) {
 		{"folder", []string{"validate", "testdata", "--target", "inskill"}},
 		{"no-token", []string{"import", "staff.csv", "--target", "inskill", "--url", "https://lms.example.ru"}},
 		{"no-client-id-and-secret", []string{"plan", "staff.csv", "--target", "ispring", "--url", "https://lms.example.ru"}},
+		{"flag-no-value", []string{"validate", "staff.csv", "--target"}},
+		{"flag-not-a-number", []string{"import", "staff.csv", "--concurrency", "four"}},
+		{"unknown-shorthand", []string{"validate", "staff.csv", "-z"}},
 		{"unknown-target", []string{"validate", "staff.xlsx", "--target", "inskil"}},
 	}
 	for _, l := range []string{"en", "ru"} {
@@ -37,7 +40,7 @@ func TestUsageErrorsGolden(t *testing.T) {
 					t.Errorf("exit %d, want 2", res.code)
 				}
 				golden(t, "errors/"+l+"/"+tt.name+".golden", res.stderr)
-				for _, raw := range []string{"arg(s)", "for \"userimport", "Did you mean this", "\t", "Usage:"} {
+				for _, raw := range []string{"arg(s)", "for \"userimport", "Did you mean this", "\t", "Usage:", "strconv", "shorthand", "flag needs"} {
 					if strings.Contains(res.stderr, raw) {
 						t.Errorf("cobra's raw text %q in:\n%s", raw, res.stderr)
 					}

@@ -22,11 +22,18 @@ type app struct {
 	lang lang.Lang
 	// configPath is the root's --config; empty means the default file.
 	configPath string
+	// system is the operating system's interface language, asked when the
+	// environment names none (see langFrom).
+	system systemLanguage
 }
 
 // newApp is the app of one command line.
 func newApp(args []string, env Env, stdio IO) *app {
-	return &app{env: env, io: stdio, argv: args, lang: langFrom(args, env)}
+	system := systemLanguage(osLanguage)
+	if stdio.SystemLanguage != nil {
+		system = stdio.SystemLanguage
+	}
+	return &app{env: env, io: stdio, argv: args, lang: langFrom(args, env, system), system: system}
 }
 
 // configFile is the settings file to use: --config, else the default in the user's

@@ -55,6 +55,10 @@ type IO struct {
 	// Version is set at build time with -ldflags "-X main.version=v1.2.3"; empty means
 	// the module's build information is asked instead.
 	Version string
+	// SystemLanguage is the operating system's interface language ("ru-RU"), asked
+	// when LC_ALL, LC_MESSAGES and LANG are all unset; nil asks the system itself
+	// (Windows: GetUserPreferredUILanguages; elsewhere the environment is the answer).
+	SystemLanguage func() string
 }
 
 // rowsError says the run finished but some rows were invalid or failed: exit 1 with no
@@ -69,11 +73,14 @@ type usageError struct {
 	hint string
 }
 
-func (e *usageError) Error() string {
+func (e *usageError) Error() string { return e.text(lang.English) }
+
+// text is the error as people read it, with its "try:" in l.
+func (e *usageError) text(l lang.Lang) string {
 	if e.hint == "" {
 		return e.msg
 	}
-	return e.msg + "\n  try: " + e.hint
+	return e.msg + "\n  " + l.Pick("try: ", "попробуйте: ") + e.hint
 }
 
 // Main runs the command line with args (without the program name) and returns the
@@ -85,7 +92,8 @@ func Main(ctx context.Context, args []string, env Env, stdio IO) int {
 	}
 	root := newRoot(a)
 	root.SetArgs(args)
-	err := root.ExecuteContext(ctx)
+	c, err := root.ExecuteContextC(ctx)
+	err = unknownCommand(c, err, a.lang)
 	code := codeFor(err)
 	if err != nil && code != exitRows {
 		// An error quotes file names, headers and the platform's words: shown, not obeyed.
@@ -143,6 +151,13 @@ func codeFor(err error) exitCode {
 	return exitUsage
 }
 
+// speaker is an error that can say itself in a language: a file error
+// (source.FileError), a settings file's (config.SyntaxError, config.PermissionError).
+type speaker interface {
+	error
+	Text(l lang.Lang) string
+}
+
 // explain is the message for an error: its text, kept to the lines it has, with the
 // missing-column error said in lang and with a guess at the column meant.
 func explain(err error, l lang.Lang, env Env) string {
@@ -152,6 +167,13 @@ func explain(err error, l lang.Lang, env Env) string {
 	}
 	if me, ok := errors.AsType[*columns.MapError](err); ok {
 		return mapMessage(me, l)
+	}
+	if t, ok := errors.AsType[speaker](err); ok {
+		// Said in l, with whatever the error was wrapped in kept around it.
+		return strings.TrimRight(strings.Replace(err.Error(), t.Error(), t.Text(l), 1), "\n")
+	}
+	if ue, ok := errors.AsType[*usageError](err); ok && ue.Error() == err.Error() {
+		return strings.TrimRight(ue.text(l), "\n")
 	}
 	return strings.TrimRight(err.Error(), "\n")
 }
@@ -173,7 +195,7 @@ func newRoot(a *app) *cobra.Command {
 	root.SetOut(stdio.Stdout)
 	root.SetErr(stdio.Stderr)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return flagError(c, err, l)
+		return flagProblem(c, err, l)
 	})
 	root.PersistentFlags().StringVar(&a.configPath, "config", "", l.Pick(
 		"settings file with profiles (default: "+defaultConfigHint()+")",
@@ -187,6 +209,7 @@ func newRoot(a *app) *cobra.Command {
 		newTargetsCmd(a),
 		newVersionCmd(a),
 	)
+	localize(root, l)
 	return root
 }
 

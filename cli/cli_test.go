@@ -86,6 +86,14 @@ func TestHelpGolden(t *testing.T) {
 					t.Fatalf("exit %d\n%s", res.code, res.stderr)
 				}
 				golden(t, "help/"+l+"/"+name+".golden", res.stdout)
+				if l == "ru" {
+					// cobra's own words, which a Russian usage template replaces (issue 17).
+					for _, en := range []string{"Usage:", "Flags:", "Examples:", "Available Commands", "for more information", "help for", "(default ", "Print the", "Generate the"} {
+						if strings.Contains(res.stdout, en) {
+							t.Errorf("English %q in Russian help", en)
+						}
+					}
+				}
 				if c != "" && c != "version" && c != "completion" && !strings.Contains(res.stdout, "userimport "+c) {
 					t.Errorf("%s --help has no example", c)
 				}

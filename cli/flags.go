@@ -100,7 +100,7 @@ func (f *commonFlags) read(cmd *cobra.Command, a *app, file string) (fileRun, er
 	if err != nil {
 		return fileRun{}, err
 	}
-	l := f.language(env)
+	l := f.language(env, a.system)
 	r := fileRun{env: env, io: a.io, logs: f.logs, json: f.json, profile: f.profile, maps: f.reading.maps}
 	if r.platform, err = lookupTarget(f.target, l); err != nil {
 		return r, err
@@ -133,11 +133,11 @@ func (f *commonFlags) read(cmd *cobra.Command, a *app, file string) (fileRun, er
 	return r, nil
 }
 
-func (f *commonFlags) language(env Env) lang.Lang {
+func (f *commonFlags) language(env Env, system systemLanguage) lang.Lang {
 	if f.lang != "" {
 		return lang.Parse(f.lang)
 	}
-	return langFrom(nil, env)
+	return langFrom(nil, env, system)
 }
 
 // setting is one --set 'field=value', as given.
@@ -249,7 +249,7 @@ func exactFile(l lang.Lang) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) != 1 {
 			return &usageError{msg: fmt.Sprintf(l.Pick("%s takes one file, got %d", "%s нужен один файл, а дано %d"),
-				cmd.Name(), len(args)), hint: strings.TrimSpace(cmd.Example)}
+				cmd.Name(), len(args)), hint: firstExample(cmd)}
 		}
 		return nil
 	}

@@ -247,6 +247,9 @@ func connect(opts importOptions, log io.Writer) (client targets.Target, stop fun
 	if !opts.sandbox {
 		warnPlainHTTP(log, s.BaseURL, opts.opts.Lang)
 	}
+	if err := missingCredentials(p, s.Credential, opts.opts.Lang); err != nil {
+		return nil, stop, err
+	}
 	s.HTTPClient = httpClient(opts.timeout, opts.opts.Concurrency)
 	if client, err = p.New(s); err != nil {
 		return nil, stop, &usageError{msg: err.Error()}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -82,4 +83,24 @@ func (f platformFlags) options(p targets.Platform) targets.Options {
 		}
 	}
 	return o
+}
+
+// missingCredentials is the usage error, in l, for credentials the environment does
+// not hold, naming the variables to set; nil when every one is there. The clients say
+// the same in English; saying it here puts it in the user's language.
+func missingCredentials(p targets.Platform, creds func(targets.Credential) string, l lang.Lang) error {
+	var missing []string
+	for _, e := range p.Env {
+		if creds(e.Role) == "" {
+			missing = append(missing, e.Name)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	return &usageError{
+		msg: fmt.Sprintf(l.Pick("%s: no credentials: set the environment %s %s", "%s: нет учётных данных: задайте %s окружения %s"),
+			p.Name, l.Plural(len(missing), "variable", "variables", "переменную", "переменные", "переменные"), strings.Join(missing, l.Pick(" and ", " и "))),
+		hint: "userimport targets " + p.Name,
+	}
 }

@@ -39,7 +39,11 @@ func applyProfile(cmd *cobra.Command, f *commonFlags, a *app) (Env, error) {
 	}
 	p, err := file.Profile(f.profile)
 	if err != nil {
-		return nil, &usageError{msg: fmt.Sprintf("%s: %v", path, err)}
+		msg := err.Error()
+		if t, ok := errors.AsType[speaker](err); ok {
+			msg = t.Text(l)
+		}
+		return nil, &usageError{msg: path + ": " + msg, hint: "userimport validate FILE --target T --save-profile " + f.profile}
 	}
 	flags := cmd.Flags()
 	for _, s := range p.Settings() {

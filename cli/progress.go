@@ -101,7 +101,7 @@ func (m *meter) parts(s status) []part {
 		pct := min(100, s.done*100/s.total)
 		out = append(out, part{fmt.Sprintf("%d/%d %d%%", s.done, s.total, pct), 0})
 	} else {
-		out = append(out, part{fmt.Sprintf(t("%d rows", "%d строк"), s.done), 0})
+		out = append(out, part{fmt.Sprintf("%d %s", s.done, m.lang.Plural(int(s.done), "row", "rows", "строка", "строки", "строк")), 0})
 	}
 	out = append(out, part{fmt.Sprintf(t("%.0f rows/s", "%.0f строк/с"), s.perSecond), 5})
 	if s.limit > 0 && !m.dryRun {

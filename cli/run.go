@@ -31,7 +31,9 @@ func runAndReport(ctx context.Context, r *fileRun, deps importer.Deps, con *cons
 	}
 	deps.Progress = &importer.Progress{}
 	deps.Hooks.Interrupted = func(grace time.Duration) {
-		fmt.Fprintf(con.people, "interrupted: no new rows are sent; calls in flight may finish for up to %s (Ctrl-C again to quit at once)\n", grace)
+		fmt.Fprintf(con.people, r.opts.Lang.Pick(
+			"interrupted: no new rows are sent; calls in flight may finish for up to %s (Ctrl-C again to quit at once)\n",
+			"прервано: новые строки не отправляются; начатые запросы могут закончиться в течение %s (Ctrl-C ещё раз — выйти сразу)\n"), grace)
 	}
 	con.startProgress(deps.Progress, r.opts.Kind.DryRun())
 	start := time.Now()

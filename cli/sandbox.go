@@ -44,7 +44,7 @@ connection dropped, and a rate limit answered with 429 and Retry-After.`,
 		Example: `  USERIMPORT_COLLABORATOR_TOKEN=secret userimport sandbox --target collaborator --addr 127.0.0.1:8080 &
   USERIMPORT_COLLABORATOR_TOKEN=secret userimport import staff.xlsx --target collaborator --url http://127.0.0.1:8080
   userimport sandbox --target cscart --latency 50ms --fail-rate 0.1 --rate-limit 50`,
-		Args: cobra.NoArgs,
+		Args: noArgs(a.lang),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runSandbox(cmd.Context(), opts)
 		},

@@ -110,7 +110,7 @@ its credentials. With --json, the same for scripts.`, `Поля каждой п�
 		Example: `  userimport targets
   userimport targets ispring
   userimport targets cscart --json`,
-		Args: cobra.MaximumNArgs(1),
+		Args: atMostArgs(1, a.lang),
 		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 			return targetNames(), cobra.ShellCompDirectiveNoFileComp
 		},

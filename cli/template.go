@@ -51,7 +51,7 @@ and the example row only.`, `Создать пустую таблицу для �
 		Example: `  userimport template --target collaborator -o staff.xlsx
   userimport template --target cscart -o customers.csv --lang en
   userimport template --target ispring --lang ru`,
-		Args: cobra.NoArgs,
+		Args: noArgs(a.lang),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.lang, opts.commandPath = langOr(langFlag, l), cmd.CommandPath()
 			return runTemplate(opts)

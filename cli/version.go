@@ -45,9 +45,9 @@ func versionString(stamped string) string {
 func newVersionCmd(a *app) *cobra.Command {
 	return &cobra.Command{
 		Use:     "version",
-		Short:   "Print the version of userimport",
+		Short:   a.lang.Pick("Print the version of userimport", "Показать версию userimport"),
 		Example: "  userimport version",
-		Args:    cobra.NoArgs,
+		Args:    noArgs(a.lang),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runVersion(a.io)
 		},

@@ -190,9 +190,11 @@ func (e *PermissionError) Error() string {
 // tool does not take. Line is 1-based; 0 when it cannot be told. Detail shows the line
 // with a caret under the mistake, when the parser knows where it is.
 type SyntaxError struct {
-	Path   string
-	Line   int
-	Msg    string
+	Path string
+	Line int
+	Msg  string
+	// Ru is Msg in Russian, where the tool wrote it; "" leaves the parser's words.
+	Ru     string
 	Detail string
 }
 
@@ -251,13 +253,17 @@ func Parse(path string, data []byte) (*File, error) {
 		se := &SyntaxError{Path: path, Msg: err.Error()}
 		if m := decodeErr.FindStringSubmatch(err.Error()); m != nil {
 			se.Line, _ = strconv.Atoi(m[1])
-			se.Msg = m[2]
+			se.Msg = m[3]
+			if en, ru, ok := wrongType(m[2], m[3]); ok {
+				se.Msg, se.Ru = en, ru
+			}
 		}
 		return nil, se
 	}
 	if bad := md.Undecoded(); len(bad) > 0 {
 		k := bad[0]
-		return nil, &SyntaxError{Path: path, Line: lineOf(data, k), Msg: unknownKey(k)}
+		en, ru := unknownKey(k)
+		return nil, &SyntaxError{Path: path, Line: lineOf(data, k), Msg: en, Ru: ru}
 	}
 	for name, p := range f.Profiles {
 		if p == nil {
@@ -267,21 +273,30 @@ func Parse(path string, data []byte) (*File, error) {
 	return &f, nil
 }
 
-var decodeErr = regexp.MustCompile(`^toml: line (\d+)(?: \(last key [^)]*\))?: (.*)$`)
+var decodeErr = regexp.MustCompile(`^toml: line (\d+)(?: \(last key "([^"]*)"\))?: (.*)$`)
 
-// unknownKey explains a key the tool does not take.
-func unknownKey(k toml.Key) string {
+// unknownKey explains a key the tool does not take, in English and in Russian, with
+// the key meant when it is a misspelling of one.
+func unknownKey(k toml.Key) (en, ru string) {
 	last := k[len(k)-1]
 	low := strings.ToLower(last)
 	for _, secret := range []string{"token", "secret", "password", "api_key", "apikey", "key", "client_id"} {
 		if low == secret {
-			return fmt.Sprintf("%q: secrets are not kept in the config; put it in an environment variable and name the variable: %s_env = \"MY_VARIABLE\"", k.String(), low)
+			return fmt.Sprintf("%q: secrets are not kept in the config; put it in an environment variable and name the variable: %s_env = \"MY_VARIABLE\"", k.String(), low),
+				fmt.Sprintf("%q: секреты в файле настроек не хранятся; положите его в переменную окружения и назовите её: %s_env = \"MY_VARIABLE\"", k.String(), low)
 		}
 	}
 	if len(k) < 2 || k[0] != "profiles" {
-		return fmt.Sprintf("unknown key %q: settings go in a profile, under [profiles.NAME]", k.String())
+		return fmt.Sprintf("unknown key %q: settings go in a profile, under [profiles.NAME]", k.String()),
+			fmt.Sprintf("неизвестный ключ %q: настройки пишутся в профиль, под [profiles.ИМЯ]", k.String())
 	}
-	return fmt.Sprintf("unknown key %q; a profile takes %s", k.String(), strings.Join(profileKeys(), ", "))
+	if best, ok := nearestKey(last); ok && len(k) == 3 {
+		return fmt.Sprintf("unknown key %q; did you mean %s?", k.String(), best),
+			fmt.Sprintf("неизвестный ключ %q; может быть, %s?", k.String(), best)
+	}
+	keys := strings.Join(profileKeys(), ", ")
+	return fmt.Sprintf("unknown key %q; a profile takes %s", k.String(), keys),
+		fmt.Sprintf("неизвестный ключ %q; в профиле бывают %s", k.String(), keys)
 }
 
 // profileKeys lists the keys a profile takes, for messages.
@@ -338,7 +353,7 @@ func readPrivate(path string) ([]byte, error) {
 		return nil, fmt.Errorf("config: %w", err)
 	}
 	if fi.IsDir() {
-		return nil, &SyntaxError{Path: path, Msg: "is a folder, not a file"}
+		return nil, &SyntaxError{Path: path, Msg: "is a folder, not a file", Ru: "это папка, а не файл"}
 	}
 	if checkModes && fi.Mode().Perm()&0o077 != 0 {
 		return nil, &PermissionError{Path: path, Mode: fi.Mode()}
@@ -356,9 +371,9 @@ func (f *File) Profile(name string) (*Profile, error) {
 	if !ok {
 		names := f.Names()
 		if len(names) == 0 {
-			return nil, fmt.Errorf("profile %q: %w; the file has none yet", name, ErrNoProfile)
+			return nil, &NoProfileError{Name: name}
 		}
-		return nil, fmt.Errorf("profile %q: %w; the file has %s", name, ErrNoProfile, strings.Join(names, ", "))
+		return nil, &NoProfileError{Name: name, Have: names}
 	}
 	return p, nil
 }

@@ -45,23 +45,25 @@ func PrintSummary(w io.Writer, s *Summary, l lang.Lang, color bool) {
 		return paint(code, s)
 	}
 	rows := paint(ansiBold, fmt.Sprint(s.Rows))
+	// "1 row", "2 строки", "5 строк": the noun agrees with the count (issue 17).
+	rowsWord := l.Plural(s.Rows, "row", "rows", "строка", "строки", "строк")
 	if s.Command != "plan" && s.DryRun && s.Created+s.Updated+s.Unchanged == 0 {
 		if l == lang.Russian {
-			fmt.Fprintf(w, "%s строк: верных %s, с ошибками %s, предупреждений %s\n", rows, n(ansiGreen, s.Valid), n(ansiRed, s.Invalid), n(ansiYellow, s.Warnings))
+			fmt.Fprintf(w, "%s %s: верных %s, с ошибками %s, предупреждений %s\n", rows, rowsWord, n(ansiGreen, s.Valid), n(ansiRed, s.Invalid), n(ansiYellow, s.Warnings))
 		} else {
-			fmt.Fprintf(w, "%s %s: %s valid, %s invalid, %s %s\n", rows, plural(s.Rows, "row", "rows"), n(ansiGreen, s.Valid), n(ansiRed, s.Invalid),
+			fmt.Fprintf(w, "%s %s: %s valid, %s invalid, %s %s\n", rows, rowsWord, n(ansiGreen, s.Valid), n(ansiRed, s.Invalid),
 				n(ansiYellow, s.Warnings), plural(s.Warnings, "warning", "warnings"))
 		}
 	} else if s.Command == "plan" {
-		fmt.Fprintf(w, t("%s rows: would create %s, would update %s, %s unchanged, %s invalid, %s failed, would skip %s\n",
-			"%s строк: будет создано %s, будет обновлено %s, без изменений %s, с ошибками %s, не удалось %s, будет пропущено %s\n"),
-			rows, n(ansiGreen, s.Created), n(ansiGreen, s.Updated), fmt.Sprint(s.Unchanged), n(ansiRed, s.Invalid), n(ansiRed, s.Failed), fmt.Sprint(s.Skipped))
+		fmt.Fprintf(w, t("%s %s: would create %s, would update %s, %s unchanged, %s invalid, %s failed, would skip %s\n",
+			"%s %s: будет создано %s, будет обновлено %s, без изменений %s, с ошибками %s, не удалось %s, будет пропущено %s\n"),
+			rows, rowsWord, n(ansiGreen, s.Created), n(ansiGreen, s.Updated), fmt.Sprint(s.Unchanged), n(ansiRed, s.Invalid), n(ansiRed, s.Failed), fmt.Sprint(s.Skipped))
 		fmt.Fprintln(w, paint(ansiDim, t("a plan: nothing was written to the platform; import does this",
 			"это план: на платформе ничего не записано; так сделает import")))
 	} else {
-		fmt.Fprintf(w, t("%s rows: %s created, %s updated, %s unchanged, %s invalid, %s failed, %s skipped",
-			"%s строк: создано %s, обновлено %s, без изменений %s, с ошибками %s, не удалось %s, пропущено %s"),
-			rows, n(ansiGreen, s.Created), n(ansiGreen, s.Updated), fmt.Sprint(s.Unchanged), n(ansiRed, s.Invalid), n(ansiRed, s.Failed), fmt.Sprint(s.Skipped))
+		fmt.Fprintf(w, t("%s %s: %s created, %s updated, %s unchanged, %s invalid, %s failed, %s skipped",
+			"%s %s: создано %s, обновлено %s, без изменений %s, с ошибками %s, не удалось %s, пропущено %s"),
+			rows, rowsWord, n(ansiGreen, s.Created), n(ansiGreen, s.Updated), fmt.Sprint(s.Unchanged), n(ansiRed, s.Invalid), n(ansiRed, s.Failed), fmt.Sprint(s.Skipped))
 		if s.Blocked+s.Unblocked > 0 {
 			fmt.Fprintf(w, t("; %d blocked, %d unblocked", "; заблокировано %d, разблокировано %d"), s.Blocked, s.Unblocked)
 		}

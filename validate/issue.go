@@ -80,15 +80,15 @@ func (i Issue) Message(l lang.Lang) string {
 	if !ok {
 		return string(i.Code)
 	}
-	tmpl := l.Pick(m.en, m.ru)
+	tmpl, detail := l.Pick(m.en, m.ru), detailIn(l, i.Detail)
 	if strings.Contains(tmpl, "%[2]s") {
-		return fmt.Sprintf(tmpl, i.Detail, i.Normalized)
+		return fmt.Sprintf(tmpl, detail, i.Normalized)
 	}
 	if strings.Contains(tmpl, "%s") {
-		return fmt.Sprintf(tmpl, i.Detail)
+		return fmt.Sprintf(tmpl, detail)
 	}
-	if i.Detail != "" {
-		return tmpl + " (" + i.Detail + ")"
+	if detail != "" {
+		return tmpl + " (" + detail + ")"
 	}
 	return tmpl
 }

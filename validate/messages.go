@@ -1,5 +1,11 @@
 package validate
 
+import (
+	"strings"
+
+	"userimport/lang"
+)
+
 // messages holds the text of every Code in English and Russian. A "%s" in a template is
 // replaced by Issue.Detail; a template without one gets the detail appended in brackets.
 // A template that names two values uses "%[1]s" for Issue.Detail and "%[2]s" for
@@ -28,4 +34,20 @@ var messages = map[Code]struct{ en, ru string }{
 	CodeDuplicate:       {"the same as row %s", "повторяет строку %s"},
 	CodeFormulaNoValue:  {"a formula with no saved value; open the file in Excel and save it", "формула без сохранённого значения; откройте файл в Excel и сохраните"},
 	CodeDateYearGuessed: {"a two-digit year, read as %s; write the year in full", "год из двух цифр прочитан как %s; напишите год полностью"},
+}
+
+// detailIn is an issue's detail in l: the few details written in English words (the
+// implausible date's "age 126" and "after 03.12.2026") are said in Russian; the rest
+// are values from the file, which stay as they are.
+func detailIn(l lang.Lang, detail string) string {
+	if l != lang.Russian {
+		return detail
+	}
+	if n, ok := strings.CutPrefix(detail, "age "); ok {
+		return "возраст " + n
+	}
+	if d, ok := strings.CutPrefix(detail, "after "); ok {
+		return "позже " + d
+	}
+	return detail
 }

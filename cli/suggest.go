@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"strings"
+	"userimport/internal/editdist"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -14,29 +15,6 @@ import (
 	"userimport/targets"
 	"userimport/validate"
 )
-
-// distance is the Levenshtein distance between a and b, in runes: how many letters to
-// add, drop or change to turn one into the other.
-func distance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
-}
 
 // near reports whether a typed word is near enough to a known one to suggest it: a
 // letter or two off, more for long words, where two typos are as likely as one.
@@ -50,7 +28,7 @@ func near(typed, known string) bool {
 	} else if n <= 3 {
 		limit = 1
 	}
-	return distance(typed, known) <= limit
+	return editdist.Distance(typed, known) <= limit
 }
 
 // nearest returns the candidate closest to typed, if one is near enough.
@@ -60,7 +38,7 @@ func nearest(typed string, candidates []string) (string, bool) {
 		if !near(typed, c) && !(len(typed) >= 3 && strings.HasPrefix(c, typed)) {
 			continue
 		}
-		if d := distance(typed, c); bestD < 0 || d < bestD {
+		if d := editdist.Distance(typed, c); bestD < 0 || d < bestD {
 			best, bestD = c, d
 		}
 	}

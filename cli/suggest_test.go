@@ -9,21 +9,6 @@ import (
 	"userimport/lang"
 )
 
-func TestDistance(t *testing.T) {
-	tests := []struct {
-		a, b string
-		want int
-	}{
-		{"", "", 0}, {"abc", "", 3}, {"concurency", "concurrency", 1}, {"почта", "пчта", 1},
-		{"kitten", "sitting", 3}, {"colaborator", "collaborator", 1},
-	}
-	for _, tt := range tests {
-		if got := distance(tt.a, tt.b); got != tt.want {
-			t.Errorf("distance(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
-		}
-	}
-}
-
 func TestNearest(t *testing.T) {
 	names := []string{"collaborator", "inskill", "ispring", "cscart"}
 	tests := []struct {
@@ -39,28 +24,6 @@ func TestNearest(t *testing.T) {
 			t.Errorf("nearest(%q) = %q, %v; want %q, %v", tt.typed, got, ok, tt.want, tt.ok)
 		}
 	}
-}
-
-// FuzzDistance: the distance is symmetric, zero only for equal strings, and at most
-// the longer length.
-func FuzzDistance(f *testing.F) {
-	f.Add("Эл. почта", "Эл. пчта")
-	f.Add("concurency", "concurrency")
-	f.Fuzz(func(t *testing.T, a, b string) {
-		if len(a) > 200 || len(b) > 200 {
-			return
-		}
-		d := distance(a, b)
-		if d != distance(b, a) {
-			t.Fatalf("not symmetric for %q %q", a, b)
-		}
-		if (d == 0) != (string([]rune(a)) == string([]rune(b))) {
-			t.Fatalf("distance(%q, %q) = %d", a, b, d)
-		}
-		if d > max(utf8.RuneCountInString(a), utf8.RuneCountInString(b)) {
-			t.Fatalf("distance(%q, %q) = %d, longer than both", a, b, d)
-		}
-	})
 }
 
 // FuzzFrame: whatever the counts and the width, a frame never reaches the terminal's

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"userimport/internal/editdist"
 
 	"userimport/lang"
 )
@@ -108,7 +109,7 @@ func nearestKey(typed string) (string, bool) {
 	typed = strings.ToLower(typed)
 	best, bestD := "", -1
 	for _, k := range profileKeys() {
-		d := editDistance(typed, k)
+		d := editdist.Distance(typed, k)
 		limit := 2
 		if len(k) >= 10 {
 			limit = 3
@@ -118,26 +119,4 @@ func nearestKey(typed string) (string, bool) {
 		}
 	}
 	return best, bestD >= 0
-}
-
-// editDistance is the Levenshtein distance between a and b, in runes.
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }

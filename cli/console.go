@@ -46,7 +46,7 @@ type console struct {
 	screen io.Writer
 	bar    *bar // nil when stderr is not a terminal
 	file   *os.File
-	// people receives the run's notes: importer.Deps.Log.
+	// people receives the run's notes: how the file was read (importer.Hooks.Read), warnings, the summary.
 	people io.Writer
 	log    *slog.Logger
 	ticker *ticker

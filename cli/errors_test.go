@@ -31,6 +31,10 @@ func TestUsageErrorsGolden(t *testing.T) {
 		{"flag-not-a-number", []string{"import", "staff.csv", "--concurrency", "four"}},
 		{"unknown-shorthand", []string{"validate", "staff.csv", "-z"}},
 		{"unknown-target", []string{"validate", "staff.xlsx", "--target", "inskil"}},
+		{"login-from", []string{"validate", "staff.xlsx", "--target", "collaborator", "--login-from", "x"}},
+		{"translit", []string{"validate", "staff.xlsx", "--target", "collaborator", "--translit", "y"}},
+		{"map-unknown-field", []string{"validate", "staff.xlsx", "--target", "inskill", "--map", "Почта=emal"}},
+		{"map-no-equals", []string{"validate", "staff.xlsx", "--target", "inskill", "--map", "Почта"}},
 	}
 	for _, l := range []string{"en", "ru"} {
 		for _, tt := range tests {

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -109,18 +110,20 @@ func (f *commonFlags) read(cmd *cobra.Command, a *app, file string) (fileRun, er
 	opts.Input, opts.Schema, opts.ReportDir, opts.Lang = file, r.platform.Schema(), f.report, l
 	opts.Region = strings.ToUpper(strings.TrimSpace(f.checking.region))
 	if opts.LoginFrom, err = importer.ParseLoginSource(f.checking.loginFrom); err != nil {
-		return r, &usageError{msg: err.Error()}
+		return r, &usageError{msg: fmt.Sprintf(l.Pick("--login-from %q: use email or name", "--login-from %q: укажите email или name"), f.checking.loginFrom)}
 	}
 	if opts.Translit, err = validate.ParseTranslit(f.checking.translit); err != nil {
-		return r, &usageError{msg: err.Error()}
+		return r, &usageError{msg: fmt.Sprintf(l.Pick("--translit %q: use icao or gost", "--translit %q: укажите icao или gost"), f.checking.translit)}
 	}
 	opts.Source.Sheet = f.reading.sheet
 	opts.Source.Delimiter = f.reading.delimiter
 	opts.Source.Encoding = f.reading.encoding
 	for i, m := range f.reading.maps {
 		o, err := columns.ParseOverride(m)
-		if err != nil {
-			return r, &usageError{msg: err.Error()}
+		if oe, ok := errors.AsType[*columns.OverrideError](err); ok {
+			return r, &usageError{msg: oe.Text(l)}
+		} else if err != nil {
+			return r, err
 		}
 		o.Optional = i < f.reading.fromProfile
 		opts.Map = append(opts.Map, o)

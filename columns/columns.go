@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"userimport/lang"
 )
 
 // Field is a canonical field name, as --map, --set and the reports spell it.
@@ -286,11 +287,11 @@ func (e *MapError) Error() string {
 }
 
 // ParseOverride parses a --map value. The field may be a canonical name or any alias;
-// "-" ignores the column.
+// "-" ignores the column. A value it cannot read is an *OverrideError.
 func ParseOverride(s string) (Override, error) {
 	i := strings.LastIndex(s, "=")
 	if i <= 0 || i == len(s)-1 {
-		return Override{}, fmt.Errorf("--map %q: write it as 'Header=field', e.g. --map 'Почта=email'", s)
+		return Override{}, &OverrideError{Value: s}
 	}
 	h, f := strings.TrimSpace(s[:i]), strings.TrimSpace(s[i+1:])
 	if f == string(Ignore) {
@@ -298,9 +299,34 @@ func ParseOverride(s string) (Override, error) {
 	}
 	field, ok := Lookup(f)
 	if !ok {
-		return Override{}, fmt.Errorf("--map %q: unknown field %q; fields are %s", s, f, fieldList())
+		return Override{}, &OverrideError{Value: s, Field: f}
 	}
 	return Override{Header: h, Field: field}, nil
+}
+
+// OverrideError is a --map value ParseOverride cannot read: not written as
+// Header=field (Field empty), or naming a field no platform has.
+type OverrideError struct {
+	Value string // the whole --map value
+	Field string // the unknown field, if that was the trouble
+}
+
+func (e *OverrideError) Error() string {
+	if e.Field == "" {
+		return fmt.Sprintf("--map %q: write it as 'Header=field', e.g. --map 'Почта=email'", e.Value)
+	}
+	return fmt.Sprintf("--map %q: unknown field %q; fields are %s", e.Value, e.Field, fieldList())
+}
+
+// Text is the error in l.
+func (e *OverrideError) Text(l lang.Lang) string {
+	if l != lang.Russian {
+		return e.Error()
+	}
+	if e.Field == "" {
+		return fmt.Sprintf("--map %q: пишите 'Заголовок=поле', например --map 'Почта=email'", e.Value)
+	}
+	return fmt.Sprintf("--map %q: поля %q нет; есть поля %s", e.Value, e.Field, fieldList())
 }
 
 func fieldList() string {

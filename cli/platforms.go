@@ -89,18 +89,35 @@ func (f platformFlags) options(p targets.Platform) targets.Options {
 // not hold, naming the variables to set; nil when every one is there. The clients say
 // the same in English; saying it here puts it in the user's language.
 func missingCredentials(p targets.Platform, creds func(targets.Credential) string, l lang.Lang) error {
-	var missing []string
+	// The variables of each way of giving credentials (EnvVar.Alt), in order, and
+	// whether that way is complete.
+	var ways [][]string
+	complete := map[int]bool{}
 	for _, e := range p.Env {
+		for len(ways) <= e.Alt {
+			ways = append(ways, nil)
+			complete[len(ways)-1] = true
+		}
+		ways[e.Alt] = append(ways[e.Alt], e.Name)
 		if creds(e.Role) == "" {
-			missing = append(missing, e.Name)
+			complete[e.Alt] = false
 		}
 	}
-	if len(missing) == 0 {
+	var sets []string
+	n := 0
+	for i, names := range ways {
+		if complete[i] {
+			return nil
+		}
+		n += len(names)
+		sets = append(sets, strings.Join(names, l.Pick(" and ", " и ")))
+	}
+	if len(sets) == 0 {
 		return nil
 	}
 	return &usageError{
 		msg: fmt.Sprintf(l.Pick("%s: no credentials: set the environment %s %s", "%s: нет учётных данных: задайте %s окружения %s"),
-			p.Name, l.Plural(len(missing), "variable", "variables", "переменную", "переменные", "переменные"), strings.Join(missing, l.Pick(" and ", " и "))),
+			p.Name, l.Plural(n, "variable", "variables", "переменную", "переменные", "переменные"), strings.Join(sets, l.Pick(", or ", ", или "))),
 		hint: "userimport targets " + p.Name,
 	}
 }

@@ -87,6 +87,10 @@ type EnvVar struct {
 	Name string
 	// Role says which credential it holds.
 	Role Credential
+	// Alt numbers the ways of giving credentials where a platform has more than one:
+	// the variables with the same Alt are needed together, and one complete set is
+	// enough (Collaborator: a token, 0, or an e-mail and a password, 1).
+	Alt int
 }
 
 // Credential is the role of one secret a platform's client needs. A profile of the

@@ -18,8 +18,8 @@ func Platform() targets.Platform {
 		Schema:  Schema,
 		Env: []targets.EnvVar{
 			{Name: TokenEnv, Role: targets.Token},
-			{Name: EmailEnv, Role: targets.Email},
-			{Name: PasswordEnv, Role: targets.Password},
+			{Name: EmailEnv, Role: targets.Email, Alt: 1},
+			{Name: PasswordEnv, Role: targets.Password, Alt: 1},
 		},
 		Flags: []targets.Flag{
 			{Name: "api", Help: "v2 (/api/v2, default) or v1 (/api/rest.php, servers before 2.43); either takes an API token or a login"},

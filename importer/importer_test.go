@@ -457,3 +457,19 @@ func TestProgressTotalIsSteady(t *testing.T) {
 		t.Errorf("rows %d, total at the end %d, want %d", sum.Rows, p.Total.Load(), n)
 	}
 }
+
+// TestHeaderWithoutRows: a header with nothing under it is a NoRowsError naming the
+// header's row, and no report folder is made (issue 17).
+func TestHeaderWithoutRows(t *testing.T) {
+	in := writeCSV(t, 0)
+	opts := options(in)
+	opts.Kind = importer.Validate
+	sum, err := importer.Run(context.Background(), opts, importer.Deps{})
+	var nr *importer.NoRowsError
+	if !errors.As(err, &nr) || nr.Header != 1 || sum != nil {
+		t.Fatalf("got %v, %v; want a NoRowsError for row 1", sum, err)
+	}
+	if _, err := os.Stat(in + ".report"); !os.IsNotExist(err) {
+		t.Errorf("a report folder was made: %v", err)
+	}
+}

@@ -244,7 +244,7 @@ func (r *run) read(ctx context.Context, jobs chan<- *batch) error {
 		return true
 	}
 	for {
-		row, err := r.in.src.Next()
+		row, err := r.in.next()
 		if errors.Is(err, io.EOF) {
 			// The whole file is read: the total is known, no longer a guess.
 			r.deps.Progress.Total.Store(rows)

@@ -95,8 +95,10 @@ func TestSummaryAndProblems(t *testing.T) {
 		t.Errorf("summary (-want +got):\n%s", diff)
 	}
 	wantP := []reports.Problem{
-		{Field: "phone", Column: "Телефон", Code: "phone_invalid", Rows: 2, Example: "not a valid phone number", FirstRow: 6},
-		{Field: "", Code: "rejected", Rows: 1, Example: "no", FirstRow: 5},
+		{Field: "phone", Column: "Телефон", Code: "phone_invalid", Rows: 2, Example: "not a valid phone number", FirstRow: 6, Severity: "error"},
+		{Field: "", Code: "rejected", Rows: 1, Example: "no", FirstRow: 5, Severity: "error"},
+		// Warnings come after the errors, with their severity (issue 17).
+		{Field: "email", Code: "email_typo", Rows: 1, Example: "the domain looks mistyped, did you mean ?", FirstRow: 7, Severity: "warning"},
 	}
 	if diff := cmp.Diff(wantP, p.Problems()); diff != "" {
 		t.Errorf("problems (-want +got):\n%s", diff)

@@ -53,24 +53,30 @@ func newMeter(p *importer.Progress, l lang.Lang, dryRun bool, now func() time.Ti
 
 // status is a snapshot of the numbers a printer shows.
 type status struct {
-	done, total                       int64
-	perSecond                         float64 // rows finished per second lately
-	limit                             float64 // requests per second allowed; 0: none
-	eta                               time.Duration
-	created, updated, failed, invalid int64
+	done, total                                  int64
+	perSecond                                    float64 // rows finished per second lately
+	limit                                        float64 // requests per second allowed; 0: none
+	eta                                          time.Duration
+	created, updated, unchanged, failed, invalid int64
 }
 
 // read takes a snapshot and records it for the rows-per-second window.
 func (m *meter) read() status {
 	now := m.now()
 	s := status{
-		done:    m.p.Done.Load(),
-		total:   m.p.Total.Load(),
-		limit:   m.rate(),
-		created: m.p.Created.Load(),
-		updated: m.p.Updated.Load(),
-		failed:  m.p.Failed.Load(),
-		invalid: m.p.Invalid.Load(),
+		done:      m.p.Done.Load(),
+		total:     m.p.Total.Load(),
+		limit:     m.rate(),
+		created:   m.p.Created.Load(),
+		updated:   m.p.Updated.Load(),
+		unchanged: m.p.Unchanged.Load(),
+		failed:    m.p.Failed.Load(),
+		invalid:   m.p.Invalid.Load(),
+	}
+	if s.total > 0 {
+		// The importer keeps its estimate at or above the rows done; this holds the
+		// line to it whatever the estimate (issue 17).
+		s.total = max(s.total, s.done)
 	}
 	m.samples = append(m.samples, sample{now, s.done})
 	for len(m.samples) > 2 && now.Sub(m.samples[1].at) >= rateWindow {
@@ -116,6 +122,7 @@ func (m *meter) parts(s status) []part {
 		out = append(out,
 			part{fmt.Sprintf(t("created %d", "создано %d"), s.created), 2},
 			part{fmt.Sprintf(t("updated %d", "обновлено %d"), s.updated), 3},
+			part{fmt.Sprintf(t("unchanged %d", "без изменений %d"), s.unchanged), 5},
 			part{fmt.Sprintf(t("failed %d", "не удалось %d"), s.failed), 2})
 	}
 	out = append(out, part{fmt.Sprintf(t("invalid %d", "с ошибками %d"), s.invalid), invalidRank})

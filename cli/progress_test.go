@@ -37,19 +37,21 @@ func TestMeterFrame(t *testing.T) {
 		absent []string
 	}{
 		{"known total", 1000, 250, false, lang.English, 200,
-			[]string{"▕█████░░░░░░░░░░░░░░░▏", "250/1000 25%", "25 rows/s", "limit 5/s", "ETA 0:30", "created 200", "updated 40", "failed 10"}, nil},
+			[]string{"▕█████░░░░░░░░░░░░░░░▏", "250/1000 25%", "25 rows/s", "limit 5/s", "ETA 0:30", "created 200", "updated 40", "unchanged 7", "failed 10"}, nil},
 		{"unknown total", 0, 250, false, lang.English, 200,
 			[]string{"250 rows", "25 rows/s", "created 200"}, []string{"ETA", "▕", "%"}},
 		{"validate", 1000, 250, true, lang.English, 200,
 			[]string{"250/1000", "invalid 3"}, []string{"created", "limit"}},
 		{"russian", 1000, 250, false, lang.Russian, 200,
-			[]string{"250/1000 25%", "25 строк/с", "лимит 5/с", "осталось 0:30", "создано 200", "не удалось 10"}, nil},
+			[]string{"250/1000 25%", "25 строк/с", "лимит 5/с", "осталось 0:30", "создано 200", "без изменений 7", "не удалось 10"}, nil},
 		{"80 columns keep the bar and the counts", 1000, 250, false, lang.English, 80,
 			[]string{"▕", "250/1000 25%", "ETA 0:30", "created 200", "failed 10"}, []string{"limit"}},
 		{"narrow drops the graphic", 1000, 250, false, lang.English, 60,
 			[]string{"250/1000 25%", "ETA"}, []string{"▕"}},
 		{"very narrow", 1000, 250, false, lang.English, 12,
 			nil, nil},
+		{"a total below the rows done is not shown", 200, 250, false, lang.English, 200,
+			[]string{"250/250 100%"}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -61,6 +63,7 @@ func TestMeterFrame(t *testing.T) {
 			p.Done.Store(tt.done)
 			p.Created.Store(200)
 			p.Updated.Store(40)
+			p.Unchanged.Store(7)
 			p.Failed.Store(10)
 			p.Invalid.Store(3)
 			m.rate = func() float64 { return 5 }

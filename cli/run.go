@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"time"
 
 	"userimport/importer"
+	"userimport/lang"
 	"userimport/reports"
+	"userimport/source"
 )
 
 // logOptions records what a run was asked to do, at debug level: --verbose shows it,
@@ -27,6 +30,9 @@ func logOptions(con *console, r *fileRun) {
 func runAndReport(ctx context.Context, r *fileRun, deps importer.Deps, con *console) (*reports.Summary, error) {
 	deps.Hooks.Read = func(input string, si *reports.SourceInfo) {
 		reports.PrintSource(con.people, input, si, r.opts.Lang)
+		if lock := source.ExcelLock(input); lock != "" {
+			fmt.Fprintln(con.people, excelLockWarning(input, lock, r.opts.Lang))
+		}
 		describeUnused(con.people, r.opts.Source, si.Format, r.opts.Lang)
 	}
 	deps.Progress = &importer.Progress{}
@@ -69,6 +75,16 @@ func runAndReport(ctx context.Context, r *fileRun, deps importer.Deps, con *cons
 		return sum, rowsError{}
 	}
 	return sum, nil
+}
+
+// excelLockWarning is the line for a file Excel has open: its lock file is beside it,
+// and what Excel has not saved is not in what was read (issue 17). A warning, not an
+// error: the saved file is read as it is.
+func excelLockWarning(input, lock string, l lang.Lang) string {
+	return fmt.Sprintf(l.Pick(
+		"warning: %s is beside the file: Excel has %s open, and edits not saved there are not read (save or close it in Excel and run again to include them)",
+		"предупреждение: рядом с файлом лежит %s: %s открыт в Excel, и несохранённые там правки не прочитаны (сохраните или закройте файл в Excel и запустите снова, чтобы их учесть)"),
+		reports.Printable(filepath.Base(lock)), reports.Printable(filepath.Base(input)))
 }
 
 // printSummary shows the summary to people: on stderr, in colour on a terminal unless

@@ -224,6 +224,20 @@ func ParseLoginSource(s string) (LoginSource, error) {
 	return "", fmt.Errorf("--login-from %q: use email or name", s)
 }
 
+// NoRowsError is a file with a header and nothing under it: nothing to check or
+// import, said in one line before any report is written (exit 2, docs/contract.md).
+type NoRowsError struct {
+	Path   string
+	Header int // the header's row number
+}
+
+func (e *NoRowsError) Error() string { return e.Text(lang.English) }
+
+// Text is the message in l.
+func (e *NoRowsError) Text(l lang.Lang) string {
+	return fmt.Sprintf(l.Pick("%s: no rows under the header on row %d", "%s: под заголовком в строке %d нет ни одной строки"), e.Path, e.Header)
+}
+
 // ColumnsError is a file whose columns cannot give what the platform requires. It is
 // a file-level problem: the command line prints it as one line and exits 2.
 type ColumnsError struct {

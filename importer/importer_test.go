@@ -405,3 +405,71 @@ func TestRetryCountsPerCall(t *testing.T) {
 		}
 	})
 }
+
+// TestProgressTotalIsSteady: while 3,000 rows of shrinking length are validated, the
+// total the progress display reads is never below the rows done and never falls; at
+// the end it is the rows read (issue 17).
+func TestProgressTotalIsSteady(t *testing.T) {
+	const n = 3000
+	var b strings.Builder
+	b.WriteString(header)
+	for i := range n {
+		// Long rows first, short ones last: a guess from the bytes read falls short
+		// and then shrinks.
+		fmt.Fprintf(&b, "T%05d;Иванов Иван Иванович;ivan%d@example.ru;%s;8 (912) 345-%02d-%02d\n",
+			i, i, strings.Repeat("Инженер ", (n-i)/100+1), i/100%100, i%100)
+	}
+	in := filepath.Join(t.TempDir(), "staff.csv")
+	if err := os.WriteFile(in, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var p importer.Progress
+	stop, watched := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(watched)
+		var last int64
+		for {
+			done := p.Done.Load()
+			total := p.Total.Load()
+			if total > 0 && total < done {
+				t.Errorf("total %d below the %d rows done", total, done)
+				return
+			}
+			if total < last && total != n {
+				t.Errorf("total fell from %d to %d before the end of the file", last, total)
+				return
+			}
+			last = total
+			select {
+			case <-stop:
+				return
+			default:
+			}
+		}
+	}()
+	sum, err := importer.Run(context.Background(), importer.Options{Kind: importer.Validate, Reading: importer.Reading{Input: in}, Checking: importer.Checking{Schema: collaborator.Schema()}}, importer.Deps{Progress: &p})
+	close(stop)
+	<-watched
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Rows != n || p.Total.Load() != n {
+		t.Errorf("rows %d, total at the end %d, want %d", sum.Rows, p.Total.Load(), n)
+	}
+}
+
+// TestHeaderWithoutRows: a header with nothing under it is a NoRowsError naming the
+// header's row, and no report folder is made (issue 17).
+func TestHeaderWithoutRows(t *testing.T) {
+	in := writeCSV(t, 0)
+	opts := options(in)
+	opts.Kind = importer.Validate
+	sum, err := importer.Run(context.Background(), opts, importer.Deps{})
+	var nr *importer.NoRowsError
+	if !errors.As(err, &nr) || nr.Header != 1 || sum != nil {
+		t.Fatalf("got %v, %v; want a NoRowsError for row 1", sum, err)
+	}
+	if _, err := os.Stat(in + ".report"); !os.IsNotExist(err) {
+		t.Errorf("a report folder was made: %v", err)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"io"
 	"path/filepath"
 	"runtime"
 	"time"
@@ -31,6 +32,11 @@ type input struct {
 	// ours is set for a CSV the tool wrote itself (it has the failed file's SourceRow
 	// column): its cells' leading apostrophes are the tool's.
 	ours bool
+	// first and err are the first row under the header and its error, read by
+	// readTable; peeked until next has returned them.
+	first  source.Row
+	err    error
+	peeked bool
 }
 
 // readTable finds the header row of src and maps its columns, or says why the file
@@ -51,10 +57,28 @@ func readTable(src source.Reader, opts *Options, progress *Progress) (*input, er
 		return nil, &ColumnsError{Missing: missing, Found: mapping.Headers(), Target: opts.Schema.Target,
 			Columns: mapping.Columns, Samples: samples(src, columnSamples)}
 	}
+	// The first row under the header is read now, so that a file without one is said
+	// in one line before any report is written (issue 17); the run gets it back first.
+	first, firstErr := src.Next()
+	if errors.Is(firstErr, io.EOF) {
+		return nil, &NoRowsError{Path: opts.Input, Header: header.Num}
+	}
 	return &input{
 		src: src, header: header, mapping: &mapping, info: sourceInfo(src.Info(), header.Num, &mapping),
-		ours: mapping.Has(columns.SourceRow) && src.Info().Format == "csv",
+		ours:   mapping.Has(columns.SourceRow) && src.Info().Format == "csv",
+		first:  first,
+		err:    firstErr,
+		peeked: true,
 	}, nil
+}
+
+// next is the next row under the header: the one readTable read first, then the rest.
+func (in *input) next() (source.Row, error) {
+	if in.peeked {
+		in.peeked = false
+		return in.first, in.err
+	}
+	return in.src.Next()
 }
 
 // columnSamples is how many rows under the header a missing column's message reads

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"sync"
 
@@ -15,6 +16,15 @@ import (
 
 // PasswordsName is the file generated passwords go to, in the report folder.
 const PasswordsName = "passwords.csv"
+
+// passwordsBOM and passwordsComma are passwords.csv's dialect: UTF-8 with a byte-order
+// mark and semicolons, what a Russian Excel opens by double-click into columns (a
+// Russian Windows lists with ";"), the same as a failed CSV of such an input. A file an
+// earlier version wrote (commas, no mark) keeps its own dialect when lines are added,
+// and both are read back (docs/contract.md, "Files").
+var passwordsBOM = []byte{0xEF, 0xBB, 0xBF}
+
+const passwordsComma = ';'
 
 // passwordLine is one line of passwords.csv.
 type passwordLine struct {
@@ -49,9 +59,7 @@ type Passwords struct {
 // NewPasswords returns the passwords file of the report folder dir; nothing is created
 // until the first Add.
 func NewPasswords(dir string) *Passwords {
-	p := &Passwords{dir: dir}
-	p.cw = csv.NewWriter(&p.buf)
-	return p
+	return &Passwords{dir: dir}
 }
 
 // Add appends one generated password. Each line reaches the operating system before
@@ -85,16 +93,24 @@ func (p *Passwords) open() error {
 		f.Close()
 		return fmt.Errorf("open %s: %w", PasswordsName, err)
 	}
+	p.cw = csv.NewWriter(&p.buf)
+	p.cw.Comma = passwordsComma
 	switch {
 	case st.Size() == 0:
 		// The header comes from the struct ReadPasswords reads lines back into.
-		var hb bytes.Buffer
-		if err := gocsv.MarshalCSV([]passwordLine{}, gocsv.NewSafeCSVWriter(csv.NewWriter(&hb))); err != nil {
+		hb := bytes.NewBuffer(slices.Clone(passwordsBOM))
+		hw := csv.NewWriter(hb)
+		hw.Comma = passwordsComma
+		if err := gocsv.MarshalCSV([]passwordLine{}, gocsv.NewSafeCSVWriter(hw)); err != nil {
 			f.Close()
 			return fmt.Errorf("write %s: %w", PasswordsName, err)
 		}
 		_, err = f.Write(hb.Bytes())
 	default:
+		// An older file keeps its dialect: its header says which.
+		head := make([]byte, 64)
+		n, _ := f.ReadAt(head, 0)
+		p.cw.Comma = passwordsDelimiter(head[:n])
 		last := make([]byte, 1)
 		if _, err = f.ReadAt(last, st.Size()-1); err == nil && last[0] != '\n' {
 			_, err = f.Write([]byte("\n"))
@@ -160,8 +176,10 @@ func ReadPasswords(dir string) ([]PasswordLine, error) {
 	if i := bytes.LastIndexByte(data, '\n'); i < len(data)-1 {
 		data = data[:i+1] // a torn last line
 	}
+	data = bytes.TrimPrefix(data, passwordsBOM)
 	var lines []passwordLine
 	r := csv.NewReader(bytes.NewReader(data))
+	r.Comma = passwordsDelimiter(data)
 	r.FieldsPerRecord = -1
 	err = gocsv.UnmarshalCSVWithoutHeaders(skipHeader(r), &lines)
 	if err != nil && !errors.Is(err, io.EOF) {
@@ -175,6 +193,19 @@ func ReadPasswords(dir string) ([]PasswordLine, error) {
 		out = append(out, PasswordLine{Row: l.Row, Key: Unneutralize(l.Key), Login: Unneutralize(l.Login), Email: Unneutralize(l.Email), Password: l.Password})
 	}
 	return out, nil
+}
+
+// passwordsDelimiter is the delimiter of the passwords file that starts with head: a
+// semicolon when its header line has one (the dialect since issue 17), else a comma.
+func passwordsDelimiter(head []byte) rune {
+	head = bytes.TrimPrefix(head, passwordsBOM)
+	if i := bytes.IndexByte(head, '\n'); i >= 0 {
+		head = head[:i]
+	}
+	if bytes.IndexByte(head, ';') >= 0 {
+		return ';'
+	}
+	return ','
 }
 
 // skipHeader drops the header line and any record that is not five fields (a line a

@@ -92,7 +92,8 @@ type Summary struct {
 	// KeptFailed are failed files an earlier run wrote and a person has changed since:
 	// no run overwrites them.
 	KeptFailed []string `json:"kept_failed,omitempty"`
-	// Problems groups errors by field and code, most frequent first.
+	// Problems groups errors, then warnings, by field and code, most frequent first
+	// (Problem.Severity says which).
 	Problems []Problem `json:"problems,omitempty"`
 	// Source says how the file was read.
 	Source *SourceInfo `json:"source,omitempty"`
@@ -109,6 +110,11 @@ type Problem struct {
 	Example string `json:"example"`
 	// FirstRow is the first row with the problem.
 	FirstRow int `json:"first_row"`
+	// Severity is "error" (the rows were kept out) or "warning" (the rows went on,
+	// something may need a decision); Routine marks a warning that is a routine note
+	// (see Routine). Both added with issue 17; docs/contract.md.
+	Severity string `json:"severity"`
+	Routine  bool   `json:"routine,omitempty"`
 }
 
 // SourceInfo is how the file was read, for the summary.

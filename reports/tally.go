@@ -26,8 +26,11 @@ type Tally struct {
 	problems map[problemKey]*Problem
 }
 
-// problemKey is what a Problem groups by: the field and the code.
-type problemKey struct{ field, code string }
+// problemKey is what a Problem groups by: the field, the code and the severity.
+type problemKey struct {
+	field, code string
+	sev         validate.Severity
+}
 
 // Add counts r, once: its status, its blocks and warnings, and its errors (one per
 // field and code, however many cells), whose messages are in l.
@@ -43,15 +46,13 @@ func (t *Tally) Add(r *Row, l lang.Lang) {
 		t.unblocked++
 	}
 	for _, i := range r.Issues {
-		switch i.Severity {
-		case validate.Warning:
+		if i.Severity == validate.Warning {
 			t.warnings++
-		case validate.Error:
-			t.addProblem(r.Num, i.Field, i.Column, string(i.Code), i.Message(l))
 		}
+		t.addProblem(r.Num, i.Field, i.Column, string(i.Code), i.Severity, i.Message(l))
 	}
 	if r.Status == Failed {
-		t.addProblem(r.Num, "", "", r.FailCode, r.Failure)
+		t.addProblem(r.Num, "", "", r.FailCode, validate.Error, r.Failure)
 	}
 }
 
@@ -75,8 +76,8 @@ func (t *Tally) counter(s Status) *atomic.Int64 {
 }
 
 // addProblem counts one row with a problem; the first such row gives the example.
-func (t *Tally) addProblem(row int, field, column, code, msg string) {
-	k := problemKey{field, code}
+func (t *Tally) addProblem(row int, field, column, code string, sev validate.Severity, msg string) {
+	k := problemKey{field, code, sev}
 	if g, ok := t.problems[k]; ok {
 		g.Rows++
 		return
@@ -84,7 +85,8 @@ func (t *Tally) addProblem(row int, field, column, code, msg string) {
 	if t.problems == nil {
 		t.problems = make(map[problemKey]*Problem)
 	}
-	g := Problem{Field: field, Column: column, Code: code, Rows: 1, Example: msg, FirstRow: row}.clipped()
+	g := Problem{Field: field, Column: column, Code: code, Rows: 1, Example: msg, FirstRow: row,
+		Severity: sev.String(), Routine: sev == validate.Warning && Routine(code)}.clipped()
 	t.problems[k] = &g
 }
 
@@ -101,14 +103,45 @@ func (t *Tally) Fill(s *Summary) {
 	s.Blocked, s.Unblocked, s.Warnings = t.blocked, t.unblocked, t.warnings
 }
 
-// Problems returns the problem groups, most rows first, then by field and code.
+// Problems returns the problem groups: the errors, then the warnings that may need a
+// decision, then the routine notes; in each, most rows first, then by field and code.
 func (t *Tally) Problems() []Problem {
 	out := make([]Problem, 0, len(t.problems))
 	for _, g := range t.problems {
 		out = append(out, *g)
 	}
 	slices.SortFunc(out, func(a, b Problem) int {
-		return cmp.Or(cmp.Compare(b.Rows, a.Rows), cmp.Compare(a.Field, b.Field), cmp.Compare(a.Code, b.Code))
+		return cmp.Or(cmp.Compare(a.kind(), b.kind()), cmp.Compare(b.Rows, a.Rows), cmp.Compare(a.Field, b.Field), cmp.Compare(a.Code, b.Code))
 	})
 	return out
+}
+
+// kind orders the groups: errors, warnings, routine notes.
+func (p Problem) kind() int {
+	switch {
+	case p.Severity != "warning":
+		return 0
+	case !p.Routine:
+		return 1
+	}
+	return 2
+}
+
+// routineCodes are the warnings that are routine notes: what the tool did as it
+// always does for a value left empty, with nothing for a person to decide. The
+// terminal sums them in one line instead of listing them, so that they do not hide
+// the warnings that may need a decision (a likely typo in a domain, a phone or its
+// extension left out, a date read one way of two). README, "Reports"; issue 17.
+var routineCodes = map[validate.Code]routineNote{
+	validate.CodeLoginGenerated: {"login made from the e-mail or the name", "логин составлен из e-mail или имени"},
+	validate.CodeGenderInferred: {"gender taken from the patronymic", "пол определён по отчеству"},
+}
+
+// routineNote is what the routine line says of one code, in English and Russian.
+type routineNote struct{ en, ru string }
+
+// Routine reports whether a warning of code is a routine note (see routineCodes).
+func Routine(code string) bool {
+	_, ok := routineCodes[validate.Code(code)]
+	return ok
 }

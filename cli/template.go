@@ -76,8 +76,15 @@ func runTemplate(opts templateOptions) error {
 		return err
 	}
 	out := cmp.Or(opts.out, p.Name+"-template.xlsx")
+	format, ok := template.FormatOf(out)
+	if !ok {
+		return &usageError{msg: fmt.Sprintf(l.Pick(
+			"%s: a template is written as .xlsx or .csv; name the file with one of them",
+			"%s: шаблон записывается в .xlsx или .csv; дайте файлу одно из этих расширений"),
+			reports.Printable(out))}
+	}
 	var b bytes.Buffer
-	if err := template.Write(&b, template.FormatOf(out), p.Schema(), l); err != nil {
+	if err := template.Write(&b, format, p.Schema(), l); err != nil {
 		return err
 	}
 	err = writeNew(out, b.Bytes(), opts.force)

@@ -360,10 +360,14 @@ func newStyles(f *excelize.File) (styles, error) {
 	return s, nil
 }
 
-// FormatOf picks the format from a file name: .csv is CSV, anything else XLSX.
-func FormatOf(name string) Format {
-	if strings.EqualFold(filepath.Ext(name), ".csv") {
-		return CSV
+// FormatOf picks the format from a file name's extension, .xlsx or .csv in any case;
+// ok is false for any other extension or none, which the template cannot be written as.
+func FormatOf(name string) (f Format, ok bool) {
+	switch ext := filepath.Ext(name); {
+	case strings.EqualFold(ext, ".xlsx"):
+		return XLSX, true
+	case strings.EqualFold(ext, ".csv"):
+		return CSV, true
 	}
-	return XLSX
+	return "", false
 }

@@ -203,17 +203,21 @@ func TestCSV(t *testing.T) {
 
 func TestFormatOf(t *testing.T) {
 	tests := []struct {
-		name string
-		want template.Format
+		name   string
+		want   template.Format
+		wantOK bool
 	}{
-		{"staff.xlsx", template.XLSX},
-		{"staff.CSV", template.CSV},
-		{"staff", template.XLSX},
-		{"dir.csv/staff", template.XLSX},
+		{"staff.xlsx", template.XLSX, true},
+		{"staff.XLSX", template.XLSX, true},
+		{"staff.CSV", template.CSV, true},
+		{"staff.txt", "", false},
+		{"staff.xls", "", false},
+		{"staff", "", false},
+		{"dir.csv/staff", "", false},
 	}
 	for _, tt := range tests {
-		if got := template.FormatOf(tt.name); got != tt.want {
-			t.Errorf("FormatOf(%q) = %q, want %q", tt.name, got, tt.want)
+		if got, ok := template.FormatOf(tt.name); got != tt.want || ok != tt.wantOK {
+			t.Errorf("FormatOf(%q) = %q, %v; want %q, %v", tt.name, got, ok, tt.want, tt.wantOK)
 		}
 	}
 }

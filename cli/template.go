@@ -84,7 +84,7 @@ func runTemplate(opts templateOptions) error {
 			reports.Printable(out))}
 	}
 	var b bytes.Buffer
-	if err := template.Write(&b, format, p.Schema(), l); err != nil {
+	if err := template.Write(&b, format, &p, l); err != nil {
 		return err
 	}
 	err = writeNew(out, b.Bytes(), opts.force)

@@ -18,6 +18,7 @@ import (
 
 	"userimport/columns"
 	"userimport/lang"
+	"userimport/targets"
 	"userimport/validate"
 )
 
@@ -207,8 +208,12 @@ func note(c Column, rule validate.FieldRule, l lang.Lang) string {
 	return b.String()
 }
 
-// SheetName is the name of the template's sheet.
-func SheetName(l lang.Lang) string {
+// SheetName is the name of platform p's template sheet: the platform's own
+// (targets.Platform.SheetName, CS-Cart's customers) or staff.
+func SheetName(p *targets.Platform, l lang.Lang) string {
+	if p.SheetName != nil {
+		return p.SheetName(l)
+	}
 	return l.Pick("Staff", "Сотрудники")
 }
 
@@ -220,12 +225,12 @@ const (
 	CSV  Format = "csv"
 )
 
-// Write writes the template of schema s to w in format, in lang.
-func Write(w io.Writer, format Format, s *validate.Schema, l lang.Lang) error {
-	cols := Columns(s, l)
+// Write writes the template of platform p to w in format, in lang.
+func Write(w io.Writer, format Format, p *targets.Platform, l lang.Lang) error {
+	cols := Columns(p.Schema(), l)
 	switch format {
 	case XLSX:
-		return writeXLSX(w, cols, l)
+		return writeXLSX(w, cols, SheetName(p, l), l)
 	case CSV:
 		return writeCSV(w, cols)
 	}
@@ -262,10 +267,9 @@ func writeCSV(w io.Writer, cols []Column) error {
 // every row below the header.
 const lastRow = 1048576
 
-func writeXLSX(w io.Writer, cols []Column, l lang.Lang) error {
+func writeXLSX(w io.Writer, cols []Column, sheet string, l lang.Lang) error {
 	f := excelize.NewFile()
 	defer f.Close()
-	sheet := SheetName(l)
 	if err := f.SetSheetName("Sheet1", sheet); err != nil {
 		return fmt.Errorf("template: %w", err)
 	}

@@ -68,20 +68,22 @@ func TestXLSXReadsBack(t *testing.T) {
 	tests := []struct {
 		target    string
 		lang      lang.Lang
+		sheet     string
 		wantLists map[string][]string // header → drop-down values
 	}{
-		{"collaborator", lang.Russian, map[string][]string{"Пол": {"м", "ж"}, "Активен": {"да", "нет"}}},
-		{"collaborator", lang.English, map[string][]string{"Gender": {"m", "f"}, "Active": {"yes", "no"}}},
-		{"cscart", lang.Russian, map[string][]string{"Тип пользователя": {"C", "A", "V"}, "Статус": {"A", "D"}, "Активен": {"да", "нет"}}},
-		{"ispring", lang.Russian, map[string][]string{"Роль": nil}},
-		{"inskill", lang.English, map[string][]string{}},
+		{"collaborator", lang.Russian, "Сотрудники", map[string][]string{"Пол": {"м", "ж"}, "Активен": {"да", "нет"}}},
+		{"collaborator", lang.English, "Staff", map[string][]string{"Gender": {"m", "f"}, "Active": {"yes", "no"}}},
+		{"cscart", lang.Russian, "Покупатели", map[string][]string{"Тип пользователя": {"C", "A", "V"}, "Статус": {"A", "D"}, "Активен": {"да", "нет"}}},
+		{"cscart", lang.English, "Customers", map[string][]string{"User type": {"C", "A", "V"}}},
+		{"ispring", lang.Russian, "Сотрудники", map[string][]string{"Роль": nil}},
+		{"inskill", lang.English, "Staff", map[string][]string{}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.target+"/"+string(tt.lang), func(t *testing.T) {
 			p, _ := platforms.Lookup(tt.target)
 			s := p.Schema()
 			var b bytes.Buffer
-			if err := template.Write(&b, template.XLSX, s, tt.lang); err != nil {
+			if err := template.Write(&b, template.XLSX, &p, tt.lang); err != nil {
 				t.Fatal(err)
 			}
 			f, err := excelize.OpenReader(&b)
@@ -89,7 +91,10 @@ func TestXLSXReadsBack(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer f.Close()
-			sheet := template.SheetName(tt.lang)
+			sheet := tt.sheet
+			if got := template.SheetName(&p, tt.lang); got != sheet {
+				t.Errorf("SheetName = %q, want %q", got, sheet)
+			}
 			if got := f.GetSheetList(); !slices.Equal(got, []string{sheet}) {
 				t.Fatalf("sheets %q, want %q", got, sheet)
 			}
@@ -177,8 +182,9 @@ func TestXLSXReadsBack(t *testing.T) {
 
 func TestCSV(t *testing.T) {
 	var b bytes.Buffer
-	s := collaborator.Schema()
-	if err := template.Write(&b, template.CSV, s, lang.Russian); err != nil {
+	p := collaborator.Platform()
+	s := p.Schema()
+	if err := template.Write(&b, template.CSV, &p, lang.Russian); err != nil {
 		t.Fatal(err)
 	}
 	data := b.String()

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"userimport/columns"
+	"userimport/lang"
 	"userimport/targets"
 	"userimport/targets/cscart/cscarttest"
 	"userimport/validate"
@@ -42,6 +43,8 @@ func Platform() targets.Platform {
 			return cscarttest.New(creds(targets.Email), creds(targets.APIKey))
 		},
 		Facts: facts(),
+		// A store's users are its customers, not staff.
+		SheetName: func(l lang.Lang) string { return l.Pick("Customers", "Покупатели") },
 	}
 }
 

@@ -132,7 +132,9 @@ func choices(rule validate.FieldRule, l lang.Lang) []string {
 	case columns.Active:
 		return []string{l.Pick("yes", "да"), l.Pick("no", "нет")}
 	case columns.Role:
-		return []string{"learner", "administrator", "department_administrator"}
+		// iSpring's standard roles; a custom role's title is also taken, so the list
+		// only warns (listStyle).
+		return []string{"learner", "administrator", "department_administrator", "publisher"}
 	case columns.UserType:
 		return []string{"C", "A", "V"}
 	case columns.Status:
@@ -176,10 +178,24 @@ var formatsRU = map[string]string{
 	"м/ж (sent as 0/1)":                                                 "м/ж",
 }
 
+// formatsEN are the English words of the formats that schemas write with the values a
+// Russian sheet holds: an English template's drop-down offers m/f and yes/no, and its
+// note says the same.
+var formatsEN = map[string]string{
+	"м/ж (sent as 0/1)":           "m/f (sent as 0/1)",
+	"да/нет (sent as 1/0)":        "yes/no (sent as 1/0)",
+	"да/нет (sent as status A/D)": "yes/no (sent as status A/D)",
+	"да/нет (sent as status 1/3)": "yes/no (sent as status 1/3)",
+}
+
 // FormatIn is a schema's description of a field's format (validate.FieldRule.Format,
-// written in English) in lang; one without a translation stays in English.
+// written in English) in lang; one without a translation stays as written.
 func FormatIn(format string, l lang.Lang) string {
-	if t, ok := formatsRU[format]; ok && l == lang.Russian {
+	words := formatsEN
+	if l == lang.Russian {
+		words = formatsRU
+	}
+	if t, ok := words[format]; ok {
 		return t
 	}
 	return format
@@ -195,8 +211,10 @@ func note(c Column, rule validate.FieldRule, l lang.Lang) string {
 	if format != "" {
 		b.WriteString(format)
 	}
-	if rule.MaxLen > 0 {
-		fmt.Fprintf(&b, l.Pick("; up to %d characters", "; не длиннее %d символов"), rule.MaxLen)
+	// A length says nothing more when the value is chosen from a fixed list.
+	if rule.MaxLen > 0 && len(rule.Values) == 0 {
+		fmt.Fprintf(&b, "; "+l.Plural(rule.MaxLen, "up to %d character", "up to %d characters",
+			"не длиннее %d символа", "не длиннее %d символов", "не длиннее %d символов"), rule.MaxLen)
 	}
 	if c.Example != "" {
 		fmt.Fprintf(&b, l.Pick("\nExample: %s", "\nПример: %s"), c.Example)
@@ -318,7 +336,7 @@ func writeXLSX(w io.Writer, cols []Column, sheet string, l lang.Lang) error {
 			if err := dv.SetDropList(c.Choices); err != nil {
 				return fmt.Errorf("template: list for %s: %w", c.Header, err)
 			}
-			dv.SetError(excelize.DataValidationErrorStyleStop,
+			dv.SetError(listStyle(c.Field),
 				l.Pick("Not in the list", "Нет в списке"),
 				l.Pick("Choose one of: ", "Выберите одно из: ")+strings.Join(c.Choices, ", "))
 			if err := f.AddDataValidation(sheet, dv); err != nil {
@@ -336,6 +354,15 @@ func writeXLSX(w io.Writer, cols []Column, sheet string, l lang.Lang) error {
 		return fmt.Errorf("template: write xlsx: %w", err)
 	}
 	return nil
+}
+
+// listStyle is how Excel meets a value not in a column's list: refused, except for a
+// role, where iSpring also takes a custom role's title (docs/platforms/ispring.md).
+func listStyle(f columns.Field) excelize.DataValidationErrorStyle {
+	if f == columns.Role {
+		return excelize.DataValidationErrorStyleWarning
+	}
+	return excelize.DataValidationErrorStyleStop
 }
 
 type styles struct{ text, header, required, example int }

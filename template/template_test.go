@@ -227,3 +227,82 @@ func TestFormatOf(t *testing.T) {
 		}
 	}
 }
+
+// TestNotesAgreeWithLists compares, for every field of every platform's template in
+// both languages, the values a header's note lists with the drop-down list of its
+// column, as Excel shows them (issue 17: the English notes said м/ж and да/нет over
+// m/f and yes/no lists, and iSpring's role note named a role its list lacked).
+func TestNotesAgreeWithLists(t *testing.T) {
+	for _, p := range platforms.All() {
+		for _, l := range []lang.Lang{lang.Russian, lang.English} {
+			t.Run(p.Name+"/"+string(l), func(t *testing.T) {
+				var b bytes.Buffer
+				if err := template.Write(&b, template.XLSX, &p, l); err != nil {
+					t.Fatal(err)
+				}
+				f, err := excelize.OpenReader(&b)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer f.Close()
+				sheet := template.SheetName(&p, l)
+				notes, _ := f.GetComments(sheet)
+				noteOf := map[string]string{}
+				for _, n := range notes {
+					text := n.Text
+					for _, r := range n.Paragraph {
+						text += r.Text
+					}
+					noteOf[strings.TrimRight(n.Cell, "0123456789")] = text
+				}
+				dvs, _ := f.GetDataValidations(sheet)
+				listOf := map[string][]string{}
+				for _, dv := range dvs {
+					col := strings.TrimRight(strings.SplitN(dv.Sqref, ":", 2)[0], "0123456789")
+					listOf[col] = strings.Split(strings.Trim(dv.Formula1, `"`), ",")
+				}
+				for i, c := range template.Columns(p.Schema(), l) {
+					col, _ := excelize.ColumnNumberToName(i + 1)
+					list, note := listOf[col], noteOf[col]
+					if (len(c.Choices) > 0) != (len(list) > 0) {
+						t.Errorf("%s: choices %q, drop-down %q", c.Header, c.Choices, list)
+					}
+					if len(list) == 0 {
+						continue
+					}
+					if got := noteValues(note); !sameSet(got, list) {
+						t.Errorf("%s: the note lists %q, the drop-down %q\nnote: %q", c.Header, got, list, note)
+					}
+					if strings.Contains(note, " 1 characters") || strings.Contains(note, " 1 символов") {
+						t.Errorf("%s: note %q", c.Header, note)
+					}
+				}
+			})
+		}
+	}
+}
+
+// noteValues are the values a note's format line lists: "m/f (sent as 0/1)" gives m
+// and f, "C — покупатель, A — администратор" gives C and A.
+func noteValues(note string) []string {
+	lines := strings.Split(note, "\n")
+	if strings.HasPrefix(lines[0], "*") {
+		lines = lines[1:]
+	}
+	line, _, _ := strings.Cut(lines[0], ";")
+	line, _, _ = strings.Cut(line, " (")
+	var out []string
+	for _, item := range strings.FieldsFunc(line, func(r rune) bool { return r == ',' || r == '/' }) {
+		if w := strings.Fields(item); len(w) > 0 {
+			out = append(out, w[0])
+		}
+	}
+	return out
+}
+
+func sameSet(a, b []string) bool {
+	a, b = slices.Clone(a), slices.Clone(b)
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(a, b)
+}

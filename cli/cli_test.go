@@ -189,6 +189,12 @@ func TestCompletion(t *testing.T) {
 // in Excel: only the cells, not the headers.
 func fill(t *testing.T, path string, p *targets.Platform, l lang.Lang) {
 	t.Helper()
+	fillFrom(t, path, p, l, 2)
+}
+
+// fillFrom writes the three people of fill from row first on.
+func fillFrom(t *testing.T, path string, p *targets.Platform, l lang.Lang, first int) {
+	t.Helper()
 	f, err := excelize.OpenFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -220,7 +226,7 @@ func fill(t *testing.T, path string, p *targets.Platform, l lang.Lang) {
 			if c.Field == columns.Active && l == lang.English && v == "нет" {
 				v = "no"
 			}
-			cell, _ := excelize.CoordinatesToCellName(i+1, r+2)
+			cell, _ := excelize.CoordinatesToCellName(i+1, r+first)
 			if err := f.SetCellStr(sheet, cell, v); err != nil {
 				t.Fatal(err)
 			}

@@ -12,6 +12,7 @@ import (
 	"userimport/columns"
 	"userimport/reports"
 	"userimport/source"
+	"userimport/template"
 	"userimport/validate"
 )
 
@@ -240,6 +241,7 @@ func (r *run) read(ctx context.Context, jobs chan<- *batch) error {
 		b = &batch{seq: seq, items: make([]item, 0, batchSize)}
 		return true
 	}
+	first := true
 	for {
 		row, err := r.in.src.Next()
 		if errors.Is(err, io.EOF) {
@@ -250,6 +252,13 @@ func (r *run) read(ctx context.Context, jobs chan<- *batch) error {
 				send()
 			}
 			return err
+		}
+		if first {
+			first = false
+			if r.isExample(row) {
+				r.screen.example = row.Num
+				continue
+			}
 		}
 		if cost := rowCost(row.Cells); !r.inFlight.TryAcquire(cost) {
 			// Hand on what this batch holds before waiting, so that the rows the
@@ -273,6 +282,12 @@ func (r *run) read(ctx context.Context, jobs chan<- *batch) error {
 		send()
 	}
 	return nil
+}
+
+// isExample reports whether row is a template's example row, left as it was written:
+// never a person to import (template.IsExample).
+func (r *run) isExample(row source.Row) bool {
+	return template.IsExample(func(f columns.Field) string { return r.in.mapping.Get(row.Cells, f) })
 }
 
 // positioner is a source that can say how far into the file it is (a CSV).

@@ -37,6 +37,9 @@ type Column struct {
 	// Choices are the only values the platform takes, offered as a drop-down list; nil
 	// when the value is free.
 	Choices []string
+	// First is set on the first column, whose note also says that the example row is
+	// skipped.
+	First bool
 }
 
 // Columns returns the template's columns for schema s in lang, in the order
@@ -59,6 +62,7 @@ func Columns(s *validate.Schema, l lang.Lang) []Column {
 			Required: required,
 			Example:  example(f, l),
 			Choices:  choices(rule, l),
+			First:    len(out) == 0,
 		}
 		if required {
 			c.Header += " *"
@@ -105,6 +109,30 @@ var examples = map[columns.Field]string{
 	columns.HireDate: "01.09.2025", columns.Groups: "Новички", columns.Role: "learner",
 	columns.Product: "12", columns.UserType: "C", columns.CompanyID: "1", columns.Status: "A",
 	columns.WorkContact: "+7 495 123-45-67 доб. 123", columns.PositionDate: "01.03.2026",
+}
+
+// IsExample reports whether a data row is the template's example row left as the
+// template wrote it, in either language: cell gives the row's value of a field ("" for
+// a field without a column), every field it has a value for holds the example's value,
+// and the example's name or e-mail or id is among them. Import skips such a row
+// (importer, docs/design.md); a row the person edited is a person.
+func IsExample(cell func(columns.Field) string) bool {
+	matched, identified := 0, false
+	for _, f := range columns.Fields() {
+		v := strings.TrimSpace(cell(f))
+		if v == "" {
+			continue
+		}
+		if v != example(f, lang.English) && v != example(f, lang.Russian) {
+			return false
+		}
+		matched++
+		switch f {
+		case columns.UID, columns.Email, columns.Login, columns.LastName, columns.FullName:
+			identified = true
+		}
+	}
+	return identified && matched >= 2
 }
 
 func example(f columns.Field, l lang.Lang) string {
@@ -218,6 +246,10 @@ func note(c Column, rule validate.FieldRule, l lang.Lang) string {
 	}
 	if c.Example != "" {
 		fmt.Fprintf(&b, l.Pick("\nExample: %s", "\nПример: %s"), c.Example)
+	}
+	if c.First {
+		b.WriteString(l.Pick("\nRow 2 is an example: while it is left as it is, import skips it; write over it or leave it.",
+			"\nСтрока 2 — пример: пока она не изменена, при загрузке она пропускается; её можно заменить или оставить."))
 	}
 	if c.Field == columns.UID || c.Field == columns.Phone {
 		b.WriteString(l.Pick("\nThe column is text, so Excel keeps leading zeros and long numbers.",

@@ -306,3 +306,50 @@ func sameSet(a, b []string) bool {
 	slices.Sort(b)
 	return slices.Equal(a, b)
 }
+
+// TestIsExample: the example row as each platform's template writes it, in either
+// language, is the example; a row with one cell changed, or with only the shared
+// drop-down values, is a person.
+func TestIsExample(t *testing.T) {
+	for _, p := range platforms.All() {
+		for _, l := range []lang.Lang{lang.Russian, lang.English} {
+			row := map[columns.Field]string{}
+			for _, c := range template.Columns(p.Schema(), l) {
+				row[c.Field] = c.Example
+			}
+			get := func(f columns.Field) string { return row[f] }
+			if !template.IsExample(get) {
+				t.Errorf("%s/%s: the template's own example row %v is not recognised", p.Name, l, row)
+			}
+			if row[columns.Email] != "" {
+				row[columns.Email] = "p.petrov@example.ru"
+				if template.IsExample(get) {
+					t.Errorf("%s/%s: a row with another e-mail is taken for the example", p.Name, l)
+				}
+			}
+		}
+	}
+	only := map[columns.Field]string{columns.Gender: "ж", columns.Active: "да", columns.City: "Москва"}
+	if template.IsExample(func(f columns.Field) string { return only[f] }) {
+		t.Errorf("a row of a gender, a yes and a city is taken for the example")
+	}
+}
+
+// TestFirstNoteSaysTheExampleIsSkipped: the first header's note says that row 2 is an
+// example import skips.
+func TestFirstNoteSaysTheExampleIsSkipped(t *testing.T) {
+	for _, p := range platforms.All() {
+		for _, l := range []lang.Lang{lang.Russian, lang.English} {
+			cols := template.Columns(p.Schema(), l)
+			want := l.Pick("Row 2 is an example", "Строка 2 — пример")
+			if !strings.Contains(cols[0].Note, want) {
+				t.Errorf("%s/%s: first note %q lacks %q", p.Name, l, cols[0].Note, want)
+			}
+			for _, c := range cols[1:] {
+				if strings.Contains(c.Note, want) {
+					t.Errorf("%s/%s: %s's note repeats it", p.Name, l, c.Header)
+				}
+			}
+		}
+	}
+}

@@ -70,6 +70,8 @@ type run struct {
 	inFlight *semaphore.Weighted
 
 	dedupe  *dedupe
+	// uids looks across rows for a табельный номер that lost its zeros.
+	uids validate.PaddedIDs
 	files   files
 	summary *reports.Summary
 	screen  screen
@@ -324,6 +326,10 @@ func (r *run) settle(it *item) (*reports.Row, error) {
 		return nil, err
 	}
 	valid = valid && !dup
+	if iss, ok := r.uids.Check(u.UID); ok {
+		iss.Field, iss.Column = string(columns.UID), r.in.mapping.Header(columns.UID)
+		row.Issues = append(row.Issues, iss)
+	}
 	if valid && s.GenerateLogin && u.Login == "" {
 		if err := r.generateLogin(row, u); err != nil {
 			return nil, err

@@ -69,9 +69,9 @@ type run struct {
 	// written.
 	inFlight *semaphore.Weighted
 
-	dedupe  *dedupe
+	dedupe *dedupe
 	// uids looks across rows for a табельный номер that lost its zeros.
-	uids validate.PaddedIDs
+	uids    validate.PaddedIDs
 	files   files
 	summary *reports.Summary
 	screen  screen

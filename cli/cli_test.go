@@ -18,9 +18,9 @@ import (
 	"userimport/columns"
 	"userimport/lang"
 	"userimport/platforms"
+	"userimport/targets"
 	"userimport/targets/inskill/inskilltest"
 	"userimport/template"
-	"userimport/validate"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -187,14 +187,20 @@ func TestCompletion(t *testing.T) {
 
 // fill writes three people into a template over its example row, as a person would
 // in Excel: only the cells, not the headers.
-func fill(t *testing.T, path string, s *validate.Schema, l lang.Lang) {
+func fill(t *testing.T, path string, p *targets.Platform, l lang.Lang) {
+	t.Helper()
+	fillFrom(t, path, p, l, 2)
+}
+
+// fillFrom writes the three people of fill from row first on.
+func fillFrom(t *testing.T, path string, p *targets.Platform, l lang.Lang, first int) {
 	t.Helper()
 	f, err := excelize.OpenFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	sheet := template.SheetName(l)
+	s, sheet := p.Schema(), template.SheetName(p, l)
 	people := []map[columns.Field]string{
 		{columns.UID: "00017", columns.LastName: "Петров", columns.FirstName: "Пётр", columns.Email: "p.petrov@example.ru", columns.Phone: "8 (912) 345-67-89", columns.Gender: "м", columns.BirthDate: "03.02.1990"},
 		{columns.UID: "00018", columns.LastName: "Сидорова", columns.FirstName: "Анна", columns.MiddleName: "Ильинична", columns.Email: "a.sidorova@example.ru", columns.Active: "нет", columns.Status: "D", columns.UserType: "A"},
@@ -220,7 +226,7 @@ func fill(t *testing.T, path string, s *validate.Schema, l lang.Lang) {
 			if c.Field == columns.Active && l == lang.English && v == "нет" {
 				v = "no"
 			}
-			cell, _ := excelize.CoordinatesToCellName(i+1, r+2)
+			cell, _ := excelize.CoordinatesToCellName(i+1, r+first)
 			if err := f.SetCellStr(sheet, cell, v); err != nil {
 				t.Fatal(err)
 			}
@@ -235,7 +241,7 @@ func fill(t *testing.T, path string, s *validate.Schema, l lang.Lang) {
 // people, validate without --map.
 func TestFilledTemplateValidates(t *testing.T) {
 	for _, p := range platforms.All() {
-		name, s := p.Name, p.Schema()
+		name := p.Name
 		for _, l := range []lang.Lang{lang.Russian, lang.English} {
 			t.Run(name+"/"+string(l), func(t *testing.T) {
 				path := filepath.Join(t.TempDir(), "staff.xlsx")
@@ -246,7 +252,7 @@ func TestFilledTemplateValidates(t *testing.T) {
 				if fi, err := os.Stat(path); err != nil || (fi.Mode().Perm() != 0o600 && !isWindows()) {
 					t.Errorf("template file: %v %v", err, fi.Mode())
 				}
-				fill(t, path, s, l)
+				fill(t, path, &p, l)
 				res = run(t, nil, "validate", path, "--target", name, "--json")
 				if res.code != 0 {
 					results, _ := os.ReadFile(filepath.Join(path+".report", "results.csv"))

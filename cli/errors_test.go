@@ -21,6 +21,7 @@ func TestUsageErrorsGolden(t *testing.T) {
 		{"targets-two", []string{"targets", "inskill", "cscart"}},
 		{"version-arg", []string{"version", "now"}},
 		{"template-arg", []string{"template", "staff.xlsx"}},
+		{"template-txt", []string{"template", "--target", "inskill", "-o", "staff.txt"}},
 		{"sandbox-arg", []string{"sandbox", "inskill"}},
 		{"help-unknown", []string{"help", "valdate"}},
 		{"missing-file", []string{"validate", "no-such-staff.xlsx", "--target", "inskill"}},

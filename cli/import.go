@@ -127,24 +127,40 @@ func withImportFlags(a *app, cmd *cobra.Command, kind importer.Kind) *cobra.Comm
 	f.add(cmd.Flags(), a.lang)
 	completeTargets(cmd)
 	fs := cmd.Flags()
-	fs.StringVar(&f.url, "url", "", "the platform's address, e.g. https://lms.example.ru (the tool adds the API path)")
-	fs.StringVar(&f.sending.mode, "mode", "upsert", "upsert, create (never update: existing accounts are skipped) or update (never create)")
-	fs.StringVar(&f.policy.updateFields, "update-fields", "all", "all, or missing: an existing account gets only the fields it has empty")
-	fs.BoolVar(&f.policy.allowIdentityChange, "allow-identity-change", false, "let an update change an account's e-mail and name together (normally refused as another person)")
-	fs.BoolVar(&f.policy.resetPasswords, "reset-passwords", false, "send generated passwords to existing accounts too (normally only new accounts get one)")
-	fs.IntVar(&f.sending.concurrency, "concurrency", importer.DefaultConcurrency, "calls in flight at once")
-	fs.Float64Var(&f.sending.rate, "rate", 0, "at most this many calls per second (0: no limit)")
-	fs.DurationVar(&f.retry.timeout, "timeout", 30*time.Second, "give up on one call after this long")
-	fs.IntVar(&f.retry.retries, "retries", importer.DefaultRetries, "tries again after a 429, 502-504 or a network error")
-	fs.BoolVar(&f.sandbox, "sandbox", false, "use a built-in stand-in of the platform (no account needed)")
+	t := a.lang.Pick
+	fs.StringVar(&f.url, "url", "", t("the platform's address, e.g. https://lms.example.ru (the tool adds the API path)",
+		"адрес платформы, например https://lms.example.ru (путь к API программа добавит сама)"))
+	fs.StringVar(&f.sending.mode, "mode", "upsert", t("upsert, create (never update: existing accounts are skipped) or update (never create)",
+		"upsert, create (не обновлять: существующие учётные записи пропускаются) или update (не создавать)"))
+	fs.StringVar(&f.policy.updateFields, "update-fields", "all", t("all, or missing: an existing account gets only the fields it has empty",
+		"all или missing: у существующей учётной записи заполняются только пустые поля"))
+	fs.BoolVar(&f.policy.allowIdentityChange, "allow-identity-change", false, t("let an update change an account's e-mail and name together (normally refused as another person)",
+		"разрешить обновлению менять e-mail и ФИО учётной записи вместе (обычно это отклоняется как другой человек)"))
+	fs.BoolVar(&f.policy.resetPasswords, "reset-passwords", false, t("send generated passwords to existing accounts too (normally only new accounts get one)",
+		"отправить созданные пароли и существующим учётным записям (обычно пароль получают только новые)"))
+	fs.IntVar(&f.sending.concurrency, "concurrency", importer.DefaultConcurrency, t("calls in flight at once",
+		"сколько запросов выполняется одновременно"))
+	fs.Float64Var(&f.sending.rate, "rate", 0, t("at most this many calls per second (0: no limit)",
+		"не больше стольких запросов в секунду (0 — без ограничения)"))
+	fs.DurationVar(&f.retry.timeout, "timeout", 30*time.Second, t("give up on one call after this long",
+		"сколько ждать ответа на один запрос"))
+	fs.IntVar(&f.retry.retries, "retries", importer.DefaultRetries, t("tries again after a 429, 502-504 or a network error",
+		"сколько раз повторить запрос после 429, 502-504 или сетевой ошибки"))
+	fs.BoolVar(&f.sandbox, "sandbox", false, t("use a built-in stand-in of the platform (no account needed)",
+		"работать со встроенной имитацией платформы (учётная запись не нужна)"))
 	if kind == importer.Import {
-		fs.StringVar(&f.maxUpdates, "max-updates", "", "stop before writing if more existing accounts would change: a number or a percentage (10%)")
-		fs.BoolVar(&f.sending.resume, "resume", false, "skip the rows an earlier run of this file finished (its journal in the report folder says which)")
-		fs.DurationVar(&f.sending.grace, "grace", importer.DefaultGrace, "after Ctrl-C, let calls in flight finish for this long")
+		fs.StringVar(&f.maxUpdates, "max-updates", "", t("stop before writing if more existing accounts would change: a number or a percentage (10%)",
+			"остановиться до записи, если изменится больше существующих учётных записей: число или процент (10%)"))
+		fs.BoolVar(&f.sending.resume, "resume", false, t("skip the rows an earlier run of this file finished (its journal in the report folder says which)",
+			"пропустить строки, которые прошлый запуск с этим файлом уже завершил (их называет журнал в папке отчётов)"))
+		fs.DurationVar(&f.sending.grace, "grace", importer.DefaultGrace, t("after Ctrl-C, let calls in flight finish for this long",
+			"после Ctrl-C дать начатым запросам завершиться за это время"))
 	}
-	fs.IntVar(&f.retry.retryBudget, "retry-budget", importer.DefaultRetryBudget, "retries allowed over the whole run")
-	fs.DurationVar(&f.sending.unreachable, "unreachable-after", importer.DefaultUnreachableAfter, "stop when the platform has not answered for this long")
-	f.platform = addPlatformFlags(fs)
+	fs.IntVar(&f.retry.retryBudget, "retry-budget", importer.DefaultRetryBudget, t("retries allowed over the whole run",
+		"сколько повторов разрешено за весь запуск"))
+	fs.DurationVar(&f.sending.unreachable, "unreachable-after", importer.DefaultUnreachableAfter, t("stop when the platform has not answered for this long",
+		"остановиться, если платформа не отвечает столько времени"))
+	f.platform = addPlatformFlags(fs, a.lang)
 	return cmd
 }
 

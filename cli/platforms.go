@@ -46,8 +46,8 @@ func lookupTarget(name string, l lang.Lang) (targets.Platform, error) {
 type platformFlags map[string]pflag.Value
 
 // addPlatformFlags registers every platform's own flags on fs: a name several platforms
-// declare once, its help naming each ("inskill: ...; ispring: ...").
-func addPlatformFlags(fs *pflag.FlagSet) platformFlags {
+// declare once, its help naming each ("inskill: ...; ispring: ..."), in l.
+func addPlatformFlags(fs *pflag.FlagSet, l lang.Lang) platformFlags {
 	var names []string
 	kinds := map[string]targets.FlagKind{}
 	helps := map[string][]string{}
@@ -57,7 +57,7 @@ func addPlatformFlags(fs *pflag.FlagSet) platformFlags {
 				names = append(names, fl.Name)
 				kinds[fl.Name] = fl.Kind
 			}
-			helps[fl.Name] = append(helps[fl.Name], p.Name+": "+fl.Help)
+			helps[fl.Name] = append(helps[fl.Name], p.Name+": "+fl.HelpIn(l))
 		}
 	}
 	f := platformFlags{}

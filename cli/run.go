@@ -35,6 +35,10 @@ func runAndReport(ctx context.Context, r *fileRun, deps importer.Deps, con *cons
 		}
 		describeUnused(con.people, r.opts.Source, si.Format, r.opts.Lang)
 	}
+	deps.Hooks.Example = func(row int) {
+		fmt.Fprintf(con.people, r.opts.Lang.Pick("row %d is the template's example: skipped\n",
+			"строка %d — пример из шаблона: пропущена\n"), row)
+	}
 	deps.Progress = &importer.Progress{}
 	deps.Hooks.Interrupted = func(grace time.Duration) {
 		fmt.Fprintf(con.people, r.opts.Lang.Pick(

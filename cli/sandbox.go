@@ -51,13 +51,18 @@ connection dropped, and a rate limit answered with 429 and Retry-After.`,
 	}
 	fs := cmd.Flags()
 	targetFlag(fs, &opts.target, l)
-	fs.StringVar(&opts.addr, "addr", "127.0.0.1:8080", "address to listen on")
-	fs.DurationVar(&opts.faults.Latency, "latency", 0, "delay every answer by this long")
-	fs.DurationVar(&opts.faults.Jitter, "jitter", 0, "add up to this much random delay")
-	fs.Float64Var(&opts.faults.FailRate, "fail-rate", 0, "share of requests answered 500 without being applied (0-1)")
-	fs.Float64Var(&opts.faults.DropRate, "drop-rate", 0, "share of requests applied, then the connection dropped with no answer (0-1)")
-	fs.Float64Var(&opts.faults.RateLimit, "rate-limit", 0, "answer 429 with Retry-After above this many requests per second (0: none)")
-	fs.Int64Var(&opts.faults.Seed, "seed", 1, "seed of the random faults, for repeatable runs")
+	t := l.Pick
+	fs.StringVar(&opts.addr, "addr", "127.0.0.1:8080", t("address to listen on", "адрес, на котором ждать запросов"))
+	fs.DurationVar(&opts.faults.Latency, "latency", 0, t("delay every answer by this long", "задержка каждого ответа"))
+	fs.DurationVar(&opts.faults.Jitter, "jitter", 0, t("add up to this much random delay", "случайная добавка к задержке, не больше этой"))
+	fs.Float64Var(&opts.faults.FailRate, "fail-rate", 0, t("share of requests answered 500 without being applied (0-1)",
+		"доля запросов, на которые приходит 500 без выполнения (0-1)"))
+	fs.Float64Var(&opts.faults.DropRate, "drop-rate", 0, t("share of requests applied, then the connection dropped with no answer (0-1)",
+		"доля запросов, которые выполняются, а соединение обрывается без ответа (0-1)"))
+	fs.Float64Var(&opts.faults.RateLimit, "rate-limit", 0, t("answer 429 with Retry-After above this many requests per second (0: none)",
+		"отвечать 429 с Retry-After сверх стольких запросов в секунду (0 — без ограничения)"))
+	fs.Int64Var(&opts.faults.Seed, "seed", 1, t("seed of the random faults, for repeatable runs",
+		"начальное число случайных сбоев, чтобы запуски повторялись"))
 	completeTargets(cmd)
 	return cmd
 }

@@ -41,12 +41,14 @@ func newTemplateCmd(a *app) *cobra.Command {
 		Long: l.Pick(`Write an empty spreadsheet for the platform: its columns in the order people fill
 them, with headers the tool recognises without --map, the required ones bold and marked
 with *, a note on each header explaining what goes there with an example, drop-down lists
-where the values are fixed, one example row (replace it) and a frozen header. Every cell
-is text, so Excel keeps phone numbers and leading zeros as typed. A .csv gets the header
-and the example row only.`, `Создать пустую таблицу для платформы: столбцы в том порядке, в каком их заполняют,
+where the values are fixed, one example row and a frozen header. While the example row
+is left as it is, validate, plan and import skip it and say so. Every cell is text, so
+Excel keeps phone numbers and leading zeros as typed. A .csv gets the header and the
+example row only.`, `Создать пустую таблицу для платформы: столбцы в том порядке, в каком их заполняют,
 заголовки, которые программа узнаёт без --map, обязательные выделены и отмечены *,
 у каждого заголовка примечание — что писать, с примером; списки там, где значения
-заданы; одна строка-пример (замените её) и закреплённая шапка. Все ячейки текстовые,
+заданы; одна строка-пример и закреплённая шапка. Пока строку-пример не изменили,
+validate, plan и import её пропускают и говорят об этом. Все ячейки текстовые,
 так что Excel не испортит телефоны и ведущие нули. В .csv — только шапка и пример.`),
 		Example: `  userimport template --target collaborator -o staff.xlsx
   userimport template --target cscart -o customers.csv --lang en
@@ -76,8 +78,15 @@ func runTemplate(opts templateOptions) error {
 		return err
 	}
 	out := cmp.Or(opts.out, p.Name+"-template.xlsx")
+	format, ok := template.FormatOf(out)
+	if !ok {
+		return &usageError{msg: fmt.Sprintf(l.Pick(
+			"%s: a template is written as .xlsx or .csv; name the file with one of them",
+			"%s: шаблон записывается в .xlsx или .csv; дайте файлу одно из этих расширений"),
+			reports.Printable(out))}
+	}
 	var b bytes.Buffer
-	if err := template.Write(&b, template.FormatOf(out), p.Schema(), l); err != nil {
+	if err := template.Write(&b, format, &p, l); err != nil {
 		return err
 	}
 	err = writeNew(out, b.Bytes(), opts.force)
@@ -95,13 +104,13 @@ func runTemplate(opts templateOptions) error {
 	sh, _ := detectShell(runtime.GOOS, opts.env)
 	if q, err := sh.quote(out); err == nil {
 		fmt.Fprintf(opts.stderr, l.Pick(
-			"wrote %s: fill it in (replace the grey example row), then check it:\n  userimport validate %s --target %s\n",
-			"записан %s: заполните (серую строку-пример замените), затем проверьте:\n  userimport validate %s --target %s\n"),
+			"wrote %s: fill it in (the grey example row is skipped while it is left as it is), then check it:\n  userimport validate %s --target %s\n",
+			"записан %s: заполните (серая строка-пример, пока её не изменили, пропускается), затем проверьте:\n  userimport validate %s --target %s\n"),
 			reports.Printable(out), q, p.Name)
 	} else {
 		fmt.Fprintf(opts.stderr, l.Pick(
-			"wrote %s: fill it in (replace the grey example row), then check it with userimport validate\n",
-			"записан %s: заполните (серую строку-пример замените), затем проверьте командой userimport validate\n"),
+			"wrote %s: fill it in (the grey example row is skipped while it is left as it is), then check it with userimport validate\n",
+			"записан %s: заполните (серая строка-пример, пока её не изменили, пропускается), затем проверьте командой userimport validate\n"),
 			reports.Printable(out))
 	}
 	return nil

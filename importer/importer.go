@@ -182,6 +182,9 @@ type Hooks struct {
 	// Checked is called once in a plan or an import when the target has passed the
 	// check before the first row, before any row is looked up or sent.
 	Checked func()
+	// Example is called once, after Read, when the first data row was the example row
+	// of a template (template.IsExample) and was skipped: row is its number.
+	Example func(row int)
 }
 
 func (d Deps) withDefaults() Deps {

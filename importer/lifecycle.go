@@ -137,7 +137,7 @@ func newRun(opts Options, deps Deps, in *input, sum *reports.Summary) (_ *run, e
 		opts: opts, deps: deps, in: in, val: newValidator(&opts, in.mapping, deps.Now()),
 		workers: runtime.GOMAXPROCS(0), inFlight: semaphore.NewWeighted(inFlightBytes), summary: sum,
 	}
-	r.screen = screen{read: deps.Hooks.Read, input: opts.Input, source: sum.Source}
+	r.screen = screen{read: deps.Hooks.Read, skipped: deps.Hooks.Example, input: opts.Input, source: sum.Source}
 	defer func() {
 		if err != nil {
 			r.files.close()

@@ -12,6 +12,7 @@ import (
 	"userimport/columns"
 	"userimport/reports"
 	"userimport/source"
+	"userimport/template"
 	"userimport/validate"
 )
 
@@ -68,7 +69,9 @@ type run struct {
 	// written.
 	inFlight *semaphore.Weighted
 
-	dedupe  *dedupe
+	dedupe *dedupe
+	// uids looks across rows for a табельный номер that lost its zeros.
+	uids    validate.PaddedIDs
 	files   files
 	summary *reports.Summary
 	screen  screen
@@ -243,6 +246,7 @@ func (r *run) read(ctx context.Context, jobs chan<- *batch) error {
 		b = &batch{seq: seq, items: make([]item, 0, batchSize)}
 		return true
 	}
+	first := true
 	for {
 		row, err := r.in.next()
 		if errors.Is(err, io.EOF) {
@@ -255,6 +259,13 @@ func (r *run) read(ctx context.Context, jobs chan<- *batch) error {
 				send()
 			}
 			return err
+		}
+		if first {
+			first = false
+			if r.isExample(row) {
+				r.screen.example = row.Num
+				continue
+			}
 		}
 		if cost := rowCost(row.Cells); !r.inFlight.TryAcquire(cost) {
 			// Hand on what this batch holds before waiting, so that the rows the
@@ -278,6 +289,12 @@ func (r *run) read(ctx context.Context, jobs chan<- *batch) error {
 		send()
 	}
 	return nil
+}
+
+// isExample reports whether row is a template's example row, left as it was written:
+// never a person to import (template.IsExample).
+func (r *run) isExample(row source.Row) bool {
+	return template.IsExample(func(f columns.Field) string { return r.in.mapping.Get(row.Cells, f) })
 }
 
 // positioner is a source that can say how far into the file it is (a CSV).
@@ -325,6 +342,10 @@ func (r *run) settle(it *item) (*reports.Row, error) {
 		return nil, err
 	}
 	valid = valid && !dup
+	if iss, ok := r.uids.Check(u.UID); ok {
+		iss.Field, iss.Column = string(columns.UID), r.in.mapping.Header(columns.UID)
+		row.Issues = append(row.Issues, iss)
+	}
 	if valid && s.GenerateLogin && u.Login == "" {
 		if err := r.generateLogin(row, u); err != nil {
 			return nil, err

@@ -14,6 +14,10 @@ type screen struct {
 	read   func(input string, source *reports.SourceInfo) // Hooks.Read
 	input  string
 	source *reports.SourceInfo
+	// example is the number of the template's example row the reader skipped, 0 for
+	// none; the reader sets it before it hands on any row. skipped is Hooks.Example.
+	example int
+	skipped func(row int)
 	// described is set once describe has printed.
 	described bool
 }
@@ -65,6 +69,9 @@ func (s *screen) describe() {
 	}
 	s.described = true
 	s.read(s.input, s.source)
+	if s.example > 0 && s.skipped != nil {
+		s.skipped(s.example)
+	}
 }
 
 // sampleRows is how many decoded rows the run shows: enough to spot mojibake or a

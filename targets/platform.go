@@ -42,6 +42,9 @@ type Platform struct {
 	// known; `userimport targets` shows them, and docs/platforms/<name>.md has the
 	// details.
 	Facts []Fact
+	// SheetName, when set, names the sheet of the platform's template after the people
+	// it keeps ("Customers" / «Покупатели»); nil means staff ("Staff" / «Сотрудники»).
+	SheetName func(lang.Lang) string
 }
 
 // Fact is one behaviour of a platform's API that its client relies on, and where that
@@ -122,6 +125,16 @@ type Flag struct {
 	Help string
 	// Kind is whether the flag is a switch or takes a value.
 	Kind FlagKind
+	// HelpRU is Help in Russian, shown with Russian chosen; empty shows Help.
+	HelpRU string
+}
+
+// HelpIn is the flag's help in l.
+func (f Flag) HelpIn(l lang.Lang) string {
+	if l == lang.Russian && f.HelpRU != "" {
+		return f.HelpRU
+	}
+	return f.Help
 }
 
 // Key is the flag's key in a profile of the settings file: its name with _ for -.

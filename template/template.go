@@ -18,6 +18,7 @@ import (
 
 	"userimport/columns"
 	"userimport/lang"
+	"userimport/targets"
 	"userimport/validate"
 )
 
@@ -36,6 +37,9 @@ type Column struct {
 	// Choices are the only values the platform takes, offered as a drop-down list; nil
 	// when the value is free.
 	Choices []string
+	// First is set on the first column, whose note also says that the example row is
+	// skipped.
+	First bool
 }
 
 // Columns returns the template's columns for schema s in lang, in the order
@@ -58,6 +62,7 @@ func Columns(s *validate.Schema, l lang.Lang) []Column {
 			Required: required,
 			Example:  example(f, l),
 			Choices:  choices(rule, l),
+			First:    len(out) == 0,
 		}
 		if required {
 			c.Header += " *"
@@ -106,6 +111,30 @@ var examples = map[columns.Field]string{
 	columns.WorkContact: "+7 495 123-45-67 доб. 123", columns.PositionDate: "01.03.2026",
 }
 
+// IsExample reports whether a data row is the template's example row left as the
+// template wrote it, in either language: cell gives the row's value of a field ("" for
+// a field without a column), every field it has a value for holds the example's value,
+// and the example's name or e-mail or id is among them. Import skips such a row
+// (importer, docs/design.md); a row the person edited is a person.
+func IsExample(cell func(columns.Field) string) bool {
+	matched, identified := 0, false
+	for _, f := range columns.Fields() {
+		v := strings.TrimSpace(cell(f))
+		if v == "" {
+			continue
+		}
+		if v != example(f, lang.English) && v != example(f, lang.Russian) {
+			return false
+		}
+		matched++
+		switch f {
+		case columns.UID, columns.Email, columns.Login, columns.LastName, columns.FullName:
+			identified = true
+		}
+	}
+	return identified && matched >= 2
+}
+
 func example(f columns.Field, l lang.Lang) string {
 	switch f {
 	case columns.Gender:
@@ -131,7 +160,9 @@ func choices(rule validate.FieldRule, l lang.Lang) []string {
 	case columns.Active:
 		return []string{l.Pick("yes", "да"), l.Pick("no", "нет")}
 	case columns.Role:
-		return []string{"learner", "administrator", "department_administrator"}
+		// iSpring's standard roles; a custom role's title is also taken, so the list
+		// only warns (listStyle).
+		return []string{"learner", "administrator", "department_administrator", "publisher"}
 	case columns.UserType:
 		return []string{"C", "A", "V"}
 	case columns.Status:
@@ -175,10 +206,24 @@ var formatsRU = map[string]string{
 	"м/ж (sent as 0/1)":                                                 "м/ж",
 }
 
+// formatsEN are the English words of the formats that schemas write with the values a
+// Russian sheet holds: an English template's drop-down offers m/f and yes/no, and its
+// note says the same.
+var formatsEN = map[string]string{
+	"м/ж (sent as 0/1)":           "m/f (sent as 0/1)",
+	"да/нет (sent as 1/0)":        "yes/no (sent as 1/0)",
+	"да/нет (sent as status A/D)": "yes/no (sent as status A/D)",
+	"да/нет (sent as status 1/3)": "yes/no (sent as status 1/3)",
+}
+
 // FormatIn is a schema's description of a field's format (validate.FieldRule.Format,
-// written in English) in lang; one without a translation stays in English.
+// written in English) in lang; one without a translation stays as written.
 func FormatIn(format string, l lang.Lang) string {
-	if t, ok := formatsRU[format]; ok && l == lang.Russian {
+	words := formatsEN
+	if l == lang.Russian {
+		words = formatsRU
+	}
+	if t, ok := words[format]; ok {
 		return t
 	}
 	return format
@@ -194,11 +239,17 @@ func note(c Column, rule validate.FieldRule, l lang.Lang) string {
 	if format != "" {
 		b.WriteString(format)
 	}
-	if rule.MaxLen > 0 {
-		fmt.Fprintf(&b, l.Pick("; up to %d characters", "; не длиннее %d символов"), rule.MaxLen)
+	// A length says nothing more when the value is chosen from a fixed list.
+	if rule.MaxLen > 0 && len(rule.Values) == 0 {
+		fmt.Fprintf(&b, "; "+l.Plural(rule.MaxLen, "up to %d character", "up to %d characters",
+			"не длиннее %d символа", "не длиннее %d символов", "не длиннее %d символов"), rule.MaxLen)
 	}
 	if c.Example != "" {
 		fmt.Fprintf(&b, l.Pick("\nExample: %s", "\nПример: %s"), c.Example)
+	}
+	if c.First {
+		b.WriteString(l.Pick("\nRow 2 is an example: while it is left as it is, import skips it; write over it or leave it.",
+			"\nСтрока 2 — пример: пока она не изменена, при загрузке она пропускается; её можно заменить или оставить."))
 	}
 	if c.Field == columns.UID || c.Field == columns.Phone {
 		b.WriteString(l.Pick("\nThe column is text, so Excel keeps leading zeros and long numbers.",
@@ -207,8 +258,12 @@ func note(c Column, rule validate.FieldRule, l lang.Lang) string {
 	return b.String()
 }
 
-// SheetName is the name of the template's sheet.
-func SheetName(l lang.Lang) string {
+// SheetName is the name of platform p's template sheet: the platform's own
+// (targets.Platform.SheetName, CS-Cart's customers) or staff.
+func SheetName(p *targets.Platform, l lang.Lang) string {
+	if p.SheetName != nil {
+		return p.SheetName(l)
+	}
 	return l.Pick("Staff", "Сотрудники")
 }
 
@@ -220,12 +275,12 @@ const (
 	CSV  Format = "csv"
 )
 
-// Write writes the template of schema s to w in format, in lang.
-func Write(w io.Writer, format Format, s *validate.Schema, l lang.Lang) error {
-	cols := Columns(s, l)
+// Write writes the template of platform p to w in format, in lang.
+func Write(w io.Writer, format Format, p *targets.Platform, l lang.Lang) error {
+	cols := Columns(p.Schema(), l)
 	switch format {
 	case XLSX:
-		return writeXLSX(w, cols, l)
+		return writeXLSX(w, cols, SheetName(p, l), l)
 	case CSV:
 		return writeCSV(w, cols)
 	}
@@ -262,10 +317,9 @@ func writeCSV(w io.Writer, cols []Column) error {
 // every row below the header.
 const lastRow = 1048576
 
-func writeXLSX(w io.Writer, cols []Column, l lang.Lang) error {
+func writeXLSX(w io.Writer, cols []Column, sheet string, l lang.Lang) error {
 	f := excelize.NewFile()
 	defer f.Close()
-	sheet := SheetName(l)
 	if err := f.SetSheetName("Sheet1", sheet); err != nil {
 		return fmt.Errorf("template: %w", err)
 	}
@@ -314,7 +368,7 @@ func writeXLSX(w io.Writer, cols []Column, l lang.Lang) error {
 			if err := dv.SetDropList(c.Choices); err != nil {
 				return fmt.Errorf("template: list for %s: %w", c.Header, err)
 			}
-			dv.SetError(excelize.DataValidationErrorStyleStop,
+			dv.SetError(listStyle(c.Field),
 				l.Pick("Not in the list", "Нет в списке"),
 				l.Pick("Choose one of: ", "Выберите одно из: ")+strings.Join(c.Choices, ", "))
 			if err := f.AddDataValidation(sheet, dv); err != nil {
@@ -332,6 +386,15 @@ func writeXLSX(w io.Writer, cols []Column, l lang.Lang) error {
 		return fmt.Errorf("template: write xlsx: %w", err)
 	}
 	return nil
+}
+
+// listStyle is how Excel meets a value not in a column's list: refused, except for a
+// role, where iSpring also takes a custom role's title (docs/platforms/ispring.md).
+func listStyle(f columns.Field) excelize.DataValidationErrorStyle {
+	if f == columns.Role {
+		return excelize.DataValidationErrorStyleWarning
+	}
+	return excelize.DataValidationErrorStyleStop
 }
 
 type styles struct{ text, header, required, example int }
@@ -360,10 +423,14 @@ func newStyles(f *excelize.File) (styles, error) {
 	return s, nil
 }
 
-// FormatOf picks the format from a file name: .csv is CSV, anything else XLSX.
-func FormatOf(name string) Format {
-	if strings.EqualFold(filepath.Ext(name), ".csv") {
-		return CSV
+// FormatOf picks the format from a file name's extension, .xlsx or .csv in any case;
+// ok is false for any other extension or none, which the template cannot be written as.
+func FormatOf(name string) (f Format, ok bool) {
+	switch ext := filepath.Ext(name); {
+	case strings.EqualFold(ext, ".xlsx"):
+		return XLSX, true
+	case strings.EqualFold(ext, ".csv"):
+		return CSV, true
 	}
-	return XLSX
+	return "", false
 }

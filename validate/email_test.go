@@ -44,7 +44,7 @@ func checkIssues(t *testing.T, got []Issue, codes []Code, detail string) {
 func severityOf(c Code) Severity {
 	switch c {
 	case CodeEmailTypo, CodePhoneMultiple, CodePhoneExt, CodeDateImplausible, CodeDateYearGuessed,
-		CodeGenderInferred, CodeLoginGenerated:
+		CodeGenderInferred, CodeLoginGenerated, CodeIDZerosDropped:
 		return Warning
 	}
 	return Error

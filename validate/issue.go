@@ -53,6 +53,10 @@ const (
 
 	// Codes added with the value normalizers.
 	CodeDateYearGuessed Code = "date_year_guessed" // a two-digit year read as 19YY or 20YY (warning)
+
+	// CodeIDZerosDropped: an id written as a plain number among zero-padded ones (123
+	// among 000124): Excel dropped its leading zeros (warning; see PaddedIDs).
+	CodeIDZerosDropped Code = "id_zeros_dropped"
 )
 
 // Issue is one problem found in one cell. Field and Raw are filled by the row validator;

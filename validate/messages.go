@@ -31,6 +31,8 @@ var messages = map[Code]struct{ en, ru string }{
 	CodeLoginInvalid:    {"a login may hold only Latin letters, digits, dots, dashes and underscores", "в логине могут быть только латинские буквы, цифры, точки, дефисы и подчёркивания"},
 	CodeLoginGenerated:  {"login made from %s", "логин составлен из: %s"},
 	CodeIDPrecision:     {"Excel has rounded this number (%s); format the column as text and type it again", "Excel округлил число (%s); сделайте столбец текстовым и введите заново"},
+	CodeIDZerosDropped: {"a number among ids with leading zeros: Excel may have dropped its zeros (was it %s?); format the column as text and type it again",
+		"число среди табельных номеров с нулями впереди: Excel мог отбросить нули (было %s?); сделайте столбец текстовым и введите заново"},
 	CodeDuplicate:       {"the same as row %s", "повторяет строку %s"},
 	CodeFormulaNoValue:  {"a formula with no saved value; open the file in Excel and save it", "формула без сохранённого значения; откройте файл в Excel и сохраните"},
 	CodeDateYearGuessed: {"a two-digit year, read as %s; write the year in full", "год из двух цифр прочитан как %s; напишите год полностью"},

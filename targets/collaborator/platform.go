@@ -22,7 +22,8 @@ func Platform() targets.Platform {
 			{Name: PasswordEnv, Role: targets.Password, Alt: 1},
 		},
 		Flags: []targets.Flag{
-			{Name: "api", Help: "v2 (/api/v2, default) or v1 (/api/rest.php, servers before 2.43); either takes an API token or a login"},
+			{Name: "api", Help: "v2 (/api/v2, default) or v1 (/api/rest.php, servers before 2.43); either takes an API token or a login",
+				HelpRU: "v2 (/api/v2, по умолчанию) или v1 (/api/rest.php, серверы до 2.43); обе принимают токен API или логин"},
 		},
 		New: func(s targets.Settings) (targets.Target, error) {
 			return New(Config{

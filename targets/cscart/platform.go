@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"userimport/columns"
+	"userimport/lang"
 	"userimport/targets"
 	"userimport/targets/cscart/cscarttest"
 	"userimport/validate"
@@ -21,9 +22,12 @@ func Platform() targets.Platform {
 			{Name: "USERIMPORT_CSCART_API_KEY", Role: targets.APIKey},
 		},
 		Flags: []targets.Flag{
-			{Name: "user-type", Help: "user type for rows without one: C customer (default), A, V"},
-			{Name: "company-id", Help: "storefront for rows without one, and the one lookups are limited to; default: 1 in Ultimate, 0 in Multi-Vendor, as the store's settings say"},
-			{Name: "status", Help: "status for new accounts without one: A active (default) or D disabled"},
+			{Name: "user-type", Help: "user type for rows without one: C customer (default), A, V",
+				HelpRU: "тип пользователя для строк без него: C — покупатель (по умолчанию), A, V"},
+			{Name: "company-id", Help: "storefront for rows without one, and the one lookups are limited to; default: 1 in Ultimate, 0 in Multi-Vendor, as the store's settings say",
+				HelpRU: "витрина для строк без неё, и только в ней ищутся учётные записи; по умолчанию 1 в Ultimate, 0 в Multi-Vendor, по настройкам магазина"},
+			{Name: "status", Help: "status for new accounts without one: A active (default) or D disabled",
+				HelpRU: "статус новых учётных записей без него: A — активен (по умолчанию) или D — отключён"},
 		},
 		New: func(s targets.Settings) (targets.Target, error) {
 			return New(Config{
@@ -42,6 +46,8 @@ func Platform() targets.Platform {
 			return cscarttest.New(creds(targets.Email), creds(targets.APIKey))
 		},
 		Facts: facts(),
+		// A store's users are its customers, not staff.
+		SheetName: func(l lang.Lang) string { return l.Pick("Customers", "Покупатели") },
 	}
 }
 

@@ -19,9 +19,10 @@ func Platform() targets.Platform {
 		Schema:  Schema,
 		Env:     []targets.EnvVar{{Name: "USERIMPORT_INSKILL_TOKEN", Role: targets.Token}},
 		Flags: []targets.Flag{
-			{Name: "notify", Kind: targets.BoolFlag, Help: "e-mail the product to the student"},
-			{Name: "auth-header", Help: "the header the token goes in (default Authorization)"},
-			{Name: "auth-scheme", Help: "the word before the token (default Bearer; none for the bare token)"},
+			{Name: "notify", Kind: targets.BoolFlag, Help: "e-mail the product to the student", HelpRU: "прислать слушателю письмо с продуктом"},
+			{Name: "auth-header", Help: "the header the token goes in (default Authorization)", HelpRU: "заголовок, в котором передаётся токен (по умолчанию Authorization)"},
+			{Name: "auth-scheme", Help: "the word before the token (default Bearer; none for the bare token)",
+				HelpRU: "слово перед токеном (по умолчанию Bearer; none — токен без него)"},
 		},
 		New: func(s targets.Settings) (targets.Target, error) {
 			return New(Config{

@@ -21,9 +21,10 @@ func Platform() targets.Platform {
 			{Name: "USERIMPORT_ISPRING_CLIENT_SECRET", Role: targets.ClientSecret},
 		},
 		Flags: []targets.Flag{
-			{Name: "notify", Kind: targets.BoolFlag, Help: "e-mail new users their login"},
-			{Name: "invitation", Help: "the text of the login e-mail (with --notify)"},
-			{Name: "default-department", Help: "department (code, name or Parent/Child) for new accounts whose row has none"},
+			{Name: "notify", Kind: targets.BoolFlag, Help: "e-mail new users their login", HelpRU: "прислать новым пользователям письмо со входом"},
+			{Name: "invitation", Help: "the text of the login e-mail (with --notify)", HelpRU: "текст письма со входом (с --notify)"},
+			{Name: "default-department", Help: "department (code, name or Parent/Child) for new accounts whose row has none",
+				HelpRU: "подразделение (код, название или Родитель/Дочерний) для новых учётных записей, у которых в строке его нет"},
 		},
 		New: func(s targets.Settings) (targets.Target, error) {
 			return New(Config{

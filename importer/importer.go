@@ -319,7 +319,8 @@ func ReportDir(opts *Options) string {
 
 // Run runs one file through the flow and writes the reports. It returns the summary
 // whenever the reports were written (even with an *AbortError), and a nil summary with
-// a file-level error (*source.FileError, *ColumnsError) when nothing was. What a run
+// a file-level error (*source.FileError, *HeaderError, *NoRowsError, *ColumnsError)
+// when nothing was. What a run
 // opens and how it is closed is in lifecycle.go.
 func Run(ctx context.Context, opts Options, deps Deps) (*reports.Summary, error) {
 	opts, deps = opts.withDefaults(), deps.withDefaults()
@@ -401,16 +402,37 @@ func findHeader(src source.Reader, path string, overrides []columns.Override) (s
 	if first.Num == 0 {
 		return source.Row{}, &source.FileError{Path: path, Msg: "the file has no rows"}
 	}
-	msg := fmt.Sprintf("no header row: no column of the first rows is one the tool knows (row %d has: %s)",
-		first.Num, preview(first.Cells))
-	if info := src.Info(); info.Format == "csv" {
-		try := "--encoding cp1251"
-		if strings.Contains(info.Encoding, "1251") {
-			try = "--encoding utf-8"
-		}
-		msg += fmt.Sprintf("; the file was read as %s with %q between columns: if the headers look garbled the encoding may be wrong, try %s (or --delimiter if the columns run together)", info.Encoding, info.Delimiter, try)
+	return source.Row{}, &HeaderError{Path: path, Row: first.Num, Cells: first.Cells, Info: src.Info()}
+}
+
+// HeaderError is a file none of whose first rows has a column the tool knows: no header
+// to read it by. It is a file-level problem (exit 2, docs/contract.md).
+type HeaderError struct {
+	Path  string
+	Row   int      // the first row's number
+	Cells []string // what it holds
+	Info  source.Info
+}
+
+func (e *HeaderError) Error() string { return e.Text(lang.English) }
+
+// Text is the message in l: for a CSV, what it was read as, since a wrong encoding or
+// delimiter makes every header unknown.
+func (e *HeaderError) Text(l lang.Lang) string {
+	msg := fmt.Sprintf(l.Pick("%s: no header row: no column of the first rows is one the tool knows (row %d has: %s)",
+		"%s: нет строки заголовков: ни один столбец первых строк программе не знаком (в строке %d: %s)"),
+		e.Path, e.Row, preview(e.Cells))
+	if e.Info.Format != "csv" {
+		return msg
 	}
-	return source.Row{}, &source.FileError{Path: path, Msg: msg}
+	try := "--encoding cp1251"
+	if strings.Contains(e.Info.Encoding, "1251") {
+		try = "--encoding utf-8"
+	}
+	return msg + fmt.Sprintf(l.Pick(
+		"; the file was read as %s with %q between columns: if the headers look garbled the encoding may be wrong, try %s (or --delimiter if the columns run together)",
+		"; файл прочитан как %s с %q между столбцами: если заголовки выглядят как кракозябры, кодировка может быть не та, попробуйте %s (или --delimiter, если столбцы слиплись)"),
+		e.Info.Encoding, e.Info.Delimiter, try)
 }
 
 func preview(cells []string) string {

@@ -281,3 +281,18 @@ func TestApostropheBelongsToItsWriter(t *testing.T) {
 		t.Fatalf("the tool's own failed file: %+v, want position =1+1 and phone +79123456789", got)
 	}
 }
+
+// TestNoHeaderInRussian: the no-header message is said in the run's language, with the
+// encoding to try for a CSV (issue 17).
+func TestNoHeaderInRussian(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "odd.csv")
+	os.WriteFile(p, []byte("a;b;c\n1;2;3\n"), 0o600)
+	_, err := importer.Run(context.Background(), importer.Options{Kind: importer.Validate, Reading: importer.Reading{Input: p}, Checking: importer.Checking{Schema: collaborator.Schema()}}, importer.Deps{})
+	he, ok := errors.AsType[*importer.HeaderError](err)
+	if !ok {
+		t.Fatalf("err = %v, want a *HeaderError", err)
+	}
+	if got := he.Text(lang.Russian); !strings.HasPrefix(got, p+": нет строки заголовков") || !strings.Contains(got, "--encoding cp1251") {
+		t.Errorf("Russian text = %q", got)
+	}
+}

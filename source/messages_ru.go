@@ -49,6 +49,7 @@ const ruWant = "сохраните таблицу в файл и укажите 
 var ruMessages = map[string]string{
 	"cannot open the file": "не удаётся открыть файл",
 	"cannot read the file": "не удаётся прочитать файл",
+	"the file has no rows": "в файле нет строк", // importer's, for a file with nothing in it
 	"the file is empty; save the spreadsheet again and check that it has rows":                          "файл пуст; сохраните таблицу ещё раз и проверьте, что в ней есть строки",
 	"this is a folder, not a file; give the path of the .xlsx or .csv file":                             "это папка, а не файл; укажите путь к файлу .xlsx или .csv",
 	"this is a named pipe (FIFO), not a regular file; save the spreadsheet as a file and give its path": "это именованный канал (FIFO), а не обычный файл; " + ruWant,

@@ -104,13 +104,13 @@ func runTemplate(opts templateOptions) error {
 	sh, _ := detectShell(runtime.GOOS, opts.env)
 	if q, err := sh.quote(out); err == nil {
 		fmt.Fprintf(opts.stderr, l.Pick(
-			"wrote %s: fill it in (the grey example row is skipped while it is left as it is), then check it:\n  userimport validate %s --target %s\n",
-			"записан %s: заполните (серая строка-пример, пока её не изменили, пропускается), затем проверьте:\n  userimport validate %s --target %s\n"),
+			"wrote %s: fill it in (the example row under the header is skipped while it is left as it is), then check it:\n  userimport validate %s --target %s\n",
+			"записан %s: заполните (строка-пример под заголовком, пока её не изменили, пропускается), затем проверьте:\n  userimport validate %s --target %s\n"),
 			reports.Printable(out), q, p.Name)
 	} else {
 		fmt.Fprintf(opts.stderr, l.Pick(
-			"wrote %s: fill it in (the grey example row is skipped while it is left as it is), then check it with userimport validate\n",
-			"записан %s: заполните (серая строка-пример, пока её не изменили, пропускается), затем проверьте командой userimport validate\n"),
+			"wrote %s: fill it in (the example row under the header is skipped while it is left as it is), then check it with userimport validate\n",
+			"записан %s: заполните (строка-пример под заголовком, пока её не изменили, пропускается), затем проверьте командой userimport validate\n"),
 			reports.Printable(out))
 	}
 	return nil

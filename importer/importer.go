@@ -302,6 +302,14 @@ func (e *PreflightError) Error() string {
 
 func (e *PreflightError) Unwrap() error { return e.Err }
 
+// Text is the error in l: the check's own words in Russian where the target gave them.
+func (e *PreflightError) Text(l lang.Lang) string {
+	if te, ok := errors.AsType[*targets.Error](e.Err); ok && l == lang.Russian && len(te.MessagesRU) > 0 {
+		return strings.Join(te.MessagesRU, "; ")
+	}
+	return e.Error()
+}
+
 // PlanError is a plan asked of a target that cannot look accounts up.
 type PlanError struct{ Target string }
 

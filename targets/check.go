@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strings"
 	"syscall"
 )
 
@@ -36,45 +37,50 @@ func (f Fix) Failed(resp *Response, err error) error {
 			case e.Code == CodeRedirect:
 				return e
 			case e.Err != nil:
-				msg, kind := f.transport(e.Err)
-				return &Error{Kind: kind, Code: CodeUnreachable, Messages: []string{msg}}
+				en, ru, kind := f.transport(e.Err)
+				return &Error{Kind: kind, Code: CodeUnreachable, Messages: []string{en}, MessagesRU: []string{ru}}
 			}
 			if e.Kind == Fatal {
 				return e
 			}
 		}
-		msg, kind := f.transport(err)
-		return &Error{Kind: kind, Code: CodeUnreachable, Messages: []string{msg}}
+		en, ru, kind := f.transport(err)
+		return &Error{Kind: kind, Code: CodeUnreachable, Messages: []string{en}, MessagesRU: []string{ru}}
 	}
 	host := Redact(f.URL)
 	switch s := resp.Status; {
 	case s == http.StatusUnauthorized || s == http.StatusForbidden:
-		return &Error{Kind: Fatal, Status: s, Code: CodeAuth, Messages: []string{
-			fmt.Sprintf("%s refused the credentials (HTTP %d): check %s", f.Platform, s, f.Credentials)}}
+		return &Error{Kind: Fatal, Status: s, Code: CodeAuth,
+			Messages:   []string{fmt.Sprintf("%s refused the credentials (HTTP %d): check %s", f.Platform, s, f.Credentials)},
+			MessagesRU: []string{fmt.Sprintf("%s не принял учётные данные (HTTP %d): проверьте %s", f.Platform, s, f.credentialsRU())}}
 	case s == http.StatusNotFound || s == http.StatusMethodNotAllowed:
-		return &Error{Kind: Fatal, Status: s, Code: CodeHTTP, Messages: []string{
-			fmt.Sprintf("no %s API at %s (HTTP %d): check --url, the platform's address without the API path", f.Platform, host, s)}}
+		return &Error{Kind: Fatal, Status: s, Code: CodeHTTP,
+			Messages:   []string{fmt.Sprintf("no %s API at %s (HTTP %d): check --url, the platform's address without the API path", f.Platform, host, s)},
+			MessagesRU: []string{fmt.Sprintf("по адресу %s нет API %s (HTTP %d): проверьте --url, адрес платформы без пути к API", host, f.Platform, s)}}
 	case s == http.StatusTooManyRequests || s >= 500:
 		// A read may be tried again; if every try fails, this is the message.
-		return &Error{Kind: Retryable, Status: s, Code: CodeUnreachable, Messages: []string{
-			fmt.Sprintf("%s at %s is failing or busy (HTTP %d to a test read): try again in a few minutes", f.Platform, host, s)}}
+		return &Error{Kind: Retryable, Status: s, Code: CodeUnreachable,
+			Messages:   []string{fmt.Sprintf("%s at %s is failing or busy (HTTP %d to a test read): try again in a few minutes", f.Platform, host, s)},
+			MessagesRU: []string{fmt.Sprintf("%s по адресу %s сбоит или перегружен (HTTP %d на пробное чтение): попробуйте через несколько минут", f.Platform, host, s)}}
 	}
-	return &Error{Kind: Fatal, Status: resp.Status, Code: CodeHTTP, Messages: []string{
-		fmt.Sprintf("%s at %s answered a test read with HTTP %d: check --url and %s", f.Platform, host, resp.Status, f.Credentials)}}
+	return &Error{Kind: Fatal, Status: resp.Status, Code: CodeHTTP,
+		Messages:   []string{fmt.Sprintf("%s at %s answered a test read with HTTP %d: check --url and %s", f.Platform, host, resp.Status, f.Credentials)},
+		MessagesRU: []string{fmt.Sprintf("%s по адресу %s ответил на пробное чтение HTTP %d: проверьте --url и %s", f.Platform, host, resp.Status, f.credentialsRU())}}
 }
 
 // NotAPI is Check's error for an answer that came but is not the platform's API (a
 // login page, a proxy's placeholder).
 func (f Fix) NotAPI(resp *Response) error {
-	return &Error{Kind: Fatal, Status: resp.Status, Code: CodeHTTP, Messages: []string{
-		fmt.Sprintf("%s answered, but not as %s's API does: check --url, the platform's address without the API path", Redact(f.URL), f.Platform)}}
+	return &Error{Kind: Fatal, Status: resp.Status, Code: CodeHTTP,
+		Messages:   []string{fmt.Sprintf("%s answered, but not as %s's API does: check --url, the platform's address without the API path", Redact(f.URL), f.Platform)},
+		MessagesRU: []string{fmt.Sprintf("%s ответил, но не так, как API %s: проверьте --url, адрес платформы без пути к API", Redact(f.URL), f.Platform)}}
 }
 
 // transport words a failure to reach the platform for people, and says whether it is
 // worth another try: a host that does not exist, a refused connection, a certificate or
 // TLS mismatch or a timeout will not change in a second (and the person should hear
 // so at once); a connection reset or closed mid-answer may be a passing fault.
-func (f Fix) transport(err error) (string, Kind) {
+func (f Fix) transport(err error) (en, ru string, kind Kind) {
 	host := Redact(f.URL)
 	var (
 		dns  *net.DNSError
@@ -86,18 +92,28 @@ func (f Fix) transport(err error) (string, Kind) {
 	)
 	switch {
 	case errors.As(err, &dns):
-		return fmt.Sprintf("cannot find the host %s: check --url", f.URL.Hostname()), Fatal
+		return fmt.Sprintf("cannot find the host %s: check --url", f.URL.Hostname()),
+			fmt.Sprintf("хост %s не найден: проверьте --url", f.URL.Hostname()), Fatal
 	case errors.Is(err, syscall.ECONNREFUSED):
-		return fmt.Sprintf("nothing answers at %s (connection refused): check --url, and that %s is running", host, f.Platform), Fatal
+		return fmt.Sprintf("nothing answers at %s (connection refused): check --url, and that %s is running", host, f.Platform),
+			fmt.Sprintf("по адресу %s никто не отвечает (соединение отклонено): проверьте --url и что %s работает", host, f.Platform), Fatal
 	case errors.As(err, &cert), errors.As(err, &ua), errors.As(err, &hn), errors.As(err, &ci):
-		return fmt.Sprintf("no secure connection to %s: its certificate is not trusted (%s): check --url", host, certReason(err)), Fatal
+		return fmt.Sprintf("no secure connection to %s: its certificate is not trusted (%s): check --url", host, certReason(err)),
+			fmt.Sprintf("нет защищённого соединения с %s: его сертификату нет доверия (%s): проверьте --url", host, certReason(err)), Fatal
 	case errors.As(err, &rec):
-		return fmt.Sprintf("no secure connection to %s: it does not speak HTTPS on that port: check --url (http:// or https://)", host), Fatal
+		return fmt.Sprintf("no secure connection to %s: it does not speak HTTPS on that port: check --url (http:// or https://)", host),
+			fmt.Sprintf("нет защищённого соединения с %s: на этом порту нет HTTPS: проверьте --url (http:// или https://)", host), Fatal
 	case isTimeout(err):
-		return fmt.Sprintf("%s did not answer in time: check --url, and the network", host), Fatal
+		return fmt.Sprintf("%s did not answer in time: check --url, and the network", host),
+			fmt.Sprintf("%s не ответил вовремя: проверьте --url и сеть", host), Fatal
 	}
-	return fmt.Sprintf("cannot reach %s: %s: check --url", host, netReason(err)), Retryable
+	reason := netReason(err)
+	return fmt.Sprintf("cannot reach %s: %s: check --url", host, reason),
+		fmt.Sprintf("не удаётся связаться с %s: %s: проверьте --url", host, reason), Retryable
 }
+
+// credentialsRU is Credentials with its "and" in Russian.
+func (f Fix) credentialsRU() string { return strings.ReplaceAll(f.Credentials, " and ", " и ") }
 
 func isTimeout(err error) bool {
 	var ne net.Error

@@ -129,6 +129,9 @@ type Error struct {
 	// Messages are the platform's own words, each "field: message" where the platform
 	// names a field, in a stable order.
 	Messages []string
+	// MessagesRU are Messages in Russian where the tool wrote them itself (the check
+	// before the first row); empty means Messages, the platform's own words.
+	MessagesRU []string
 	// RetryAfter is the platform's Retry-After, when it sent one.
 	RetryAfter time.Duration
 	// Intent is what the failed call was doing (Created for a create, Updated for an

@@ -78,8 +78,11 @@ type Sandbox struct {
 	nextID int64             // the last id given
 	logins map[string]string // lower-cased login → uid
 	emails map[string]string // lower-cased e-mail → uid
-	jwts   map[string]*jwt   // the session JWTs issued
-	nJWT   int64             // JWTs issued
+	// names holds each account's full name as the fullname filter reads it, lower-cased
+	// and with single spaces, by uid: worked out on each write, not on each list call.
+	names map[string]string
+	jwts  map[string]*jwt // the session JWTs issued
+	nJWT  int64           // JWTs issued
 
 	// counts counts the imports that created or changed an account, and those that
 	// carried a password for a uid that already existed.
@@ -122,6 +125,7 @@ func NewConfig(cfg Config) *Sandbox {
 		ids:    map[string]int64{},
 		logins: map[string]string{},
 		emails: map[string]string{},
+		names:  map[string]string{},
 		jwts:   map[string]*jwt{},
 	}
 }
@@ -188,6 +192,7 @@ func (s *Sandbox) Put(u User) {
 }
 
 func (s *Sandbox) index(u *User) {
+	s.names[u.UID] = strings.ToLower(strings.Join(strings.Fields(u.SecondName+" "+u.FirstName+" "+u.Patronymic), " "))
 	if u.Login != "" {
 		s.logins[strings.ToLower(u.Login)] = u.UID
 	}
@@ -394,7 +399,7 @@ func (s *Sandbox) serveList(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	var items []listItem
 	for uid, u := range s.users {
-		if matches(u, want) {
+		if matches(u, s.names[uid], want) {
 			items = append(items, item(s.ids[uid], u))
 		}
 	}
@@ -408,14 +413,15 @@ func (s *Sandbox) serveList(w http.ResponseWriter, r *http.Request) {
 	}{append([]listItem{}, items[from:to]...), pager})
 }
 
-func matches(u *User, want map[string]string) bool {
+// matches reports whether u passes every filter of want; name is u's full name as
+// index keeps it.
+func matches(u *User, name string, want map[string]string) bool {
 	has := func(s, sub string) bool { return strings.Contains(strings.ToLower(s), sub) }
 	for f, v := range want {
 		var ok bool
 		switch f {
 		case "fullname":
-			name := strings.Join(strings.Fields(u.SecondName+" "+u.FirstName+" "+u.Patronymic), " ")
-			ok = has(name, v) || has(u.Email, v) || has(u.Login, v)
+			ok = strings.Contains(name, v) || has(u.Email, v) || has(u.Login, v)
 		case "login":
 			ok = has(u.Login, v)
 		case "email":

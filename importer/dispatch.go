@@ -214,7 +214,9 @@ func (d *dispatcher) savePassword(row *reports.Row, tries int) error {
 		Detail: "the account got a generated password that could not be saved: " + err.Error()})
 	d.record(Entry{Row: row.Num, Key: row.Key, Hash: "", Status: string(reports.Failed), ID: row.TargetID, Attempts: tries, Code: "passwords"})
 	return &AbortError{Reason: "the generated passwords cannot be saved (" + err.Error() + "); the account of row " +
-		strconv.Itoa(row.Num) + " was created with a password that is not recorded: set a new one on the platform", Err: err}
+		strconv.Itoa(row.Num) + " was created with a password that is not recorded: set a new one on the platform",
+		ReasonRU: "сгенерированные пароли не удаётся сохранить (" + err.Error() + "); учётная запись строки " +
+			strconv.Itoa(row.Num) + " создана с паролем, который нигде не записан: задайте ей новый на платформе", Err: err}
 }
 
 // record adds e to the journal, when the run keeps one.
@@ -229,12 +231,13 @@ func (d *dispatcher) record(e Entry) {
 func (d *dispatcher) verdict(row *reports.Row, err error) error {
 	switch {
 	case targets.IsFatal(err):
-		return &AbortError{Reason: "the platform refused the credentials", Err: err}
+		return &AbortError{Reason: "the platform refused the credentials", ReasonRU: "платформа не приняла учётные данные", Err: err}
 	case err == nil || targets.KindOf(err) == targets.Permanent:
 		d.reach.answered()
 	case row.FailCode == targets.CodeUnreachable:
 		if gone, over := d.reach.gone(); over {
-			return &AbortError{Reason: fmt.Sprintf("the platform has not answered for %s", gone.Round(time.Second)), Err: err}
+			return &AbortError{Reason: fmt.Sprintf("the platform has not answered for %s", gone.Round(time.Second)),
+				ReasonRU: fmt.Sprintf("платформа не отвечает уже %s", gone.Round(time.Second)), Err: err}
 		}
 	}
 	return nil

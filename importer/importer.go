@@ -275,7 +275,9 @@ func (e *ColumnsError) Error() string {
 // unreachable, or the user pressed Ctrl-C. The reports are written.
 type AbortError struct {
 	Reason string
-	Err    error
+	// ReasonRU is Reason in Russian, for people; summary.json keeps Reason.
+	ReasonRU string
+	Err      error
 }
 
 func (e *AbortError) Error() string {
@@ -286,6 +288,22 @@ func (e *AbortError) Error() string {
 }
 
 func (e *AbortError) Unwrap() error { return e.Err }
+
+// Text is the error in l: the reason in Russian where it has one, then what went
+// wrong underneath as it was said.
+func (e *AbortError) Text(l lang.Lang) string {
+	reason := e.Reason
+	if l == lang.Russian && e.ReasonRU != "" {
+		reason = e.ReasonRU
+	}
+	if e.Err == nil {
+		return reason
+	}
+	if sp, ok := e.Err.(interface{ Text(lang.Lang) string }); ok {
+		return reason + ": " + sp.Text(l)
+	}
+	return reason + ": " + e.Err.Error()
+}
 
 // PreflightError is a run stopped before its first row because the target's check
 // (the address and the credentials, proven with one read) failed. Nothing was sent
@@ -384,7 +402,9 @@ func stoppedPartWay(err error) error {
 		return err
 	}
 	return &AbortError{Reason: "the reports could not be written, so no more rows were sent (is the disk full?); " +
-		"the platform has every row sent so far: free some space, then finish with --resume", Err: err}
+		"the platform has every row sent so far: free some space, then finish with --resume",
+		ReasonRU: "отчёты не удаётся записать, поэтому строки больше не отправляются (диск заполнен?); " +
+			"всё, что уже отправлено, на платформе есть: освободите место и завершите загрузку с --resume", Err: err}
 }
 
 // findHeader skips title lines above the table: the header is the first row, among

@@ -116,7 +116,7 @@ func newSummary(opts *Options, dir string, si *reports.SourceInfo) *reports.Summ
 // interruption with no reports.
 func preflightFailed(err error, sum *reports.Summary, elapsed time.Duration) (*reports.Summary, error) {
 	if errors.Is(err, context.Canceled) {
-		return nil, &AbortError{Reason: "interrupted", Err: err}
+		return nil, &AbortError{Reason: "interrupted", ReasonRU: "прервано", Err: err}
 	}
 	pe := &PreflightError{Err: err}
 	sum.Aborted = pe.Error()

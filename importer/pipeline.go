@@ -94,7 +94,7 @@ func (r *run) run(ctx context.Context) error {
 
 	err := cmp.Or(r.endSending(disp), settleErr, out.err())
 	if err == nil && ctx.Err() != nil {
-		return &AbortError{Reason: "interrupted", Err: context.Cause(ctx)}
+		return &AbortError{Reason: "interrupted", ReasonRU: "прервано", Err: context.Cause(ctx)}
 	}
 	return cmp.Or(err, readErr())
 }

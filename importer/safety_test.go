@@ -296,3 +296,16 @@ func TestNoHeaderInRussian(t *testing.T) {
 		t.Errorf("Russian text = %q", got)
 	}
 }
+
+// TestAbortInRussian: why a run stopped is said in the run's language, with what the
+// platform said underneath kept as it was (issue 17).
+func TestAbortInRussian(t *testing.T) {
+	under := &targets.Error{Kind: targets.Fatal, Code: targets.CodeAuth, Messages: []string{"Unauthorized"}}
+	e := &importer.AbortError{Reason: "the platform refused the credentials", ReasonRU: "платформа не приняла учётные данные", Err: under}
+	if got, want := e.Text(lang.Russian), "платформа не приняла учётные данные: auth: Unauthorized"; got != want {
+		t.Errorf("Russian = %q, want %q", got, want)
+	}
+	if got := e.Text(lang.English); got != e.Error() {
+		t.Errorf("English = %q, want Error() %q", got, e.Error())
+	}
+}

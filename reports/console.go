@@ -163,7 +163,7 @@ func printGroups(w io.Writer, groups []Problem, l lang.Lang, paint func(string) 
 		// character in them is shown, not obeyed (%q escapes the header in English).
 		example := Printable(p.Example)
 		if l == lang.Russian {
-			fmt.Fprintf(w, "  %s — «%s»: %s (первая — строка %d)\n", paint(fmt.Sprintf("строк: %d", p.Rows)), Printable(where), example, p.FirstRow)
+			fmt.Fprintf(w, "  %s — «%s»: %s (первая — строка %d)\n", paint(fmt.Sprintf("%d %s", p.Rows, l.Plural(p.Rows, "row", "rows", "строка", "строки", "строк"))), Printable(where), example, p.FirstRow)
 		} else {
 			fmt.Fprintf(w, "  %s — %q: %s (first in row %d)\n", paint(fmt.Sprintf("%d %s", p.Rows, plural(p.Rows, "row", "rows"))), where, example, p.FirstRow)
 		}

@@ -160,7 +160,7 @@ func TestFlow(t *testing.T) {
 		t.Errorf("import: %v", pr)
 	}
 	var res struct {
-		ReportDir string `json:"report_dir"`
+		ReportDir string                  `json:"report_dir"`
 		Downloads []struct{ Name string } `json:"downloads"`
 	}
 	c.call("GET", "/api/results", nil, &res)

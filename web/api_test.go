@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -18,11 +19,11 @@ import (
 // client calls the api as the page does, without the server's safety rules (see
 // server_test.go for those).
 type client struct {
-	t   *testing.T
+	t   testing.TB
 	url string
 }
 
-func newClient(t *testing.T, cfg Config) (*client, *api) {
+func newClient(t testing.TB, cfg Config) (*client, *api) {
 	t.Helper()
 	a, err := newAPI(cfg, t.TempDir())
 	if err != nil {
@@ -177,5 +178,122 @@ func TestFlow(t *testing.T) {
 	c.call("GET", "/api/rows?set=results&filter=problems", nil, &page)
 	if page.Total != 6 {
 		t.Errorf("%d rows still to fix, want 6", page.Total)
+	}
+}
+
+// raw fetches path and returns its body.
+func (c *client) raw(path string) []byte {
+	c.t.Helper()
+	resp, err := http.Get(c.url + path)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 {
+		c.t.Fatalf("GET %s: %d %s", path, resp.StatusCode, data)
+	}
+	return data
+}
+
+// TestCorrectedFile checks that the corrected file is the input's format with the
+// edit in it, and reads back, row numbers and all, as the same table.
+func TestCorrectedFile(t *testing.T) {
+	for _, name := range []string{"staff.xlsx", "staff.csv"} {
+		t.Run(name, func(t *testing.T) {
+			data, err := os.ReadFile("../testdata/" + name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join(t.TempDir(), name)
+			os.WriteFile(path, data, 0o600)
+			c, a := newClient(t, Config{Lang: lang.English, File: path})
+			c.call("POST", "/api/read", map[string]any{"platform": "collaborator"}, nil)
+			c.call("POST", "/api/check", struct{}{}, nil)
+			col := a.check.mapping.Index("email")
+			c.call("POST", "/api/cell", cellRequest{Row: 5, Col: col, Value: "fixed.person@example.ru"}, nil)
+			out := filepath.Join(t.TempDir(), "corrected"+filepath.Ext(name))
+			os.WriteFile(out, c.raw("/api/download/corrected"), 0o600)
+			back, err := loadTable(t.Context(), out, a.ws.src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if back.info.Format != a.ws.tbl.info.Format || len(back.rows) != len(a.ws.tbl.rows) {
+				t.Fatalf("read back %s with %d rows, want %s with %d", back.info.Format, len(back.rows), a.ws.tbl.info.Format, len(a.ws.tbl.rows))
+			}
+			for i, r := range a.ws.tbl.rows {
+				got := back.rows[i]
+				if got.Num != r.Num || strings.Join(got.Cells, "|") != strings.Join(r.Cells, "|") {
+					t.Fatalf("row %d reads back as row %d %q, want %q", r.Num, got.Num, got.Cells, r.Cells)
+				}
+			}
+			if back.rows[4].Cells[col] != "fixed.person@example.ru" {
+				t.Errorf("the edit is not in the corrected file: %q", back.rows[4].Cells)
+			}
+		})
+	}
+}
+
+// TestMapAndSets maps a column away and back, gives a value for empty cells, and
+// saves the choice as a profile the command line reads.
+func TestMapAndSets(t *testing.T) {
+	c, _ := newClient(t, Config{Lang: lang.Russian, File: staffCopy(t), ConfigPath: filepath.Join(t.TempDir(), "config.toml")})
+	var rd readingJSON
+	c.call("POST", "/api/read", map[string]any{"platform": "collaborator"}, &rd)
+	email := ""
+	for _, col := range rd.Columns {
+		if col.Field == "email" {
+			email = col.Header
+		}
+	}
+	c.call("POST", "/api/read", map[string]any{"map": map[string]string{email: "-"}}, &rd)
+	if len(rd.Missing) != 1 || rd.Missing[0].Field != "email" || !strings.Contains(rd.Missing[0].Message, "нет столбца") {
+		t.Fatalf("e-mail skipped: missing %+v", rd.Missing)
+	}
+	if st := c.call("POST", "/api/check", struct{}{}, nil); st != http.StatusConflict {
+		t.Errorf("check with a required field missing: %d, want 409", st)
+	}
+	c.call("POST", "/api/read", map[string]any{"map": map[string]string{email: "email"}, "sets": map[string]string{"department": "Отдел кадров"}}, &rd)
+	if len(rd.Missing) != 0 || rd.Sets["department"] != "Отдел кадров" {
+		t.Fatalf("mapped back: missing %+v sets %v", rd.Missing, rd.Sets)
+	}
+	var saved map[string]string
+	if st := c.call("POST", "/api/profile", map[string]string{"name": "monthly"}, &saved); st != 200 {
+		t.Fatalf("profile: %d %v", st, saved)
+	}
+	data, _ := os.ReadFile(saved["path"])
+	for _, want := range []string{"[profiles.monthly]", `target = "collaborator"`, "Отдел кадров"} {
+		if !strings.Contains(string(data), want) {
+			t.Errorf("the profile has no %q:\n%s", want, data)
+		}
+	}
+}
+
+// TestUpload sends a file as the page's picker does and reads it.
+func TestUpload(t *testing.T) {
+	work := t.TempDir()
+	c, a := newClient(t, Config{Lang: lang.English, WorkDir: work})
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	fw, _ := mw.CreateFormFile("file", `C:\Users\hr\Desktop\staff.csv`)
+	data, _ := os.ReadFile("../testdata/staff.csv")
+	fw.Write(data)
+	mw.WriteField("platform", "ispring")
+	mw.Close()
+	resp, err := http.Post(c.url+"/api/file", mw.FormDataContentType(), &body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var rd readingJSON
+	json.NewDecoder(resp.Body).Decode(&rd)
+	if rd.Name != "staff.csv" || rd.Format != "csv" || rd.Rows != 50 {
+		t.Fatalf("upload read as %+v", rd)
+	}
+	if a.ws.reportDir != filepath.Join(work, "staff.csv.report") {
+		t.Errorf("report folder %q", a.ws.reportDir)
+	}
+	if fi, err := os.Stat(filepath.Dir(a.ws.path)); err != nil || fi.Mode().Perm() != 0o700 {
+		t.Errorf("upload folder: %v %v", fi.Mode(), err)
 	}
 }

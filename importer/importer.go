@@ -168,6 +168,10 @@ type Deps struct {
 	// Hooks tell the caller what happens, for people: the importer chooses no words
 	// for the terminal there.
 	Hooks Hooks
+	// Open, when set, gives the rows instead of opening opts.Input with opts.Source:
+	// the browser UI's table, edited in memory (package web). Input still names the
+	// file in the reports, and the rows keep the numbers the file gave them.
+	Open func(ctx context.Context) (source.Reader, error)
 }
 
 // Hooks are called as a run goes; each may be nil.
@@ -182,9 +186,21 @@ type Hooks struct {
 	// Checked is called once in a plan or an import when the target has passed the
 	// check before the first row, before any row is looked up or sent.
 	Checked func()
+	// Row is called for each finished row, in file order, before the reports have it:
+	// the browser UI keeps what it shows from it. It must not keep row or its slices,
+	// and it runs on the pipeline's path, so it must be quick.
+	Row func(row *reports.Row)
 	// Example is called once, after Read, when the first data row was the example row
 	// of a template (template.IsExample) and was skipped: row is its number.
 	Example func(row int)
+}
+
+// open is the run's source of rows: Deps.Open's, or opts.Input read as opts.Source says.
+func (d Deps) open(ctx context.Context, opts *Options) (source.Reader, error) {
+	if d.Open != nil {
+		return d.Open(ctx)
+	}
+	return source.OpenContext(ctx, opts.Input, opts.Source)
 }
 
 func (d Deps) withDefaults() Deps {
@@ -355,7 +371,7 @@ func Run(ctx context.Context, opts Options, deps Deps) (*reports.Summary, error)
 	}
 	start := deps.Now()
 	// The reader stops at Ctrl-C too: a hostile file cannot keep a loop running past it.
-	src, err := source.OpenContext(ctx, opts.Input, opts.Source)
+	src, err := deps.open(ctx, &opts)
 	if err != nil {
 		return nil, err
 	}
@@ -505,6 +521,16 @@ func preflight(ctx context.Context, t targets.Target, retries int) error {
 		if _, err := (backoff{Retries: retries}).run(ctx, p.Prepare); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// Preflight is the check a plan or an import makes before the first row: the address
+// and the credentials proven by one read, and what the platform needs prepared. The
+// browser UI runs it when the administrator connects. A failure is a *PreflightError.
+func Preflight(ctx context.Context, t targets.Target) error {
+	if err := preflight(ctx, t, DefaultRetries); err != nil {
+		return &PreflightError{Err: err}
 	}
 	return nil
 }

@@ -50,12 +50,8 @@ func readTable(src source.Reader, opts *Options, progress *Progress) (*input, er
 		progress.Total.Store(int64(n - header.Num))
 	}
 	mapping := columns.Map(header.Cells, opts.Map)
-	if bad := columns.Unmatched(header.Cells, opts.Map); len(bad) > 0 {
-		return nil, &columns.MapError{Override: bad[0], Headers: mapping.Headers()}
-	}
-	if missing := opts.Schema.MissingColumns(&mapping, opts.Sets); len(missing) > 0 {
-		return nil, &ColumnsError{Missing: missing, Found: mapping.Headers(), Target: opts.Schema.Target,
-			Columns: mapping.Columns, Samples: samples(src, columnSamples)}
+	if err := checkColumns(src, opts, header, &mapping); err != nil {
+		return nil, err
 	}
 	// The first row under the header is read now, so that a file without one is said
 	// in one line before any report is written (issue 17); the run gets it back first.
@@ -70,6 +66,47 @@ func readTable(src source.Reader, opts *Options, progress *Progress) (*input, er
 		err:    firstErr,
 		peeked: true,
 	}, nil
+}
+
+// checkColumns says why the columns of header, mapped as m, cannot give what the
+// schema requires: a --map naming a header the file does not have (*columns.MapError),
+// or a required field without a column (*ColumnsError, which reads a few rows of src
+// to suggest the column that holds it).
+func checkColumns(src source.Reader, opts *Options, header source.Row, m *columns.Mapping) error {
+	if bad := columns.Unmatched(header.Cells, opts.Map); len(bad) > 0 {
+		return &columns.MapError{Override: bad[0], Headers: m.Headers()}
+	}
+	if missing := opts.Schema.MissingColumns(m, opts.Sets); len(missing) > 0 {
+		return &ColumnsError{Missing: missing, Found: m.Headers(), Target: opts.Schema.Target,
+			Columns: m.Columns, Samples: samples(src, columnSamples)}
+	}
+	return nil
+}
+
+// Table is how a file reads before a run: its header row, its columns as mapped, and
+// why a run would stop before the first row. The browser UI shows it while the
+// administrator maps the columns.
+type Table struct {
+	Header  source.Row
+	Mapping *columns.Mapping
+	Source  *reports.SourceInfo
+	// Err is why a run would stop at the columns (a *columns.MapError or a
+	// *ColumnsError); nil when it would go on.
+	Err error
+}
+
+// Inspect finds the header of src and maps its columns as Run would with opts. The
+// error is a file-level one (a *source.FileError, a *HeaderError); a problem with the
+// columns is Table.Err. It reads on from src, which is then spent.
+func Inspect(src source.Reader, opts Options) (*Table, error) {
+	header, err := findHeader(src, opts.Input, opts.Map)
+	if err != nil {
+		return nil, err
+	}
+	m := columns.Map(header.Cells, opts.Map)
+	t := &Table{Header: header, Mapping: &m, Source: sourceInfo(src.Info(), header.Num, &m)}
+	t.Err = checkColumns(src, &opts, header, &m)
+	return t, nil
 }
 
 // next is the next row under the header: the one readTable read first, then the rest.

@@ -411,5 +411,8 @@ func (r *run) generateLogin(row *reports.Row, u *validate.User) error {
 // the reports are done with it (see Run's SetOnRowDone).
 func (r *run) write(row *reports.Row) error {
 	r.deps.Progress.Add(row, r.opts.Lang)
+	if r.deps.Hooks.Row != nil {
+		r.deps.Hooks.Row(row)
+	}
 	return r.files.writer.Write(row)
 }

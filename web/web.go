@@ -37,7 +37,10 @@ type Config struct {
 	Env func(string) string
 	// Connect builds the client of a platform at an address, or of a built-in
 	// sandbox (stop ends it): the command line's own connect, so that the page and
-	// `import` reach a platform the same way.
+	// `import` reach a platform the same way. The page starts its sandbox itself (one
+	// per server, so that a preview and the import after it see the same accounts)
+	// and asks for it as a URL on loopback with Sandbox set. Nil: the platform's
+	// client built directly (tests).
 	Connect func(ctx context.Context, r ConnectRequest) (t targets.Target, stop func(), err error)
 	// Log hears one line per request (method, path without the query, status) and
 	// the server's own events; never a cell, a header value or a secret.
@@ -55,10 +58,15 @@ const DefaultIdle = 2 * time.Minute
 type ConnectRequest struct {
 	Platform string
 	URL      string
-	Sandbox  bool
+	// Sandbox says URL is the page's own sandbox on loopback: any credentials do.
+	Sandbox bool
 	// Credentials are typed in the page, by environment variable name: held in
 	// memory for this run only. A typed value wins over the environment's, which is
 	// used when nothing is typed.
 	Credentials map[string]string
 	Lang        lang.Lang
+	// Mode and Policy are what the client may do to accounts that exist, as the page's
+	// policy chose (import's --mode and --update-fields).
+	Mode   targets.Mode
+	Policy targets.Policy
 }

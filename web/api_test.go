@@ -1,0 +1,299 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"userimport/lang"
+)
+
+// client calls the api as the page does, without the server's safety rules (see
+// server_test.go for those).
+type client struct {
+	t   testing.TB
+	url string
+}
+
+func newClient(t testing.TB, cfg Config) (*client, *api) {
+	t.Helper()
+	a, err := newAPI(cfg, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	a.routes(mux)
+	srv := httptest.NewServer(mux)
+	t.Cleanup(func() { a.close(); srv.Close() })
+	return &client{t: t, url: srv.URL}, a
+}
+
+// call sends body (nil for GET) and decodes the answer into out; it returns the status.
+func (c *client) call(method, path string, body, out any) int {
+	c.t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, c.url+path, rd)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	if out != nil {
+		if err := json.Unmarshal(data, out); err != nil {
+			c.t.Fatalf("%s %s: %v in %s", method, path, err, data)
+		}
+	}
+	return resp.StatusCode
+}
+
+func staffCopy(t *testing.T) string {
+	t.Helper()
+	data, err := os.ReadFile("../testdata/staff.xlsx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "staff.xlsx")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestFlow walks the page's calls in order on the sample file into the collaborator
+// sandbox: read, check, fix a typo and a bad e-mail in the grid, connect, preview,
+// import, results.
+func TestFlow(t *testing.T) {
+	path := staffCopy(t)
+	c, a := newClient(t, Config{Lang: lang.English, File: path})
+
+	var rd readingJSON
+	if st := c.call("POST", "/api/read", map[string]any{"platform": "collaborator"}, &rd); st != 200 || rd.Error != "" || len(rd.Missing) > 0 {
+		t.Fatalf("read: %d %+v", st, rd)
+	}
+	if rd.Rows != 50 || rd.HeaderRow != 1 || len(rd.Samples) != sampleRows {
+		t.Errorf("read: rows %d header %d samples %d", rd.Rows, rd.HeaderRow, len(rd.Samples))
+	}
+	var ck checkJSON
+	if st := c.call("POST", "/api/check", struct{}{}, &ck); st != 200 {
+		t.Fatalf("check: %d", st)
+	}
+	if ck.Rows != 50 || ck.Invalid != 7 || ck.Valid != 43 {
+		t.Errorf("check: %+v", ck)
+	}
+	var page pageJSON
+	c.call("GET", "/api/rows?set=check&filter=all&page=0&size=50", nil, &page)
+	if page.Total != 8 {
+		t.Errorf("%d rows with problems, want 8 (7 errors, 1 typo)", page.Total)
+	}
+	var bad, typo rowJSON
+	for _, r := range page.Rows {
+		switch r.Row {
+		case 5:
+			bad = r
+		case 15:
+			typo = r
+		}
+	}
+	if len(bad.Issues) == 0 || bad.Issues[0].Code != "email_invalid" || bad.Issues[0].Col < 0 {
+		t.Fatalf("row 5: %+v", bad)
+	}
+	if len(typo.Issues) == 0 || typo.Issues[0].Fix == "" {
+		t.Fatalf("row 15 has no one-click fix: %+v", typo)
+	}
+
+	// Mend row 5 by typing, row 15 by its suggestion.
+	var edited struct {
+		Row   rowJSON   `json:"row"`
+		Check checkJSON `json:"check"`
+	}
+	col := bad.Issues[0].Col
+	c.call("POST", "/api/cell", cellRequest{Row: 5, Col: col, Value: "fixed.person@example.ru"}, &edited)
+	if edited.Row.Status != "valid" || len(edited.Row.Issues) != 0 || edited.Check.Invalid != 6 {
+		t.Errorf("after the edit: row %+v, invalid %d", edited.Row, edited.Check.Invalid)
+	}
+	var fixed struct {
+		Fixed int `json:"fixed"`
+	}
+	c.call("POST", "/api/fix", fixRequest{Row: 15, Col: typo.Issues[0].Col, Code: typo.Issues[0].Code}, &fixed)
+	if fixed.Fixed != 1 {
+		t.Errorf("fixed %d rows, want 1", fixed.Fixed)
+	}
+	if got := a.ws.tbl.cells(15, 0)[typo.Issues[0].Col]; got != typo.Issues[0].Fix {
+		t.Errorf("row 15's cell is %q, want the fix %q", got, typo.Issues[0].Fix)
+	}
+
+	var conn map[string]any
+	c.call("POST", "/api/connect", connectRequest{Sandbox: true}, &conn)
+	if conn["ok"] != true {
+		t.Fatalf("connect: %v", conn)
+	}
+	var pv map[string]any
+	c.call("POST", "/api/preview", runRequest{Policy: "update"}, &pv)
+	if pv["created"] != float64(44) || pv["invalid"] != float64(6) {
+		t.Errorf("preview: %v", pv)
+	}
+	if st := c.call("POST", "/api/import", runRequest{Policy: "update"}, nil); st != http.StatusAccepted {
+		t.Fatalf("import: %d", st)
+	}
+	var pr map[string]any
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		c.call("GET", "/api/progress", nil, &pr)
+		if pr["running"] == false || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if pr["created"] != float64(44) || pr["failed"] != float64(0) {
+		t.Errorf("import: %v", pr)
+	}
+	var res struct {
+		ReportDir string                  `json:"report_dir"`
+		Downloads []struct{ Name string } `json:"downloads"`
+	}
+	c.call("GET", "/api/results", nil, &res)
+	if res.ReportDir != path+".report" {
+		t.Errorf("report folder %q", res.ReportDir)
+	}
+	var names []string
+	for _, d := range res.Downloads {
+		names = append(names, d.Name)
+	}
+	if !strings.Contains(strings.Join(names, " "), "failed.xlsx") {
+		t.Errorf("downloads %v", names)
+	}
+	c.call("GET", "/api/rows?set=results&filter=problems", nil, &page)
+	if page.Total != 6 {
+		t.Errorf("%d rows still to fix, want 6", page.Total)
+	}
+}
+
+// raw fetches path and returns its body.
+func (c *client) raw(path string) []byte {
+	c.t.Helper()
+	resp, err := http.Get(c.url + path)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 {
+		c.t.Fatalf("GET %s: %d %s", path, resp.StatusCode, data)
+	}
+	return data
+}
+
+// TestCorrectedFile checks that the corrected file is the input's format with the
+// edit in it, and reads back, row numbers and all, as the same table.
+func TestCorrectedFile(t *testing.T) {
+	for _, name := range []string{"staff.xlsx", "staff.csv"} {
+		t.Run(name, func(t *testing.T) {
+			data, err := os.ReadFile("../testdata/" + name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join(t.TempDir(), name)
+			os.WriteFile(path, data, 0o600)
+			c, a := newClient(t, Config{Lang: lang.English, File: path})
+			c.call("POST", "/api/read", map[string]any{"platform": "collaborator"}, nil)
+			c.call("POST", "/api/check", struct{}{}, nil)
+			col := a.check.mapping.Index("email")
+			c.call("POST", "/api/cell", cellRequest{Row: 5, Col: col, Value: "fixed.person@example.ru"}, nil)
+			out := filepath.Join(t.TempDir(), "corrected"+filepath.Ext(name))
+			os.WriteFile(out, c.raw("/api/download/corrected"), 0o600)
+			back, err := loadTable(t.Context(), out, a.ws.src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if back.info.Format != a.ws.tbl.info.Format || len(back.rows) != len(a.ws.tbl.rows) {
+				t.Fatalf("read back %s with %d rows, want %s with %d", back.info.Format, len(back.rows), a.ws.tbl.info.Format, len(a.ws.tbl.rows))
+			}
+			for i, r := range a.ws.tbl.rows {
+				got := back.rows[i]
+				if got.Num != r.Num || strings.Join(got.Cells, "|") != strings.Join(r.Cells, "|") {
+					t.Fatalf("row %d reads back as row %d %q, want %q", r.Num, got.Num, got.Cells, r.Cells)
+				}
+			}
+			if back.rows[4].Cells[col] != "fixed.person@example.ru" {
+				t.Errorf("the edit is not in the corrected file: %q", back.rows[4].Cells)
+			}
+		})
+	}
+}
+
+// TestMapAndSets maps a column away and back, gives a value for empty cells, and
+// saves the choice as a profile the command line reads.
+func TestMapAndSets(t *testing.T) {
+	c, _ := newClient(t, Config{Lang: lang.Russian, File: staffCopy(t), ConfigPath: filepath.Join(t.TempDir(), "config.toml")})
+	var rd readingJSON
+	c.call("POST", "/api/read", map[string]any{"platform": "collaborator"}, &rd)
+	email := ""
+	for _, col := range rd.Columns {
+		if col.Field == "email" {
+			email = col.Header
+		}
+	}
+	c.call("POST", "/api/read", map[string]any{"map": map[string]string{email: "-"}}, &rd)
+	if len(rd.Missing) != 1 || rd.Missing[0].Field != "email" || !strings.Contains(rd.Missing[0].Message, "нет столбца") {
+		t.Fatalf("e-mail skipped: missing %+v", rd.Missing)
+	}
+	if st := c.call("POST", "/api/check", struct{}{}, nil); st != http.StatusConflict {
+		t.Errorf("check with a required field missing: %d, want 409", st)
+	}
+	c.call("POST", "/api/read", map[string]any{"map": map[string]string{email: "email"}, "sets": map[string]string{"department": "Отдел кадров"}}, &rd)
+	if len(rd.Missing) != 0 || rd.Sets["department"] != "Отдел кадров" {
+		t.Fatalf("mapped back: missing %+v sets %v", rd.Missing, rd.Sets)
+	}
+	var saved map[string]string
+	if st := c.call("POST", "/api/profile", map[string]string{"name": "monthly"}, &saved); st != 200 {
+		t.Fatalf("profile: %d %v", st, saved)
+	}
+	data, _ := os.ReadFile(saved["path"])
+	for _, want := range []string{"[profiles.monthly]", `target = "collaborator"`, "Отдел кадров"} {
+		if !strings.Contains(string(data), want) {
+			t.Errorf("the profile has no %q:\n%s", want, data)
+		}
+	}
+}
+
+// TestUpload sends a file as the page's picker does and reads it.
+func TestUpload(t *testing.T) {
+	work := t.TempDir()
+	c, a := newClient(t, Config{Lang: lang.English, WorkDir: work})
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	fw, _ := mw.CreateFormFile("file", `C:\Users\hr\Desktop\staff.csv`)
+	data, _ := os.ReadFile("../testdata/staff.csv")
+	fw.Write(data)
+	mw.WriteField("platform", "ispring")
+	mw.Close()
+	resp, err := http.Post(c.url+"/api/file", mw.FormDataContentType(), &body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var rd readingJSON
+	json.NewDecoder(resp.Body).Decode(&rd)
+	if rd.Name != "staff.csv" || rd.Format != "csv" || rd.Rows != 50 {
+		t.Fatalf("upload read as %+v", rd)
+	}
+	if a.ws.reportDir != filepath.Join(work, "staff.csv.report") {
+		t.Errorf("report folder %q", a.ws.reportDir)
+	}
+	if fi, err := os.Stat(filepath.Dir(a.ws.path)); err != nil || fi.Mode().Perm() != 0o700 {
+		t.Errorf("upload folder: %v %v", fi.Mode(), err)
+	}
+}

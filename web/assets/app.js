@@ -156,6 +156,12 @@
     'status.created': ['created', 'создана'],
     'status.updated': ['updated', 'обновлена'],
     'status.failed': ['failed', 'не удалось'],
+    'plan.created': ['will be created', 'будет создана'],
+    'plan.updated': ['will be updated', 'будет обновлена'],
+    'plan.unchanged': ['unchanged', 'без изменений'],
+    'plan.skipped': ['skipped', 'пропускается'],
+    'plan.failed': ['cannot be sent', 'не отправить'],
+    'plan.invalid': ['error', 'ошибка'],
 
     'connect.title': ['Connect to the platform', 'Подключение к платформе'],
     'connect.lead': ['The address of your platform and its access keys. Keys typed here are kept in memory for this run only and never written anywhere.',
@@ -349,8 +355,13 @@
     return true;
   }
 
+  // go shows a step the stepper offers (one reached before).
   function go(step) {
-    if (!canGo(step)) return;
+    if (canGo(step)) enterStep(step);
+  }
+
+  // enterStep shows a step with its data fresh from the server: a Next button's way.
+  function enterStep(step) {
     const enter = {
       file: enterFile, read: enterRead, check: enterCheck, connect: enterConnect,
       preview: enterPreview, import: pollProgress, results: enterResults,
@@ -597,7 +608,7 @@
   function setupCheck() {
     $('back-read').addEventListener('click', () => go('read'));
     $('check-again').addEventListener('click', () => run(enterCheck));
-    $('to-connect').addEventListener('click', () => go('connect'));
+    $('to-connect').addEventListener('click', () => enterStep('connect'));
   }
 
   // ---------------------------------------------------------------------------
@@ -634,8 +645,8 @@
     const head = el('tr');
     head.appendChild(el('th', 'rownum', t('grid.row')));
     if (set !== 'check') head.appendChild(el('th', 'status', t('grid.status')));
-    for (const h of gs.headers) head.appendChild(el('th', '', h));
     head.appendChild(el('th', 'extra', t('grid.' + g.extra)));
+    for (const h of gs.headers) head.appendChild(el('th', '', h));
     table.appendChild(el('thead')).appendChild(head);
     const body = table.appendChild(el('tbody'));
     for (const row of gs.rows) body.appendChild(gridRow(set, row));
@@ -657,8 +668,10 @@
     $(g.prev).hidden = $(g.next).hidden = gs.total <= PAGE_SIZE;
   }
 
-  function statusWord(status) {
-    return WORDS['status.' + status] ? t('status.' + status) : status;
+  // statusWord names a row's status; the preview's "created" is one that would be.
+  function statusWord(set, status) {
+    const key = (set === 'preview' ? 'plan.' : 'status.') + status;
+    return WORDS[key] ? t(key) : status;
   }
 
   function gridRow(set, row) {
@@ -668,7 +681,13 @@
     const hasError = (row.issues || []).some((i) => i.severity !== 'warning');
     if (set === 'check' && row.status === 'valid' && !hasError) tr.classList.add('fixed');
     tr.appendChild(el('td', 'rownum', row.row));
-    if (set !== 'check') tr.appendChild(el('td', 'status', statusWord(row.status)));
+    if (set !== 'check') tr.appendChild(el('td', 'status', statusWord(set, row.status)));
+    // What is wrong comes first, beside the row number: it stays in sight however
+    // wide the file is.
+    const extra = tr.appendChild(el('td', 'extra'));
+    if (g.extra === 'changes') renderChanges(extra, row);
+    if (g.extra === 'failure' && row.failure) extra.appendChild(el('div', 'issue bad', row.failure));
+    if (g.extra !== 'changes') renderIssues(extra, row, gridState(set).headers);
     const byCol = issuesByColumn(row);
     (row.cells || []).forEach((value, col) => {
       const td = tr.appendChild(el('td', 'cell', value));
@@ -681,10 +700,6 @@
       }
       if (g.editable) td.classList.add('editable');
     });
-    const extra = tr.appendChild(el('td', 'extra'));
-    if (g.extra === 'changes') renderChanges(extra, row);
-    if (g.extra === 'failure' && row.failure) extra.appendChild(el('div', 'issue bad', row.failure));
-    if (g.extra !== 'changes') renderIssues(extra, row, gridState(set).headers);
     return tr;
   }
 
@@ -937,7 +952,7 @@
     $('url').addEventListener('keydown', (e) => { if (e.key === 'Enter') connect(); });
     $('connect').addEventListener('click', connect);
     $('back-check').addEventListener('click', () => go('check'));
-    $('to-preview').addEventListener('click', () => go('preview'));
+    $('to-preview').addEventListener('click', () => enterStep('preview'));
   }
 
   // ---------------------------------------------------------------------------

@@ -138,7 +138,8 @@ func cellOf(rows [][]string, num, col int) string {
 }
 
 // The sample's columns the test touches, and its rows with errors (testdata/
-// staff.expected.json): row 5 has a bad e-mail, which the test corrects in the grid.
+// staff.expected.json): row 5 has a bad e-mail, which the test corrects in the grid;
+// row 15's e-mail domain is a typo, which the test mends with the page's suggestion.
 const (
 	colUID   = 0
 	colName  = 1
@@ -146,6 +147,8 @@ const (
 	colCity  = 7
 	fixedRow = 5
 	newEmail = "egor.ivanov@romashka-group.ru"
+	typoRow  = 15
+	typoFix  = "liubov.makarova@gmail.com"
 )
 
 var stillInvalid = []int{12, 19, 26, 33, 40, 47}
@@ -292,8 +295,18 @@ func TestPageInChromium(t *testing.T) {
 	if got := b.count("check-counts", "invalid"); got != "7" {
 		t.Errorf("%s rows with errors, want 7", got)
 	}
+	// Every row with a problem, and row 15's suggested e-mail taken in one click.
+	b.eval(`(() => { const s = document.getElementById("check-filter");
+		s.value = "all"; s.dispatchEvent(new Event("change", {bubbles: true})); })()`)
+	fix := fmt.Sprintf(`#grid button.fix[data-row="%d"]`, typoRow)
+	b.wait("the suggestion", fmt.Sprintf(`document.querySelector(%q) !== null`, fix))
+	if got := b.text(fix); got != "→ "+typoFix {
+		t.Errorf("the fix button says %q, want → %s", got, typoFix)
+	}
 	b.scrollTo("#check-filter")
 	b.shot("3-check")
+	b.do(chromedp.Click(chromedp.CSS(fix)))
+	b.wait("the suggestion taken", fmt.Sprintf(`document.querySelector(%q) === null && !document.getElementById("check-status").hidden`, fix))
 	b.do(chromedp.DoubleClick(chromedp.CSS(bad)), chromedp.WaitVisible(chromedp.CSS("#grid input.cell-edit")))
 	b.eval(fmt.Sprintf(`document.querySelector("#grid input.cell-edit").value = %q`, newEmail))
 	b.do(chromedp.SendKeys(chromedp.CSS("#grid input.cell-edit"), kb.Enter))
@@ -373,6 +386,7 @@ func (c *sandboxConnect) address() string {
 func (b *browser) scrollTo(sel string) {
 	b.t.Helper()
 	b.eval(fmt.Sprintf(`(() => { const e = document.querySelector(%q);
+		for (const s of document.querySelectorAll(".scroll")) s.scrollLeft = 0;
 		window.scrollTo(0, e.getBoundingClientRect().top + window.scrollY - 76); })()`, sel))
 }
 
@@ -439,6 +453,9 @@ func checkSandbox(t *testing.T, got []person, staff [][]string) {
 		}
 		if p.UID == cellOf(staff, fixedRow, colUID) && p.Email != newEmail {
 			t.Errorf("the corrected row's e-mail is %q, want %q", p.Email, newEmail)
+		}
+		if p.UID == cellOf(staff, typoRow, colUID) && p.Email != typoFix {
+			t.Errorf("row %d's e-mail is %q, want the suggestion %q", typoRow, p.Email, typoFix)
 		}
 	}
 	slices.Sort(want)

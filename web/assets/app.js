@@ -23,6 +23,7 @@
     credentialsFor: '', // the platform the credential inputs were made for
     grids: {}, // by set: {page, total, headers, rows, selected}
     importing: false,
+    stopAsked: false, // Stop was pressed: the run's end is no surprise
     pollTimer: 0,
   };
 
@@ -182,8 +183,8 @@
     'role.API_KEY': ['API key', 'Ключ API'],
 
     'preview.title': ['What will happen', 'Что произойдёт'],
-    'preview.lead': ['Nothing has been written yet. Look at what each row would become, then press the button at the bottom.',
-      'Пока ничего не записано. Посмотрите, что станет с каждой строкой, и нажмите кнопку внизу.'],
+    'preview.lead': ['Nothing has been written yet. Look at what each row would become, then press the button below.',
+      'Пока ничего не записано. Посмотрите, что станет с каждой строкой, и нажмите кнопку ниже.'],
     'preview.policy': ['Accounts that already exist', 'Уже существующие учётные записи'],
     'policy.update': ['update them', 'обновить'],
     'policy.missing': ['fill only empty fields', 'заполнить только пустые поля'],
@@ -192,7 +193,8 @@
     'preview.run': ['Preview', 'Показать'],
     'preview.noplan': ['This platform cannot be looked up before the import: the counts are what the import will try.',
       'Эту платформу нельзя опросить заранее: числа показывают, что попробует сделать загрузка.'],
-    'preview.nothing': ['Nothing is written until you press the button above.', 'Ничего не записывается, пока вы не нажмёте кнопку выше.'],
+    'preview.nothing': ['Nothing is written until you press this button.', 'Ничего не записывается, пока вы не нажмёте эту кнопку.'],
+    'preview.rows': ['Row by row', 'По строкам'],
     'import.button': [(c, u) => c && u ? 'Create ' + fmt(c) + ' and update ' + fmt(u) + ' ' + accountsEn(u)
       : u ? 'Update ' + fmt(u) + ' ' + accountsEn(u) : 'Create ' + fmt(c) + ' ' + accountsEn(c),
     (c, u) => c && u ? 'Создать ' + fmt(c) + ' и обновить ' + fmt(u) + ' ' + accountsRu(u)
@@ -621,7 +623,7 @@
   };
 
   function gridState(set) {
-    if (!state.grids[set]) state.grids[set] = { page: 0, total: 0, headers: [], rows: [], selected: null };
+    if (!state.grids[set]) state.grids[set] = { page: 0, total: 0, headers: [], rows: [], selected: null, mended: new Set() };
     return state.grids[set];
   }
 
@@ -635,6 +637,7 @@
     gs.headers = p.headers || [];
     gs.rows = p.rows || [];
     gs.selected = null;
+    if ($(set + '-status')) message(set + '-status', '');
     renderGrid(set);
   }
 
@@ -679,7 +682,8 @@
     const tr = el('tr', 'status-' + (row.status || 'none'));
     tr.dataset.row = row.row;
     const hasError = (row.issues || []).some((i) => i.severity !== 'warning');
-    if (set === 'check' && row.status === 'valid' && !hasError) tr.classList.add('fixed');
+    // A row mended here turns green once nothing in it is wrong.
+    if (row.status === 'valid' && !hasError && gridState(set).mended.has(row.row)) tr.classList.add('fixed');
     tr.appendChild(el('td', 'rownum', row.row));
     if (set !== 'check') tr.appendChild(el('td', 'status', statusWord(set, row.status)));
     // What is wrong comes first, beside the row number: it stays in sight however
@@ -810,6 +814,8 @@
     const gs = gridState(set);
     const i = gs.rows.findIndex((r) => r.row === rowNum);
     if (i >= 0 && res.row) gs.rows[i] = res.row;
+    gs.mended.add(rowNum);
+    message(set + '-status', '');
     gs.selected = { row: rowNum, col: col };
     if (res.check) {
       state.check = res.check;
@@ -821,12 +827,13 @@
     const body = { row: Number(button.dataset.row), col: Number(button.dataset.col), code: button.dataset.code, all: all };
     await run(async () => {
       const res = await call('POST', '/api/fix', body);
+      gridState(set).mended.add(body.row);
       if (res.check) {
         state.check = res.check;
         renderCheck();
       }
       await loadGrid(set, gridState(set).page);
-      message(set === 'check' ? 'check-routine' : 'results-dir', t('check.fixed', res.fixed || 0), 'ok');
+      message(set + '-status', t('check.fixed', res.fixed || 0), 'ok');
     });
   }
 
@@ -1050,9 +1057,12 @@
 
   function finishImport(p) {
     $('stop').hidden = true;
+    const asked = state.stopAsked;
+    state.stopAsked = false;
     if (p.stopped || p.error) {
-      const why = p.error ? p.error + ' ' : '';
-      message('import-message', why + (p.can_resume ? t('import.stopped', p.done || 0, p.total || 0) : ''), p.error ? 'bad' : '');
+      // After Stop the engine's "interrupted" is no news; any other error is.
+      const why = p.error && !asked ? p.error + ' ' : '';
+      message('import-message', why + (p.can_resume ? t('import.stopped', p.done || 0, p.total || 0) : ''), why ? 'bad' : '');
       $('resume').hidden = !p.can_resume;
       $('to-results').hidden = false;
       showStep('import');
@@ -1062,6 +1072,7 @@
   }
 
   async function stopImport() {
+    state.stopAsked = true;
     $('stop').disabled = true;
     $('stop').textContent = t('import.stopping');
     await run(() => call('POST', '/api/stop', {}));

@@ -156,32 +156,13 @@ type envJSON struct {
 func (a *api) platformsJSON() []platformJSON {
 	var out []platformJSON
 	for _, p := range platforms.All() {
-		pj := platformJSON{Name: p.Name, Title: p.Title, Plan: canPlan(p), Fields: fieldsOf(p.Schema())}
+		pj := platformJSON{Name: p.Name, Title: p.Title, Plan: p.CanPlan(), Fields: fieldsOf(p.Schema())}
 		for _, e := range p.Env {
-			pj.Env = append(pj.Env, envJSON{Name: e.Name, Set: a.cfg.Env(e.Name) != "", Secret: secretRole(e.Role), Alt: e.Alt})
+			pj.Env = append(pj.Env, envJSON{Name: e.Name, Set: a.cfg.Env(e.Name) != "", Secret: e.Role.Secret(), Alt: e.Alt})
 		}
 		out = append(out, pj)
 	}
 	return out
-}
-
-// secretRole reports whether a credential is a secret (typed into a password box), as
-// opposed to a name such as a client id or an e-mail.
-func secretRole(c targets.Credential) bool {
-	s := strings.ToLower(string(c))
-	return !strings.Contains(s, "id") && !strings.Contains(s, "email") && !strings.Contains(s, "user")
-}
-
-// canPlan asks a client built for nothing whether it can look accounts up without
-// writing; building one sends no request.
-func canPlan(p targets.Platform) bool {
-	t, err := p.New(targets.Settings{BaseURL: "http://127.0.0.1", Credential: func(targets.Credential) string { return "x" },
-		HTTPClient: &http.Client{}, Mode: targets.ModeUpsert})
-	if err != nil {
-		return false
-	}
-	_, ok := t.(targets.Planner)
-	return ok
 }
 
 func fieldsOf(s *validate.Schema) []fieldJSON {

@@ -26,12 +26,12 @@ import (
 )
 
 // assets are the page: index.html, app.js, app.css and what they use. Everything the
-// browser loads comes from here, never from the network (docs/ui.md).
+// browser loads comes from here, never from the network (docs/contract.md, "ui").
 //
 //go:embed assets
 var assets embed.FS
 
-// Limits of the server; see docs/ui.md, "Safe by construction".
+// Limits of the server; see docs/contract.md, "ui".
 const (
 	// maxUpload caps the body of POST /api/file, the spreadsheet.
 	maxUpload = 512 << 20
@@ -291,9 +291,9 @@ func writeEmpty(w http.ResponseWriter) {
 	io.WriteString(w, "{}\n")
 }
 
-// guard is every rule each request passes, in one place (docs/ui.md, "Safe by
-// construction"): the headers of every answer, the log line, the Host, the Origin,
-// the secret and the cookie, the cap on the body.
+// guard is every rule each request passes, in one place (docs/contract.md, "ui"):
+// the headers of every answer, the log line, the Host, the Origin, the secret and
+// the cookie, the cap on the body.
 func (s *Server) guard(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}

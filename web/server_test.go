@@ -108,7 +108,7 @@ func (r *running) do(t *testing.T, q request) *http.Response {
 }
 
 // TestSafetyRules: only the page opened from the printed address is answered
-// (docs/ui.md, "Safe by construction").
+// (docs/contract.md, "ui").
 func TestSafetyRules(t *testing.T) {
 	r := serve(t, Config{Lang: lang.English})
 	port := r.s.port

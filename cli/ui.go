@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -135,15 +136,20 @@ func uiConnect(env Env, log io.Writer) func(context.Context, web.ConnectRequest)
 		if err != nil {
 			return nil, func() {}, err
 		}
-		if r.URL == "" && !r.Sandbox {
+		if r.URL == "" {
 			return nil, func() {}, &usageError{msg: l.Pick("give the platform's address, or choose the sandbox",
 				"укажите адрес платформы или выберите песочницу")}
 		}
-		opts := importOptions{url: r.URL, sandbox: r.Sandbox, timeout: 30 * time.Second}
+		opts := importOptions{url: r.URL, timeout: 30 * time.Second}
 		opts.platform, opts.env = p, typedFirst(r.Credentials, env)
+		if r.Sandbox {
+			// The page's own sandbox, started once for the server's life (package web):
+			// it takes any credentials, as import --sandbox's does.
+			opts.env = func(string) string { return "sandbox" }
+		}
 		opts.opts = importer.DefaultOptions()
 		opts.opts.Kind, opts.opts.Lang = importer.Import, l
-		opts.settings = targets.Settings{Options: targets.Options{}, Mode: targets.ModeUpsert}
+		opts.settings = targets.Settings{Options: targets.Options{}, Mode: cmp.Or(r.Mode, targets.ModeUpsert), Policy: r.Policy}
 		return connect(opts, log)
 	}
 }

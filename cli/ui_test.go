@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"userimport/lang"
+	"userimport/targets"
 	"userimport/web"
 )
 
@@ -232,7 +233,7 @@ func TestUIConnect(t *testing.T) {
 		req     web.ConnectRequest
 		wantErr string
 	}{
-		{"sandbox", web.ConnectRequest{Platform: "collaborator", Sandbox: true, Lang: lang.English}, ""},
+		{"the page's sandbox", web.ConnectRequest{Platform: "collaborator", URL: "http://127.0.0.1:1", Sandbox: true, Lang: lang.English}, ""},
 		{"env credentials", web.ConnectRequest{Platform: "inskill", URL: "https://lms.example.ru", Lang: lang.English}, ""},
 		{"typed credentials", web.ConnectRequest{Platform: "collaborator", URL: "https://lms.example.ru", Lang: lang.English,
 			Credentials: map[string]string{"USERIMPORT_COLLABORATOR_TOKEN": "typed"}}, ""},
@@ -241,7 +242,9 @@ func TestUIConnect(t *testing.T) {
 		{"no credentials, ru", web.ConnectRequest{Platform: "collaborator", URL: "https://lms.example.ru", Lang: lang.Russian},
 			"collaborator: нет учётных данных"},
 		{"no address", web.ConnectRequest{Platform: "collaborator", Lang: lang.English}, "give the platform's address"},
-		{"both", web.ConnectRequest{Platform: "collaborator", URL: "https://lms.example.ru", Sandbox: true, Lang: lang.English}, "exclude each other"},
+		{"policy", web.ConnectRequest{Platform: "ispring", URL: "https://api-learn.ispringlearn.com", Lang: lang.English,
+			Credentials: map[string]string{"USERIMPORT_ISPRING_CLIENT_ID": "id", "USERIMPORT_ISPRING_CLIENT_SECRET": "s"},
+			Mode:        targets.ModeCreate, Policy: targets.Policy{UpdateFields: targets.UpdateMissing}}, ""},
 		{"unknown platform", web.ConnectRequest{Platform: "moodle", Lang: lang.English, Sandbox: true}, "moodle"},
 	}
 	for _, tt := range tests {

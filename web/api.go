@@ -110,13 +110,10 @@ func fail(w http.ResponseWriter, status int, msg string) {
 	reply(w, status, map[string]string{"error": msg})
 }
 
-// maxJSON caps a JSON call's body: the largest is a cell's new value.
-const maxJSON = 1 << 20
-
 // decode reads the JSON body of r into v; false (and the answer written) when it
-// cannot.
+// cannot. The server has capped the body (maxJSON).
 func decode(w http.ResponseWriter, r *http.Request, v any, l lang.Lang) bool {
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxJSON))
+	dec := json.NewDecoder(r.Body)
 	if err := dec.Decode(v); err != nil && !errors.Is(err, io.EOF) {
 		fail(w, http.StatusBadRequest, l.Pick("the page sent a request the server cannot read: reload the page",
 			"страница прислала запрос, который сервер не может прочитать: обновите страницу"))

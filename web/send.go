@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"maps"
 	"mime"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -20,6 +19,7 @@ import (
 	"userimport/lang"
 	"userimport/reports"
 	"userimport/targets"
+	sandboxes "userimport/targets/sandbox"
 )
 
 // connection is the platform the page connected to: where, and with which
@@ -45,17 +45,11 @@ type sandbox struct {
 
 // startSandbox serves p's stand-in, accepting any credentials, on a free loopback port.
 func startSandbox(p targets.Platform) (*sandbox, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	addr, stop, err := sandboxes.Start(p.NewSandbox(func(targets.Credential) string { return "" }))
 	if err != nil {
-		return nil, fmt.Errorf("start the sandbox: %w", err)
+		return nil, err
 	}
-	srv := &http.Server{Handler: p.NewSandbox(func(targets.Credential) string { return "" }), ReadHeaderTimeout: 10 * time.Second}
-	go srv.Serve(ln)
-	return &sandbox{platform: p.Name, addr: "http://" + ln.Addr().String(), stop: func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		srv.Shutdown(ctx)
-	}}, nil
+	return &sandbox{platform: p.Name, addr: "http://" + addr, stop: stop}, nil
 }
 
 // connectRequest is POST /api/connect.

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"maps"
-	"mime/multipart"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -178,24 +177,16 @@ func fieldsOf(s *validate.Schema) []fieldJSON {
 	return out
 }
 
-// maxUpload caps an uploaded file: far above any staff list, far below a machine's
-// memory.
-const maxUpload = 512 << 20
-
-// upload answers POST /api/file: the file (part "file") is kept in the server's
-// owner-only folder under its own name, and read.
+// upload answers POST /api/file: the file (part "file") is streamed into a folder of
+// its own in the server's owner-only folder, under its own base name (which the
+// reports quote), and read. Parsing the form instead would spill a large file into
+// the system's temporary folder. The server has capped the body (maxUpload).
 func (a *api) upload(w http.ResponseWriter, r *http.Request) {
 	l := a.langOf(r)
-	r.Body = http.MaxBytesReader(w, r.Body, maxUpload)
-	file, hdr, err := r.FormFile("file")
+	path, platform, err := a.receive(r)
 	if err != nil {
-		fail(w, http.StatusBadRequest, l.Pick("no file arrived: choose it again", "файл не пришёл: выберите его ещё раз"))
-		return
-	}
-	defer file.Close()
-	path, err := a.keep(file, hdr)
-	if err != nil {
-		fail(w, http.StatusInternalServerError, l.Pick("could not keep the file: ", "не удалось сохранить файл: ")+err.Error())
+		a.logf("upload: %v", err)
+		fail(w, http.StatusBadRequest, l.Pick("the file did not arrive whole: choose it again", "файл пришёл не целиком: выберите его ещё раз"))
 		return
 	}
 	a.mu.Lock()
@@ -208,7 +199,7 @@ func (a *api) upload(w http.ResponseWriter, r *http.Request) {
 	if a.ws != nil {
 		ws.platform = a.ws.platform
 	}
-	if p, ok := platforms.Lookup(r.FormValue("platform")); ok {
+	if p, ok := platforms.Lookup(platform); ok {
 		ws.platform = p
 	}
 	a.ws, a.check = ws, nil
@@ -216,10 +207,40 @@ func (a *api) upload(w http.ResponseWriter, r *http.Request) {
 	reply(w, http.StatusOK, ws.reading(l))
 }
 
-// keep saves an upload under a folder of its own in the server's folder, so that its
-// base name (which the reports quote) is the administrator's.
-func (a *api) keep(file multipart.File, hdr *multipart.FileHeader) (string, error) {
-	name := filepath.Base(strings.ReplaceAll(hdr.Filename, `\`, "/"))
+// receive streams the multipart body of an upload: the file into the server's
+// folder, the platform as its value.
+func (a *api) receive(r *http.Request) (path, platform string, err error) {
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return "", "", err
+	}
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return "", "", err
+		}
+		switch part.FormName() {
+		case "file":
+			if path, err = a.keep(part, part.FileName()); err != nil {
+				return "", "", err
+			}
+		case "platform":
+			b, _ := io.ReadAll(io.LimitReader(part, 64))
+			platform = string(b)
+		}
+	}
+	if path == "" {
+		return "", "", errors.New("no part named file")
+	}
+	return path, platform, nil
+}
+
+// keep saves an upload under a folder of its own in the server's folder.
+func (a *api) keep(file io.Reader, filename string) (string, error) {
+	name := filepath.Base(strings.ReplaceAll(filename, `\`, "/"))
 	if name == "." || name == "/" || name == "" {
 		name = "upload"
 	}
@@ -234,6 +255,7 @@ func (a *api) keep(file multipart.File, hdr *multipart.FileHeader) (string, erro
 	}
 	if _, err := io.Copy(f, file); err != nil {
 		f.Close()
+		os.RemoveAll(dir)
 		return "", err
 	}
 	return path, f.Close()

@@ -100,6 +100,13 @@ func TestFlow(t *testing.T) {
 	if ck.Rows != 50 || ck.Invalid != 7 || ck.Valid != 43 {
 		t.Errorf("check: %+v", ck)
 	}
+	// The check's grid is the annotated copy: the report of a check has none.
+	if _, err := os.Stat(filepath.Join(a.dir, "check", "results.csv")); err != nil {
+		t.Errorf("the check wrote no results.csv: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(a.dir, "check", "annotated.xlsx")); err == nil {
+		t.Error("the check wrote an annotated copy")
+	}
 	var page pageJSON
 	c.call("GET", "/api/rows?set=check&filter=all&page=0&size=50", nil, &page)
 	if page.Total != 8 {

@@ -108,7 +108,9 @@ func (ws *workspace) check(ctx context.Context, l lang.Lang, dir string) (*check
 			c.set.add(rs)
 		}
 	}
-	sum, err := importer.Run(ctx, ws.options(importer.Validate, l, dir), deps)
+	opts := ws.options(importer.Validate, l, dir)
+	opts.NoCopies = true
+	sum, err := importer.Run(ctx, opts, deps)
 	if sum == nil {
 		return nil, err
 	}
@@ -475,7 +477,9 @@ func (ws *workspace) checkRow(ctx context.Context, l lang.Lang, num int, dir str
 			got = keep(row)
 		}
 	}
-	if sum, err := importer.Run(ctx, ws.options(importer.Validate, l, dir), deps); sum == nil {
+	opts := ws.options(importer.Validate, l, dir)
+	opts.NoCopies = true
+	if sum, err := importer.Run(ctx, opts, deps); sum == nil {
 		return got, err
 	}
 	return got, nil

@@ -79,10 +79,7 @@ type checked struct {
 
 // runCheck answers POST /api/check: the engine's check (importer.Run, Kind
 // Validate) over the edited rows, its report in the server's folder.
-func (a *api) runCheck(w http.ResponseWriter, r *http.Request) {
-	l := a.langOf(r)
-	a.mu.Lock()
-	defer a.mu.Unlock()
+func (a *api) runCheck(w http.ResponseWriter, r *http.Request, l lang.Lang, _ none) {
 	if !a.needFile(w, l) {
 		return
 	}
@@ -192,15 +189,12 @@ type issueJSON struct {
 
 // rows answers GET /api/rows: one page of the check's, the preview's or the
 // results' rows, filtered.
-func (a *api) rows(w http.ResponseWriter, r *http.Request) {
-	l := a.langOf(r)
+func (a *api) rows(w http.ResponseWriter, r *http.Request, l lang.Lang, _ none) {
 	q := r.URL.Query()
 	page, _ := strconv.Atoi(q.Get("page"))
 	size, _ := strconv.Atoi(q.Get("size"))
 	size = min(cmp.Or(max(size, 0), 50), 500)
 	page = max(page, 0)
-	a.mu.Lock()
-	defer a.mu.Unlock()
 	if !a.needFile(w, l) {
 		return
 	}
@@ -351,14 +345,7 @@ type cellRequest struct {
 
 // editCell answers POST /api/cell: the cell written, and its row checked again at
 // once by the engine.
-func (a *api) editCell(w http.ResponseWriter, r *http.Request) {
-	l := a.langOf(r)
-	var req cellRequest
-	if !decode(w, r, &req, l) {
-		return
-	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
+func (a *api) editCell(w http.ResponseWriter, r *http.Request, l lang.Lang, req cellRequest) {
 	if !a.needFile(w, l) {
 		return
 	}
@@ -495,14 +482,7 @@ type fixRequest struct {
 
 // fix answers POST /api/fix: the engine's suggestion written into the cell, for one
 // row or for every row with the same kind of fix.
-func (a *api) fix(w http.ResponseWriter, r *http.Request) {
-	l := a.langOf(r)
-	var req fixRequest
-	if !decode(w, r, &req, l) {
-		return
-	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
+func (a *api) fix(w http.ResponseWriter, r *http.Request, l lang.Lang, req fixRequest) {
 	if !a.needFile(w, l) {
 		return
 	}
@@ -551,10 +531,7 @@ func (a *api) fix(w http.ResponseWriter, r *http.Request) {
 
 // downloadCorrected answers GET /api/download/corrected: the edited file in the
 // input's own format.
-func (a *api) downloadCorrected(w http.ResponseWriter, r *http.Request) {
-	l := a.langOf(r)
-	a.mu.Lock()
-	defer a.mu.Unlock()
+func (a *api) downloadCorrected(w http.ResponseWriter, r *http.Request, l lang.Lang, _ none) {
 	if !a.needFile(w, l) {
 		return
 	}

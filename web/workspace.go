@@ -106,10 +106,7 @@ func (ws *workspace) ready() bool {
 }
 
 // state answers GET /api/state: the platforms, the file if one is open, the step.
-func (a *api) state(w http.ResponseWriter, r *http.Request) {
-	l := a.langOf(r)
-	a.mu.Lock()
-	defer a.mu.Unlock()
+func (a *api) state(w http.ResponseWriter, r *http.Request, l lang.Lang, _ none) {
 	out := stateJSON{Lang: string(l), Platforms: a.platformsJSON(), Step: "file"}
 	if a.ws != nil {
 		if a.ws.tbl == nil && a.ws.readErr == nil {
@@ -272,14 +269,7 @@ type readRequest struct {
 }
 
 // read answers POST /api/read: the file read again as asked.
-func (a *api) read(w http.ResponseWriter, r *http.Request) {
-	l := a.langOf(r)
-	var req readRequest
-	if !decode(w, r, &req, l) {
-		return
-	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
+func (a *api) read(w http.ResponseWriter, r *http.Request, l lang.Lang, req readRequest) {
 	if a.ws == nil {
 		fail(w, http.StatusConflict, l.Pick("choose a file first", "сначала выберите файл"))
 		return
@@ -461,19 +451,15 @@ func missingOf(err error, l lang.Lang) []missingJSON {
 	return out
 }
 
+// profileRequest is POST /api/profile.
+type profileRequest struct {
+	Name string `json:"name"`
+}
+
 // saveProfile answers POST /api/profile: the platform, the columns and the values for
 // empty cells saved as a profile the command line uses (--profile NAME).
-func (a *api) saveProfile(w http.ResponseWriter, r *http.Request) {
-	l := a.langOf(r)
-	var req struct {
-		Name string `json:"name"`
-	}
-	if !decode(w, r, &req, l) {
-		return
-	}
+func (a *api) saveProfile(w http.ResponseWriter, r *http.Request, l lang.Lang, req profileRequest) {
 	name := strings.TrimSpace(req.Name)
-	a.mu.Lock()
-	defer a.mu.Unlock()
 	switch {
 	case name == "":
 		fail(w, http.StatusBadRequest, l.Pick("give the profile a name", "дайте профилю название"))

@@ -88,7 +88,7 @@ func (e *usageError) text(l lang.Lang) string {
 func Main(ctx context.Context, args []string, env Env, stdio IO) int {
 	a := newApp(args, env, stdio)
 	if len(args) == 0 && startedByExplorer() {
-		return explainAndWait(stdio, a.lang)
+		return doubleClicked(ctx, a)
 	}
 	root := newRoot(a)
 	root.SetArgs(args)
@@ -102,8 +102,9 @@ func Main(ctx context.Context, args []string, env Env, stdio IO) int {
 	return int(code)
 }
 
-// explainAndWait is what a double-clicked userimport.exe shows: how to run it, and a
-// pause, so the window does not flash and close before anyone could read it.
+// explainAndWait is what a double-clicked userimport.exe shows when the page cannot
+// start (doubleClicked): how to run it, and a pause, so the window does not flash and
+// close before anyone could read it.
 func explainAndWait(stdio IO, l lang.Lang) int {
 	fmt.Fprint(stdio.Stderr, l.Pick(`userimport is a command-line tool: it needs a command and a file.
 
@@ -207,6 +208,7 @@ func newRoot(a *app) *cobra.Command {
 		newSandboxCmd(a),
 		newTemplateCmd(a),
 		newTargetsCmd(a),
+		newUICmd(a),
 		newVersionCmd(a),
 	)
 	localize(root, l)

@@ -69,7 +69,7 @@ func golden(t *testing.T, name, got string) {
 // TestHelpGolden keeps every command's --help in testdata, in both languages, so a
 // change of wording or a lost example shows up in review.
 func TestHelpGolden(t *testing.T) {
-	commands := []string{"", "validate", "import", "plan", "template", "targets", "sandbox", "version", "completion"}
+	commands := []string{"", "validate", "import", "plan", "template", "targets", "sandbox", "ui", "version", "completion"}
 	for _, l := range []string{"en", "ru"} {
 		for _, c := range commands {
 			name := c

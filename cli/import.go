@@ -21,6 +21,7 @@ import (
 	"userimport/lang"
 	"userimport/reports"
 	"userimport/targets"
+	"userimport/targets/sandbox"
 )
 
 // importFlags are the flags of import and plan, the commands that talk to a platform.
@@ -276,18 +277,8 @@ func connect(opts importOptions, log io.Writer) (client targets.Target, stop fun
 // startSandbox serves the platform's stand-in, accepting any credentials, on a free
 // loopback port until stop is called.
 func startSandbox(p targets.Platform) (stop func(), addr string, err error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, "", fmt.Errorf("start the sandbox: %w", err)
-	}
-	none := func(targets.Credential) string { return "" }
-	srv := &http.Server{Handler: p.NewSandbox(none), ReadHeaderTimeout: 10 * time.Second}
-	go srv.Serve(ln)
-	return func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		srv.Shutdown(ctx)
-	}, ln.Addr().String(), nil
+	addr, stop, err = sandbox.Start(p.NewSandbox(func(targets.Credential) string { return "" }))
+	return stop, addr, err
 }
 
 // warnPlainHTTP warns when --url is plain http:// to another machine: the credentials

@@ -3,4 +3,5 @@
 package cli
 
 // startedByExplorer is false outside Windows: a terminal stays open after a command.
-func startedByExplorer() bool { return false }
+// A variable, so that tests can play a double click.
+var startedByExplorer = func() bool { return false }

@@ -14,5 +14,6 @@ func init() {
 }
 
 // startedByExplorer reports whether the program was double-clicked in Explorer, in a
-// console window of its own that closes as soon as it exits.
-func startedByExplorer() bool { return mousetrap.StartedByExplorer() }
+// console window of its own that closes as soon as it exits. A variable, so that
+// tests can play a double click.
+var startedByExplorer = mousetrap.StartedByExplorer

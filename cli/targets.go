@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net/http"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -52,7 +51,7 @@ func describeTarget(p targets.Platform, l lang.Lang) targetInfo {
 		Name:  p.Name,
 		Modes: []string{string(targets.ModeUpsert), string(targets.ModeCreate), string(targets.ModeUpdate)},
 		Env:   p.EnvNames(),
-		Plan:  canPlan(p),
+		Plan:  p.CanPlan(),
 		Facts: p.Facts,
 	}
 	if p.Notice != nil {
@@ -70,18 +69,6 @@ func describeTarget(p targets.Platform, l lang.Lang) targetInfo {
 		info.Fields = append(info.Fields, fi)
 	}
 	return info
-}
-
-// canPlan asks a client built for nothing whether it can look accounts up without
-// writing; building one sends no request.
-func canPlan(p targets.Platform) bool {
-	t, err := p.New(targets.Settings{BaseURL: "http://127.0.0.1", Credential: anyCredential,
-		Options: targets.Options{}, HTTPClient: &http.Client{}, Mode: targets.ModeUpsert})
-	if err != nil {
-		return false
-	}
-	_, ok := t.(targets.Planner)
-	return ok
 }
 
 // targetsOptions are what `userimport targets` was asked.

@@ -114,6 +114,9 @@ type Output struct {
 	// ReportDir is where the reports go; empty means "<input>.report" beside the input.
 	ReportDir string
 	Lang      lang.Lang
+	// NoCopies leaves the copies of the input (the annotated copy, the failed file)
+	// out of the reports: the browser UI's checks, which show the rows themselves.
+	NoCopies bool
 }
 
 // DefaultOptions are the options of an import with every setting at its default; the

@@ -244,6 +244,7 @@ func (f *files) openImport(dir string, resume bool) (err error) {
 func (f *files) openReports(dir string, in *input, opts *Options) (err error) {
 	f.writer, err = reports.NewWriter(dir, reports.Input{
 		Path: opts.Input, Info: in.info.Info, HeaderRow: in.header.Num, Header: in.header.Cells, Columns: in.info.Columns,
+		NoCopies: opts.NoCopies,
 	}, opts.Lang)
 	return err
 }

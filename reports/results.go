@@ -63,6 +63,10 @@ type Input struct {
 	Header    []string        // the header row's cells as read
 	// Columns says which field each column was read as, in column order.
 	Columns []Column
+	// NoCopies leaves out the copies of the input (the annotated copy and the failed
+	// file): the browser UI's check shows its rows in its own grid and writes the
+	// corrected file itself, and a 200,000-row workbook takes seconds to write.
+	NoCopies bool
 }
 
 // NewWriter creates results.csv in dir (which must exist, and pass MkdirReport's
@@ -100,7 +104,7 @@ func NewWriter(dir string, in Input, l lang.Lang) (*Writer, error) {
 		return nil, err
 	}
 	w.html = newHTMLReport(l)
-	if len(in.Header) > 0 {
+	if len(in.Header) > 0 && !in.NoCopies {
 		sr, err := newSheetReports(dir, failedName, in, l)
 		if err != nil {
 			f.Close()

@@ -84,6 +84,19 @@ func (p *Platform) EnvNames() []string {
 	return names
 }
 
+// CanPlan reports whether the platform's client can look accounts up without writing
+// (targets.Planner), which `plan` and a preview need. It builds a client for nothing,
+// which sends no request.
+func (p *Platform) CanPlan() bool {
+	t, err := p.New(Settings{BaseURL: "http://127.0.0.1", Credential: func(Credential) string { return "x" },
+		HTTPClient: &http.Client{}, Mode: ModeUpsert})
+	if err != nil {
+		return false
+	}
+	_, ok := t.(Planner)
+	return ok
+}
+
 // EnvVar is an environment variable that holds one of a platform's credentials.
 type EnvVar struct {
 	// Name is the variable, USERIMPORT_<PLATFORM>_<ROLE>.
@@ -110,6 +123,11 @@ const (
 	Password     Credential = "password"
 	APIKey       Credential = "api_key"
 )
+
+// Secret reports whether c is a secret (a token, a password), as opposed to a name
+// the administrator may see (a client id, an e-mail): a page types a secret into a
+// password box.
+func (c Credential) Secret() bool { return c != ClientID && c != Email }
 
 // ProfileKey is the settings file's key naming the variable that holds c in place of
 // the standard one: token_env for Token.

@@ -50,18 +50,22 @@ func newAPI(cfg Config, dir string) (*api, error) {
 // routes registers the JSON calls under /api/ (all but the lifecycle's ping and bye,
 // which server.go answers).
 func (a *api) routes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /api/state", a.state)
+	// The calls that read or change the file and the choices made about it: one at a
+	// time, under a.mu.
+	mux.HandleFunc("GET /api/state", handle(a, a.state))
+	mux.HandleFunc("POST /api/read", handle(a, a.read))
+	mux.HandleFunc("POST /api/profile", handle(a, a.saveProfile))
+	mux.HandleFunc("POST /api/check", handle(a, a.runCheck))
+	mux.HandleFunc("GET /api/rows", handle(a, a.rows))
+	mux.HandleFunc("POST /api/cell", handle(a, a.editCell))
+	mux.HandleFunc("POST /api/fix", handle(a, a.fix))
+	mux.HandleFunc("GET /api/download/corrected", handle(a, a.downloadCorrected))
+	mux.HandleFunc("POST /api/connect", handle(a, a.connect))
+	mux.HandleFunc("POST /api/preview", handle(a, a.preview))
+	mux.HandleFunc("POST /api/import", handle(a, a.startImport))
+	// The upload streams before it takes the lock; the calls about a running import
+	// take only its own lock, so that progress is read while it goes.
 	mux.HandleFunc("POST /api/file", a.upload)
-	mux.HandleFunc("POST /api/read", a.read)
-	mux.HandleFunc("POST /api/profile", a.saveProfile)
-	mux.HandleFunc("POST /api/check", a.runCheck)
-	mux.HandleFunc("GET /api/rows", a.rows)
-	mux.HandleFunc("POST /api/cell", a.editCell)
-	mux.HandleFunc("POST /api/fix", a.fix)
-	mux.HandleFunc("GET /api/download/corrected", a.downloadCorrected)
-	mux.HandleFunc("POST /api/connect", a.connect)
-	mux.HandleFunc("POST /api/preview", a.preview)
-	mux.HandleFunc("POST /api/import", a.startImport)
 	mux.HandleFunc("GET /api/progress", a.progress)
 	mux.HandleFunc("POST /api/stop", a.stop)
 	mux.HandleFunc("GET /api/results", a.results)
@@ -90,6 +94,25 @@ func (a *api) logf(format string, args ...any) {
 	}
 }
 
+// none is the body of a call that has none.
+type none struct{}
+
+// handle is the shape of every call about the file: the page's language, the JSON
+// body decoded into a Req (an empty body is Req's zero), and the api's lock held
+// while fn answers.
+func handle[Req any](a *api, fn func(w http.ResponseWriter, r *http.Request, l lang.Lang, req Req)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		l := a.langOf(r)
+		var req Req
+		if !decode(w, r, &req, l) {
+			return
+		}
+		a.mu.Lock()
+		defer a.mu.Unlock()
+		fn(w, r, l, req)
+	}
+}
+
 // langOf is the language the page asked in (?lang=), else the server's.
 func (a *api) langOf(r *http.Request) lang.Lang {
 	if v := r.URL.Query().Get("lang"); v != "" {
@@ -110,13 +133,10 @@ func fail(w http.ResponseWriter, status int, msg string) {
 	reply(w, status, map[string]string{"error": msg})
 }
 
-// maxJSON caps a JSON call's body: the largest is a cell's new value.
-const maxJSON = 1 << 20
-
 // decode reads the JSON body of r into v; false (and the answer written) when it
-// cannot.
+// cannot. The server has capped the body (maxJSON).
 func decode(w http.ResponseWriter, r *http.Request, v any, l lang.Lang) bool {
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxJSON))
+	dec := json.NewDecoder(r.Body)
 	if err := dec.Decode(v); err != nil && !errors.Is(err, io.EOF) {
 		fail(w, http.StatusBadRequest, l.Pick("the page sent a request the server cannot read: reload the page",
 			"страница прислала запрос, который сервер не может прочитать: обновите страницу"))

@@ -2,7 +2,9 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -10,10 +12,14 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"userimport/lang"
+	"userimport/platforms"
+	"userimport/targets"
+	"userimport/validate"
 )
 
 // client calls the api as the page does, without the server's safety rules (see
@@ -93,6 +99,13 @@ func TestFlow(t *testing.T) {
 	}
 	if ck.Rows != 50 || ck.Invalid != 7 || ck.Valid != 43 {
 		t.Errorf("check: %+v", ck)
+	}
+	// The check's grid is the annotated copy: the report of a check has none.
+	if _, err := os.Stat(filepath.Join(a.dir, "check", "results.csv")); err != nil {
+		t.Errorf("the check wrote no results.csv: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(a.dir, "check", "annotated.xlsx")); err == nil {
+		t.Error("the check wrote an annotated copy")
 	}
 	var page pageJSON
 	c.call("GET", "/api/rows?set=check&filter=all&page=0&size=50", nil, &page)
@@ -295,5 +308,107 @@ func TestUpload(t *testing.T) {
 	}
 	if fi, err := os.Stat(filepath.Dir(a.ws.path)); err != nil || fi.Mode().Perm() != 0o700 {
 		t.Errorf("upload folder: %v %v", fi.Mode(), err)
+	}
+}
+
+// slowTarget creates every account after a pause, so that a test can stop an import
+// part-way; it counts the accounts it created.
+type slowTarget struct {
+	mu      sync.Mutex
+	created map[string]bool
+}
+
+func (s *slowTarget) Name() string { return "collaborator" }
+
+func (s *slowTarget) Upsert(ctx context.Context, u *validate.User) (targets.Result, error) {
+	select {
+	case <-time.After(40 * time.Millisecond):
+	case <-ctx.Done():
+		return targets.Result{}, ctx.Err()
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.created[u.Email] {
+		return targets.Result{}, fmt.Errorf("%s created twice", u.Email)
+	}
+	s.created[u.Email] = true
+	return targets.Result{Outcome: targets.Created}, nil
+}
+
+// TestStopAndResume stops an import part-way, as the Stop button does, and resumes
+// it: every valid row is created once, none twice.
+func TestStopAndResume(t *testing.T) {
+	slow := &slowTarget{created: map[string]bool{}}
+	connect := func(context.Context, ConnectRequest) (targets.Target, func(), error) { return slow, func() {}, nil }
+	c, _ := newClient(t, Config{Lang: lang.English, File: staffCopy(t), Connect: connect})
+	c.call("POST", "/api/read", map[string]any{"platform": "collaborator"}, nil)
+	c.call("POST", "/api/check", struct{}{}, nil)
+	c.call("POST", "/api/connect", connectRequest{URL: "https://lms.example.ru"}, nil)
+	wait := func() map[string]any {
+		var pr map[string]any
+		for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+			if c.call("GET", "/api/progress", nil, &pr); pr["running"] == false {
+				break
+			}
+		}
+		return pr
+	}
+	c.call("POST", "/api/import", runRequest{Policy: "update"}, nil)
+	time.Sleep(150 * time.Millisecond)
+	c.call("POST", "/api/stop", struct{}{}, nil)
+	pr := wait()
+	if pr["stopped"] != true || pr["can_resume"] != true {
+		t.Fatalf("after stop: %v", pr)
+	}
+	first := len(slow.created)
+	if first == 0 || first >= 43 {
+		t.Fatalf("%d created before the stop; want some, not all", first)
+	}
+	if st := c.call("POST", "/api/import", runRequest{Policy: "update", Resume: true}, nil); st != http.StatusAccepted {
+		t.Fatalf("resume: %d", st)
+	}
+	pr = wait()
+	if len(slow.created) != 43 || pr["failed"] != float64(0) {
+		t.Errorf("after resume: %d created (%d before the stop), progress %v", len(slow.created), first, pr)
+	}
+}
+
+// TestEveryPlatform runs the page's flow into each platform's sandbox: what the
+// preview says an import would create, the import creates, and a second preview
+// finds every account unchanged.
+func TestEveryPlatform(t *testing.T) {
+	for _, p := range platforms.Names() {
+		t.Run(p, func(t *testing.T) {
+			c, _ := newClient(t, Config{Lang: lang.English, File: staffCopy(t)})
+			var rd readingJSON
+			c.call("POST", "/api/read", map[string]any{"platform": p, "sets": map[string]string{"department": "Staff"}}, &rd)
+			if len(rd.Missing) > 0 || rd.Error != "" {
+				t.Fatalf("read: %+v %s", rd.Missing, rd.Error)
+			}
+			var ck checkJSON
+			c.call("POST", "/api/check", struct{}{}, &ck)
+			var conn map[string]any
+			if c.call("POST", "/api/connect", connectRequest{Sandbox: true}, &conn); conn["ok"] != true {
+				t.Fatalf("connect: %v", conn)
+			}
+			var pv map[string]any
+			c.call("POST", "/api/preview", runRequest{Policy: "update"}, &pv)
+			c.call("POST", "/api/import", runRequest{Policy: "update"}, nil)
+			var pr map[string]any
+			for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+				if c.call("GET", "/api/progress", nil, &pr); pr["running"] == false {
+					break
+				}
+			}
+			if pr["created"] != pv["created"] || pr["created"] != float64(ck.Valid) || pr["failed"] != float64(0) {
+				t.Errorf("preview %v, import %v, %d valid", pv, pr, ck.Valid)
+			}
+			if pv["can_plan"] == true {
+				c.call("POST", "/api/preview", runRequest{Policy: "update"}, &pv)
+				if pv["unchanged"] != float64(ck.Valid) {
+					t.Errorf("second preview: %v, want %d unchanged", pv, ck.Valid)
+				}
+			}
+		})
 	}
 }

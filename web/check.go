@@ -79,10 +79,7 @@ type checked struct {
 
 // runCheck answers POST /api/check: the engine's check (importer.Run, Kind
 // Validate) over the edited rows, its report in the server's folder.
-func (a *api) runCheck(w http.ResponseWriter, r *http.Request) {
-	l := a.langOf(r)
-	a.mu.Lock()
-	defer a.mu.Unlock()
+func (a *api) runCheck(w http.ResponseWriter, r *http.Request, l lang.Lang, _ none) {
 	if !a.needFile(w, l) {
 		return
 	}
@@ -108,7 +105,9 @@ func (ws *workspace) check(ctx context.Context, l lang.Lang, dir string) (*check
 			c.set.add(rs)
 		}
 	}
-	sum, err := importer.Run(ctx, ws.options(importer.Validate, l, dir), deps)
+	opts := ws.options(importer.Validate, l, dir)
+	opts.NoCopies = true
+	sum, err := importer.Run(ctx, opts, deps)
 	if sum == nil {
 		return nil, err
 	}
@@ -190,15 +189,12 @@ type issueJSON struct {
 
 // rows answers GET /api/rows: one page of the check's, the preview's or the
 // results' rows, filtered.
-func (a *api) rows(w http.ResponseWriter, r *http.Request) {
-	l := a.langOf(r)
+func (a *api) rows(w http.ResponseWriter, r *http.Request, l lang.Lang, _ none) {
 	q := r.URL.Query()
 	page, _ := strconv.Atoi(q.Get("page"))
 	size, _ := strconv.Atoi(q.Get("size"))
 	size = min(cmp.Or(max(size, 0), 50), 500)
 	page = max(page, 0)
-	a.mu.Lock()
-	defer a.mu.Unlock()
 	if !a.needFile(w, l) {
 		return
 	}
@@ -349,14 +345,7 @@ type cellRequest struct {
 
 // editCell answers POST /api/cell: the cell written, and its row checked again at
 // once by the engine.
-func (a *api) editCell(w http.ResponseWriter, r *http.Request) {
-	l := a.langOf(r)
-	var req cellRequest
-	if !decode(w, r, &req, l) {
-		return
-	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
+func (a *api) editCell(w http.ResponseWriter, r *http.Request, l lang.Lang, req cellRequest) {
 	if !a.needFile(w, l) {
 		return
 	}
@@ -394,7 +383,8 @@ func (a *api) current(num int) *rowState {
 	return nil
 }
 
-// edit writes one cell and checks its row again.
+// edit writes one cell and checks its row again: the check's counts and the row's
+// state in the check and in the last import's results follow.
 func (a *api) edit(ctx context.Context, l lang.Lang, num, col int, value string) error {
 	if err := a.ws.tbl.set(num, col, value); err != nil {
 		return err
@@ -404,40 +394,42 @@ func (a *api) edit(ctx context.Context, l lang.Lang, num, col int, value string)
 	if err != nil {
 		return err
 	}
-	for _, rs := range []*rowState{a.check.setRow(num), a.resultRow(num)} {
-		if rs == nil {
-			continue
+	if c := a.check; c != nil {
+		was := c.set.get(num)
+		if was == nil {
+			// A row without problems is not in the set: it was valid.
+			c.set.add(rowState{num: num, status: reports.Valid})
+			was = c.set.get(num)
 		}
-		// A duplicate is a matter of the whole file, which a one-row check cannot
-		// see: it stays until its own cell is edited or the file is checked again.
-		for _, is := range rs.issues {
-			if is.Code == validate.CodeDuplicate && columnOf(is, a.ws.insp.Mapping) != col {
-				fresh.issues = append(fresh.issues, is)
-			}
-		}
-		if a.check != nil && rs == a.check.setRow(num) {
-			a.check.recount(rs, fresh)
-		}
-		status := fresh.status
-		if rs.status != reports.Invalid && rs.status != reports.Valid && !fresh.hasError() {
-			status = rs.status // a failed row stays failed until it is sent again
-		}
-		rs.issues, rs.status = fresh.issues, status
-		if fresh.hasError() {
-			rs.status = reports.Invalid
-		}
+		now := fresh
+		now.issues = keepDuplicates(was.issues, fresh.issues, col, c.mapping)
+		c.recount(was, now)
+		was.issues, was.status = now.issues, now.status
 	}
-	if a.check != nil && a.check.setRow(num) == nil && len(fresh.issues) > 0 {
-		a.check.set.add(fresh)
+	if rs := a.resultRow(num); rs != nil {
+		rs.issues = keepDuplicates(rs.issues, fresh.issues, col, a.ws.insp.Mapping)
+		switch {
+		case validate.HasErrors(rs.issues):
+			rs.status = reports.Invalid
+		case rs.status == reports.Invalid:
+			// Fixed: it goes with the next send.
+			rs.status = reports.Valid
+		}
 	}
 	return nil
 }
 
-func (c *checked) setRow(num int) *rowState {
-	if c == nil {
-		return nil
+// keepDuplicates is a row's fresh issues with its old duplicate ones: a duplicate is a
+// matter of the whole file, which a one-row check cannot see, so it stays until its
+// own cell is edited or the file is checked again.
+func keepDuplicates(old, fresh []validate.Issue, edited int, m *columns.Mapping) []validate.Issue {
+	out := slices.Clone(fresh)
+	for _, is := range old {
+		if is.Code == validate.CodeDuplicate && columnOf(is, m) != edited {
+			out = append(out, is)
+		}
 	}
-	return c.set.get(num)
+	return out
 }
 
 func (a *api) resultRow(num int) *rowState {
@@ -447,12 +439,13 @@ func (a *api) resultRow(num int) *rowState {
 	return nil
 }
 
-// recount moves the counts from what row was to what it is.
+// recount moves the counts from what a row was to what it is.
 func (c *checked) recount(was *rowState, now rowState) {
-	if was.hasError() && !now.hasError() {
+	switch before, after := was.hasError(), now.hasError(); {
+	case before && !after:
 		c.invalid--
 		c.valid++
-	} else if !was.hasError() && now.hasError() {
+	case !before && after:
 		c.invalid++
 		c.valid--
 	}
@@ -471,10 +464,10 @@ func (ws *workspace) checkRow(ctx context.Context, l lang.Lang, num int, dir str
 			got = keep(row)
 		}
 	}
-	if _, err := importer.Run(ctx, ws.options(importer.Validate, l, dir), deps); err != nil {
-		if _, rowsFailed := err.(*importer.AbortError); !rowsFailed && got.num == 0 {
-			return got, err
-		}
+	opts := ws.options(importer.Validate, l, dir)
+	opts.NoCopies = true
+	if sum, err := importer.Run(ctx, opts, deps); sum == nil {
+		return got, err
 	}
 	return got, nil
 }
@@ -489,14 +482,7 @@ type fixRequest struct {
 
 // fix answers POST /api/fix: the engine's suggestion written into the cell, for one
 // row or for every row with the same kind of fix.
-func (a *api) fix(w http.ResponseWriter, r *http.Request) {
-	l := a.langOf(r)
-	var req fixRequest
-	if !decode(w, r, &req, l) {
-		return
-	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
+func (a *api) fix(w http.ResponseWriter, r *http.Request, l lang.Lang, req fixRequest) {
 	if !a.needFile(w, l) {
 		return
 	}
@@ -545,10 +531,7 @@ func (a *api) fix(w http.ResponseWriter, r *http.Request) {
 
 // downloadCorrected answers GET /api/download/corrected: the edited file in the
 // input's own format.
-func (a *api) downloadCorrected(w http.ResponseWriter, r *http.Request) {
-	l := a.langOf(r)
-	a.mu.Lock()
-	defer a.mu.Unlock()
+func (a *api) downloadCorrected(w http.ResponseWriter, r *http.Request, l lang.Lang, _ none) {
 	if !a.needFile(w, l) {
 		return
 	}

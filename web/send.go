@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"maps"
 	"mime"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -20,6 +19,7 @@ import (
 	"userimport/lang"
 	"userimport/reports"
 	"userimport/targets"
+	sandboxes "userimport/targets/sandbox"
 )
 
 // connection is the platform the page connected to: where, and with which
@@ -45,17 +45,11 @@ type sandbox struct {
 
 // startSandbox serves p's stand-in, accepting any credentials, on a free loopback port.
 func startSandbox(p targets.Platform) (*sandbox, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	addr, stop, err := sandboxes.Start(p.NewSandbox(func(targets.Credential) string { return "" }))
 	if err != nil {
-		return nil, fmt.Errorf("start the sandbox: %w", err)
+		return nil, err
 	}
-	srv := &http.Server{Handler: p.NewSandbox(func(targets.Credential) string { return "" }), ReadHeaderTimeout: 10 * time.Second}
-	go srv.Serve(ln)
-	return &sandbox{platform: p.Name, addr: "http://" + ln.Addr().String(), stop: func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		srv.Shutdown(ctx)
-	}}, nil
+	return &sandbox{platform: p.Name, addr: "http://" + addr, stop: stop}, nil
 }
 
 // connectRequest is POST /api/connect.
@@ -67,14 +61,7 @@ type connectRequest struct {
 
 // connect answers POST /api/connect: the platform reached and the check before the
 // first row run, as import runs it; what is wrong said in one line.
-func (a *api) connect(w http.ResponseWriter, r *http.Request) {
-	l := a.langOf(r)
-	var req connectRequest
-	if !decode(w, r, &req, l) {
-		return
-	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
+func (a *api) connect(w http.ResponseWriter, r *http.Request, l lang.Lang, req connectRequest) {
 	if !a.needFile(w, l) {
 		return
 	}
@@ -138,6 +125,13 @@ func (a *api) target(ctx context.Context, req ConnectRequest) (targets.Target, f
 	t, err := p.New(targets.Settings{BaseURL: req.URL, Credential: creds, HTTPClient: &http.Client{Timeout: 30 * time.Second},
 		Mode: req.Mode, Policy: req.Policy})
 	return t, func() {}, err
+}
+
+// under is the connection's request with the page's policy for existing accounts.
+func (c *connection) under(policy string) ConnectRequest {
+	req := c.req
+	req.Mode, req.Policy = policyOf(policy)
+	return req
 }
 
 // policyOf turns the page's policy for existing accounts into import's mode and
@@ -218,14 +212,7 @@ type runRequest struct {
 
 // preview answers POST /api/preview: the engine's plan (read-only lookups) of every
 // valid row under the chosen policy.
-func (a *api) preview(w http.ResponseWriter, r *http.Request) {
-	l := a.langOf(r)
-	var req runRequest
-	if !decode(w, r, &req, l) {
-		return
-	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
+func (a *api) preview(w http.ResponseWriter, r *http.Request, l lang.Lang, req runRequest) {
 	if !a.ready(w, l) {
 		return
 	}
@@ -234,9 +221,7 @@ func (a *api) preview(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusBadRequest, say(err, l))
 		return
 	}
-	creq := a.conn.req
-	creq.Mode, creq.Policy = policyOf(req.Policy)
-	t, stop, err := a.target(r.Context(), creq)
+	t, stop, err := a.target(r.Context(), a.conn.under(req.Policy))
 	if err != nil {
 		fail(w, http.StatusConflict, say(err, l))
 		return
@@ -298,14 +283,7 @@ func (a *api) ready(w http.ResponseWriter, l lang.Lang) bool {
 
 // startImport answers POST /api/import: the engine's import of the edited rows,
 // started in the background; /api/progress follows it.
-func (a *api) startImport(w http.ResponseWriter, r *http.Request) {
-	l := a.langOf(r)
-	var req runRequest
-	if !decode(w, r, &req, l) {
-		return
-	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
+func (a *api) startImport(w http.ResponseWriter, r *http.Request, l lang.Lang, req runRequest) {
 	if !a.ready(w, l) {
 		return
 	}
@@ -327,12 +305,10 @@ func (a *api) startImport(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	creq := a.conn.req
-	creq.Mode, creq.Policy = policyOf(req.Policy)
 	// The import outlives this request: its context is the server's, ended by Stop
 	// or by the server's close.
 	ctx, cancel := context.WithCancel(context.Background())
-	t, stop, err := a.target(ctx, creq)
+	t, stop, err := a.target(ctx, a.conn.under(req.Policy))
 	if err != nil {
 		cancel()
 		fail(w, http.StatusConflict, say(err, l))

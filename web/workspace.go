@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"maps"
-	"mime/multipart"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -107,10 +106,7 @@ func (ws *workspace) ready() bool {
 }
 
 // state answers GET /api/state: the platforms, the file if one is open, the step.
-func (a *api) state(w http.ResponseWriter, r *http.Request) {
-	l := a.langOf(r)
-	a.mu.Lock()
-	defer a.mu.Unlock()
+func (a *api) state(w http.ResponseWriter, r *http.Request, l lang.Lang, _ none) {
 	out := stateJSON{Lang: string(l), Platforms: a.platformsJSON(), Step: "file"}
 	if a.ws != nil {
 		if a.ws.tbl == nil && a.ws.readErr == nil {
@@ -156,32 +152,13 @@ type envJSON struct {
 func (a *api) platformsJSON() []platformJSON {
 	var out []platformJSON
 	for _, p := range platforms.All() {
-		pj := platformJSON{Name: p.Name, Title: p.Title, Plan: canPlan(p), Fields: fieldsOf(p.Schema())}
+		pj := platformJSON{Name: p.Name, Title: p.Title, Plan: p.CanPlan(), Fields: fieldsOf(p.Schema())}
 		for _, e := range p.Env {
-			pj.Env = append(pj.Env, envJSON{Name: e.Name, Set: a.cfg.Env(e.Name) != "", Secret: secretRole(e.Role), Alt: e.Alt})
+			pj.Env = append(pj.Env, envJSON{Name: e.Name, Set: a.cfg.Env(e.Name) != "", Secret: e.Role.Secret(), Alt: e.Alt})
 		}
 		out = append(out, pj)
 	}
 	return out
-}
-
-// secretRole reports whether a credential is a secret (typed into a password box), as
-// opposed to a name such as a client id or an e-mail.
-func secretRole(c targets.Credential) bool {
-	s := strings.ToLower(string(c))
-	return !strings.Contains(s, "id") && !strings.Contains(s, "email") && !strings.Contains(s, "user")
-}
-
-// canPlan asks a client built for nothing whether it can look accounts up without
-// writing; building one sends no request.
-func canPlan(p targets.Platform) bool {
-	t, err := p.New(targets.Settings{BaseURL: "http://127.0.0.1", Credential: func(targets.Credential) string { return "x" },
-		HTTPClient: &http.Client{}, Mode: targets.ModeUpsert})
-	if err != nil {
-		return false
-	}
-	_, ok := t.(targets.Planner)
-	return ok
 }
 
 func fieldsOf(s *validate.Schema) []fieldJSON {
@@ -197,24 +174,16 @@ func fieldsOf(s *validate.Schema) []fieldJSON {
 	return out
 }
 
-// maxUpload caps an uploaded file: far above any staff list, far below a machine's
-// memory.
-const maxUpload = 512 << 20
-
-// upload answers POST /api/file: the file (part "file") is kept in the server's
-// owner-only folder under its own name, and read.
+// upload answers POST /api/file: the file (part "file") is streamed into a folder of
+// its own in the server's owner-only folder, under its own base name (which the
+// reports quote), and read. Parsing the form instead would spill a large file into
+// the system's temporary folder. The server has capped the body (maxUpload).
 func (a *api) upload(w http.ResponseWriter, r *http.Request) {
 	l := a.langOf(r)
-	r.Body = http.MaxBytesReader(w, r.Body, maxUpload)
-	file, hdr, err := r.FormFile("file")
+	path, platform, err := a.receive(r)
 	if err != nil {
-		fail(w, http.StatusBadRequest, l.Pick("no file arrived: choose it again", "файл не пришёл: выберите его ещё раз"))
-		return
-	}
-	defer file.Close()
-	path, err := a.keep(file, hdr)
-	if err != nil {
-		fail(w, http.StatusInternalServerError, l.Pick("could not keep the file: ", "не удалось сохранить файл: ")+err.Error())
+		a.logf("upload: %v", err)
+		fail(w, http.StatusBadRequest, l.Pick("the file did not arrive whole: choose it again", "файл пришёл не целиком: выберите его ещё раз"))
 		return
 	}
 	a.mu.Lock()
@@ -227,7 +196,7 @@ func (a *api) upload(w http.ResponseWriter, r *http.Request) {
 	if a.ws != nil {
 		ws.platform = a.ws.platform
 	}
-	if p, ok := platforms.Lookup(r.FormValue("platform")); ok {
+	if p, ok := platforms.Lookup(platform); ok {
 		ws.platform = p
 	}
 	a.ws, a.check = ws, nil
@@ -235,10 +204,40 @@ func (a *api) upload(w http.ResponseWriter, r *http.Request) {
 	reply(w, http.StatusOK, ws.reading(l))
 }
 
-// keep saves an upload under a folder of its own in the server's folder, so that its
-// base name (which the reports quote) is the administrator's.
-func (a *api) keep(file multipart.File, hdr *multipart.FileHeader) (string, error) {
-	name := filepath.Base(strings.ReplaceAll(hdr.Filename, `\`, "/"))
+// receive streams the multipart body of an upload: the file into the server's
+// folder, the platform as its value.
+func (a *api) receive(r *http.Request) (path, platform string, err error) {
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return "", "", err
+	}
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return "", "", err
+		}
+		switch part.FormName() {
+		case "file":
+			if path, err = a.keep(part, part.FileName()); err != nil {
+				return "", "", err
+			}
+		case "platform":
+			b, _ := io.ReadAll(io.LimitReader(part, 64))
+			platform = string(b)
+		}
+	}
+	if path == "" {
+		return "", "", errors.New("no part named file")
+	}
+	return path, platform, nil
+}
+
+// keep saves an upload under a folder of its own in the server's folder.
+func (a *api) keep(file io.Reader, filename string) (string, error) {
+	name := filepath.Base(strings.ReplaceAll(filename, `\`, "/"))
 	if name == "." || name == "/" || name == "" {
 		name = "upload"
 	}
@@ -253,6 +252,7 @@ func (a *api) keep(file multipart.File, hdr *multipart.FileHeader) (string, erro
 	}
 	if _, err := io.Copy(f, file); err != nil {
 		f.Close()
+		os.RemoveAll(dir)
 		return "", err
 	}
 	return path, f.Close()
@@ -269,14 +269,7 @@ type readRequest struct {
 }
 
 // read answers POST /api/read: the file read again as asked.
-func (a *api) read(w http.ResponseWriter, r *http.Request) {
-	l := a.langOf(r)
-	var req readRequest
-	if !decode(w, r, &req, l) {
-		return
-	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
+func (a *api) read(w http.ResponseWriter, r *http.Request, l lang.Lang, req readRequest) {
 	if a.ws == nil {
 		fail(w, http.StatusConflict, l.Pick("choose a file first", "сначала выберите файл"))
 		return
@@ -458,19 +451,15 @@ func missingOf(err error, l lang.Lang) []missingJSON {
 	return out
 }
 
+// profileRequest is POST /api/profile.
+type profileRequest struct {
+	Name string `json:"name"`
+}
+
 // saveProfile answers POST /api/profile: the platform, the columns and the values for
 // empty cells saved as a profile the command line uses (--profile NAME).
-func (a *api) saveProfile(w http.ResponseWriter, r *http.Request) {
-	l := a.langOf(r)
-	var req struct {
-		Name string `json:"name"`
-	}
-	if !decode(w, r, &req, l) {
-		return
-	}
+func (a *api) saveProfile(w http.ResponseWriter, r *http.Request, l lang.Lang, req profileRequest) {
 	name := strings.TrimSpace(req.Name)
-	a.mu.Lock()
-	defer a.mu.Unlock()
 	switch {
 	case name == "":
 		fail(w, http.StatusBadRequest, l.Pick("give the profile a name", "дайте профилю название"))

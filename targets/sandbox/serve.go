@@ -2,13 +2,17 @@ package sandbox
 
 import (
 	"bytes"
+	"context"
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"strings"
 	"sync/atomic"
+	"time"
 )
 
 // What every platform's stand-in does the same way: answer JSON, read a body with a
@@ -104,4 +108,21 @@ func (t *Text) UnmarshalJSON(b []byte) error {
 		*t = ""
 	}
 	return nil
+}
+
+// Start serves h, a platform's stand-in, on a free loopback port until stop is
+// called; addr is its host:port. The command line's --sandbox and the browser UI's
+// sandbox both run this way.
+func Start(h http.Handler) (addr string, stop func(), err error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, fmt.Errorf("start the sandbox: %w", err)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln)
+	return ln.Addr().String(), func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		srv.Shutdown(ctx)
+	}, nil
 }

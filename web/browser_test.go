@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 	"github.com/xuri/excelize/v2"
@@ -198,7 +199,8 @@ func (b *browser) shot(name string) {
 	if !*update {
 		return
 	}
-	// Let the last answer's rendering and the focus ring settle.
+	// No hover left where the last click was; let the last answer's rendering settle.
+	b.do(chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, 1, 1))
 	time.Sleep(150 * time.Millisecond)
 	png, err := chromedp.Run(b.ctx, chromedp.CaptureScreenshot())
 	if err != nil {
@@ -354,6 +356,16 @@ func TestPageInChromium(t *testing.T) {
 	b.wait("the results", `!document.getElementById("step-results").hidden && document.querySelector('#downloads a[data-name="failed.xlsx"]') !== null`)
 	b.wait("the rows not imported", `document.querySelectorAll("#results-grid tbody tr[data-row]").length === 6`)
 	b.shot("7-results")
+
+	// The page in Russian: its own words and the server's.
+	b.eval(`(() => { const s = document.getElementById("lang");
+		s.value = "ru"; s.dispatchEvent(new Event("change", {bubbles: true})); })()`)
+	b.wait("the Russian page", `document.documentElement.lang === "ru" &&
+		Array.from(document.querySelectorAll("#downloads .note")).some((n) => n.textContent.includes("строки"))`)
+	if got := b.text("#step-results h1"); got != "Готово" {
+		t.Errorf("the results' title in Russian is %q", got)
+	}
+	b.shot("8-results-ru")
 
 	// The failed file has the rows still wrong, not the one corrected in the grid.
 	data64, err := chromedp.Run(bctx, chromedp.Evaluate[string](`(async () => {

@@ -172,6 +172,8 @@
     'connect.go': ['Connect', 'Подключиться'],
     'connect.next': ['Next: preview →', 'Далее: предпросмотр →'],
     'connect.ok': ['Connected.', 'Подключено.'],
+    'connect.sandboxok': ['Connected to the built-in sandbox: the accounts are made on this computer only, and are gone when userimport stops.',
+      'Подключено к встроенной песочнице: учётные записи создаются только на этом компьютере и исчезнут, когда userimport закончит работу.'],
     'connect.taken': [(v) => 'taken from ' + v, (v) => 'взято из ' + v],
     'connect.or': ['or', 'или'],
     'connect.none': ['This platform needs no keys.', 'Этой платформе ключи не нужны.'],
@@ -946,8 +948,8 @@
       if (!res.ok) { message('connect-message', res.message, 'bad'); return; }
       state.connected = true;
       $('to-preview').disabled = false;
-      const where = res.address ? ' ' + res.address : '';
-      message('connect-message', (res.message || t('connect.ok')) + where, 'ok');
+      const said = body.sandbox ? t('connect.sandboxok') : t('connect.ok') + (res.address ? ' ' + res.address : '');
+      message('connect-message', res.message || said, 'ok');
       message('connect-notice', res.notice || '');
     });
   }

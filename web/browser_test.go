@@ -172,7 +172,7 @@ func (b *browser) wait(what, js string) {
 	b.t.Helper()
 	if _, err := chromedp.Run(b.ctx, chromedp.Poll[chromedp.Void](js, chromedp.WithPollingTimeout(20*time.Second),
 		chromedp.WithPollingInterval(50*time.Millisecond))); err != nil {
-		b.t.Fatalf("waiting for %s (%s): %v; the page says %q", what, js, err, b.text("#error"))
+		b.t.Fatalf("waiting for %s (%s): %v; the page says %q %q", what, js, err, b.text("#error"), b.text("#missing"))
 	}
 }
 
@@ -284,11 +284,15 @@ func TestPageInChromium(t *testing.T) {
 	if n := b.text(`#map-table`); !strings.Contains(n, "Город") {
 		t.Errorf("the mapping has no Город column:\n%s", n)
 	}
-	b.eval(fmt.Sprintf(`(() => { const s = document.querySelector('select.map-field[data-col="%d"]');
-		s.value = "-"; s.dispatchEvent(new Event("change", {bubbles: true})); })()`, colCity))
+	b.mapColumn(colCity, "-")
 	b.wait("the column skipped", fmt.Sprintf(`document.querySelector('#map-table tr.skipped select.map-field[data-col="%d"]') !== null`, colCity))
 	b.wait("the check allowed", `!document.getElementById("to-check").disabled`)
 	b.shot("2-read")
+	// Without a column for a required field the check waits, and says why.
+	b.mapColumn(colUID, "-")
+	b.wait("the missing field", `document.getElementById("to-check").disabled && !document.getElementById("missing").hidden`)
+	b.mapColumn(colUID, "uid")
+	b.wait("the check allowed again", `!document.getElementById("to-check").disabled && document.getElementById("missing").hidden`)
 
 	// 3. Check; correct row 5's e-mail in the grid.
 	b.do(chromedp.Click(chromedp.CSS("#to-check")))
@@ -391,6 +395,13 @@ func (c *sandboxConnect) address() string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.url
+}
+
+// mapColumn chooses the field of column col in the mapping, as a person does.
+func (b *browser) mapColumn(col int, field string) {
+	b.t.Helper()
+	b.eval(fmt.Sprintf(`(() => { const s = document.querySelector('select.map-field[data-col="%d"]');
+		s.value = %q; s.dispatchEvent(new Event("change", {bubbles: true})); })()`, col, field))
 }
 
 // scrollTo brings the element near the top of the window, below the sticky bar, for

@@ -96,6 +96,7 @@
     'read.sheetname': [(s) => 'sheet “' + s + '”', (s) => 'лист «' + s + '»'],
     'read.rows': [(n) => fmt(n) + ' ' + plEn(n, 'row', 'rows'), (n) => fmt(n) + ' ' + plRu(n, 'строка', 'строки', 'строк')],
     'read.row': ['Row', 'Строка'],
+    'field.full_name': ['Full name (last, first, middle)', 'ФИО (фамилия, имя, отчество)'],
 
     'check.title': ['Check the rows', 'Проверка строк'],
     'check.download': ['Download the corrected file', 'Скачать исправленный файл'],
@@ -505,19 +506,42 @@
       sel.dataset.col = c.index;
       sel.dataset.header = c.header;
       sel.appendChild(option('-', t('read.skip'), !c.field));
-      for (const f of r.fields || []) sel.appendChild(option(f.field, fieldLabel(f), f.field === c.field));
+      const fields = r.fields || [];
+      // A column can hold what is not one field: the full name, split into three.
+      const extra = new Set();
+      if (fields.some((f) => f.field === 'last_name') && fields.some((f) => f.field === 'first_name')) extra.add('full_name');
+      if (c.field && !fields.some((f) => f.field === c.field)) extra.add(c.field);
+      for (const x of extra) sel.appendChild(option(x, fieldWord(x), x === c.field));
+      for (const f of fields) sel.appendChild(option(f.field, fieldLabel(f), f.field === c.field));
       tr.classList.toggle('skipped', !c.field);
       if (c.note) td.appendChild(el('div', 'note', c.note));
     }
   }
 
+  // fieldWord names a field that is not in the platform's list of fields.
+  function fieldWord(field) {
+    return WORDS['field.' + field] ? t('field.' + field) : field;
+  }
+
+  // chosenMapping is the field chosen for every column, by header: the server takes
+  // the whole choice each time.
+  function chosenMapping() {
+    const map = {};
+    for (const sel of $('map-table').querySelectorAll('select.map-field')) map[sel.dataset.header] = sel.value;
+    return map;
+  }
+
+  // renderSets offers a value for every field without a column (--set): the required
+  // ones first; the box is open when one is missing or a value is given.
   function renderSets(r) {
     const mapped = new Set((r.columns || []).map((c) => c.field).filter(Boolean));
-    const wanted = new Set(platformInfo().sets || []);
-    for (const m of r.missing || []) wanted.add(m.field);
-    for (const f of Object.keys(r.sets || {})) wanted.add(f);
-    const fields = (r.fields || []).filter((f) => !mapped.has(f.field) && wanted.has(f.field));
-    $('sets-box').hidden = fields.length === 0;
+    const missing = new Set((r.missing || []).map((m) => m.field));
+    const given = r.sets || {};
+    const fields = (r.fields || []).filter((f) => !mapped.has(f.field) && !f.generated);
+    fields.sort((a, b) => Number(missing.has(b.field)) - Number(missing.has(a.field)) || Number(b.required) - Number(a.required));
+    const box = $('sets-box');
+    box.hidden = fields.length === 0;
+    if (missing.size || Object.values(given).some(Boolean)) box.open = true;
     const body = clear($('sets-table').tBodies[0]);
     for (const f of fields) {
       const tr = body.appendChild(el('tr'));
@@ -530,7 +554,7 @@
       input.type = 'text';
       input.autocomplete = 'off';
       input.dataset.field = f.field;
-      input.value = (r.sets || {})[f.field] || '';
+      input.value = given[f.field] || '';
     }
   }
 
@@ -556,14 +580,15 @@
     $('sheet').addEventListener('change', (e) => run(() => readAgain({ sheet: e.target.value })));
     $('encoding').addEventListener('change', (e) => run(() => readAgain({ encoding: e.target.value })));
     $('map-table').addEventListener('change', (e) => {
-      const sel = e.target.closest('select.map-field');
-      if (!sel) return;
-      run(() => readAgain({ map: { [sel.dataset.header]: sel.value } }));
+      if (!e.target.closest('select.map-field')) return;
+      run(() => readAgain({ map: chosenMapping() }));
     });
     $('sets-table').addEventListener('change', (e) => {
-      const input = e.target.closest('input.set-value');
-      if (!input) return;
-      run(() => readAgain({ sets: { [input.dataset.field]: input.value } }));
+      if (!e.target.closest('input.set-value')) return;
+      // The server takes the whole set of values each time, as the mapping.
+      const sets = {};
+      for (const i of $('sets-table').querySelectorAll('input.set-value')) if (i.value.trim()) sets[i.dataset.field] = i.value.trim();
+      run(() => readAgain({ sets: sets }));
     });
     $('back-file').addEventListener('click', () => go('file'));
     $('to-check').addEventListener('click', () => run(async () => { await enterCheck(); }));

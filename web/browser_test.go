@@ -86,6 +86,7 @@ type person struct {
 	UID   string `json:"uid"`
 	Email string `json:"email"`
 	City  string `json:"city"`
+	Tags  string `json:"tags"`
 }
 
 // people reads every account of the collaborator sandbox at base, page by page.
@@ -150,6 +151,7 @@ const (
 	newEmail = "egor.ivanov@romashka-group.ru"
 	typoRow  = 15
 	typoFix  = "liubov.makarova@gmail.com"
+	tags     = "onboarding-2026"
 )
 
 var stillInvalid = []int{12, 19, 26, 33, 40, 47}
@@ -293,6 +295,11 @@ func TestPageInChromium(t *testing.T) {
 	b.wait("the missing field", `document.getElementById("to-check").disabled && !document.getElementById("missing").hidden`)
 	b.mapColumn(colUID, "uid")
 	b.wait("the check allowed again", `!document.getElementById("to-check").disabled && document.getElementById("missing").hidden`)
+	// One value for a field the file has no column for, given to every row (--set).
+	b.eval(fmt.Sprintf(`(() => { const i = document.getElementById("set-tags");
+		i.value = %q; i.dispatchEvent(new Event("change", {bubbles: true})); })()`, tags))
+	b.wait("the value kept", fmt.Sprintf(`document.getElementById("sets-box").open && document.getElementById("set-tags").value === %q &&
+		document.getElementById("busy").hidden`, tags))
 
 	// 3. Check; correct row 5's e-mail in the grid.
 	b.do(chromedp.Click(chromedp.CSS("#to-check")))
@@ -471,6 +478,9 @@ func checkSandbox(t *testing.T, got []person, staff [][]string) {
 	}
 	for _, p := range got {
 		have = append(have, p.UID)
+		if p.Tags != tags {
+			t.Errorf("%s has the tags %q, want the value given for every row %q", p.UID, p.Tags, tags)
+		}
 		if p.City != "" {
 			t.Errorf("%s has the city %q: the column was not to be sent", p.UID, p.City)
 		}

@@ -159,7 +159,10 @@ type sending struct {
 	sum      *reports.Summary
 	err      error
 	stopped  bool
-	dir      string
+	// resumed says the last import resumed an earlier one: its skipped rows are the
+	// ones the earlier run finished.
+	resumed bool
+	dir     string
 }
 
 func (s *sending) running() bool {
@@ -324,6 +327,7 @@ func (a *api) startImport(w http.ResponseWriter, r *http.Request, l lang.Lang, r
 	s.mu.Lock()
 	s.cancel, s.done, s.progress, s.start = cancel, make(chan struct{}), deps.Progress, time.Now()
 	s.sum, s.err, s.stopped, s.dir, s.results = nil, nil, false, a.ws.reportDir, nil
+	s.resumed = req.Resume
 	done := s.done
 	s.mu.Unlock()
 	go func() {
@@ -419,7 +423,7 @@ func (a *api) results(w http.ResponseWriter, r *http.Request) {
 			list = append(list, download{d.name, l.Pick(d.en, d.ru)})
 		}
 	}
-	reply(w, http.StatusOK, map[string]any{"summary": s.sum, "report_dir": s.dir, "downloads": list})
+	reply(w, http.StatusOK, map[string]any{"summary": s.sum, "report_dir": s.dir, "downloads": list, "resumed": s.resumed})
 }
 
 // download answers GET /api/download/{name}: one of the report folder's files, by

@@ -118,6 +118,7 @@
     'count.updated': ['updated', 'обновлено'],
     'count.unchanged': ['unchanged', 'без изменений'],
     'count.skipped': ['skipped', 'пропущено'],
+    'count.donebefore': ['done by the run before', 'загружено в прошлый раз'],
     'count.failed': ['failed', 'не удалось'],
     'count.create': ['to create', 'будет создано'],
     'count.update': ['to update', 'будет обновлено'],
@@ -1134,7 +1135,8 @@
     counts.appendChild(countBox('created', s.created, 'good'));
     counts.appendChild(countBox('updated', s.updated, s.updated ? 'good' : ''));
     counts.appendChild(countBox('unchanged', s.unchanged));
-    if (s.skipped) counts.appendChild(countBox('skipped', s.skipped));
+    // After a resume, the skipped rows are the ones the earlier run finished.
+    if (s.skipped) counts.appendChild(countBox(res.resumed ? 'donebefore' : 'skipped', s.skipped, res.resumed ? 'good' : ''));
     counts.appendChild(countBox('failed', s.failed, s.failed ? 'bad' : ''));
     counts.appendChild(countBox('notsent', s.invalid, s.invalid ? 'bad' : ''));
     $('results-dir').textContent = res.report_dir ? t('results.dir', res.report_dir) : '';

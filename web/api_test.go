@@ -192,6 +192,36 @@ func TestFlow(t *testing.T) {
 	if page.Total != 6 {
 		t.Errorf("%d rows still to fix, want 6", page.Total)
 	}
+
+	// Fix a row of the results in the grid, change another person's position, and
+	// send again: the preview shows the change old → new, the resumed import sends
+	// only those two.
+	phone := a.check.mapping.Index("phone")
+	c.call("POST", "/api/cell", cellRequest{Row: 12, Col: phone, Value: "+7 916 123-45-67"}, &edited)
+	if edited.Row.Status != "valid" {
+		t.Errorf("row 12 after its fix: %+v", edited.Row)
+	}
+	position := a.check.mapping.Index("position")
+	c.call("POST", "/api/cell", cellRequest{Row: 2, Col: position, Value: "Старший юрист"}, &edited)
+	c.call("POST", "/api/preview", runRequest{Policy: "update"}, &pv)
+	if pv["created"] != float64(1) || pv["updated"] != float64(1) || pv["unchanged"] != float64(43) {
+		t.Errorf("preview after the edits: %v", pv)
+	}
+	c.call("GET", "/api/rows?set=preview&filter=update", nil, &page)
+	if len(page.Rows) != 1 || page.Rows[0].Row != 2 || len(page.Rows[0].Changes) != 1 || page.Rows[0].Changes[0].New != "Старший юрист" {
+		t.Errorf("the update in the preview: %+v", page.Rows)
+	}
+	c.call("POST", "/api/import", runRequest{Policy: "update", Resume: true}, nil)
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		c.call("GET", "/api/progress", nil, &pr)
+		if pr["running"] == false || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if pr["created"] != float64(1) || pr["updated"] != float64(1) || pr["skipped"] != float64(43) {
+		t.Errorf("sent again: %v", pr)
+	}
 }
 
 // raw fetches path and returns its body.

@@ -442,3 +442,90 @@ func TestEveryPlatform(t *testing.T) {
 		})
 	}
 }
+
+// TestBadRequests: what a broken or hostile page could send is a one-line refusal,
+// never a panic or a change.
+func TestBadRequests(t *testing.T) {
+	c, a := newClient(t, Config{Lang: lang.English, File: staffCopy(t)})
+	if st := c.call("POST", "/api/check", struct{}{}, nil); st != http.StatusConflict {
+		t.Errorf("check before a platform: %d", st)
+	}
+	c.call("POST", "/api/read", map[string]any{"platform": "collaborator"}, nil)
+	tests := []struct {
+		name, method, path string
+		body               any
+		want               int
+	}{
+		{"unknown platform", "POST", "/api/read", map[string]any{"platform": "moodle"}, http.StatusBadRequest},
+		{"not JSON", "POST", "/api/cell", "{", http.StatusBadRequest},
+		{"rows before a check", "GET", "/api/rows?set=check", nil, http.StatusConflict},
+		{"fix before a check", "POST", "/api/fix", fixRequest{Row: 5, Col: 3, Code: "email_typo"}, http.StatusConflict},
+		{"the header", "POST", "/api/cell", cellRequest{Row: 1, Col: 0, Value: "x"}, http.StatusBadRequest},
+		{"no such row", "POST", "/api/cell", cellRequest{Row: 1000, Col: 0, Value: "x"}, http.StatusBadRequest},
+		{"a column past Excel's last", "POST", "/api/cell", cellRequest{Row: 5, Col: 1 << 20, Value: "x"}, http.StatusBadRequest},
+		{"a negative column", "POST", "/api/cell", cellRequest{Row: 5, Col: -1, Value: "x"}, http.StatusBadRequest},
+		{"preview before connect", "POST", "/api/preview", runRequest{}, http.StatusConflict},
+		{"import before connect", "POST", "/api/import", runRequest{}, http.StatusConflict},
+		{"results before an import", "GET", "/api/results", nil, http.StatusConflict},
+		{"a file outside the report", "GET", "/api/download/..%2f..%2fetc%2fpasswd", nil, http.StatusNotFound},
+		{"a profile without a name", "POST", "/api/profile", map[string]string{"name": " "}, http.StatusBadRequest},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var body any = tt.body
+			if s, ok := tt.body.(string); ok {
+				body = json.RawMessage(s)
+			}
+			var out map[string]any
+			got := c.callRaw(tt.method, tt.path, body, &out)
+			if got != tt.want {
+				t.Errorf("%s %s: %d, want %d (%v)", tt.method, tt.path, got, tt.want, out)
+			}
+			if got >= 400 && got != http.StatusNotFound && out["error"] == "" {
+				t.Errorf("no message for a person: %v", out)
+			}
+		})
+	}
+	if a.ws.edits != 0 {
+		t.Errorf("%d cells changed by refused requests", a.ws.edits)
+	}
+}
+
+// callRaw is call for bodies that may not be JSON and answers that may not be either.
+func (c *client) callRaw(method, path string, body, out any) int {
+	c.t.Helper()
+	var rd io.Reader
+	if raw, ok := body.(json.RawMessage); ok {
+		rd = bytes.NewReader(raw)
+	} else if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, c.url+path, rd)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	json.Unmarshal(data, out)
+	return resp.StatusCode
+}
+
+// FuzzMaxUpdates: the limit on changed accounts parses or is refused, never panics,
+// and a limit that parses allows what it says.
+func FuzzMaxUpdates(f *testing.F) {
+	for _, s := range []string{"", "10", "10%", " 5 % ", "-1", "101%", "1e3", "%", "0"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		m, err := parseMaxUpdates(s)
+		if err != nil {
+			return
+		}
+		n, ok := m.allows(0, 100)
+		if !ok || n < 0 {
+			t.Fatalf("%q: no update allowed at all (%d)", s, n)
+		}
+	})
+}

@@ -227,6 +227,9 @@ func (a *api) rows(w http.ResponseWriter, r *http.Request, l lang.Lang, _ none) 
 
 // rowSet is the set the page asked for and the columns its issues are placed by.
 func (a *api) rowSet(name string) (*rowSet, *columns.Mapping) {
+	if a.ws.insp == nil {
+		return nil, nil // the file reads no more as it did (another sheet, say)
+	}
 	switch name {
 	case "", "check":
 		if a.check != nil {

@@ -193,6 +193,13 @@ func (s *sending) rows(name string) *rowSet {
 	return s.results
 }
 
+// forget drops the preview and the results: the file they were about is gone.
+func (s *sending) forget() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.preview, s.results = nil, nil
+}
+
 // stopAndWait stops a running import as Ctrl-C does and waits for its end.
 func (s *sending) stopAndWait() {
 	s.mu.Lock()

@@ -188,6 +188,12 @@ func (a *api) upload(w http.ResponseWriter, r *http.Request) {
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	if a.send.running() {
+		os.RemoveAll(filepath.Dir(path))
+		fail(w, http.StatusConflict, l.Pick("an import is running: stop it or wait for its end first", "идёт загрузка: сначала остановите её или дождитесь конца"))
+		return
+	}
+	a.send.forget()
 	ws := &workspace{name: filepath.Base(path), path: path, sets: map[columns.Field]string{}}
 	ws.reportDir = a.cfg.ReportDir
 	if ws.reportDir == "" {
@@ -274,6 +280,10 @@ func (a *api) read(w http.ResponseWriter, r *http.Request, l lang.Lang, req read
 		fail(w, http.StatusConflict, l.Pick("choose a file first", "сначала выберите файл"))
 		return
 	}
+	if a.send.running() {
+		fail(w, http.StatusConflict, l.Pick("an import is running: stop it or wait for its end first", "идёт загрузка: сначала остановите её или дождитесь конца"))
+		return
+	}
 	ws := a.ws
 	reload := ws.tbl == nil
 	if req.Platform != nil {
@@ -294,9 +304,11 @@ func (a *api) read(w http.ResponseWriter, r *http.Request, l lang.Lang, req read
 	}
 	if reload {
 		// Another sheet or encoding has other headers: the columns chosen for the
-		// old ones do not carry over, and edits to the old rows are gone.
+		// old ones do not carry over, and edits to the old rows are gone, with the
+		// preview and the results about them.
 		ws.overrides = nil
 		ws.load(r.Context())
+		a.send.forget()
 	}
 	if req.Map != nil && ws.tbl != nil {
 		ws.overrides = ws.overridesFor(r.Context(), req.Map)

@@ -147,9 +147,12 @@ func uiConnect(env Env, log io.Writer) func(context.Context, web.ConnectRequest)
 			// it takes any credentials, as import --sandbox's does.
 			opts.env = func(string) string { return "sandbox" }
 		}
+		if r.Options == nil {
+			r.Options = targets.Options{}
+		}
 		opts.opts = importer.DefaultOptions()
 		opts.opts.Kind, opts.opts.Lang = importer.Import, l
-		opts.settings = targets.Settings{Options: targets.Options{}, Mode: cmp.Or(r.Mode, targets.ModeUpsert), Policy: r.Policy}
+		opts.settings = targets.Settings{Options: r.Options, Mode: cmp.Or(r.Mode, targets.ModeUpsert), Policy: r.Policy}
 		return connect(opts, log)
 	}
 }

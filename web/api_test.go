@@ -529,3 +529,33 @@ func FuzzMaxUpdates(f *testing.F) {
 		}
 	})
 }
+
+// TestPlatformOptions: the platform's own flags are offered, and what the page gives
+// for them (only for them) reaches the client, as import's flags would.
+func TestPlatformOptions(t *testing.T) {
+	var got ConnectRequest
+	connect := func(_ context.Context, r ConnectRequest) (targets.Target, func(), error) {
+		got = r
+		return &slowTarget{created: map[string]bool{}}, func() {}, nil
+	}
+	c, _ := newClient(t, Config{Lang: lang.Russian, File: staffCopy(t), Connect: connect})
+	var st stateJSON
+	c.call("GET", "/api/state", nil, &st)
+	var api *optionJSON
+	for _, p := range st.Platforms {
+		for i, o := range p.Options {
+			if p.Name == "collaborator" && o.Name == "api" {
+				api = &p.Options[i]
+			}
+		}
+	}
+	if api == nil || api.Bool || !strings.Contains(api.Help, "v1") {
+		t.Fatalf("collaborator's --api is not offered: %+v", st.Platforms[0].Options)
+	}
+	c.call("POST", "/api/read", map[string]any{"platform": "collaborator"}, nil)
+	c.call("POST", "/api/check", struct{}{}, nil)
+	c.call("POST", "/api/connect", connectRequest{URL: "https://lms.example.ru", Options: map[string]string{"api": "v1", "notify": "true", "bogus": "x"}}, nil)
+	if got.Options.String("api") != "v1" || len(got.Options) != 1 {
+		t.Errorf("the client got options %v, want only api=v1", got.Options)
+	}
+}

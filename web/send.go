@@ -57,6 +57,8 @@ type connectRequest struct {
 	URL         string            `json:"url"`
 	Sandbox     bool              `json:"sandbox"`
 	Credentials map[string]string `json:"credentials"`
+	// Options are values of the platform's own flags, by flag name.
+	Options map[string]string `json:"options"`
 }
 
 // connect answers POST /api/connect: the platform reached and the check before the
@@ -71,7 +73,7 @@ func (a *api) connect(w http.ResponseWriter, r *http.Request, l lang.Lang, req c
 	}
 	p := a.ws.platform
 	c := &connection{req: ConnectRequest{Platform: p.Name, URL: strings.TrimSpace(req.URL), Lang: l,
-		Credentials: maps.Clone(req.Credentials), Mode: targets.ModeUpsert}}
+		Credentials: maps.Clone(req.Credentials), Mode: targets.ModeUpsert, Options: optionsOf(p, req.Options)}}
 	if req.Sandbox {
 		// One sandbox per server and platform: the preview, the import and a second
 		// import after it all see the same accounts.
@@ -107,6 +109,17 @@ func (a *api) connect(w http.ResponseWriter, r *http.Request, l lang.Lang, req c
 	reply(w, http.StatusOK, out)
 }
 
+// optionsOf keeps the values the page gave for p's own flags, and only those.
+func optionsOf(p targets.Platform, given map[string]string) targets.Options {
+	o := targets.Options{}
+	for _, f := range p.Flags {
+		if v := strings.TrimSpace(given[f.Name]); v != "" {
+			o[f.Name] = v
+		}
+	}
+	return o
+}
+
 // target builds the platform's client for req, through Config.Connect.
 func (a *api) target(ctx context.Context, req ConnectRequest) (targets.Target, func(), error) {
 	if a.cfg.Connect != nil {
@@ -123,7 +136,7 @@ func (a *api) target(ctx context.Context, req ConnectRequest) (targets.Target, f
 		return a.cfg.Env(p.Var(c))
 	}
 	t, err := p.New(targets.Settings{BaseURL: req.URL, Credential: creds, HTTPClient: &http.Client{Timeout: 30 * time.Second},
-		Mode: req.Mode, Policy: req.Policy})
+		Options: req.Options, Mode: req.Mode, Policy: req.Policy})
 	return t, func() {}, err
 }
 

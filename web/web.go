@@ -65,6 +65,9 @@ type ConnectRequest struct {
 	// used when nothing is typed.
 	Credentials map[string]string
 	Lang        lang.Lang
+	// Options are the values of the platform's own flags (import's --api,
+	// --default-department …), by flag name.
+	Options targets.Options
 	// Mode and Policy are what the client may do to accounts that exist, as the page's
 	// policy chose (import's --mode and --update-fields).
 	Mode   targets.Mode

@@ -107,7 +107,7 @@ func (ws *workspace) ready() bool {
 
 // state answers GET /api/state: the platforms, the file if one is open, the step.
 func (a *api) state(w http.ResponseWriter, r *http.Request, l lang.Lang, _ none) {
-	out := stateJSON{Lang: string(l), Platforms: a.platformsJSON(), Step: "file"}
+	out := stateJSON{Lang: string(l), Platforms: a.platformsJSON(l), Step: "file"}
 	if a.ws != nil {
 		if a.ws.tbl == nil && a.ws.readErr == nil {
 			a.ws.load(r.Context())
@@ -133,6 +133,15 @@ type platformJSON struct {
 	Plan   bool        `json:"plan"`
 	Fields []fieldJSON `json:"fields"`
 	Env    []envJSON   `json:"env"`
+	// Options are the platform's own flags (import --api, --default-department …),
+	// offered when connecting.
+	Options []optionJSON `json:"options"`
+}
+
+type optionJSON struct {
+	Name string `json:"name"`
+	Help string `json:"help"`
+	Bool bool   `json:"bool"`
 }
 
 type fieldJSON struct {
@@ -149,12 +158,16 @@ type envJSON struct {
 	Alt    int    `json:"alt"`
 }
 
-func (a *api) platformsJSON() []platformJSON {
+func (a *api) platformsJSON(l lang.Lang) []platformJSON {
 	var out []platformJSON
 	for _, p := range platforms.All() {
 		pj := platformJSON{Name: p.Name, Title: p.Title, Plan: p.CanPlan(), Fields: fieldsOf(p.Schema())}
 		for _, e := range p.Env {
 			pj.Env = append(pj.Env, envJSON{Name: e.Name, Set: a.cfg.Env(e.Name) != "", Secret: e.Role.Secret(), Alt: e.Alt})
+		}
+		pj.Options = []optionJSON{}
+		for _, f := range p.Flags {
+			pj.Options = append(pj.Options, optionJSON{Name: f.Name, Help: f.HelpIn(l), Bool: f.Kind == targets.BoolFlag})
 		}
 		out = append(out, pj)
 	}

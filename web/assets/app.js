@@ -179,6 +179,8 @@
     'connect.taken': [(v) => 'taken from ' + v, (v) => 'взято из ' + v],
     'connect.or': ['or', 'или'],
     'connect.none': ['This platform needs no keys.', 'Этой платформе ключи не нужны.'],
+    'connect.options': ['Options of this platform (the same as import’s flags; usually not needed)',
+      'Параметры этой платформы (те же, что флаги import; обычно не нужны)'],
     'role.TOKEN': ['Access token', 'Токен доступа'],
     'role.EMAIL': ['Login e-mail', 'E-mail для входа'],
     'role.PASSWORD': ['Password', 'Пароль'],
@@ -900,6 +902,7 @@
 
   async function enterConnect() {
     renderCredentials();
+    renderOptions();
     syncSandbox();
     $('to-preview').disabled = !state.connected;
     showStep('connect');
@@ -950,6 +953,45 @@
     return row;
   }
 
+  // renderOptions lists the platform's own options (import's --api, --default-department
+  // …): a box for a value, a tick for a switch, with the platform's help under each.
+  function renderOptions() {
+    const p = platformInfo();
+    const box = clear($('options-rows'));
+    const given = state.optionsFor === p.name ? state.options || {} : {};
+    state.optionsFor = p.name;
+    const opts = p.options || [];
+    $('platform-options').hidden = opts.length === 0;
+    for (const o of opts) {
+      const row = box.appendChild(el('div', 'option'));
+      const id = 'opt-' + o.name;
+      const label = row.appendChild(el('label', '', '--' + o.name));
+      label.htmlFor = id;
+      const input = row.appendChild(el('input'));
+      input.id = id;
+      input.dataset.option = o.name;
+      if (o.bool) {
+        input.type = 'checkbox';
+        input.checked = given[o.name] === 'true';
+      } else {
+        input.type = 'text';
+        input.autocomplete = 'off';
+        input.value = given[o.name] || '';
+      }
+      row.appendChild(el('span', 'note', o.help));
+    }
+  }
+
+  function optionValues() {
+    const out = {};
+    for (const i of $('options-rows').querySelectorAll('input[data-option]')) {
+      const v = i.type === 'checkbox' ? (i.checked ? 'true' : '') : i.value.trim();
+      if (v) out[i.dataset.option] = v;
+    }
+    state.options = out;
+    return out;
+  }
+
   function syncSandbox() {
     const on = $('sandbox').checked;
     $('url').disabled = on;
@@ -966,7 +1008,7 @@
     disconnect();
     const credentials = {};
     for (const i of $('credentials').querySelectorAll('input[data-env]')) if (i.value) credentials[i.dataset.env] = i.value;
-    const body = { url: $('url').value.trim(), sandbox: $('sandbox').checked, credentials: credentials };
+    const body = { url: $('url').value.trim(), sandbox: $('sandbox').checked, credentials: credentials, options: optionValues() };
     message('connect-message', '');
     message('connect-notice', '');
     await run(async () => {
@@ -984,6 +1026,7 @@
     $('sandbox').addEventListener('change', () => { syncSandbox(); disconnect(); });
     $('url').addEventListener('input', disconnect);
     $('credentials').addEventListener('input', disconnect);
+    $('options-rows').addEventListener('input', disconnect);
     $('url').addEventListener('keydown', (e) => { if (e.key === 'Enter') connect(); });
     $('connect').addEventListener('click', connect);
     $('back-check').addEventListener('click', () => go('check'));

@@ -170,7 +170,7 @@ func TestFlow(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	if pr["created"] != float64(44) || pr["failed"] != float64(0) {
+	if pr["created"] != float64(44) || pr["failed"] != float64(0) || pr["total"] != float64(50) {
 		t.Errorf("import: %v", pr)
 	}
 	var res struct {

@@ -133,7 +133,17 @@ func (c *cursor) Next() (source.Row, error) {
 	return r, nil
 }
 
-func (c *cursor) Info() source.Info { return c.t.info }
+// Info is how the file was read, with its last row known exactly: the progress of a
+// run over a CSV then has a total from the start, as an XLSX sheet's dimension gives.
+func (c *cursor) Info() source.Info {
+	c.t.mu.RLock()
+	defer c.t.mu.RUnlock()
+	info := c.t.info
+	if n := len(c.t.rows); n > 0 {
+		info.LastRow = c.t.rows[n-1].Num
+	}
+	return info
+}
 func (c *cursor) Close() error      { return nil }
 
 // writeCSV writes the table as CSV with the file's own delimiter, in UTF-8 with a BOM

@@ -144,6 +144,7 @@ func (c *cursor) Info() source.Info {
 	}
 	return info
 }
+
 func (c *cursor) Close() error { return nil }
 
 // writeCSV writes the table as CSV with the file's own delimiter, in UTF-8 with a BOM

@@ -233,8 +233,9 @@ func TestPageInChromium(t *testing.T) {
 	}
 	staff := staffRows(t)
 	sb := &sandboxConnect{}
+	cfgPath := filepath.Join(t.TempDir(), "config.toml")
 	srv, err := web.New(web.Config{Lang: lang.English, WorkDir: t.TempDir(), ReportDir: filepath.Join(t.TempDir(), "report"),
-		ConfigPath: filepath.Join(t.TempDir(), "config.toml"), Connect: sb.connect})
+		ConfigPath: cfgPath, Connect: sb.connect})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -300,6 +301,20 @@ func TestPageInChromium(t *testing.T) {
 		i.value = %q; i.dispatchEvent(new Event("change", {bubbles: true})); })()`, tags))
 	b.wait("the value kept", fmt.Sprintf(`document.getElementById("sets-box").open && document.getElementById("set-tags").value === %q &&
 		document.getElementById("busy").hidden`, tags))
+	// The choice saved as a profile the command line reads (--profile monthly).
+	b.eval(`(() => { document.querySelector("details.profile").open = true;
+		document.getElementById("profile-name").value = "monthly"; })()`)
+	b.do(chromedp.Click(chromedp.CSS("#save-profile")))
+	b.wait("the profile saved", `!document.getElementById("profile-message").hidden`)
+	saved, err := os.ReadFile(cfgPath)
+	if err != nil {
+		t.Fatalf("no settings file after saving the profile: %v", err)
+	}
+	for _, want := range []string{"[profiles.monthly]", `target = "collaborator"`, `"Город" = "-"`, tags} {
+		if !strings.Contains(string(saved), want) {
+			t.Errorf("the saved profile lacks %q:\n%s", want, saved)
+		}
+	}
 
 	// 3. Check; correct row 5's e-mail in the grid.
 	b.do(chromedp.Click(chromedp.CSS("#to-check")))

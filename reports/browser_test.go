@@ -1,9 +1,7 @@
 package reports_test
 
 import (
-	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -11,61 +9,19 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"userimport/internal/chromiumtest"
 	"userimport/lang"
 	"userimport/source"
 )
-
-// findChromium returns a Chromium to drive, or "" when the machine has none (a plain
-// clone): the browser test then skips. .ci/run installs Debian's chromium.
-func findChromium() string {
-	for _, p := range []string{"/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"} {
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	return ""
-}
 
 // TestReportHTMLInChromium opens report.html from disk in headless Chromium, with no
 // network, and checks what a person sees: the counts, the error groups, and that the
 // filter by code leaves only that code's rows. It saves a screenshot in the test's
 // folder and, when USERIMPORT_SCREENSHOT names a file, there too.
 func TestReportHTMLInChromium(t *testing.T) {
-	chromium := findChromium()
-	if chromium == "" {
-		t.Skip("no Chromium installed")
-	}
-	if testing.Short() {
-		t.Skip("starts a browser")
-	}
+	bctx := chromiumtest.Start(t, 1280, 1000, 60*time.Second)
 	dir := runWriter(t, source.Info{Format: "xlsx", Sheet: "Сотрудники"}, lang.Russian, fixtureRows())
 	page := "file://" + filepath.Join(dir, "report.html")
-
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromium),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-extensions", true),
-		chromedp.WindowSize(1280, 1000),
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	defer cancelAlloc()
-	bctx, cancelBrowser := chromedp.NewContext(actx)
-	defer cancelBrowser()
 
 	if err := chromedp.Do(bctx, chromedp.Navigate(page), chromedp.WaitVisible("#controls")); err != nil {
 		t.Fatal(err)

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -22,6 +21,7 @@ import (
 	"github.com/chromedp/chromedp/kb"
 	"github.com/xuri/excelize/v2"
 
+	"userimport/internal/chromiumtest"
 	"userimport/lang"
 	"userimport/platforms"
 	"userimport/targets"
@@ -30,22 +30,6 @@ import (
 
 // update rewrites the screenshots of docs/ui/ (go test ./web/ -run Chromium -update).
 var update = flag.Bool("update", false, "write the screenshots of docs/ui/")
-
-// findChromium returns a Chromium to drive, or "" when the machine has none (a plain
-// clone): the browser test then skips. .ci/run installs Debian's chromium.
-func findChromium() string {
-	for _, p := range []string{"/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"} {
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	return ""
-}
 
 // slowWrites holds every write to the platform back a little, so that the import runs
 // long enough for the test to watch it and press Stop; lookups go at full speed.
@@ -224,13 +208,7 @@ func (b *browser) count(box, name string) string {
 // and resume), results; then the failed file and the sandbox's accounts. With
 // -update it writes a screenshot of each step to docs/ui/.
 func TestPageInChromium(t *testing.T) {
-	chromium := findChromium()
-	if chromium == "" {
-		t.Skip("no Chromium installed")
-	}
-	if testing.Short() {
-		t.Skip("starts a browser")
-	}
+	bctx := chromiumtest.Start(t, 1280, 800, 120*time.Second)
 	staff := staffRows(t)
 	sb := &sandboxConnect{}
 	cfgPath := filepath.Join(t.TempDir(), "config.toml")
@@ -249,27 +227,6 @@ func TestPageInChromium(t *testing.T) {
 		}
 	}()
 
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromium),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-extensions", true),
-		chromedp.Flag("hide-scrollbars", true),
-		chromedp.WindowSize(1280, 800),
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
-	defer cancel()
-	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	defer cancelAlloc()
-	bctx, cancelBrowser := chromedp.NewContext(actx)
-	defer cancelBrowser()
 	b := &browser{t: t, ctx: bctx}
 
 	// 1. The file and the platform.

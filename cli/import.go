@@ -10,7 +10,6 @@ import (
 	neturl "net/url"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -66,7 +65,7 @@ type importOptions struct {
 	// url is the platform's address; with sandbox, the built-in stand-in is used.
 	url      string
 	sandbox  bool
-	guard    maxUpdates
+	guard    importer.MaxUpdates
 	settings targets.Settings
 	timeout  time.Duration
 	// argv is the whole command line, for the command that resumes.
@@ -223,7 +222,7 @@ func runImport(ctx context.Context, opts importOptions) error {
 		deps.Hooks.Checked = sync.OnceFunc(func() { fmt.Fprintln(con.people, reports.Printable(n(opts.opts.Lang))) })
 	}
 	kind := opts.opts.Kind
-	if opts.guard.set() && kind == importer.Import {
+	if opts.guard.Set() && kind == importer.Import {
 		if err := checkMaxUpdates(ctx, opts.opts, deps, opts.guard, con.people); err != nil {
 			return err
 		}
@@ -302,47 +301,20 @@ func warnPlainHTTP(w io.Writer, raw string, l lang.Lang) {
 		targets.Redact(u))
 }
 
-// maxUpdates is the --max-updates guard: a count, or a percentage of the valid rows.
-type maxUpdates struct {
-	count   int
-	percent float64
-	given   bool
-}
-
-func (m maxUpdates) set() bool { return m.given }
-
-func parseMaxUpdates(s string) (maxUpdates, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return maxUpdates{}, nil
+// parseMaxUpdates reads --max-updates (importer.ParseMaxUpdates), its refusal a
+// usage error.
+func parseMaxUpdates(s string) (importer.MaxUpdates, error) {
+	m, err := importer.ParseMaxUpdates(s)
+	if err != nil {
+		return m, &usageError{msg: fmt.Sprintf("--max-updates %q: give a number of accounts or a percentage", strings.TrimSpace(s)), hint: "--max-updates 50 or --max-updates 10%"}
 	}
-	bad := &usageError{msg: fmt.Sprintf("--max-updates %q: give a number of accounts or a percentage", s), hint: "--max-updates 50 or --max-updates 10%"}
-	if p, ok := strings.CutSuffix(s, "%"); ok {
-		v, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
-		if err != nil || v < 0 || v > 100 {
-			return maxUpdates{}, bad
-		}
-		return maxUpdates{percent: v, count: -1, given: true}, nil
-	}
-	n, err := strconv.Atoi(s)
-	if err != nil || n < 0 {
-		return maxUpdates{}, bad
-	}
-	return maxUpdates{count: n, given: true}, nil
-}
-
-// limit is the most updates allowed among valid rows.
-func (m maxUpdates) limit(valid int) int {
-	if m.count >= 0 {
-		return m.count
-	}
-	return int(m.percent / 100 * float64(valid))
+	return m, nil
 }
 
 // checkMaxUpdates plans the whole file first (read-only) and refuses to import when
 // more existing accounts would change than the guard allows. The plan's report goes
 // to a temporary folder; the import writes the real one.
-func checkMaxUpdates(ctx context.Context, opts importer.Options, deps importer.Deps, guard maxUpdates, log io.Writer) error {
+func checkMaxUpdates(ctx context.Context, opts importer.Options, deps importer.Deps, guard importer.MaxUpdates, log io.Writer) error {
 	if _, ok := deps.Target.(targets.Planner); !ok {
 		return &usageError{msg: "--max-updates needs read-only lookups, which " + opts.Schema.Target + " does not have"}
 	}
@@ -359,7 +331,7 @@ func checkMaxUpdates(ctx context.Context, opts importer.Options, deps importer.D
 	if err != nil {
 		return err
 	}
-	if limit := guard.limit(sum.Valid); sum.Updated > limit {
+	if limit, ok := guard.Allows(sum.Updated, sum.Valid); !ok {
 		return &importer.AbortError{Reason: fmt.Sprintf(
 			"nothing written: %d existing accounts would change, more than --max-updates allows (%d); run plan to see which", sum.Updated, limit)}
 	}

@@ -512,24 +512,6 @@ func (c *client) callRaw(method, path string, body, out any) int {
 	return resp.StatusCode
 }
 
-// FuzzMaxUpdates: the limit on changed accounts parses or is refused, never panics,
-// and a limit that parses allows what it says.
-func FuzzMaxUpdates(f *testing.F) {
-	for _, s := range []string{"", "10", "10%", " 5 % ", "-1", "101%", "1e3", "%", "0"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		m, err := parseMaxUpdates(s)
-		if err != nil {
-			return
-		}
-		n, ok := m.allows(0, 100)
-		if !ok || n < 0 {
-			t.Fatalf("%q: no update allowed at all (%d)", s, n)
-		}
-	})
-}
-
 // TestPlatformOptions: the platform's own flags are offered, and what the page gives
 // for them (only for them) reaches the client, as import's flags would.
 func TestPlatformOptions(t *testing.T) {

@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -277,7 +276,7 @@ func (a *api) preview(w http.ResponseWriter, r *http.Request, l lang.Lang, req r
 	a.send.mu.Unlock()
 	out["created"], out["updated"], out["unchanged"], out["skipped"] = sum.Created, sum.Updated, sum.Unchanged, sum.Skipped
 	out["invalid"], out["failed"] = sum.Invalid, sum.Failed
-	if n, ok := limit.allows(sum.Updated, sum.Valid); !ok {
+	if n, ok := limit.Allows(sum.Updated, sum.Valid); !ok {
 		out["allowed"] = false
 		out["message"] = fmt.Sprintf(l.Pick("%d existing accounts would change, more than the limit allows (%d)",
 			"изменились бы %d существующих учётных записей — больше, чем разрешает ограничение (%d)"), sum.Updated, n)
@@ -315,14 +314,14 @@ func (a *api) startImport(w http.ResponseWriter, r *http.Request, l lang.Lang, r
 		fail(w, http.StatusBadRequest, say(err, l))
 		return
 	}
-	if prev := a.send.preview; limit.set && prev != nil {
+	if prev := a.send.preview; limit.Set() && prev != nil {
 		updated := 0
 		for i := range prev.rows {
 			if prev.rows[i].status == reports.Updated {
 				updated++
 			}
 		}
-		if n, ok := limit.allows(updated, a.check.valid); !ok {
+		if n, ok := limit.Allows(updated, a.check.valid); !ok {
 			fail(w, http.StatusConflict, fmt.Sprintf(l.Pick("nothing written: %d existing accounts would change, more than the limit allows (%d)",
 				"ничего не записано: изменились бы %d существующих учётных записей — больше, чем разрешает ограничение (%d)"), updated, n))
 			return
@@ -468,43 +467,14 @@ func attachment(name string) string {
 	return mime.FormatMediaType("attachment", map[string]string{"filename": name})
 }
 
-// maxUpdates is the page's limit on existing accounts changed: a number or a
-// percentage of the valid rows, as import's --max-updates.
-type maxUpdates struct {
-	set     bool
-	count   int
-	percent float64
-}
-
-func parseMaxUpdates(s string) (maxUpdates, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return maxUpdates{}, nil
+// parseMaxUpdates reads the page's limit on changed accounts, as import's
+// --max-updates (importer.ParseMaxUpdates).
+func parseMaxUpdates(s string) (importer.MaxUpdates, error) {
+	m, err := importer.ParseMaxUpdates(s)
+	if err != nil {
+		return m, errMaxUpdates
 	}
-	if p, ok := strings.CutSuffix(s, "%"); ok {
-		v, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
-		if err != nil || v < 0 || v > 100 {
-			return maxUpdates{}, errMaxUpdates
-		}
-		return maxUpdates{set: true, count: -1, percent: v}, nil
-	}
-	n, err := strconv.Atoi(s)
-	if err != nil || n < 0 {
-		return maxUpdates{}, errMaxUpdates
-	}
-	return maxUpdates{set: true, count: n}, nil
-}
-
-// allows says whether updated changes are within the limit, and the limit.
-func (m maxUpdates) allows(updated, valid int) (int, bool) {
-	if !m.set {
-		return 0, true
-	}
-	n := m.count
-	if n < 0 {
-		n = int(m.percent / 100 * float64(valid))
-	}
-	return n, updated <= n
+	return m, nil
 }
 
 var errMaxUpdates = textError{en: "the limit on changed accounts is a number (50) or a percentage (10%)",

@@ -541,3 +541,42 @@ func TestPlatformOptions(t *testing.T) {
 		t.Errorf("the client got options %v, want only api=v1", got.Options)
 	}
 }
+
+// TestFixAll: "apply to all N like it" mends every row with the same kind of fix, in
+// one check of those rows.
+func TestFixAll(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "staff.csv")
+	var b strings.Builder
+	b.WriteString("ФИО;E-mail;Телефон;Должность;Подразделение;Табельный номер\n")
+	for i := range 200 {
+		domain := "gmial.com"
+		if i%2 == 1 {
+			domain = "yandex.ru"
+		}
+		fmt.Fprintf(&b, "Иванов Иван Иванович;person%d@%s;+7 916 123-45-67;Инженер;Отдел;%06d\n", i, domain, i)
+	}
+	os.WriteFile(path, []byte(b.String()), 0o600)
+	c, a := newClient(t, Config{Lang: lang.English, File: path})
+	c.call("POST", "/api/read", map[string]any{"platform": "collaborator"}, nil)
+	c.call("POST", "/api/check", struct{}{}, nil)
+	var page pageJSON
+	c.call("GET", "/api/rows?set=check&filter=warnings", nil, &page)
+	if page.Total != 100 {
+		t.Fatalf("%d rows with a warning, want the 100 typos", page.Total)
+	}
+	col := a.check.mapping.Index("email")
+	var out struct {
+		Fixed int `json:"fixed"`
+	}
+	c.call("POST", "/api/fix", fixRequest{Row: 2, Col: col, Code: "email_typo", All: true}, &out)
+	if out.Fixed != 100 {
+		t.Errorf("fixed %d rows, want 100", out.Fixed)
+	}
+	c.call("GET", "/api/rows?set=check&filter=warnings", nil, &page)
+	if page.Total != 0 {
+		t.Errorf("%d rows still with a warning after the fix", page.Total)
+	}
+	if got := a.ws.tbl.cells(2, 0)[col]; got != "person0@gmail.com" {
+		t.Errorf("row 2's e-mail is %q", got)
+	}
+}

@@ -356,7 +356,7 @@ func (a *api) editCell(w http.ResponseWriter, r *http.Request, l lang.Lang, req 
 		fail(w, http.StatusBadRequest, l.Pick("the header is not edited here: choose the columns in step 2", "заголовок здесь не правится: столбцы выбираются на шаге 2"))
 		return
 	}
-	if err := a.edit(r.Context(), l, req.Row, req.Col, req.Value); err != nil {
+	if err := a.edit(r.Context(), l, cellEdit{req.Row, req.Col, req.Value}); err != nil {
 		fail(w, http.StatusBadRequest, say(err, l))
 		return
 	}
@@ -386,17 +386,37 @@ func (a *api) current(num int) *rowState {
 	return nil
 }
 
-// edit writes one cell and checks its row again: the check's counts and the row's
-// state in the check and in the last import's results follow.
-func (a *api) edit(ctx context.Context, l lang.Lang, num, col int, value string) error {
-	if err := a.ws.tbl.set(num, col, value); err != nil {
-		return err
+// cellEdit is one cell the page writes.
+type cellEdit struct {
+	num, col int
+	value    string
+}
+
+// edit writes cells and checks their rows again, in one run of the engine over the
+// header and those rows; the check's counts and the rows' state in the check and in
+// the last import's results follow.
+func (a *api) edit(ctx context.Context, l lang.Lang, edits ...cellEdit) error {
+	rows := map[int]bool{}
+	for _, e := range edits {
+		if err := a.ws.tbl.set(e.num, e.col, e.value); err != nil {
+			return err
+		}
+		a.ws.edits++
+		rows[e.num] = true
 	}
-	a.ws.edits++
-	fresh, err := a.ws.checkRow(ctx, l, num, filepath.Join(a.dir, "row"))
+	fresh, err := a.ws.checkRows(ctx, l, rows, filepath.Join(a.dir, "row"))
 	if err != nil {
 		return err
 	}
+	for _, e := range edits {
+		a.settle(e.num, e.col, fresh[e.num])
+	}
+	return nil
+}
+
+// settle puts row num's fresh check, after an edit of its cell col, in the check and
+// in the last import's results.
+func (a *api) settle(num, col int, fresh rowState) {
 	if c := a.check; c != nil {
 		was := c.set.get(num)
 		if was == nil {
@@ -419,7 +439,6 @@ func (a *api) edit(ctx context.Context, l lang.Lang, num, col int, value string)
 			rs.status = reports.Valid
 		}
 	}
-	return nil
 }
 
 // keepDuplicates is a row's fresh issues with its old duplicate ones: a duplicate is a
@@ -454,17 +473,21 @@ func (c *checked) recount(was *rowState, now rowState) {
 	}
 }
 
-// checkRow runs the engine's check over the header and one row: the same reading,
-// mapping and rules as the whole file, in a few milliseconds.
-func (ws *workspace) checkRow(ctx context.Context, l lang.Lang, num int, dir string) (rowState, error) {
+// checkRows runs the engine's check over the header and the rows nums: the same
+// reading, mapping and rules as the whole file, in one run however many rows a fix
+// touched (a duplicate among them shows too).
+func (ws *workspace) checkRows(ctx context.Context, l lang.Lang, nums map[int]bool, dir string) (map[int]rowState, error) {
 	header := ws.insp.Header.Num
 	deps := importer.Deps{Open: func(ctx context.Context) (source.Reader, error) {
-		return ws.tbl.only(ctx, func(n int) bool { return n <= header || n == num }), nil
+		return ws.tbl.only(ctx, func(n int) bool { return n <= header || nums[n] }), nil
 	}}
-	got := rowState{num: num, status: reports.Valid}
+	got := map[int]rowState{}
+	for n := range nums {
+		got[n] = rowState{num: n, status: reports.Valid}
+	}
 	deps.Hooks.Row = func(row *reports.Row) {
-		if row.Num == num {
-			got = keep(row)
+		if nums[row.Num] {
+			got[row.Num] = keep(row)
 		}
 	}
 	opts := ws.options(importer.Validate, l, dir)
@@ -506,11 +529,7 @@ func (a *api) fix(w http.ResponseWriter, r *http.Request, l lang.Lang, req fixRe
 		fail(w, http.StatusConflict, l.Pick("this cell has no suggested fix any more", "у этой ячейки больше нет готового исправления"))
 		return
 	}
-	type edit struct {
-		num, col int
-		value    string
-	}
-	var todo []edit
+	var todo []cellEdit
 	for i := range a.check.set.rows {
 		row := &a.check.set.rows[i]
 		if !req.All && row.num != req.Row {
@@ -518,16 +537,14 @@ func (a *api) fix(w http.ResponseWriter, r *http.Request, l lang.Lang, req fixRe
 		}
 		for _, is := range row.issues {
 			if fix, ok := fixOf(is); ok && fixKey(is) == key {
-				todo = append(todo, edit{row.num, columnOf(is, a.check.mapping), fix})
+				todo = append(todo, cellEdit{row.num, columnOf(is, a.check.mapping), fix})
 				break
 			}
 		}
 	}
-	for _, e := range todo {
-		if err := a.edit(r.Context(), l, e.num, e.col, e.value); err != nil {
-			fail(w, http.StatusInternalServerError, say(err, l))
-			return
-		}
+	if err := a.edit(r.Context(), l, todo...); err != nil {
+		fail(w, http.StatusInternalServerError, say(err, l))
+		return
 	}
 	reply(w, http.StatusOK, map[string]any{"fixed": len(todo), "check": a.check.json(l, a.ws.edits)})
 }
